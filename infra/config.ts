@@ -1,0 +1,137 @@
+// The process configuration: one io-ts codec over the environment (DESIGN.md section 4).
+// Invalid configuration stops the process at start with a message naming the variable.
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+
+const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
+export type Role = (typeof roles)[number];
+export const allRoles: readonly Role[] = roles;
+
+const urlWith = (protocols: readonly string[], name: string) =>
+  new t.Type<string, string, unknown>(
+    name,
+    t.string.is,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, 'expected a URL');
+      try {
+        const url = new URL(u);
+        return protocols.includes(url.protocol) ? t.success(u) : t.failure(u, c, `expected a ${protocols.join(' or ')} URL`);
+      } catch {
+        return t.failure(u, c, 'not a valid URL');
+      }
+    },
+    t.identity,
+  );
+
+const Brokers = new t.Type<readonly string[], string, unknown>(
+  'Brokers',
+  (u): u is readonly string[] => Array.isArray(u) && u.every((b) => typeof b === 'string'),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected host:port[,host:port...]');
+    const list = u.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    return list.length > 0 && list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b))
+      ? t.success(list)
+      : t.failure(u, c, 'expected host:port[,host:port...]');
+  },
+  (a) => a.join(','),
+);
+
+const Roles = new t.Type<readonly Role[], string, unknown>(
+  'Roles',
+  (u): u is readonly Role[] => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, `expected a comma-separated list of ${roles.join(', ')} (or "all")`);
+    if (u.trim() === 'all') return t.success(allRoles);
+    const list = u.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const unknown = list.filter((r) => !(roles as readonly string[]).includes(r));
+    return list.length > 0 && unknown.length === 0
+      ? t.success(list as Role[])
+      : t.failure(u, c, `unknown role(s) ${unknown.join(', ') || '(none given)'}; expected ${roles.join(', ')} or "all"`);
+  },
+  (a) => a.join(','),
+);
+
+const IntFromString = (name: string, min: number, max: number) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number',
+    (u, c) => {
+      const n = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : NaN;
+      return Number.isSafeInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected an integer from ${min} to ${max}`);
+    },
+    String,
+  );
+
+/** The environment as read: every variable optional, each with its own codec. */
+export const EnvironmentCodec = t.partial({
+  PORT: IntFromString('PORT', 0, 65535),
+  REALTIME_PORT: IntFromString('REALTIME_PORT', 0, 65535),
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'DATABASE_URL'),
+  DATA_DIR: t.string,
+  EVENTSTORE_URL: urlWith(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'], 'EVENTSTORE_URL'),
+  REDIS_URL: urlWith(['redis:', 'rediss:'], 'REDIS_URL'),
+  KAFKA_BROKERS: Brokers,
+  AUTH_JWT_SECRET: t.string,
+  ROLES: Roles,
+  PSEUDONYM_SECRET: t.string,
+  LOG_LEVEL: t.keyof({ fatal: null, error: null, warn: null, info: null, debug: null, trace: null, silent: null }),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly realtimePort: number;
+  readonly databaseUrl: string | undefined;
+  /** PGlite data folder, or 'memory' for an in-memory database. */
+  readonly dataDir: string;
+  readonly eventstoreUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly kafkaBrokers: readonly string[] | undefined;
+  readonly jwtSecret: string;
+  /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
+  readonly jwtSecretIsDevelopment: boolean;
+  readonly pseudonymSecret: string;
+  readonly roles: readonly Role[];
+  readonly logLevel: string;
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
+const MIN_SECRET_LENGTH = 32;
+
+export class ConfigError extends Error {}
+
+const describe = (errors: t.Errors): string =>
+  errors
+    .map((e) => {
+      const variable = e.context[1]?.key ?? e.context[0]?.key ?? '?';
+      return `${variable}=${JSON.stringify(e.value)}: ${e.message ?? 'invalid'}`;
+    })
+    .join('; ');
+
+/** Reads the configuration, throwing a ConfigError that names every bad variable. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const decoded = EnvironmentCodec.decode(present);
+  if (isLeft(decoded)) throw new ConfigError(`invalid configuration: ${describe(decoded.left)}`);
+  const e = decoded.right;
+  for (const name of ['AUTH_JWT_SECRET', 'PSEUDONYM_SECRET'] as const) {
+    const value = e[name];
+    if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`invalid configuration: ${name} must be at least ${MIN_SECRET_LENGTH} characters`);
+    }
+  }
+  const jwtSecret = e.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+  return {
+    port: e.PORT ?? 3000,
+    realtimePort: e.REALTIME_PORT ?? 3001,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR ?? './data',
+    eventstoreUrl: e.EVENTSTORE_URL,
+    redisUrl: e.REDIS_URL,
+    kafkaBrokers: e.KAFKA_BROKERS,
+    jwtSecret,
+    jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,
+    pseudonymSecret: e.PSEUDONYM_SECRET ?? `pseudonym:${jwtSecret}`,
+    roles: e.ROLES ?? allRoles,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+};
