@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const onlyIndex = (folder) => ({
-  group: [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `!../${folder}/index.js`, `!../../${folder}/index.js`, `!../../../${folder}/index.js`],
+  regex: `^(\\.\\./)+${folder}/(?!index\\.js$)`,
   message: `Import ${folder}/ through its index.ts only.`,
 });
 
@@ -22,7 +22,7 @@ export default tseslint.config(
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['*', '!fp-ts', '!fp-ts/*', '!io-ts', '!io-ts/*', '!./*', '!../*', '!canonicalize', '!node:crypto'], message: 'domain/ is pure: fp-ts and io-ts only.' }],
+        patterns: [{ regex: '^(?!fp-ts(/|$)|io-ts(/|$)|canonicalize$|node:crypto$|\\.{1,2}/)', message: 'domain/ is pure: fp-ts and io-ts only (node:crypto and canonicalize for the hash chain).' }],
       }],
     },
   },

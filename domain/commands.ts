@@ -1,0 +1,59 @@
+// The commands the auction decides on. The server stamps `now` (its own clock) on every command;
+// identities (seller, bidder, admin) come from the authenticated caller, never from a body.
+import * as t from 'io-ts';
+import { Currency, MinorUnits } from './money.js';
+import { UtcTimestamp } from './time.js';
+import { AuctionId, BidId, Description, Reason, Title, UserId } from './ids.js';
+import { SoftClose } from './events.js';
+
+export const CreateAuction = t.type({
+  type: t.literal('CreateAuction'),
+  auctionId: AuctionId,
+  sellerId: UserId,
+  title: Title,
+  description: Description,
+  currency: Currency,
+  startingPrice: MinorUnits,
+  reservePrice: t.union([MinorUnits, t.null]),
+  buyNowPrice: t.union([MinorUnits, t.null]),
+  /** Null: the auction opens now. */
+  startsAt: t.union([UtcTimestamp, t.null]),
+  endsAt: UtcTimestamp,
+  softClose: t.union([SoftClose, t.null]),
+  now: UtcTimestamp,
+}, 'CreateAuction');
+
+export const PlaceBid = t.type({
+  type: t.literal('PlaceBid'),
+  auctionId: AuctionId,
+  bidId: BidId,
+  bidderId: UserId,
+  maxAmount: MinorUnits,
+  now: UtcTimestamp,
+}, 'PlaceBid');
+
+export const BuyNow = t.type({
+  type: t.literal('BuyNow'),
+  auctionId: AuctionId,
+  buyerId: UserId,
+  now: UtcTimestamp,
+}, 'BuyNow');
+
+export const CancelAuction = t.type({
+  type: t.literal('CancelAuction'),
+  auctionId: AuctionId,
+  userId: UserId,
+  byAdmin: t.boolean,
+  reason: t.union([Reason, t.null]),
+  now: UtcTimestamp,
+}, 'CancelAuction');
+
+export const CloseAuction = t.type({
+  type: t.literal('CloseAuction'),
+  auctionId: AuctionId,
+  now: UtcTimestamp,
+}, 'CloseAuction');
+
+export const AuctionCommand = t.union([CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction], 'AuctionCommand');
+export type AuctionCommand = t.TypeOf<typeof AuctionCommand>;
+export type CommandOf<K extends AuctionCommand['type']> = Extract<AuctionCommand, { type: K }>;

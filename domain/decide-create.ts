@@ -1,0 +1,68 @@
+// CreateAuction: the listing's own rules (times, prices, soft close) checked together.
+import * as E from 'fp-ts/lib/Either.js';
+import type { CommandOf } from './commands.js';
+import type { EventOf } from './events.js';
+import type { AuctionState } from './state.js';
+import type { FieldProblem, Rejection } from './rejection.js';
+import { reject } from './rejection.js';
+import { fromMillis, toMillis } from './time.js';
+
+export const MAX_AUCTION_DAYS = 90;
+/** How far in the past a given `startsAt` may lie (clients' clocks drift). */
+export const START_TOLERANCE_MS = 60_000;
+export const MAX_SOFT_CLOSE_SECONDS = 86_400;
+
+const DAY_MS = 86_400_000;
+
+const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: number): FieldProblem[] => {
+  const endsAtMs = toMillis(c.endsAt);
+  const found: FieldProblem[] = [];
+  const problem = (path: string, message: string) => found.push({ path, message });
+
+  if (c.startsAt !== null && startsAtMs < nowMs - START_TOLERANCE_MS) problem('startsAt', 'must not be in the past');
+  if (startsAtMs > nowMs + MAX_AUCTION_DAYS * DAY_MS) problem('startsAt', `must be within ${MAX_AUCTION_DAYS} days`);
+  if (endsAtMs <= startsAtMs) problem('endsAt', 'must be after startsAt');
+  else if (endsAtMs <= nowMs) problem('endsAt', 'must be in the future');
+  else if (endsAtMs - startsAtMs > MAX_AUCTION_DAYS * DAY_MS) problem('endsAt', `an auction lasts at most ${MAX_AUCTION_DAYS} days`);
+
+  if (c.reservePrice !== null && c.reservePrice < c.startingPrice) problem('reservePrice', 'must be at least the starting price');
+  if (c.buyNowPrice !== null && c.buyNowPrice <= c.startingPrice) problem('buyNowPrice', 'must be above the starting price');
+  if (c.buyNowPrice !== null && c.reservePrice !== null && c.buyNowPrice < c.reservePrice) problem('buyNowPrice', 'must be at least the reserve price');
+
+  if (c.softClose !== null) {
+    const { windowSeconds, extensionSeconds } = c.softClose;
+    if (windowSeconds < 1 || windowSeconds > MAX_SOFT_CLOSE_SECONDS) problem('softClose.windowSeconds', `must be from 1 to ${MAX_SOFT_CLOSE_SECONDS}`);
+    if (extensionSeconds < 1 || extensionSeconds > MAX_SOFT_CLOSE_SECONDS) problem('softClose.extensionSeconds', `must be from 1 to ${MAX_SOFT_CLOSE_SECONDS}`);
+  }
+  if (c.title.trim() === '') problem('title', 'must not be blank');
+  return found;
+};
+
+export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionCreated'>[]> => {
+  if (state.kind !== 'none') return E.left(reject('AUCTION_ALREADY_EXISTS', `auction ${c.auctionId} already exists`));
+  const nowMs = toMillis(c.now);
+  const startsAtMs = c.startsAt === null ? nowMs : toMillis(c.startsAt);
+  const found = problems(c, startsAtMs, nowMs);
+  if (found.length > 0) {
+    return E.left(reject('INVALID_REQUEST', found.map((p) => `${p.path} ${p.message}`).join('; '), { fields: found }));
+  }
+  return E.right([
+    {
+      type: 'AuctionCreated',
+      data: {
+        auctionId: c.auctionId,
+        sellerId: c.sellerId,
+        title: c.title.trim(),
+        description: c.description,
+        currency: c.currency,
+        startingPrice: c.startingPrice,
+        reservePrice: c.reservePrice,
+        buyNowPrice: c.buyNowPrice,
+        startsAt: fromMillis(startsAtMs),
+        endsAt: c.endsAt,
+        softClose: c.softClose,
+        createdAt: c.now,
+      },
+    },
+  ]);
+};

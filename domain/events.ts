@@ -1,0 +1,115 @@
+// The auction's events: the decided facts, so that no projection ever re-runs a rule.
+// A bidder's maximum (`maxAmount`) is private: it stays in the log, the auditors' views and the
+// bidder's own views, never in anything public.
+import * as t from 'io-ts';
+import { Currency, MinorUnits } from './money.js';
+import { UtcTimestamp } from './time.js';
+import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } from './ids.js';
+
+export const SoftClose = t.type({
+  windowSeconds: Integer,
+  extensionSeconds: Integer,
+}, 'SoftClose');
+export type SoftClose = t.TypeOf<typeof SoftClose>;
+
+export const AuctionCreated = t.type({
+  type: t.literal('AuctionCreated'),
+  data: t.type({
+    auctionId: AuctionId,
+    sellerId: UserId,
+    title: Title,
+    description: Description,
+    currency: Currency,
+    startingPrice: MinorUnits,
+    reservePrice: t.union([MinorUnits, t.null]),
+    buyNowPrice: t.union([MinorUnits, t.null]),
+    startsAt: UtcTimestamp,
+    endsAt: UtcTimestamp,
+    softClose: t.union([SoftClose, t.null]),
+    createdAt: UtcTimestamp,
+  }),
+}, 'AuctionCreated');
+
+/**
+ * How an accepted bid changed the contest:
+ * - `new-leader`: the bidder now leads (first bid, or a maximum above the leader's);
+ * - `outbid`: the bid stands, but the leader's maximum is higher or equal and earlier; the price rose;
+ * - `raised-maximum`: the leader raised its own maximum.
+ */
+export const BidOutcome = t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null }, 'BidOutcome');
+export type BidOutcome = t.TypeOf<typeof BidOutcome>;
+
+export const BidPlaced = t.type({
+  type: t.literal('BidPlaced'),
+  data: t.type({
+    auctionId: AuctionId,
+    bidId: BidId,
+    bidderId: UserId,
+    /** Private: the bidder's maximum. */
+    maxAmount: MinorUnits,
+    placedAt: UtcTimestamp,
+    outcome: BidOutcome,
+    /** The leader after this bid. */
+    leaderId: UserId,
+    /** The visible price after this bid. */
+    currentPrice: MinorUnits,
+    bidCount: Count,
+    reserveMet: t.boolean,
+    buyNowAvailable: t.boolean,
+    /** The end time after this bid (moved by a soft-close extension when `extended`). */
+    endsAt: UtcTimestamp,
+    extended: t.boolean,
+  }),
+}, 'BidPlaced');
+
+export const AuctionBoughtNow = t.type({
+  type: t.literal('AuctionBoughtNow'),
+  data: t.type({
+    auctionId: AuctionId,
+    buyerId: UserId,
+    price: MinorUnits,
+    boughtAt: UtcTimestamp,
+  }),
+}, 'AuctionBoughtNow');
+
+export const AuctionCancelled = t.type({
+  type: t.literal('AuctionCancelled'),
+  data: t.type({
+    auctionId: AuctionId,
+    cancelledBy: UserId,
+    byAdmin: t.boolean,
+    reason: t.union([Reason, t.null]),
+    cancelledAt: UtcTimestamp,
+  }),
+}, 'AuctionCancelled');
+
+export const AuctionClosed = t.type({
+  type: t.literal('AuctionClosed'),
+  data: t.type({
+    auctionId: AuctionId,
+    closedAt: UtcTimestamp,
+    result: t.keyof({ sold: null, unsold: null }),
+    winnerId: t.union([UserId, t.null]),
+    finalPrice: t.union([MinorUnits, t.null]),
+    bidCount: Count,
+    reserveMet: t.boolean,
+  }),
+}, 'AuctionClosed');
+
+export const AuctionEvent = t.union([AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed], 'AuctionEvent');
+export type AuctionEvent = t.TypeOf<typeof AuctionEvent>;
+export type AuctionEventType = AuctionEvent['type'];
+export type EventOf<K extends AuctionEventType> = Extract<AuctionEvent, { type: K }>;
+
+/** The schema version each event type is written with today (see upcast.ts for older ones). */
+export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = {
+  AuctionCreated: 2,
+  BidPlaced: 1,
+  AuctionBoughtNow: 1,
+  AuctionCancelled: 1,
+  AuctionClosed: 1,
+};
+
+export const streamIdOf = (auctionId: string): string => `auction-${auctionId}`;
+export const auctionIdOfStream = (streamId: string): string | undefined =>
+  streamId.startsWith('auction-') ? streamId.slice('auction-'.length) : undefined;

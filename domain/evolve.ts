@@ -1,0 +1,84 @@
+// evolve(state, event) -> state: applies a decided fact. It never re-decides anything.
+import type { AuctionEvent } from './events.js';
+import type { Auction, AuctionState } from './state.js';
+import { initialState } from './state.js';
+
+const auctionOf = (state: AuctionState, type: string): Auction => {
+  if (state.kind === 'none') throw new Error(`${type} applied to an auction that does not exist`);
+  return state;
+};
+
+export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState => {
+  switch (event.type) {
+    case 'AuctionCreated': {
+      const d = event.data;
+      return {
+        kind: 'auction',
+        auctionId: d.auctionId,
+        sellerId: d.sellerId,
+        currency: d.currency,
+        startingPrice: d.startingPrice,
+        reservePrice: d.reservePrice,
+        buyNowPrice: d.buyNowPrice,
+        startsAt: d.startsAt,
+        endsAt: d.endsAt,
+        softClose: d.softClose,
+        currentPrice: d.startingPrice,
+        bidCount: 0,
+        leader: null,
+        runnerUpMax: null,
+        reserveMet: d.reservePrice === null,
+        buyNowAvailable: d.buyNowPrice !== null,
+        phase: { kind: 'live' },
+      };
+    }
+    case 'BidPlaced': {
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      const leader =
+        d.outcome === 'outbid' ? a.leader : { bidderId: d.bidderId, maxAmount: d.maxAmount };
+      const runnerUpMax =
+        d.outcome === 'new-leader'
+          ? (a.leader?.maxAmount ?? null)
+          : d.outcome === 'outbid'
+            ? a.runnerUpMax === null || d.maxAmount > a.runnerUpMax ? d.maxAmount : a.runnerUpMax
+            : a.runnerUpMax;
+      return {
+        ...a,
+        leader,
+        runnerUpMax,
+        currentPrice: d.currentPrice,
+        bidCount: d.bidCount,
+        reserveMet: d.reserveMet,
+        buyNowAvailable: d.buyNowAvailable,
+        endsAt: d.endsAt,
+      };
+    }
+    case 'AuctionBoughtNow': {
+      const a = auctionOf(state, event.type);
+      return {
+        ...a,
+        currentPrice: event.data.price,
+        buyNowAvailable: false,
+        phase: { kind: 'sold', winnerId: event.data.buyerId, price: event.data.price, via: 'buy-now' },
+      };
+    }
+    case 'AuctionCancelled':
+      return { ...auctionOf(state, event.type), buyNowAvailable: false, phase: { kind: 'cancelled' } };
+    case 'AuctionClosed': {
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      return {
+        ...a,
+        buyNowAvailable: false,
+        phase:
+          d.result === 'sold' && d.winnerId !== null && d.finalPrice !== null
+            ? { kind: 'sold', winnerId: d.winnerId, price: d.finalPrice, via: 'bidding' }
+            : { kind: 'unsold' },
+      };
+    }
+  }
+};
+
+export const fold = (events: readonly AuctionEvent[], from: AuctionState = initialState): AuctionState =>
+  events.reduce(evolve, from);

@@ -1,0 +1,14 @@
+// domain/: the auction model. Pure: no I/O, no clock, no randomness.
+export * from './money.js';
+export * from './time.js';
+export * from './ids.js';
+export * from './events.js';
+export * from './commands.js';
+export * from './rejection.js';
+export * from './state.js';
+export * from './pricing.js';
+export { decide } from './decide.js';
+export { MAX_AUCTION_DAYS, START_TOLERANCE_MS, MAX_SOFT_CLOSE_SECONDS } from './decide-create.js';
+export { evolve, fold } from './evolve.js';
+export * from './upcast.js';
+export * from './event-log/port.js';

@@ -1,0 +1,35 @@
+// Why a command was refused: a code from DESIGN.md section 5 and a message a person can read.
+
+export const rejectionCodes = [
+  'INVALID_REQUEST',
+  'AUCTION_NOT_FOUND',
+  'AUCTION_ALREADY_EXISTS',
+  'AUCTION_NOT_OPEN',
+  'AUCTION_NOT_ENDED',
+  'BID_TOO_LOW',
+  'SELLER_CANNOT_BID',
+  'BUY_NOW_UNAVAILABLE',
+  'CANCEL_NOT_ALLOWED',
+  'NOT_AUCTION_SELLER',
+] as const;
+export type RejectionCode = (typeof rejectionCodes)[number];
+
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface Rejection {
+  readonly code: RejectionCode;
+  readonly message: string;
+  /** BID_TOO_LOW: the least maximum that would be accepted now. */
+  readonly minimumAmount?: number;
+  /** INVALID_REQUEST: the fields at fault. */
+  readonly fields?: readonly FieldProblem[];
+}
+
+export const reject = (code: RejectionCode, message: string, extra: Omit<Rejection, 'code' | 'message'> = {}): Rejection => ({
+  code,
+  message,
+  ...extra,
+});

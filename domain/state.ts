@@ -1,0 +1,42 @@
+// The auction aggregate's state: only what decisions need, folded from the stream by `evolve`.
+import type { Currency, MinorUnits } from './money.js';
+import type { UtcTimestamp } from './time.js';
+import type { SoftClose } from './events.js';
+
+export interface Leader {
+  readonly bidderId: string;
+  /** Private: the leader's maximum. */
+  readonly maxAmount: MinorUnits;
+}
+
+export type Phase =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'sold'; readonly winnerId: string; readonly price: MinorUnits; readonly via: 'bidding' | 'buy-now' }
+  | { readonly kind: 'unsold' }
+  | { readonly kind: 'cancelled' };
+
+export interface Auction {
+  readonly kind: 'auction';
+  readonly auctionId: string;
+  readonly sellerId: string;
+  readonly currency: Currency;
+  readonly startingPrice: MinorUnits;
+  readonly reservePrice: MinorUnits | null;
+  readonly buyNowPrice: MinorUnits | null;
+  readonly startsAt: UtcTimestamp;
+  readonly endsAt: UtcTimestamp;
+  readonly softClose: SoftClose | null;
+  readonly currentPrice: MinorUnits;
+  readonly bidCount: number;
+  readonly leader: Leader | null;
+  /** The highest maximum of any bidder other than the leader (null before a second bidder). */
+  readonly runnerUpMax: MinorUnits | null;
+  /** True when there is no reserve, or a maximum has reached it. */
+  readonly reserveMet: boolean;
+  readonly buyNowAvailable: boolean;
+  readonly phase: Phase;
+}
+
+export type AuctionState = { readonly kind: 'none' } | Auction;
+
+export const initialState: AuctionState = { kind: 'none' };

@@ -1,0 +1,58 @@
+// `npm run demo`: a worked proxy-bidding auction, decided and folded by the pure domain, printed
+// step by step. No services, no server: the rules of DESIGN.md section 7 on their own.
+import * as E from 'fp-ts/lib/Either.js';
+import type { AuctionCommand, AuctionEvent, MinorUnits, UtcTimestamp } from '../domain/index.js';
+import { decide, fold, fromMillis, toMillis } from '../domain/index.js';
+
+const start = toMillis('2026-03-01T10:00:00.000Z' as UtcTimestamp);
+const at = (seconds: number): UtcTimestamp => fromMillis(start + seconds * 1000);
+const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const cents = (n: number) => n as MinorUnits;
+
+const script: AuctionCommand[] = [
+  {
+    type: 'CreateAuction', auctionId: 'demo', sellerId: 'sam', title: 'A 1960s Omega Seamaster', description: '',
+    currency: 'USD', startingPrice: cents(1000), reservePrice: cents(5000), buyNowPrice: cents(12000), startsAt: null,
+    endsAt: at(3600), softClose: { windowSeconds: 120, extensionSeconds: 120 }, now: at(0),
+  },
+  { type: 'PlaceBid', auctionId: 'demo', bidId: 'b1', bidderId: 'alice', maxAmount: cents(2000), now: at(60) },
+  { type: 'PlaceBid', auctionId: 'demo', bidId: 'b2', bidderId: 'bob', maxAmount: cents(1500), now: at(120) },
+  { type: 'PlaceBid', auctionId: 'demo', bidId: 'b3', bidderId: 'bob', maxAmount: cents(1990), now: at(180) },
+  { type: 'PlaceBid', auctionId: 'demo', bidId: 'b4', bidderId: 'carol', maxAmount: cents(6000), now: at(240) },
+  { type: 'BuyNow', auctionId: 'demo', buyerId: 'dave', now: at(300) },
+  { type: 'PlaceBid', auctionId: 'demo', bidId: 'b5', bidderId: 'alice', maxAmount: cents(7500), now: at(3540) },
+  { type: 'CloseAuction', auctionId: 'demo', now: at(3600) },
+  { type: 'CloseAuction', auctionId: 'demo', now: at(3660) },
+];
+
+const describeCommand = (c: AuctionCommand): string => {
+  switch (c.type) {
+    case 'CreateAuction': return `${c.sellerId} lists "${c.title}" from ${usd(c.startingPrice)} (hidden reserve, buy-now ${usd(c.buyNowPrice ?? 0)})`;
+    case 'PlaceBid': return `${c.bidderId} bids up to ${usd(c.maxAmount)}`;
+    case 'BuyNow': return `${c.buyerId} tries buy-now`;
+    case 'CancelAuction': return `${c.userId} cancels`;
+    case 'CloseAuction': return 'the scheduler closes the auction';
+  }
+};
+
+const describeEvent = (e: AuctionEvent): string => {
+  switch (e.type) {
+    case 'AuctionCreated': return `open until ${e.data.endsAt}`;
+    case 'BidPlaced': return `${e.data.outcome}: ${e.data.leaderId} leads at ${usd(e.data.currentPrice)}, ${e.data.bidCount} bids` +
+      `${e.data.reserveMet ? ', reserve met' : ''}${e.data.extended ? `, soft close: now ends ${e.data.endsAt}` : ''}`;
+    case 'AuctionBoughtNow': return `sold to ${e.data.buyerId} for ${usd(e.data.price)}`;
+    case 'AuctionCancelled': return 'cancelled';
+    case 'AuctionClosed': return e.data.result === 'sold' ? `sold to ${e.data.winnerId} for ${usd(e.data.finalPrice ?? 0)}` : 'closed unsold';
+  }
+};
+
+let events: AuctionEvent[] = [];
+for (const command of script) {
+  const minute = ((toMillis(command.now) - start) / 60_000).toFixed(0).padStart(2, ' ');
+  const result = decide(command, fold(events));
+  const outcome = E.isLeft(result)
+    ? `refused ${result.left.code}: ${result.left.message}`
+    : result.right.length === 0 ? 'already done (idempotent)' : result.right.map(describeEvent).join('; ');
+  console.log(`min ${minute}  ${describeCommand(command).padEnd(62)} -> ${outcome}`);
+  if (E.isRight(result)) events = [...events, ...result.right];
+}

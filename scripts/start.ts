@@ -1,0 +1,2 @@
+// `npm start`: until the HTTP side lands, the worked domain demonstration.
+await import('./demo.js');
