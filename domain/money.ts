@@ -16,13 +16,15 @@ export type Currency = t.TypeOf<typeof Currency>;
 export const MAX_AMOUNT = 10_000_000_000_000;
 
 interface MinorUnitsBrand { readonly MinorUnits: unique symbol }
+export type MinorUnits = t.Branded<number, MinorUnitsBrand>;
+const isMinorUnits = (u: unknown): u is MinorUnits => typeof u === 'number' && Number.isSafeInteger(u) && u > 0 && u <= MAX_AMOUNT;
 /** A positive whole number of minor units (cents for USD), at most MAX_AMOUNT. */
-export const MinorUnits = t.brand(
-  t.number,
-  (n): n is t.Branded<number, MinorUnitsBrand> => Number.isSafeInteger(n) && n > 0 && n <= MAX_AMOUNT,
+export const MinorUnits = new t.Type<MinorUnits, number, unknown>(
   'MinorUnits',
+  isMinorUnits,
+  (u, c) => (isMinorUnits(u) ? t.success(u) : t.failure(u, c, `expected a positive whole number of minor units (cents), at most ${MAX_AMOUNT}, got ${JSON.stringify(u) ?? String(u)}`)),
+  (a) => a,
 );
-export type MinorUnits = t.TypeOf<typeof MinorUnits>;
 
 /** Trusted arithmetic results are re-branded here; callers keep them positive and bounded. */
 export const minorUnits = (n: number): MinorUnits => {

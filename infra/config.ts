@@ -4,8 +4,8 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 
 const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
-export type Role = (typeof roles)[number];
-export const allRoles: readonly Role[] = roles;
+export type ProcessRole = (typeof roles)[number];
+export const allRoles: readonly ProcessRole[] = roles;
 
 const urlWith = (protocols: readonly string[], name: string) =>
   new t.Type<string, string, unknown>(
@@ -36,16 +36,16 @@ const Brokers = new t.Type<readonly string[], string, unknown>(
   (a) => a.join(','),
 );
 
-const Roles = new t.Type<readonly Role[], string, unknown>(
+const Roles = new t.Type<readonly ProcessRole[], string, unknown>(
   'Roles',
-  (u): u is readonly Role[] => Array.isArray(u),
+  (u): u is readonly ProcessRole[] => Array.isArray(u),
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, `expected a comma-separated list of ${roles.join(', ')} (or "all")`);
     if (u.trim() === 'all') return t.success(allRoles);
     const list = u.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const unknown = list.filter((r) => !(roles as readonly string[]).includes(r));
     return list.length > 0 && unknown.length === 0
-      ? t.success(list as Role[])
+      ? t.success(list as ProcessRole[])
       : t.failure(u, c, `unknown role(s) ${unknown.join(', ') || '(none given)'}; expected ${roles.join(', ')} or "all"`);
   },
   (a) => a.join(','),
@@ -90,7 +90,7 @@ export interface Config {
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
   readonly jwtSecretIsDevelopment: boolean;
   readonly pseudonymSecret: string;
-  readonly roles: readonly Role[];
+  readonly roles: readonly ProcessRole[];
   readonly logLevel: string;
 }
 

@@ -1,0 +1,128 @@
+// The command API (DESIGN.md section 5): create, bid, buy-now, cancel. Each route validates its
+// input, builds a domain command from the body and the authenticated caller, and hands it to the
+// command handler; a rejection becomes the error model's 4xx, an acceptance the 201/200 answer.
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { Rejection, UtcTimestamp } from '../../domain/index.js';
+import { AuctionId, fromMillis } from '../../domain/index.js';
+import type { Pseudonymiser } from '../../infra/index.js';
+import { ApiError, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
+import type { Accepted, CommandContext, CommandHandler, UnstampedCommand } from '../handler/command-handler.js';
+import { commandIdFor, uuidFrom } from '../handler/ids.js';
+import type { IdempotencyStore } from './idempotency.js';
+import { idempotency, idempotencyKeyOf } from './idempotency.js';
+import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
+
+export interface CommandRoutesDeps {
+  readonly handler: CommandHandler;
+  readonly pseudonym: Pseudonymiser;
+  readonly idempotencyStore: IdempotencyStore;
+}
+
+const AuctionParams = t.type({ id: AuctionId });
+
+const statusOf: Partial<Record<Rejection['code'], number>> = {
+  INVALID_REQUEST: 400,
+  NOT_AUCTION_SELLER: 403,
+  AUCTION_NOT_FOUND: 404,
+};
+
+/** A refusal by the domain, as the error model's answer (409 for a rule that refuses the command). */
+export const rejectionToApiError = (r: Rejection): ApiError => {
+  const status = statusOf[r.code] ?? 409;
+  const details =
+    r.fields !== undefined ? { fields: r.fields.map((f) => ({ path: `body.${f.path}`, message: f.message })) }
+    : r.minimumAmount !== undefined ? { minimumAmount: r.minimumAmount }
+    : undefined;
+  return new ApiError(status, status === 403 ? 'FORBIDDEN' : r.code, r.message, details);
+};
+
+const utc = (iso: string): UtcTimestamp => fromMillis(Date.parse(iso));
+
+const contextOf = (req: Request, res: Response): CommandContext => {
+  const user = requireUser(res);
+  const idempotencyKey = idempotencyKeyOf(res) ?? null;
+  return {
+    commandId: commandIdFor(user.userId, idempotencyKey),
+    userId: user.userId,
+    idempotencyKey,
+    correlationId: req.get('X-Request-Id') ?? randomUUID(),
+  };
+};
+
+const accepted = (result: E.Either<Rejection, Accepted>): Accepted => {
+  if (E.isLeft(result)) throw rejectionToApiError(result.left);
+  return result.right;
+};
+
+export const commandRoutes = (deps: CommandRoutesDeps): Router => {
+  const { handler, pseudonym } = deps;
+  const router = Router();
+  const keyed = (required: boolean) => idempotency({ store: deps.idempotencyStore, required });
+  const run = (command: UnstampedCommand, context: CommandContext) => handler.handle(command, context).then(accepted);
+
+  router.post('/v1/auctions', requireRole('seller'), keyed(false), async (req, res) => {
+    const { body } = decodeRequest(req, { body: CreateAuctionBody });
+    const context = contextOf(req, res);
+    // With a key, a retried create names the same auction; the log refuses to create it twice.
+    const auctionId = context.idempotencyKey === null ? randomUUID() : uuidFrom('auction', context.commandId);
+    const result = await run(
+      {
+        type: 'CreateAuction',
+        auctionId,
+        sellerId: context.userId,
+        title: body.title,
+        description: body.description ?? '',
+        currency: body.currency,
+        startingPrice: body.startingPrice,
+        reservePrice: body.reservePrice ?? null,
+        buyNowPrice: body.buyNowPrice ?? null,
+        startsAt: body.startsAt == null ? null : utc(body.startsAt),
+        endsAt: utc(body.endsAt),
+        softClose: body.softClose ?? null,
+      },
+      context,
+    );
+    res.status(201).location(`/v1/auctions/${auctionId}`).json({ auctionId, version: result.version });
+  });
+
+  router.post('/v1/auctions/:id/bids', requireRole('bidder'), keyed(true), async (req, res) => {
+    const { body, params } = decodeRequest(req, { body: PlaceBidBody, params: AuctionParams });
+    const context = contextOf(req, res);
+    const result = await run(
+      { type: 'PlaceBid', auctionId: params.id, bidId: uuidFrom('bid', context.commandId), bidderId: context.userId, maxAmount: body.maxAmount },
+      context,
+    );
+    const placed = result.events.find((e) => e.type === 'BidPlaced');
+    if (placed?.type !== 'BidPlaced') throw new Error(`bid on ${params.id} accepted without a BidPlaced event`);
+    res.status(201).json({
+      bidId: placed.data.bidId,
+      leading: placed.data.outcome !== 'outbid',
+      currentPrice: placed.data.currentPrice,
+      bidderPseudonym: pseudonym(params.id, context.userId),
+      endsAt: placed.data.endsAt,
+      version: result.version,
+    });
+  });
+
+  router.post('/v1/auctions/:id/buy-now', requireRole('bidder'), keyed(false), async (req, res) => {
+    const { params } = decodeRequest(req, { body: EmptyBody, params: AuctionParams });
+    const context = contextOf(req, res);
+    const result = await run({ type: 'BuyNow', auctionId: params.id, buyerId: context.userId }, context);
+    const price = result.state.kind === 'auction' && result.state.phase.kind === 'sold' ? result.state.phase.price : null;
+    res.status(200).json({ auctionId: params.id, status: 'sold', price, buyerPseudonym: pseudonym(params.id, context.userId), version: result.version });
+  });
+
+  router.post('/v1/auctions/:id/cancel', requireRole('seller', 'admin'), keyed(false), async (req, res) => {
+    const { body, params } = decodeRequest(req, { body: CancelBody, params: AuctionParams });
+    const context = contextOf(req, res);
+    const byAdmin = requireUser(res).roles.includes('admin');
+    const result = await run({ type: 'CancelAuction', auctionId: params.id, userId: context.userId, byAdmin, reason: body.reason ?? null }, context);
+    res.status(200).json({ auctionId: params.id, status: 'cancelled', version: result.version });
+  });
+
+  return router;
+};

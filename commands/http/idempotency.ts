@@ -1,0 +1,343 @@
+// Idempotency-Key (Stripe's model; IETF draft-ietf-httpapi-idempotency-key-header): a client
+// retrying a command with the same key gets the first response back instead of a second effect.
+//
+// - Keys are scoped to the authenticated user: two users may use the same key independently.
+// - The request's fingerprint is sha256(method, path with query, RFC 8785 canonical JSON body).
+// - The first response is stored (status, JSON body, Location) and replayed, with the header
+//   `Idempotent-Replayed: true`, for the same key and fingerprint, without running the handler.
+//   Stored: 2xx, 3xx and 4xx answers of the handler, including refusals by a rule (409
+//   BID_TOO_LOW...). Not stored: 5xx, 429, 408, and 400 INVALID_REQUEST (the request was never
+//   executed, as at Stripe, so the client may fix its body and retry with the same key).
+// - Same key, other fingerprint: 409 IDEMPOTENCY_KEY_REUSED.
+// - Same key while the first request is still running: 409 IDEMPOTENCY_KEY_IN_PROGRESS with
+//   `Retry-After: 1`, at once (no waiting: a request holds no connection slot for another).
+// - When the store itself fails (Redis down), the command is refused with 503 UNAVAILABLE and
+//   `Retry-After: 1` rather than run unprotected; a failure to store the final response is logged
+//   and the response still sent (the claim is released, so a retry runs the command again, which
+//   the command handler's deterministic event ids make harmless).
+// - The in-flight claim lasts `lockTtlMs` (default 60 s), so a crashed process frees the key;
+//   the stored response lasts `ttlMs` (default 24 h). The response is sent only after it is stored,
+//   so once a client has seen it, a retry replays it.
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { createHash, randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger, Redis } from '../../infra/index.js';
+import { conflict, invalidRequest, ApiError, decodeOr400, IdempotencyKey, requireUser } from '../../infra/index.js';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_IDEMPOTENCY_LOCK_TTL_MS = 60 * 1000;
+
+// ---------------------------------------------------------------- records and stores
+
+export const StoredResponseCodec = t.type({
+  status: t.number,
+  body: t.unknown,
+  headers: t.record(t.string, t.string),
+});
+export type StoredResponse = t.TypeOf<typeof StoredResponseCodec>;
+
+export const IdempotencyRecordCodec = t.union([
+  t.type({ state: t.literal('in-flight'), fingerprint: t.string, owner: t.string }),
+  t.type({ state: t.literal('done'), fingerprint: t.string, response: StoredResponseCodec }),
+]);
+export type IdempotencyRecord = t.TypeOf<typeof IdempotencyRecordCodec>;
+export type InFlightRecord = Extract<IdempotencyRecord, { state: 'in-flight' }>;
+export type DoneRecord = Extract<IdempotencyRecord, { state: 'done' }>;
+
+/** Where keys live. `key` is already scoped to the user. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for `owner` (an in-flight record expiring after `lockTtlMs`) if no record exists;
+   * returns null when claimed, or the existing record.
+   */
+  claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null>;
+  /** Replaces `owner`'s in-flight claim by the final record for `ttlMs`; false when the claim was lost (expired, taken). */
+  complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean>;
+  /** Drops `owner`'s in-flight claim (the response is not to be stored); no effect otherwise. */
+  release(key: string, owner: string): Promise<void>;
+}
+
+export interface MemoryIdempotencyStoreOptions {
+  /** At most this many keys; beyond it, expired keys are swept, then the oldest dropped. Default 100 000. */
+  readonly maxEntries?: number;
+  /** The clock, for tests. */
+  readonly now?: () => number;
+}
+
+/** In-process store for embedded mode and tests: bounded, with expiry. */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly entries = new Map<string, { record: IdempotencyRecord; expiresAt: number }>();
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: MemoryIdempotencyStoreOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string): IdempotencyRecord | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.record;
+  }
+
+  private put(key: string, record: IdempotencyRecord, ttlMs: number): void {
+    this.entries.delete(key); // re-inserting moves the key to the newest end
+    if (this.entries.size >= this.maxEntries) {
+      const now = this.now();
+      for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+      for (const k of this.entries.keys()) {
+        if (this.entries.size < this.maxEntries) break;
+        this.entries.delete(k);
+      }
+    }
+    this.entries.set(key, { record, expiresAt: this.now() + ttlMs });
+  }
+
+  claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
+    const existing = this.live(key);
+    if (existing !== undefined) return Promise.resolve(existing);
+    this.put(key, { state: 'in-flight', fingerprint, owner }, lockTtlMs);
+    return Promise.resolve(null);
+  }
+
+  complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
+    const existing = this.live(key);
+    if (existing?.state !== 'in-flight' || existing.owner !== owner) return Promise.resolve(false);
+    this.put(key, record, ttlMs);
+    return Promise.resolve(true);
+  }
+
+  release(key: string, owner: string): Promise<void> {
+    const existing = this.live(key);
+    if (existing?.state === 'in-flight' && existing.owner === owner) this.entries.delete(key);
+    return Promise.resolve();
+  }
+}
+
+// Compare-and-set on the exact in-flight value this owner wrote.
+const completeScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
+const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export interface RedisIdempotencyStoreOptions {
+  /** Key prefix; keys are `<prefix>:<scoped key>`. Default 'gs:idem'. */
+  readonly keyPrefix?: string;
+}
+
+/** Shared store: SET NX PX claims the key, a compare-and-set script stores the response. */
+export class RedisIdempotencyStore implements IdempotencyStore {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisIdempotencyStoreOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? 'gs:idem';
+  }
+
+  private redisKey(key: string): string {
+    return `${this.prefix}:${key}`;
+  }
+
+  private static inFlightValue(fingerprint: string, owner: string): string {
+    const record: InFlightRecord = { state: 'in-flight', fingerprint, owner };
+    return JSON.stringify(record);
+  }
+
+  async claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
+    const k = this.redisKey(key);
+    // A record may expire or be released between SET NX and GET: try again a few times.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const set = await this.redis.set(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), 'PX', lockTtlMs, 'NX');
+      if (set === 'OK') return null;
+      const raw = await this.redis.get(k);
+      if (raw === null) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        parsed = undefined;
+      }
+      const decoded = IdempotencyRecordCodec.decode(parsed);
+      if (isLeft(decoded)) throw new Error(`idempotency store: unreadable record at ${k}`);
+      return decoded.right;
+    }
+    throw new Error(`idempotency store: could not claim ${k}`);
+  }
+
+  async complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
+    const result = await this.redis.eval(
+      completeScript,
+      1,
+      this.redisKey(key),
+      RedisIdempotencyStore.inFlightValue(record.fingerprint, owner),
+      JSON.stringify(record),
+      String(ttlMs),
+    );
+    return result === 1;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    // The in-flight value depends on the fingerprint, which release does not know: read it first.
+    const k = this.redisKey(key);
+    const raw = await this.redis.get(k);
+    if (raw === null) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const decoded = IdempotencyRecordCodec.decode(parsed);
+    if (isLeft(decoded) || decoded.right.state !== 'in-flight' || decoded.right.owner !== owner) return;
+    await this.redis.eval(releaseScript, 1, k, raw);
+  }
+}
+
+// ---------------------------------------------------------------- the middleware
+
+/** sha256 (hex) of the method, the path with its query, and the RFC 8785 canonical JSON body. */
+export const requestFingerprint = (req: Request): string => {
+  const body: unknown = req.body;
+  const canonical = body === undefined ? '' : (canonicalize(body) ?? '');
+  return createHash('sha256').update(`${req.method.toUpperCase()}\n${req.originalUrl}\n${canonical}`).digest('hex');
+};
+
+/** The default rule for which responses are kept (see the file's header). */
+export const storableStatus = (status: number, body: unknown): boolean => {
+  if (status >= 500 || status === 429 || status === 408 || status < 200) return false;
+  if (status === 400 && typeof body === 'object' && body !== null) {
+    const code = (body as { error?: { code?: unknown } }).error?.code;
+    if (code === 'INVALID_REQUEST') return false;
+  }
+  return true;
+};
+
+/** The validated Idempotency-Key of this request (unscoped, as the client sent it), or undefined. */
+export const idempotencyKeyOf = (res: Response): string | undefined => {
+  const key: unknown = res.locals.idempotencyKey;
+  return typeof key === 'string' ? key : undefined;
+};
+
+export interface IdempotencyOptions {
+  readonly store: IdempotencyStore;
+  /** When true, a request without the header is refused with 400 naming `headers.Idempotency-Key`. */
+  readonly required: boolean;
+  /** How long a stored response is replayed. Default 24 h. */
+  readonly ttlMs?: number;
+  /** How long an in-flight claim holds the key if its process never answers. Default 60 s. */
+  readonly lockTtlMs?: number;
+  /** Which responses are stored; default `storableStatus`. */
+  readonly shouldStore?: (status: number, body: unknown) => boolean;
+  /** Store failures are logged here (the response is still sent). */
+  readonly logger?: Logger;
+}
+
+const storedHeaders = ['location', 'content-location'] as const;
+
+/**
+ * Express middleware for a command route, mounted after `authenticate` (keys are per user) and
+ * before the handler. It puts the validated key on `res.locals.idempotencyKey` (read it with
+ * `idempotencyKeyOf(res)`, e.g. to derive the command id) and captures the handler's
+ * `res.json(...)` answer, including the error handler's, for replay.
+ */
+export const idempotency = (options: IdempotencyOptions): RequestHandler => {
+  const ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+  const lockTtlMs = options.lockTtlMs ?? DEFAULT_IDEMPOTENCY_LOCK_TTL_MS;
+  const shouldStore = options.shouldStore ?? storableStatus;
+  const { store, logger } = options;
+
+  return async (req, res, next) => {
+    const header = req.get(IDEMPOTENCY_HEADER);
+    if (header === undefined) {
+      if (options.required) {
+        throw invalidRequest(`the ${IDEMPOTENCY_HEADER} header is required`, [{ path: `headers.${IDEMPOTENCY_HEADER}`, message: 'is required' }]);
+      }
+      next();
+      return;
+    }
+    const key = decodeOr400(IdempotencyKey, header, `headers.${IDEMPOTENCY_HEADER}`);
+    const user = requireUser(res);
+    const scopedKey = `${encodeURIComponent(user.userId)}:${key}`;
+    const fingerprint = requestFingerprint(req);
+    const owner = randomUUID();
+
+    let existing: IdempotencyRecord | null;
+    try {
+      existing = await store.claim(scopedKey, fingerprint, owner, lockTtlMs);
+    } catch (err) {
+      // Without the store the command cannot be made safe to retry: refuse it, retryably.
+      logger?.error({ err }, 'idempotency: the store is unavailable');
+      throw new ApiError(503, 'UNAVAILABLE', 'the service is temporarily unavailable; retry with the same Idempotency-Key', undefined, { 'Retry-After': '1' });
+    }
+    if (existing !== null) {
+      if (existing.fingerprint !== fingerprint) {
+        throw conflict('IDEMPOTENCY_KEY_REUSED', `this ${IDEMPOTENCY_HEADER} was already used for a different request`);
+      }
+      if (existing.state === 'in-flight') {
+        throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', `a request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`, undefined, {
+          'Retry-After': '1',
+        });
+      }
+      res.status(existing.response.status);
+      for (const [name, value] of Object.entries(existing.response.headers)) res.setHeader(name, value);
+      res.setHeader('Idempotent-Replayed', 'true');
+      res.json(existing.response.body);
+      return;
+    }
+
+    res.locals.idempotencyKey = key;
+    let settled = false;
+    const release = (): void => {
+      store.release(scopedKey, owner).catch((err: unknown) => logger?.warn({ err }, 'idempotency: could not release a key'));
+    };
+    // A response finished without res.json (res.end, sendStatus, a stream): nothing to replay.
+    res.on('close', () => {
+      if (!settled && res.writableFinished) {
+        settled = true;
+        release();
+      }
+    });
+    const sendJson = res.json.bind(res);
+    res.json = (body?: unknown) => {
+      if (settled) return sendJson(body);
+      settled = true;
+      const status = res.statusCode;
+      if (!shouldStore(status, body)) {
+        release();
+        return sendJson(body);
+      }
+      const headers: Record<string, string> = {};
+      for (const name of storedHeaders) {
+        const value = res.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      // What the client receives is JSON.stringify(body); keep exactly that.
+      const text = JSON.stringify(body);
+      const record: DoneRecord = { state: 'done', fingerprint, response: { status, body: text === undefined ? null : (JSON.parse(text) as unknown), headers } };
+      store
+        .complete(scopedKey, owner, record, ttlMs)
+        .then((kept) => {
+          if (!kept) logger?.warn({ status }, 'idempotency: the claim expired before the response was stored');
+        })
+        .catch((err: unknown) => {
+          logger?.warn({ err }, 'idempotency: could not store a response');
+          release();
+        })
+        .finally(() => sendJson(body));
+      return res;
+    };
+    next();
+  };
+};

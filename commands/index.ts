@@ -1,0 +1,9 @@
+// commands/: the write side. Composition roots in scripts/ take what they need from here.
+export * from './handler/command-handler.js';
+export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './handler/auction-repository.js';
+export { commandIdFor, eventIdFor, uuidFrom } from './handler/ids.js';
+export { commandRoutes, rejectionToApiError, type CommandRoutesDeps } from './http/command-routes.js';
+export * from './http/bodies.js';
+export * from './http/idempotency.js';
+export * from './locks/index.js';
+export * from './scheduler/index.js';

@@ -1,0 +1,155 @@
+// Bearer JWT (HS256) authentication and role checks (DESIGN.md section 5): claim `sub` is the
+// user id, claim `roles` an array from bidder, seller, auditor, admin.
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { SignJWT, jwtVerify } from 'jose';
+import type { RequestHandler, Response } from 'express';
+import { forbidden, unauthenticated } from './errors.js';
+
+export const RoleCodec = t.keyof({ bidder: null, seller: null, auditor: null, admin: null }, 'Role');
+export type Role = t.TypeOf<typeof RoleCodec>;
+export const allUserRoles: readonly Role[] = ['bidder', 'seller', 'auditor', 'admin'];
+
+const NonEmptyString = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u !== '',
+  (u, c) => (typeof u === 'string' && u.trim() !== '' && u.length <= 255 ? t.success(u) : t.failure(u, c, 'expected a non-empty string of at most 255 characters')),
+  t.identity,
+);
+
+/** The claims this service relies on (others, such as iat and exp, are checked by jose). */
+export const TokenClaimsCodec = t.type({ sub: NonEmptyString, roles: t.readonlyArray(RoleCodec) }, 'TokenClaims');
+
+/** Who made the request, as `authenticate` puts it on `res.locals.user`. */
+export interface AuthenticatedUser {
+  readonly userId: string;
+  readonly roles: readonly Role[];
+}
+
+const encoder = new TextEncoder();
+const keyOf = (secret: string | Uint8Array): Uint8Array => (typeof secret === 'string' ? encoder.encode(secret) : secret);
+
+/** Why a token was refused (the message of the 401). */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
+
+export interface VerifyOptions {
+  /** Seconds of clock skew tolerated for exp/nbf/iat. Default 5. */
+  readonly clockToleranceSeconds?: number;
+  /** The current time, for tests. */
+  readonly now?: Date;
+}
+
+/** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims; throws InvalidTokenError. */
+export const verifyToken = async (token: string, secret: string | Uint8Array, options: VerifyOptions = {}): Promise<AuthenticatedUser> => {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: options.clockToleranceSeconds ?? 5,
+      ...(options.now !== undefined ? { currentDate: options.now } : {}),
+    }));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new InvalidTokenError(
+      code === 'ERR_JWT_EXPIRED'
+        ? 'the token has expired'
+        : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+          ? `the token was refused: ${(err as Error).message}`
+          : 'the token is not valid',
+    );
+  }
+  const claims = TokenClaimsCodec.decode(payload);
+  if (isLeft(claims)) throw new InvalidTokenError('the token lacks a valid sub or roles claim');
+  return { userId: claims.right.sub, roles: [...new Set(claims.right.roles)] };
+};
+
+export interface MintTokenOptions {
+  readonly secret: string | Uint8Array;
+  readonly sub: string;
+  readonly roles: readonly Role[];
+  /** Lifetime: seconds (a number; negative mints an already expired token, for tests) or a jose span such as '24h', '15m', '7d'. */
+  readonly expiresIn: number | string;
+  /** The issue time, for tests. */
+  readonly now?: Date;
+}
+
+/** Mints an HS256 token with `sub`, `roles`, `iat` and `exp`. */
+export const mintToken = async (options: MintTokenOptions): Promise<string> => {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const exp = typeof options.expiresIn === 'number' ? now + Math.trunc(options.expiresIn) : options.expiresIn;
+  return new SignJWT({ roles: [...options.roles] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.sub)
+    .setIssuedAt(now)
+    .setExpirationTime(typeof exp === 'number' ? exp : new Date(now * 1000 + spanMs(exp)))
+    .sign(keyOf(options.secret));
+};
+
+const spanUnits: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Milliseconds in a span such as '90s', '15m', '24h', '7d', '2w' or plain seconds '3600'; throws on anything else. */
+export const spanMs = (span: string): number => {
+  const m = /^(\d{1,9})\s*([smhdw]?)$/.exec(span.trim());
+  if (m === null) throw new Error(`invalid time span ${JSON.stringify(span)}; expected e.g. 90s, 15m, 24h, 7d`);
+  return Number(m[1]) * (spanUnits[m[2] || 's'] ?? 1) * 1000;
+};
+
+export interface AuthenticateOptions {
+  readonly secret: string | Uint8Array;
+  /** When true, a request without a token is refused with 401; otherwise it passes on anonymous. */
+  readonly required: boolean;
+  readonly clockToleranceSeconds?: number;
+}
+
+/**
+ * Reads `Authorization: Bearer <token>`. A valid token puts `{userId, roles}` on
+ * `res.locals.user`. A token that is present but invalid, expired or malformed is always a
+ * 401 (even when not required: the client should learn its token is bad); a missing one is a
+ * 401 only when `required`. 401s carry `WWW-Authenticate: Bearer`.
+ */
+export const authenticate = (options: AuthenticateOptions): RequestHandler => {
+  const key = keyOf(options.secret);
+  const verifyOptions: VerifyOptions = options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {};
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    if (header === undefined || header === '') {
+      if (options.required) throw unauthenticated('a bearer token is required');
+      next();
+      return;
+    }
+    const m = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
+    if (m === null) throw unauthenticated('expected an Authorization: Bearer <token> header', true);
+    try {
+      res.locals.user = await verifyToken(m[1]!, key, verifyOptions);
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw unauthenticated(err.message, true);
+      throw err;
+    }
+    next();
+  };
+};
+
+/** The user `authenticate` found, or undefined for an anonymous request. */
+export const currentUser = (res: Response): AuthenticatedUser | undefined => {
+  const user: unknown = res.locals.user;
+  return typeof user === 'object' && user !== null && 'userId' in user ? (user as AuthenticatedUser) : undefined;
+};
+
+/** The user `authenticate` found; throws 401 for an anonymous request. */
+export const requireUser = (res: Response): AuthenticatedUser => {
+  const user = currentUser(res);
+  if (user === undefined) throw unauthenticated('a bearer token is required');
+  return user;
+};
+
+/** Lets the request on only if the user holds at least one of `roles`: 401 when anonymous, 403 otherwise. */
+export const requireRole = (...roles: readonly Role[]): RequestHandler => (_req, res, next) => {
+  const user = requireUser(res);
+  if (!user.roles.some((r) => roles.includes(r))) {
+    throw forbidden(`requires the role ${roles.join(' or ')}`, { requiredRoles: roles });
+  }
+  next();
+};

@@ -1,0 +1,120 @@
+// ioredis connections: one factory so every role connects the same way, and fails at start
+// with a message naming the URL (password hidden) rather than retrying forever in the background.
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+export type { Redis } from 'ioredis';
+
+export interface OpenRedisOptions {
+  /** Receives connection errors and reconnects (at warn level), instead of ioredis's console message. */
+  readonly logger?: Logger;
+  /** How long the first connection may take before `openRedis` gives up (ms). Default 10 000. */
+  readonly startTimeoutMs?: number;
+  /**
+   * How many reconnections a command waits through before it fails (ioredis option).
+   * Default 2, so callers (rate limiter, caches) fail fast and fall back while Redis is down.
+   * Pass null for subscriber or blocking connections, which should wait indefinitely.
+   */
+  readonly maxRetriesPerRequest?: number | null;
+}
+
+/** The URL as it may be shown in logs and errors: the password replaced by `***`. */
+export const redactUrl = (url: string): string => {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+};
+
+/** Reconnect backoff: 50 ms, 100 ms, ... growing to at most 2 s, forever (after the start). */
+export const reconnectDelayMs = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt - 1, 6), 2000);
+
+/**
+ * Opens a Redis connection named `name` (shown by CLIENT LIST) and waits until it is ready.
+ * A bad URL, a refused connection, a wrong password or database number rejects with an Error
+ * naming the (redacted) URL and the cause; nothing is left running in that case. After the
+ * start, lost connections are retried with a capped backoff. Commands are auto-pipelined.
+ */
+export const openRedis = async (url: string, name: string, options: OpenRedisOptions = {}): Promise<Redis> => {
+  const shown = redactUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`Redis (${name}): not a valid URL: ${shown}`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error(`Redis (${name}): expected a redis: or rediss: URL, got ${shown}`);
+  }
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    connectionName: name,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
+    retryStrategy: reconnectDelayMs,
+  });
+  let lastError: Error | undefined;
+  let started = false;
+  client.on('error', (err: Error) => {
+    lastError = err;
+    if (started) options.logger?.warn({ redis: name, err: err.message }, 'redis connection error');
+  });
+  client.on('reconnecting', (delay: number) => {
+    if (started) options.logger?.warn({ redis: name, delayMs: delay }, 'redis reconnecting');
+  });
+
+  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`not ready after ${startTimeoutMs} ms`)), startTimeoutMs);
+      }),
+    ]);
+    // ioredis reports a failed SELECT only as an 'error' event and carries on in database 0:
+    // select again, so a database number the server lacks fails here.
+    const db = Number(parsed.pathname.slice(1) || '0');
+    if (!Number.isSafeInteger(db) || db < 0) throw new Error(`invalid database number in the URL path`);
+    if (db !== 0) await client.select(db);
+    await client.ping();
+  } catch (err) {
+    client.disconnect();
+    // ioredis's own rejection ('Connection is closed.') says less than the socket error before it.
+    const message = (err as Error).message;
+    const cause = lastError !== undefined && /connection is closed/i.test(message) ? lastError.message : message;
+    throw new Error(`Redis (${name}): cannot connect to ${shown}: ${cause}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+  started = true;
+  options.logger?.debug({ redis: name, url: shown }, 'redis connected');
+  return client;
+};
+
+/**
+ * Closes a connection and resolves once it has ended: QUIT (pending replies are delivered first)
+ * when connected, else disconnects at once. Never rejects.
+ */
+export const closeRedis = async (client: Redis): Promise<void> => {
+  if (client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    }
+  } else {
+    client.disconnect();
+  }
+  // 'end' follows QUIT's reply once the socket closes; do not wait on a server that never closes it.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+  clearTimeout(timer);
+  if ((client.status as string) !== 'end') client.disconnect();
+};
