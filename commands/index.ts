@@ -7,3 +7,5 @@ export * from './http/bodies.js';
 export * from './http/idempotency.js';
 export * from './locks/index.js';
 export * from './scheduler/index.js';
+export * from './event-log/index.js';
+export * from './attempts/index.js';

@@ -1,2 +1,7 @@
 // infra/: infrastructure no single side owns. No auction logic here.
 export * from './config.js';
+export * from './logger.js';
+export * from './redis.js';
+export * from './sql/index.js';
+export * from './pseudonym.js';
+export * from './http/index.js';

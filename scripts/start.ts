@@ -1,2 +1,43 @@
-// `npm start`: until the HTTP side lands, the worked domain demonstration.
-await import('./demo.js');
+// `npm start`: the whole system in one process (embedded mode with no configuration), or the
+// roles named by ROLES against the services configured (DESIGN.md sections 3 and 4).
+import { mkdirSync } from 'node:fs';
+import { ConfigError, createLogger, loadConfig } from '../infra/index.js';
+import { startSystem } from './compose/system.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`gavelstream: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel, { name: 'gavelstream' });
+if (config.jwtSecretIsDevelopment) {
+  logger.warn('AUTH_JWT_SECRET is not set: using the development secret; never do this in production');
+}
+if (config.databaseUrl === undefined && config.dataDir !== 'memory') mkdirSync(config.dataDir, { recursive: true });
+
+const system = await startSystem(config, logger).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'could not start');
+  process.exit(1);
+});
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  system.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, 'unclean stop');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -11,7 +11,7 @@ import type { FieldError } from './errors.js';
 /** Types whose context entries name a position of their own (a property, an index). */
 const containerTags = new Set(['InterfaceType', 'PartialType', 'StrictType', 'ExactType', 'DictionaryType', 'ArrayType', 'ReadonlyArrayType', 'TupleType', 'ReadonlyType']);
 const indexedTags = new Set(['ArrayType', 'ReadonlyArrayType', 'TupleType']);
-const objectTags = new Set(['InterfaceType', 'PartialType', 'StrictType', 'ExactType', 'IntersectionType']);
+const objectTags = new Set(['ClosedObjectType', 'InterfaceType', 'PartialType', 'StrictType', 'ExactType', 'IntersectionType']);
 
 const tagOf = (type: t.Decoder<unknown, unknown>): string | undefined => (type as { _tag?: unknown })._tag as string | undefined;
 
@@ -197,3 +197,32 @@ export const integerFromString = (min: number, max: number, name = `IntegerFromS
     },
     String,
   );
+
+/** An object with required and optional properties that refuses any other property, naming it. */
+export class ClosedObjectType<A, O> extends t.Type<A, O, unknown> {
+  readonly _tag = 'ClosedObjectType' as const;
+}
+
+const anyObject = t.type({});
+
+export const closedObject = <R extends t.Props, P extends t.Props>(name: string, required: R, optional: P) => {
+  const open = t.intersection([t.type(required), t.partial(optional)]);
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  const type: ClosedObjectType<t.TypeOf<typeof open>, t.OutputOf<typeof open>> = new ClosedObjectType(
+    name,
+    open.is,
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        const extra = Object.keys(u).filter((k) => !known.has(k));
+        if (extra.length > 0) {
+          // Reported as a property of an object, so the field's path names it (`body.maxamount`).
+          const parent = { key: '', type: anyObject, actual: u };
+          return t.failures(extra.map((k) => ({ value: (u as Record<string, unknown>)[k], context: [...c, parent, { key: k, type: t.unknown, actual: u }], message: 'is not a known field' })));
+        }
+      }
+      return open.validate(u, c);
+    },
+    open.encode,
+  );
+  return type;
+};

@@ -1,0 +1,3 @@
+// Refused bids, recorded off the hot path for auditors.
+export { createAttemptsLog, attemptsLogMigrations, BidAttemptCodec } from './attempts-log.js';
+export type { AttemptsLog, AttemptsLogOptions, BidAttempt, RecordedBidAttempt } from './attempts-log.js';

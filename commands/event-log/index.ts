@@ -1,0 +1,17 @@
+// The event log's adapters (PostgreSQL/PGlite and EventStoreDB) and the factory that picks one.
+export { openEventLog, commandMigrations } from './open-event-log.js';
+export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
+export {
+  createPostgresEventLog,
+  eventLogMigrations,
+  appendEventsWithin,
+  EventIdConflictError,
+  EVENTS_CHANNEL,
+  comparePgPositions,
+  formatPgPosition,
+  parsePgPosition,
+} from './postgres-event-log.js';
+export type { PostgresEventLog, PostgresEventLogOptions } from './postgres-event-log.js';
+export { openEventStoreEventLog, compareEsdbPositions, formatEsdbPosition, parseEsdbPosition, esdbEventUuid } from './eventstore-event-log.js';
+export type { EventStoreEventLogOptions } from './eventstore-event-log.js';
+export type { PollingTimings } from './polling-subscription.js';

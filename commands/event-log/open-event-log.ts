@@ -1,0 +1,56 @@
+// Opens the event log the configuration asks for, with the SQL executor the read models share:
+// EventStoreDB when `eventstoreUrl` is set, else the events table in PostgreSQL (`databaseUrl`)
+// or PGlite (`dataDir`, 'memory' for none). Migrations run before anything is returned.
+import type { EventLog } from '../../domain/index.js';
+import type { Migration, PostgresOptions, SqlExecutor } from '../../infra/index.js';
+import { migrate, openSqlExecutor } from '../../infra/index.js';
+import { attemptsLogMigrations } from '../attempts/attempts-log.js';
+import { openEventStoreEventLog } from './eventstore-event-log.js';
+import { createPostgresEventLog, eventLogMigrations } from './postgres-event-log.js';
+import type { PostgresEventLogOptions } from './postgres-event-log.js';
+
+/** Every migration the write side owns, in order: the events table, then the refused-bids table. */
+export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations];
+
+export interface OpenEventLogOptions {
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly eventstoreUrl?: string | undefined;
+  /** More migrations to run in the same pass (e.g. the read models'). */
+  readonly migrations?: readonly Migration[];
+  readonly postgres?: PostgresOptions;
+  readonly log?: PostgresEventLogOptions;
+}
+
+export interface OpenedEventLog {
+  readonly log: EventLog;
+  /** The SQL database (read models, refused bids), also when the log is in EventStoreDB. */
+  readonly sql: SqlExecutor;
+  /** Closes the log, then the SQL executor. */
+  close(): Promise<void>;
+}
+
+export const openEventLog = async (options: OpenEventLogOptions): Promise<OpenedEventLog> => {
+  const sql = await openSqlExecutor(options, options.postgres);
+  try {
+    await migrate(sql, [...commandMigrations, ...(options.migrations ?? [])]);
+    const log =
+      options.eventstoreUrl !== undefined && options.eventstoreUrl !== ''
+        ? await openEventStoreEventLog(options.eventstoreUrl)
+        : await createPostgresEventLog(sql, options.log);
+    return {
+      log,
+      sql,
+      close: async () => {
+        try {
+          await log.close();
+        } finally {
+          await sql.close();
+        }
+      },
+    };
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+};

@@ -1,0 +1,419 @@
+// The event log on PostgreSQL, through a SqlExecutor: the same SQL runs on `pg` and on PGlite.
+//
+// Append: one statement (autocommit, so one transaction and one round trip). It takes the hash of
+// the stream's event at the expected version, chains the new events onto it with sha256 in SQL,
+// and inserts them at versions expected+1..; the unique (stream_id, stream_version) fences
+// concurrent writers, so exactly one wins. Only a refused append costs a second query, which
+// tells a conflict from a retried command (its event ids already stored).
+//
+// Commit order: each row records its writer's transaction id (xid8). Readers take only rows whose
+// transaction is older than every transaction still running (pg_snapshot_xmin of the current
+// snapshot), ordered by (transaction_id, global_position). A transaction that commits late holds
+// the horizon back until it ends, so its events are delivered late but never skipped.
+import * as t from 'io-ts';
+import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../../domain/index.js';
+import { START, canonicalEventJson } from '../../domain/index.js';
+import type { Migration, SqlExecutor } from '../../infra/index.js';
+import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
+import { startPollingSubscription } from './polling-subscription.js';
+import type { PollingTimings } from './polling-subscription.js';
+import { EventMetadataCodec, JsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
+import { createHash } from 'node:crypto';
+
+/** The channel a PostgreSQL event log NOTIFYs after appends. */
+export const EVENTS_CHANNEL = 'gavelstream_events';
+
+export const eventLogMigrations: readonly Migration[] = [
+  {
+    id: 'event-log/001-events',
+    sql: `
+      CREATE TABLE events (
+        global_position bigserial PRIMARY KEY,
+        transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        stream_id       text        NOT NULL,
+        stream_version  integer     NOT NULL CHECK (stream_version > 0),
+        event_id        text        NOT NULL,
+        type            text        NOT NULL,
+        data            jsonb       NOT NULL,
+        metadata        jsonb       NOT NULL,
+        prev_hash       text        NOT NULL,
+        hash            text        NOT NULL,
+        recorded_at     timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT events_event_id_key UNIQUE (event_id),
+        CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
+      );
+      CREATE INDEX events_commit_order_idx ON events (transaction_id, global_position);
+
+      -- Append-only: stored events are never rewritten (upcasting happens on read). The hash chain
+      -- still exposes anyone who bypasses this (e.g. by disabling the trigger).
+      CREATE FUNCTION events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'events are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
+    `,
+  },
+];
+
+// One statement: the head hash, the chain (recursive, in SQL: sha256 over UTF-8 of prevHash ||
+// canonical JSON computed by the caller), the insert. $1 stream id, $2 expected version, $3 the
+// batch as a JSON array of {eventId, type, data, metadata, canonical}.
+const APPEND_SQL = `
+WITH RECURSIVE
+input AS (
+  SELECT x.ord::integer AS ord, x.e->>'eventId' AS event_id, x.e->>'type' AS type,
+         x.e->'data' AS data, x.e->'metadata' AS metadata, x.e->>'canonical' AS canonical
+  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, ord)
+),
+head AS (
+  SELECT ''::text AS hash WHERE $2::integer = 0
+  UNION ALL
+  SELECT hash FROM events WHERE $2::integer > 0 AND stream_id = $1::text AND stream_version = $2::integer
+),
+chain AS (
+  SELECT i.ord, h.hash AS prev_hash, encode(sha256(convert_to(h.hash || i.canonical, 'UTF8')), 'hex') AS hash
+  FROM head h JOIN input i ON i.ord = 1
+  UNION ALL
+  SELECT i.ord, c.hash, encode(sha256(convert_to(c.hash || i.canonical, 'UTF8')), 'hex')
+  FROM chain c JOIN input i ON i.ord = c.ord + 1
+),
+inserted AS (
+  INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, prev_hash, hash)
+  SELECT $1::text, $2::integer + c.ord, i.event_id, i.type, i.data, i.metadata, c.prev_hash, c.hash
+  FROM chain c JOIN input i ON i.ord = c.ord
+  ORDER BY c.ord
+  RETURNING transaction_id, global_position, stream_version, prev_hash, hash
+)
+SELECT transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash
+FROM inserted ORDER BY stream_version`;
+
+// Note: the casts alias the column names, so ORDER BY must qualify them (events.x) to sort by the
+// column rather than by its text.
+const COLUMNS = `transaction_id::text AS transaction_id, global_position::text AS global_position, stream_id, stream_version,
+  event_id, type, data, metadata, prev_hash, hash`;
+
+const PREPARED = { prepare: true } as const;
+
+const HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const EventRow = t.type({
+  transaction_id: t.string,
+  global_position: t.string,
+  stream_id: t.string,
+  stream_version: t.number,
+  event_id: t.string,
+  type: t.string,
+  data: JsonObjectCodec,
+  metadata: EventMetadataCodec,
+  prev_hash: t.string,
+  hash: t.string,
+});
+
+const AppendedRow = t.type({
+  transaction_id: t.string,
+  global_position: t.string,
+  stream_version: t.number,
+  prev_hash: t.string,
+  hash: t.string,
+});
+
+// ---- positions: "<transaction id>:<global position>", START ('0') before everything ----
+
+interface PgPosition {
+  readonly transactionId: bigint;
+  readonly globalPosition: bigint;
+}
+
+export const formatPgPosition = (transactionId: string | bigint, globalPosition: string | bigint): LogPosition => `${transactionId}:${globalPosition}`;
+
+export const parsePgPosition = (position: LogPosition): PgPosition => {
+  if (position === START) return { transactionId: 0n, globalPosition: 0n };
+  const match = /^(\d{1,20}):(\d{1,20})$/.exec(position);
+  if (match === null) throw new Error(`not a PostgreSQL log position: ${JSON.stringify(position)}`);
+  return { transactionId: BigInt(match[1] ?? '0'), globalPosition: BigInt(match[2] ?? '0') };
+};
+
+export const comparePgPositions = (a: LogPosition, b: LogPosition): number => {
+  const x = parsePgPosition(a);
+  const y = parsePgPosition(b);
+  if (x.transactionId !== y.transactionId) return x.transactionId < y.transactionId ? -1 : 1;
+  if (x.globalPosition !== y.globalPosition) return x.globalPosition < y.globalPosition ? -1 : 1;
+  return 0;
+};
+
+const toRecorded = (row: unknown): RecordedEvent => {
+  const r = decodeOrThrow(EventRow, row, 'events row');
+  return {
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    position: formatPgPosition(r.transaction_id, r.global_position),
+    eventId: r.event_id,
+    type: r.type,
+    data: r.data,
+    metadata: r.metadata,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+};
+
+// ---- validation ----
+
+const assertStreamId = (streamId: string) => {
+  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 256) throw new Error('streamId must be a string of 1-256 characters');
+};
+
+const assertVersion = (version: number, what: string, min: number) => {
+  if (!Number.isSafeInteger(version) || version < min) throw new Error(`${what} must be an integer of at least ${min}, got ${version}`);
+};
+
+export const assertDistinctEventIds = (events: readonly NewEvent[]): void => {
+  const ids = new Set(events.map((e) => e.eventId));
+  if (ids.size !== events.length) throw new Error('an append carries the same event id twice');
+};
+
+/** Some of the event ids are stored, but not as exactly these events of this stream. */
+export class EventIdConflictError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly eventIds: readonly string[],
+  ) {
+    super(`event ids ${eventIds.join(', ')} are already stored, but not as this append to ${streamId}: event ids must derive from the command id`);
+    this.name = 'EventIdConflictError';
+  }
+}
+
+/**
+ * Appends inside a transaction the caller holds (or in its own autocommit statement when given the
+ * pool). Returns the recorded events, or [] when the stream is not at `expectedVersion` (behind
+ * it); throws the database's unique violation (SQLSTATE 23505) when another writer got there first
+ * or an event id is already stored. Most callers want `appendToStream` of the log instead.
+ */
+export const appendEventsWithin = async (
+  sql: SqlExecutor,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly NewEvent[],
+): Promise<RecordedEvent[]> => {
+  const batch = events.map((event, index) => ({
+    eventId: event.eventId,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    canonical: canonicalEventJson({ ...event, streamId, streamVersion: expectedVersion + index + 1 }),
+  }));
+  const { rows } = await sql.query(APPEND_SQL, [streamId, expectedVersion, JSON.stringify(batch)], PREPARED);
+  return rows.map((row, index) => {
+    const r = decodeOrThrow(AppendedRow, row, 'appended row');
+    const event = events[index];
+    if (event === undefined || r.stream_version !== expectedVersion + index + 1) throw new Error('append returned unexpected rows');
+    return {
+      eventId: event.eventId,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      streamId,
+      streamVersion: r.stream_version,
+      position: formatPgPosition(r.transaction_id, r.global_position),
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+  });
+};
+
+export interface PostgresEventLogOptions extends PollingTimings {
+  /** NOTIFY other processes after appends (default: on PostgreSQL yes, on PGlite no: one process). */
+  readonly notify?: boolean;
+  /** Errors of the background LISTEN/NOTIFY work (subscriptions report theirs through onError). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface PostgresEventLog extends EventLog {
+  /** The stream's last version (0 when it does not exist). */
+  streamVersion(streamId: string): Promise<number>;
+}
+
+class PgEventLog implements PostgresEventLog {
+  private readonly wakers = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private listening: Promise<(() => Promise<void>) | undefined> | undefined;
+  private notifyRunning: Promise<void> | undefined;
+  private notifyAgain = false;
+  private closed = false;
+  private readonly notify: boolean;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly options: PostgresEventLogOptions,
+  ) {
+    this.notify = options.notify ?? sql.kind === 'postgres';
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  async appendToStream(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    assertVersion(expectedVersion, 'expectedVersion', 0);
+    assertDistinctEventIds(events);
+    if (events.length === 0) {
+      const actual = await this.streamVersion(streamId);
+      return actual === expectedVersion ? { kind: 'appended', nextVersion: actual, events: [] } : { kind: 'conflict', actualVersion: actual };
+    }
+    let recorded: RecordedEvent[];
+    try {
+      recorded = await appendEventsWithin(this.sql, streamId, expectedVersion, events);
+    } catch (error) {
+      if (sqlErrorCode(error) === UNIQUE_VIOLATION) return this.refused(streamId, events);
+      throw error;
+    }
+    const last = recorded[recorded.length - 1];
+    if (last === undefined) return this.refused(streamId, events);
+    this.appended();
+    return { kind: 'appended', nextVersion: last.streamVersion, events: recorded };
+  }
+
+  /** Why an append wrote nothing: a retried command (its ids are stored) or a conflict. */
+  private async refused(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
+    const ids = events.map((e) => e.eventId);
+    const stored = (await this.sql.query(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::text[]) ORDER BY events.stream_version`, [ids])).rows.map(toRecorded);
+    if (stored.length === 0) return { kind: 'conflict', actualVersion: await this.streamVersion(streamId) };
+    const last = stored[stored.length - 1];
+    if (last !== undefined && stored.length === ids.length && stored.every((e) => e.streamId === streamId)) {
+      return { kind: 'duplicate', nextVersion: last.streamVersion, events: stored };
+    }
+    throw new EventIdConflictError(streamId, stored.map((e) => e.eventId));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.sql.query<{ version: number }>('SELECT coalesce(max(stream_version), 0)::integer AS version FROM events WHERE stream_id = $1', [streamId]);
+    return rows[0]?.version ?? 0;
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<readonly RecordedEvent[]> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    assertVersion(fromVersion, 'fromVersion', 1);
+    const { rows } = await this.sql.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY events.stream_version`, [
+      streamId,
+      fromVersion,
+    ], PREPARED);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<readonly RecordedEvent[]> {
+    this.assertOpen();
+    assertVersion(options.limit, 'limit', 1);
+    const after = parsePgPosition(options.after);
+    const { rows } = await this.sql.query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${HORIZON}
+       ORDER BY events.transaction_id, events.global_position
+       LIMIT $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), options.limit],
+      PREPARED,
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** True when rows exist after `after` that are not yet below the horizon. */
+  private async hasPendingAfter(position: LogPosition): Promise<boolean> {
+    const after = parsePgPosition(position);
+    const { rows } = await this.sql.query<{ pending: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)) AS pending',
+      [after.transactionId.toString(), after.globalPosition.toString()],
+      PREPARED,
+    );
+    return rows[0]?.pending === true;
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    this.startListening();
+    const subscription = startPollingSubscription(
+      {
+        readBatch: (after, limit) => this.readAll({ after, limit }),
+        hasPendingAfter: (after) => this.hasPendingAfter(after),
+        onWake: (wake) => {
+          this.wakers.add(wake);
+          return () => this.wakers.delete(wake);
+        },
+      },
+      options,
+      this.options,
+    );
+    const tracked: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.stop();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
+  compareLogPositions(a: LogPosition, b: LogPosition): number {
+    return comparePgPositions(a, b);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    const unlisten = await this.listening;
+    if (unlisten !== undefined) await unlisten().catch(this.onError);
+    await this.notifyRunning;
+  }
+
+  private assertOpen() {
+    if (this.closed) throw new Error('the event log is closed');
+  }
+
+  private wakeAll() {
+    for (const wake of this.wakers) wake();
+  }
+
+  private startListening() {
+    if (this.listening !== undefined || !this.notify) return;
+    this.listening = this.sql.listen(EVENTS_CHANNEL, () => this.wakeAll()).catch((error: unknown) => {
+      // Subscriptions still poll; report and carry on.
+      this.onError(error);
+      return undefined;
+    });
+  }
+
+  /** Wakes local subscribers now, and other processes' through one NOTIFY for a burst of appends. */
+  private appended() {
+    this.wakeAll();
+    if (!this.notify) return;
+    if (this.notifyRunning !== undefined) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifyRunning = (async () => {
+      do {
+        this.notifyAgain = false;
+        try {
+          await this.sql.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
+        } catch (error) {
+          this.onError(error);
+        }
+      } while (this.notifyAgain && !this.closed);
+      this.notifyRunning = undefined;
+    })();
+  }
+}
+
+/**
+ * The PostgreSQL event log over `sql` (pg or PGlite); run `eventLogMigrations` first. Closing the
+ * log stops its subscriptions and listener, not the executor it was given.
+ */
+export const createPostgresEventLog = async (sql: SqlExecutor, options: PostgresEventLogOptions = {}): Promise<PostgresEventLog> => {
+  // The chain is hashed in SQL over UTF-8; make sure the server agrees with Node on a non-ASCII sample.
+  const sample = 'gavelstream \u00e9\u20ac\u{1f528}';
+  const { rows } = await sql.query<{ hash: string }>(`SELECT encode(sha256(convert_to($1::text, 'UTF8')), 'hex') AS hash`, [sample]);
+  const expected = createHash('sha256').update(sample, 'utf8').digest('hex');
+  if (rows[0]?.hash !== expected) throw new Error('the database does not hash UTF-8 text as Node does: check its encoding (UTF8 expected)');
+  return new PgEventLog(sql, options);
+};

@@ -1,0 +1,3 @@
+// The event log as the rest of the system sees it: the port and the pure hash-chain check.
+export * from './port.js';
+export * from './hash-chain.js';

@@ -1,0 +1,89 @@
+// One small SQL interface over both PostgreSQL (`pg` Pool) and PGlite (PostgreSQL in WASM), so the
+// event log and the read models run the same SQL in both modes (DESIGN.md section 3).
+
+/** A value bound to a `$n` placeholder. Pass JSON as a string with an explicit `::jsonb` cast. */
+export type SqlScalar = string | number | boolean | null | Date | Uint8Array;
+export type SqlValue = SqlScalar | readonly SqlScalar[];
+
+export interface SqlResult<R> {
+  readonly rows: R[];
+}
+
+export interface SqlQueryOptions {
+  /**
+   * Keep the statement prepared on each PostgreSQL connection (named after a hash of its text) so
+   * later runs skip parsing and planning: worth it for hot statements with a fixed text. PGlite
+   * ignores it.
+   */
+  readonly prepare?: boolean;
+}
+
+export interface SqlExecutor {
+  /** Which engine runs the SQL: the same SQL works on both; some operational choices differ. */
+  readonly kind: 'postgres' | 'pglite';
+  /**
+   * One statement with `$1..$n` parameters. Rows are not checked: decode them (io-ts) where they
+   * cross a boundary. Cast in SQL what must come back uniformly from both engines (bigint and
+   * xid8 as `::text`, timestamps as text), since their default parsers differ.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly SqlValue[], options?: SqlQueryOptions): Promise<SqlResult<R>>;
+  /** A script of one or more statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Use only `tx`
+   * inside `fn`: on PGlite (one connection) a query on the outer executor waits for the
+   * transaction to end, so it would never run. Nested calls on `tx` use savepoints.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on `channel` (a plain identifier); `onNotify` gets each payload. On PostgreSQL the
+   * listener has its own connection and reconnects by itself; after a reconnection it calls
+   * `onNotify('')` once, since notifications may have been missed meanwhile. Resolves to the
+   * function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Closes the pool or the database; inside a transaction it is an error. */
+  close(): Promise<void>;
+}
+
+/** The SQLSTATE of a database error (both drivers put it in `code`), or undefined. */
+export const sqlErrorCode = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** The constraint a database error names (unique violations), or undefined. */
+export const sqlErrorConstraint = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null || !('constraint' in error)) return undefined;
+  const constraint = (error as { constraint: unknown }).constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
+};
+
+export const UNIQUE_VIOLATION = '23505';
+
+const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Checks a channel or schema name that is spliced into SQL text (LISTEN, search_path). */
+export const assertSqlIdentifier = (name: string, what: string): string => {
+  if (!identifierPattern.test(name)) throw new Error(`${what} must be a lower-case SQL identifier (a-z, 0-9, _), got ${JSON.stringify(name)}`);
+  return name;
+};
+
+/** Savepoint names for nested transactions. */
+let savepointCounter = 0;
+export const nextSavepointName = (): string => `gs_sp_${++savepointCounter}`;
+
+/** Runs `fn` inside a savepoint of an open transaction (nested `transaction` calls). */
+export const withSavepoint = async <T>(tx: SqlExecutor, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+  const name = nextSavepointName();
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn(tx);
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+};

@@ -1,0 +1,17 @@
+// The SQL executor that runs on both PostgreSQL and PGlite, and the migration runner.
+import type { SqlExecutor } from './executor.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+import type { PostgresOptions } from './postgres.js';
+
+export type { SqlExecutor, SqlQueryOptions, SqlResult, SqlScalar, SqlValue } from './executor.js';
+export { sqlErrorCode, sqlErrorConstraint, UNIQUE_VIOLATION, assertSqlIdentifier } from './executor.js';
+export { openPostgres } from './postgres.js';
+export type { PostgresOptions } from './postgres.js';
+export { openPglite } from './pglite.js';
+export { migrate } from './migrate.js';
+export type { Migration } from './migrate.js';
+
+/** PostgreSQL when `databaseUrl` is set, else PGlite under `dataDir` ('memory' for none). */
+export const openSqlExecutor = (options: { readonly databaseUrl?: string | undefined; readonly dataDir: string }, postgres: PostgresOptions = {}): Promise<SqlExecutor> =>
+  options.databaseUrl !== undefined && options.databaseUrl !== '' ? openPostgres(options.databaseUrl, postgres) : openPglite(options.dataDir);

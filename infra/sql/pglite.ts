@@ -1,0 +1,60 @@
+// SqlExecutor over PGlite: real PostgreSQL compiled to WASM, in this process (embedded mode).
+// PGlite is one connection; its own mutexes make a transaction exclusive (other queries wait until
+// it ends), so transactions never interleave with other work.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Transaction } from '@electric-sql/pglite';
+import type { SqlExecutor, SqlResult, SqlValue } from './executor.js';
+import { assertSqlIdentifier, withSavepoint } from './executor.js';
+
+const mutableParams = (params: readonly SqlValue[] | undefined): unknown[] | undefined => (params === undefined ? undefined : [...params]);
+
+const transactionExecutor = (tx: Transaction): SqlExecutor => {
+  const self: SqlExecutor = {
+    kind: 'pglite',
+    query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => {
+      const result = await tx.query<R>(sql, mutableParams(params));
+      return { rows: result.rows };
+    },
+    exec: async (sql: string) => {
+      await tx.exec(sql);
+    },
+    transaction: <T>(fn: (inner: SqlExecutor) => Promise<T>) => withSavepoint(self, fn),
+    listen: () => Promise.reject(new Error('listen() is not available inside a transaction')),
+    close: () => Promise.reject(new Error('close() is not available inside a transaction')),
+  };
+  return self;
+};
+
+/** Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. */
+export const openPglite = async (dataDir: string): Promise<SqlExecutor> => {
+  let db: PGlite;
+  if (dataDir === 'memory') {
+    db = await PGlite.create();
+  } else {
+    const path = resolve(dataDir);
+    mkdirSync(path, { recursive: true });
+    db = await PGlite.create(path);
+  }
+  return {
+    kind: 'pglite',
+    query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => {
+      const result = await db.query<R>(sql, mutableParams(params));
+      return { rows: result.rows };
+    },
+    exec: async (sql: string) => {
+      await db.exec(sql);
+    },
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => db.transaction((tx) => fn(transactionExecutor(tx))),
+    listen: async (channel: string, onNotify: (payload: string) => void) => {
+      const unsubscribe = await db.listen(assertSqlIdentifier(channel, 'channel'), onNotify);
+      return async () => {
+        if (!db.closed) await unsubscribe();
+      };
+    },
+    close: async () => {
+      if (!db.closed) await db.close();
+    },
+  };
+};

@@ -1,0 +1,39 @@
+// The write side's object graph: repository, lock, command handler (recording refused bids), and
+// the command API's router with its idempotency store.
+import type { Router } from 'express';
+import { pseudonymiser } from '../../infra/index.js';
+import {
+  AuctionRepository, CommandHandler, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
+  commandRoutes, createAttemptsLog,
+} from '../../commands/index.js';
+import type { RefusedAttempt } from '../../commands/index.js';
+import type { Resources } from './resources.js';
+
+export interface CommandSide {
+  readonly handler: CommandHandler;
+  readonly router: Router;
+  close(): Promise<void>;
+}
+
+export const buildCommandSide = (r: Resources, clock: () => Date = () => new Date()): CommandSide => {
+  const { logger } = r;
+  const attempts = createAttemptsLog(r.sql, { onError: (err) => logger.error({ err }, 'could not record refused bids') });
+  const recordRefusal = ({ command, rejection, serverTime, context }: RefusedAttempt): void => {
+    if (command.type !== 'PlaceBid') return;
+    attempts.record({
+      auctionId: command.auctionId,
+      bidderId: command.bidderId,
+      maxAmount: command.maxAmount,
+      code: rejection.code,
+      message: rejection.message,
+      serverTime,
+      commandId: context.commandId,
+      idempotencyKey: context.idempotencyKey,
+    });
+  };
+  const lock = r.redis === undefined ? new InProcessLock() : new RedlockLock({ clients: [r.redis], logger });
+  const handler = new CommandHandler(r.log, new AuctionRepository(r.log), lock, clock, { refused: recordRefusal });
+  const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
+  const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore });
+  return { handler, router, close: () => attempts.close() };
+};

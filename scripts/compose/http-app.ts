@@ -1,0 +1,54 @@
+// The HTTP server's Express app: the gateway (metrics, JSON bodies, authentication, rate limits)
+// in front of whichever routers this process's roles contribute, then the error model.
+import express from 'express';
+import type { ErrorRequestHandler, Router } from 'express';
+import type { Config, Logger, Redis } from '../../infra/index.js';
+import { ApiError, authenticate, createHttpMetrics, errorHandler, notFoundHandler, rateLimit } from '../../infra/index.js';
+import { ConcurrencyExhaustedError } from '../../commands/index.js';
+import type { HttpMetrics } from '../../infra/index.js';
+
+export interface HttpAppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly routers: readonly Router[];
+  readonly redis?: Redis;
+  readonly metrics?: HttpMetrics;
+  /** Requests per minute per user (and per IP for anonymous requests). */
+  readonly rateLimitPerMinute?: number;
+}
+
+/** A command that kept losing the append race: a transient condition the client may retry. */
+const busyHandler: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+  next(err instanceof ConcurrencyExhaustedError ? new ApiError(503, 'BUSY', 'the auction is too busy right now; retry shortly', undefined, { 'Retry-After': '1' }) : err);
+};
+
+export const buildHttpApp = (options: HttpAppOptions): express.Express => {
+  const { config, logger } = options;
+  const metrics = options.metrics ?? createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+  const perMinute = options.rateLimitPerMinute ?? 600;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(metrics.middleware);
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', roles: config.roles });
+  });
+  app.get('/metrics', metrics.handler);
+  app.use(express.json({ limit: '32kb' }));
+  app.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
+  app.use(authenticate({ secret: config.jwtSecret, required: false }));
+  app.use(rateLimit({
+    ...(options.redis !== undefined ? { redis: options.redis } : {}),
+    perUser: { points: perMinute, durationSeconds: 60 },
+    perIp: { points: perMinute, durationSeconds: 60 },
+    logger,
+  }));
+  for (const router of options.routers) app.use(router);
+  app.use(notFoundHandler);
+  app.use(busyHandler);
+  app.use(errorHandler({ logger }));
+  return app;
+};

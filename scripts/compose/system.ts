@@ -1,0 +1,80 @@
+// One process's share of the system, by role: opens the resources, builds the sides its roles
+// need, serves HTTP when a role has routes. `npm start` and the end-to-end tests both use it.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import type { Config, Logger } from '../../infra/index.js';
+import type { CommandHandler } from '../../commands/index.js';
+import { buildHttpApp } from './http-app.js';
+import { openResources } from './resources.js';
+import type { Resources } from './resources.js';
+import { buildCommandSide } from './command-side.js';
+import { startScheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
+
+export interface RunningSystem {
+  readonly resources: Resources;
+  /** The HTTP base URL, when this process serves HTTP. */
+  readonly url: string | undefined;
+  readonly handler: CommandHandler | undefined;
+  readonly scheduler: Scheduler | undefined;
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  readonly clock?: () => Date;
+  readonly rateLimitPerMinute?: number;
+  /** Redis namespace of the closing queue (tests give each system its own). */
+  readonly schedulerNamespace?: string;
+}
+
+const listen = (server: Server, port: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+export const startSystem = async (config: Config, logger: Logger, options: SystemOptions = {}): Promise<RunningSystem> => {
+  const has = (role: Config['roles'][number]) => config.roles.includes(role);
+  const resources = await openResources(config, logger);
+  const stops: (() => Promise<void>)[] = [() => resources.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+  };
+  try {
+    const routers: Router[] = [];
+    const commandSide = has('command-api') || has('scheduler') ? buildCommandSide(resources, options.clock) : undefined;
+    if (commandSide !== undefined) stops.push(() => commandSide.close());
+    if (commandSide !== undefined && has('command-api')) routers.push(commandSide.router);
+
+    const scheduler = commandSide !== undefined && has('scheduler') ? await startScheduler(resources, commandSide.handler, {
+      ...(options.clock !== undefined ? { now: options.clock } : {}),
+      ...(options.schedulerNamespace !== undefined ? { namespace: options.schedulerNamespace } : {}),
+    }) : undefined;
+    if (scheduler !== undefined) stops.push(() => scheduler.stop());
+
+    let url: string | undefined;
+    if (routers.length > 0) {
+      const app = buildHttpApp({
+        config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      });
+      const http = createServer(app);
+      await listen(http, config.port);
+      stops.push(() => new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }));
+      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      logger.info({ url, roles: config.roles }, 'serving HTTP');
+    }
+    return { resources, url, handler: commandSide?.handler, scheduler, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,115 @@
+// Two command handlers — as two processes would be: own caches, own in-process locks — racing on
+// one auction over one event log. The expected version is the fence: they never both win.
+import assert from 'node:assert/strict';
+import * as E from 'fp-ts/lib/Either.js';
+import type { EventLog, MinorUnits, UtcTimestamp } from '../../domain/index.js';
+import { streamIdOf } from '../../domain/index.js';
+import type { CommandContext, UnstampedCommand } from '../../commands/index.js';
+import { AuctionRepository, CommandHandler, InProcessLock, commandIdFor, openEventLog } from '../../commands/index.js';
+import { serviceUrl } from '../support/services.js';
+import { freshDatabase } from '../support/system.js';
+
+interface TwoProcesses {
+  readonly log: EventLog;
+  readonly handlers: readonly [CommandHandler, CommandHandler];
+  close(): Promise<void>;
+}
+
+const ctx = (userId: string, key: string | null = null): CommandContext => ({
+  commandId: commandIdFor(userId, key), userId, idempotencyKey: key, correlationId: 'test',
+});
+
+const raceSuite = (open: () => Promise<TwoProcesses>) => {
+  let p: TwoProcesses;
+  let n = 0;
+  before(async () => {
+    p = await open();
+  });
+  after(async () => p?.close());
+
+  const createAuction = async (extra: Partial<Extract<UnstampedCommand, { type: 'CreateAuction' }>> = {}) => {
+    const auctionId = `race-${++n}-${Date.now()}`;
+    const created = await p.handlers[0].handle({
+      type: 'CreateAuction', auctionId, sellerId: 'sam', title: 'Lamp', description: '', currency: 'USD',
+      startingPrice: 1000 as MinorUnits, reservePrice: null, buyNowPrice: 9000 as MinorUnits, startsAt: null,
+      endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null, ...extra,
+    }, ctx('sam'));
+    assert.ok(E.isRight(created));
+    // both "processes" have the auction cached at version 1
+    await Promise.all(p.handlers.map((h) => h.handle({ type: 'PlaceBid', auctionId, bidId: 'warm', bidderId: 'sam', maxAmount: 1 as MinorUnits }, ctx('sam'))));
+    return auctionId;
+  };
+
+  it('two buy-now commands at once: exactly one buyer wins', async () => {
+    const auctionId = await createAuction();
+    const [a, b] = await Promise.all([
+      p.handlers[0].handle({ type: 'BuyNow', auctionId, buyerId: 'alice' }, ctx('alice')),
+      p.handlers[1].handle({ type: 'BuyNow', auctionId, buyerId: 'bob' }, ctx('bob')),
+    ]);
+    const winners = [a, b].filter((r) => E.isRight(r) && r.right.events.length === 1);
+    assert.equal(winners.length, 1);
+    const loser = [a, b].find((r) => !winners.includes(r))!;
+    assert.ok(E.isLeft(loser) && loser.left.code === 'AUCTION_NOT_OPEN');
+    const events = await p.log.readStream(streamIdOf(auctionId));
+    assert.deepEqual(events.map((e) => e.type), ['AuctionCreated', 'AuctionBoughtNow']);
+  });
+
+  it('interleaved bids from both: one contiguous stream, every accepted version distinct', async () => {
+    const auctionId = await createAuction({ buyNowPrice: null });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      p.handlers[i % 2]!.handle({ type: 'PlaceBid', auctionId, bidId: `b${i}`, bidderId: `bidder${i % 5}`, maxAmount: (1000 + i * 250) as MinorUnits }, ctx(`bidder${i % 5}`, `k${i}`)),
+    ));
+    const accepted = results.filter(E.isRight).map((r) => r.right.version);
+    assert.equal(new Set(accepted).size, accepted.length, 'no two commands won the same version');
+    const events = await p.log.readStream(streamIdOf(auctionId));
+    assert.deepEqual(events.map((e) => e.streamVersion), events.map((_, i) => i + 1));
+    assert.equal(events.length, 1 + accepted.length);
+    // each event's decided price is consistent with the one before it (decided on fresh state)
+    const prices = events.slice(1).map((e) => e.data.currentPrice as number);
+    assert.deepEqual(prices, [...prices].sort((x, y) => x - y));
+  });
+
+  it('a retried command (same command id) through the other process appends nothing new', async () => {
+    const auctionId = await createAuction({ buyNowPrice: null });
+    const context = ctx('alice', 'retry-key');
+    const bid: UnstampedCommand = { type: 'PlaceBid', auctionId, bidId: 'b-retry', bidderId: 'alice', maxAmount: 2000 as MinorUnits };
+    const first = await p.handlers[0].handle(bid, context);
+    const retry = await p.handlers[1].handle(bid, context);
+    assert.ok(E.isRight(first) && E.isRight(retry));
+    assert.equal(retry.right.replayed, true);
+    assert.equal(retry.right.version, first.right.version);
+    assert.equal((await p.log.readStream(streamIdOf(auctionId))).length, 2);
+  });
+};
+
+describe('two command handlers racing on one auction: PGlite', () => {
+  raceSuite(async () => {
+    const opened = await openEventLog({ dataDir: 'memory' });
+    const handler = () => new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock());
+    return { log: opened.log, handlers: [handler(), handler()], close: () => opened.close() };
+  });
+});
+
+describe('two command handlers racing on one auction: PostgreSQL, two connection pools', function () {
+  let url: string;
+  before(function () {
+    url = serviceUrl(this, 'DATABASE_URL', 'handler race on PostgreSQL');
+  });
+  raceSuite(async () => {
+    const db = await freshDatabase(url);
+    const one = await openEventLog({ databaseUrl: db.url, dataDir: 'memory' });
+    const two = await openEventLog({ databaseUrl: db.url, dataDir: 'memory' });
+    return {
+      log: one.log,
+      handlers: [
+        new CommandHandler(one.log, new AuctionRepository(one.log), new InProcessLock()),
+        new CommandHandler(two.log, new AuctionRepository(two.log), new InProcessLock()),
+      ],
+      close: async () => {
+        await one.close();
+        await two.close();
+        await db.drop();
+      },
+    };
+  });
+});
