@@ -12,3 +12,4 @@ export { MAX_AUCTION_DAYS, START_TOLERANCE_MS, MAX_SOFT_CLOSE_SECONDS } from './
 export { evolve, fold } from './evolve.js';
 export * from './upcast.js';
 export * from './event-log/index.js';
+export * from './public-view.js';

@@ -74,6 +74,7 @@ export const EnvironmentCodec = t.partial({
   AUTH_JWT_SECRET: t.string,
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
+  RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   LOG_LEVEL: t.keyof({ fatal: null, error: null, warn: null, info: null, debug: null, trace: null, silent: null }),
 });
 
@@ -92,6 +93,8 @@ export interface Config {
   readonly pseudonymSecret: string;
   readonly roles: readonly ProcessRole[];
   readonly logLevel: string;
+  /** HTTP requests per minute per user (per IP when anonymous). */
+  readonly rateLimitPerMinute: number;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -133,5 +136,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     pseudonymSecret: e.PSEUDONYM_SECRET ?? `pseudonym:${jwtSecret}`,
     roles: e.ROLES ?? allRoles,
     logLevel: e.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
   };
 };

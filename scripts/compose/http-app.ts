@@ -13,8 +13,6 @@ export interface HttpAppOptions {
   readonly routers: readonly Router[];
   readonly redis?: Redis;
   readonly metrics?: HttpMetrics;
-  /** Requests per minute per user (and per IP for anonymous requests). */
-  readonly rateLimitPerMinute?: number;
 }
 
 /** A command that kept losing the append race: a transient condition the client may retry. */
@@ -25,7 +23,7 @@ const busyHandler: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
 export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   const { config, logger } = options;
   const metrics = options.metrics ?? createHttpMetrics({ labels: { roles: config.roles.join(',') } });
-  const perMinute = options.rateLimitPerMinute ?? 600;
+  const perMinute = config.rateLimitPerMinute;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

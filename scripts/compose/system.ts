@@ -24,7 +24,6 @@ export interface RunningSystem {
 
 export interface SystemOptions {
   readonly clock?: () => Date;
-  readonly rateLimitPerMinute?: number;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
 }
@@ -61,7 +60,6 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     if (routers.length > 0) {
       const app = buildHttpApp({
         config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
-        ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
       });
       const http = createServer(app);
       await listen(http, config.port);

@@ -58,12 +58,12 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
     DATA_DIR: 'memory',
     LOG_LEVEL: 'silent',
     AUTH_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    RATE_LIMIT_PER_MINUTE: '1000000',
     ...(database !== undefined ? { DATABASE_URL: database.url } : {}),
     ...(backend.redisUrl !== undefined ? { REDIS_URL: backend.redisUrl } : {}),
     ...options.env,
   });
   const system = await startSystem(config, createLogger(config.logLevel), {
-    rateLimitPerMinute: 100_000,
     schedulerNamespace: `gs:test:${randomUUID()}`,
     ...options,
   });

@@ -1,0 +1,2 @@
+// projections/: from the event log (through Kafka or in-process) to read models and caches.
+export * from './read-models/schema.js';
