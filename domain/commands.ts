@@ -1,21 +1,14 @@
 // The commands the auction decides on. The server stamps `now` (its own clock) on every command;
 // identities (seller, bidder, admin) come from the authenticated caller, never from a body.
 import * as t from 'io-ts';
-import { Currency, MinorUnits } from './money.js';
+import { MinorUnits } from './money.js';
 import { UtcTimestamp } from './time.js';
-import { AuctionId, BidId, Description, Reason, Title, UserId } from './ids.js';
-import { SoftClose } from './events.js';
+import { AuctionId, BidId, Reason, UserId } from './ids.js';
+import { SoftClose, listingProps } from './events.js';
 
 export const CreateAuction = t.type({
   type: t.literal('CreateAuction'),
-  auctionId: AuctionId,
-  sellerId: UserId,
-  title: Title,
-  description: Description,
-  currency: Currency,
-  startingPrice: MinorUnits,
-  reservePrice: t.union([MinorUnits, t.null]),
-  buyNowPrice: t.union([MinorUnits, t.null]),
+  ...listingProps,
   /** Null: the auction opens now. */
   startsAt: t.union([UtcTimestamp, t.null]),
   endsAt: UtcTimestamp,

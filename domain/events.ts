@@ -12,17 +12,22 @@ export const SoftClose = t.type({
 }, 'SoftClose');
 export type SoftClose = t.TypeOf<typeof SoftClose>;
 
+/** What a seller lists: shared by the CreateAuction command and the AuctionCreated event. */
+export const listingProps = {
+  auctionId: AuctionId,
+  sellerId: UserId,
+  title: Title,
+  description: Description,
+  currency: Currency,
+  startingPrice: MinorUnits,
+  reservePrice: t.union([MinorUnits, t.null]),
+  buyNowPrice: t.union([MinorUnits, t.null]),
+};
+
 export const AuctionCreated = t.type({
   type: t.literal('AuctionCreated'),
   data: t.type({
-    auctionId: AuctionId,
-    sellerId: UserId,
-    title: Title,
-    description: Description,
-    currency: Currency,
-    startingPrice: MinorUnits,
-    reservePrice: t.union([MinorUnits, t.null]),
-    buyNowPrice: t.union([MinorUnits, t.null]),
+    ...listingProps,
     startsAt: UtcTimestamp,
     endsAt: UtcTimestamp,
     softClose: t.union([SoftClose, t.null]),
