@@ -1,0 +1,244 @@
+// `npm run bench`: accepted bids per second over HTTP, with p50/p99 latency, beside an Express
+// "hello world" route loaded the same way (issue #3). See `npm run bench -- --help`.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mintToken } from '../../infra/index.js';
+import { createBidPlan } from './bid-plan.js';
+import { startChild } from './children.js';
+import type { Child } from './children.js';
+import { formatProfileSummary, readProfile, summariseProfile } from './cpu-profile.js';
+import { freshDatabase } from './database.js';
+import { loadBids, loadHello } from './load.js';
+import type { LoadOptions } from './load.js';
+import { parseBenchOptions, usage, UsageError } from './options.js';
+import type { BenchOptions, Mode, ScenarioName } from './options.js';
+import { formatNotes, formatTable } from './report.js';
+import type { Row, VersionCheck } from './report.js';
+
+const JWT_SECRET = 'gavelstream-bench-secret-0123456789abcdef';
+const CURRENCY = 'USD';
+const STARTING_PRICE = 1000;
+const runId = randomUUID().slice(0, 8);
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+/** Variables the benchmark decides for its children; everything else is inherited. */
+const decided = ['DATABASE_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'KAFKA_BROKERS', 'PORT', 'REALTIME_PORT', 'DATA_DIR', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'RATE_LIMIT_PER_MINUTE', 'NODE_OPTIONS'];
+const inherited = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !decided.includes(k)));
+
+interface Tokens {
+  readonly seller: string;
+  readonly bidders: readonly string[];
+}
+
+const mintTokens = async (bidders: number): Promise<Tokens> => ({
+  seller: await mintToken({ secret: JWT_SECRET, sub: `bench-seller-${runId}`, roles: ['seller'], expiresIn: '2h' }),
+  bidders: await Promise.all(
+    Array.from({ length: bidders }, (_, i) => mintToken({ secret: JWT_SECRET, sub: `bench-bidder-${runId}-${i}`, roles: ['bidder'], expiresIn: '2h' })),
+  ),
+});
+
+interface Created {
+  readonly auctionId: string;
+  readonly version: number;
+}
+
+/** Creates `count` auctions ending in an hour, a few requests at a time. */
+const createAuctions = async (url: string, seller: string, count: number): Promise<Created[]> => {
+  const endsAt = new Date(Date.now() + 3600_000).toISOString();
+  const created: Created[] = new Array<Created>(count);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const response = await fetch(`${url}/v1/auctions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${seller}` },
+        body: JSON.stringify({ title: `Bench lot ${i + 1}`, currency: CURRENCY, startingPrice: STARTING_PRICE, endsAt }),
+      });
+      const body: unknown = await response.json();
+      const { auctionId, version } = (body ?? {}) as { auctionId?: unknown; version?: unknown };
+      if (response.status !== 201 || typeof auctionId !== 'string' || typeof version !== 'number') {
+        throw new Error(`creating an auction: ${response.status} ${JSON.stringify(body)}`);
+      }
+      created[i] = { auctionId, version };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, count) }, worker));
+  return created;
+};
+
+const labelOf = (scenario: ScenarioName, auctions: number) => (scenario === 'many' ? `many auctions (${auctions})` : 'one hot auction');
+
+interface Context {
+  readonly options: BenchOptions;
+  readonly tokens: Tokens;
+  readonly hello: Child;
+  readonly profiles: string[];
+}
+
+const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, index: number): Promise<Row> => {
+  const { options, tokens } = ctx;
+  const auctions = scenario === 'many' ? options.auctions : 1;
+  const label = labelOf(scenario, auctions);
+  progress(`${label} / ${mode}: starting the server (load average ${load()})`);
+  const database = mode === 'pg+redis' ? await freshDatabase(process.env.DATABASE_URL!) : undefined;
+  let server: Child | undefined;
+  try {
+    server = await startChild({
+      name: `server (${mode})`,
+      module: new URL('./server.js', import.meta.url),
+      env: {
+        ...inherited(),
+        PORT: '0',
+        REALTIME_PORT: '0',
+        DATA_DIR: 'memory',
+        LOG_LEVEL: 'silent',
+        AUTH_JWT_SECRET: JWT_SECRET,
+        RATE_LIMIT_PER_MINUTE: '10000000',
+        BENCH_NAMESPACE: `gs:bench:${runId}:${index}`,
+        ...(database !== undefined ? { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL } : {}),
+      },
+    });
+    const created = await createAuctions(server.url, tokens.seller, auctions);
+    const plan = createBidPlan({
+      auctionIds: created.map((c) => c.auctionId),
+      bidders: tokens.bidders.length,
+      currency: CURRENCY,
+      startingPrice: STARTING_PRICE,
+      keyPrefix: `bench-${runId}-${index}`,
+    });
+    const bidLoad = { plan, bidderTokens: tokens.bidders };
+    const same = (url: string, durationSeconds: number): LoadOptions => ({ url, connections: options.connections, durationSeconds });
+
+    progress(`${label} / ${mode}: hello world for ${options.durationSeconds} s`);
+    const hello = await loadHello(same(ctx.hello.url, options.durationSeconds));
+    let warmAccepted = 0;
+    if (options.warmupSeconds > 0) {
+      progress(`${label} / ${mode}: warming up for ${options.warmupSeconds} s`);
+      warmAccepted = (await loadBids(same(server.url, options.warmupSeconds), bidLoad)).ok;
+    }
+    const profileFile = options.profileDir === undefined ? undefined : join(resolve(options.profileDir), `${scenario}-${mode.replace('+', '-')}.cpuprofile`);
+    if (profileFile !== undefined) await server.ask({ type: 'profile-start' });
+    progress(`${label} / ${mode}: bids for ${options.durationSeconds} s`);
+    const bids = await loadBids(same(server.url, options.durationSeconds), bidLoad);
+    if (profileFile !== undefined) {
+      await server.ask({ type: 'profile-stop', file: profileFile });
+      ctx.profiles.push(formatProfileSummary(`CPU profile of the server, ${label} / ${mode} (${profileFile})`, summariseProfile(await readProfile(profileFile))));
+    }
+
+    // Requests in flight when a load stopped are still answered by the server: let them finish.
+    await sleep(1000);
+    const answer = await server.ask({ type: 'versions', auctionIds: created.map((c) => c.auctionId) }, 120_000);
+    let versions: VersionCheck | undefined;
+    if (answer.type === 'versions') {
+      const bidEvents = answer.total - created.reduce((sum, c) => sum + c.version, 0);
+      const accepted = warmAccepted + bids.ok;
+      const unanswered = bidEvents - accepted;
+      const loads = options.warmupSeconds > 0 ? 2 : 1;
+      versions = { streams: answer.streams, bidEvents, accepted, unanswered, addsUp: answer.streams === auctions && unanswered >= 0 && unanswered <= loads * options.connections };
+    }
+    return { scenario, label, mode, auctions, bids, hello, ratio: hello.okPerSecond > 0 ? bids.okPerSecond / hello.okPerSecond : 0, ...(versions !== undefined ? { versions } : {}) };
+  } catch (error) {
+    progress(`${label} / ${mode} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { scenario, label, mode, auctions, failed: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  } finally {
+    await server?.stop();
+    await database?.drop().catch((error: unknown) => progress(`could not drop the benchmark database: ${String(error)}`));
+  }
+};
+
+const main = async (): Promise<number> => {
+  let options;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench: ${error.message}\n\n${usage}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  if (options.profileDir !== undefined) await mkdir(options.profileDir, { recursive: true });
+
+  const loadAtStart = loadavg();
+  console.log(
+    `gavelstream bench: ${options.connections} connections, ${options.durationSeconds} s per measured run (${options.warmupSeconds} s warm-up), ` +
+      `${cpus().length} CPUs, node ${process.version}, load average ${load()} at start`,
+  );
+  const skipped: string[] = [];
+  const modes = options.modes.filter((mode) => {
+    if (mode !== 'pg+redis') return true;
+    const missing = ['DATABASE_URL', 'REDIS_URL'].filter((v) => (process.env[v] ?? '') === '');
+    if (missing.length === 0) return true;
+    const line = `pg+redis: skipped (${missing.join(' and ')} not set)`;
+    skipped.push(line);
+    console.log(line);
+    return false;
+  });
+
+  const tokens = await mintTokens(options.bidders);
+  const hello = await startChild({ name: 'hello-world server', module: new URL('./hello-server.js', import.meta.url), env: inherited() });
+  const rows: Row[] = [];
+  const profiles: string[] = [];
+  try {
+    await loadHello({ url: hello.url, connections: options.connections, durationSeconds: Math.max(1, options.warmupSeconds) });
+    let index = 0;
+    for (const mode of modes) {
+      for (const scenario of options.scenarios) rows.push(await runScenario({ options, tokens, hello, profiles }, mode, scenario, index++));
+    }
+  } finally {
+    await hello.stop();
+  }
+
+  console.log('');
+  console.log(formatTable(rows));
+  console.log('');
+  console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
+  console.log(formatNotes(rows));
+  for (const line of skipped) console.log(line);
+  console.log(`load average ${load()} at the end (other processes on this machine share its CPUs)`);
+  for (const profile of profiles) console.log(`\n${profile}`);
+  if (options.json) {
+    console.log(JSON.stringify({
+      benchmark: 'gavelstream-bids',
+      at: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      loadAverage: { start: loadAtStart, end: loadavg() },
+      options: {
+        connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds,
+        auctions: options.auctions, bidders: options.bidders,
+      },
+      results: rows.map((r) => ({
+        scenario: r.scenario, label: r.label, mode: r.mode, auctions: r.auctions,
+        ...(r.bids !== undefined && r.hello !== undefined ? {
+          bidsPerSecond: r.bids.okPerSecond, p50Ms: r.bids.p50Ms, p99Ms: r.bids.p99Ms,
+          helloPerSecond: r.hello.okPerSecond, helloP50Ms: r.hello.p50Ms, helloP99Ms: r.hello.p99Ms, ratio: r.ratio,
+          bidResponses: r.bids.responses, accepted: r.bids.ok, statuses: r.bids.statuses, errorCodes: r.bids.errorCodes,
+          allP50Ms: r.bids.allP50Ms, allP99Ms: r.bids.allP99Ms, errors: r.bids.errors, timeouts: r.bids.timeouts,
+          durationSeconds: r.bids.durationSeconds,
+        } : {}),
+        ...(r.versions !== undefined ? { versions: r.versions } : {}),
+        ...(r.failed !== undefined ? { failed: r.failed } : {}),
+      })),
+      skipped,
+    }));
+  }
+  return rows.some((r) => r.failed !== undefined || r.versions?.addsUp === false) ? 1 : 0;
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('bench: failed:', error);
+    process.exitCode = 1;
+  },
+);

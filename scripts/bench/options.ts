@@ -1,0 +1,106 @@
+// The benchmark's command line (node:util parseArgs).
+import { parseArgs } from 'node:util';
+
+export const modes = ['embedded', 'pg+redis'] as const;
+export type Mode = (typeof modes)[number];
+export const scenarios = ['many', 'hot'] as const;
+export type ScenarioName = (typeof scenarios)[number];
+
+export interface BenchOptions {
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  readonly auctions: number;
+  readonly bidders: number;
+  readonly modes: readonly Mode[];
+  readonly scenarios: readonly ScenarioName[];
+  /** A folder for one CPU profile of the server per measured run, or undefined. */
+  readonly profileDir: string | undefined;
+  readonly json: boolean;
+}
+
+export const usage = `npm run bench -- [options]
+
+Accepted bids per second over HTTP (with p50/p99 latency), beside an Express "hello world" route
+loaded with the same connections and duration, in two scenarios (bids spread over many auctions;
+every bid on one hot auction) and two modes (embedded: PGlite and in-memory adapters; pg+redis:
+PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are set). The server under test and the
+hello-world server each run in their own child process. Nothing about time is asserted.
+
+Options:
+  --duration <s>       seconds of measured load per run (default 10; --quick: 3)
+  --warmup <s>         seconds of unmeasured load before each measured run (default 2; --quick: 1)
+  --connections <n>    concurrent keep-alive connections (default 24)
+  --auctions <n>       auctions in the "many auctions" scenario (default 200)
+  --bidders <n>        distinct bidder tokens (default 100)
+  --mode <m>           embedded, pg+redis or all (default all)
+  --scenario <s>       many, hot or all (default all)
+  --quick              short runs (a smoke test of the benchmark itself)
+  --profile <dir>      write a CPU profile of the server for each measured run into <dir>,
+                       and print where its time went
+  --no-json            leave out the machine-readable JSON line at the end
+  -h, --help           this text
+
+Environment: DATABASE_URL (a PostgreSQL server; a fresh database is created on it for each run and
+dropped afterwards) and REDIS_URL (use a database number of your own, e.g. redis://host:6379/7).`;
+
+export class UsageError extends Error {}
+
+const positive = (name: string, raw: string | undefined, fallback: number, max: number, allowZero = false): number => {
+  if (raw === undefined) return fallback;
+  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(n) || n > max || (allowZero ? n < 0 : n <= 0)) throw new UsageError(`--${name} expects a number ${allowZero ? 'from 0' : 'above 0'} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+
+const choice = <T extends string>(name: string, raw: string | undefined, all: readonly T[]): readonly T[] => {
+  if (raw === undefined || raw === 'all') return all;
+  if ((all as readonly string[]).includes(raw)) return [raw as T];
+  throw new UsageError(`--${name} expects one of ${all.join(', ')} or all, got ${JSON.stringify(raw)}`);
+};
+
+/** The options, or 'help'; throws a UsageError naming a bad option. */
+export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help' => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        auctions: { type: 'string' },
+        bidders: { type: 'string' },
+        mode: { type: 'string' },
+        scenario: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        'no-json': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  if (v.help === true) return 'help';
+  const quick = v.quick === true;
+  const connections = positive('connections', v.connections, 24, 1000);
+  const bidders = positive('bidders', v.bidders, 100, 100_000);
+  if (!Number.isInteger(connections) || !Number.isInteger(bidders) || bidders < 2) throw new UsageError('--connections and --bidders expect whole numbers (at least 2 bidders)');
+  const auctions = positive('auctions', v.auctions, 200, 100_000);
+  if (!Number.isInteger(auctions)) throw new UsageError('--auctions expects a whole number');
+  return {
+    durationSeconds: positive('duration', v.duration, quick ? 3 : 10, 3600),
+    warmupSeconds: positive('warmup', v.warmup, quick ? 1 : 2, 600, true),
+    connections,
+    auctions,
+    bidders,
+    modes: choice('mode', v.mode, modes),
+    scenarios: choice('scenario', v.scenario, scenarios),
+    profileDir: v.profile,
+    json: v['no-json'] !== true,
+  };
+};

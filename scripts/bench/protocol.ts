@@ -1,0 +1,25 @@
+// The messages between the benchmark and its child processes (Node's IPC channel), as io-ts codecs.
+import * as t from 'io-ts';
+
+/** Child -> parent. */
+export const ChildMessage = t.union([
+  t.type({ type: t.literal('ready'), url: t.string }),
+  t.type({ type: t.literal('failed'), message: t.string }),
+  /** The sum of the stream versions of the auctions asked about, and how many streams exist. */
+  t.type({ type: t.literal('versions'), streams: t.number, total: t.number }),
+  t.type({ type: t.literal('stopped') }),
+  /** A CPU profile was started, or written to `file`. */
+  t.type({ type: t.literal('profiling') }),
+  t.type({ type: t.literal('profiled'), file: t.string }),
+]);
+export type ChildMessage = t.TypeOf<typeof ChildMessage>;
+
+/** Parent -> child. */
+export const ParentMessage = t.union([
+  t.type({ type: t.literal('versions'), auctionIds: t.array(t.string) }),
+  t.type({ type: t.literal('stop') }),
+  /** Start the V8 CPU profiler; stop it and write the profile (Chrome .cpuprofile JSON) to `file`. */
+  t.type({ type: t.literal('profile-start') }),
+  t.type({ type: t.literal('profile-stop'), file: t.string }),
+]);
+export type ParentMessage = t.TypeOf<typeof ParentMessage>;

@@ -1,0 +1,108 @@
+// The system under test, in a child process of the benchmark so that the load generator does not
+// share its event loop. Configured by the environment like `npm start` (the parent sets PORT=0,
+// DATA_DIR=memory, LOG_LEVEL=silent, a raised RATE_LIMIT_PER_MINUTE, and DATABASE_URL/REDIS_URL for
+// the pg+redis mode); BENCH_NAMESPACE names its closing queue in Redis. Reports over IPC.
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { streamIdOf } from '../../domain/index.js';
+import { createLogger, loadConfig } from '../../infra/index.js';
+import { startSystem } from '../compose/system.js';
+import type { RunningSystem } from '../compose/system.js';
+import type { ChildMessage } from './protocol.js';
+import { ParentMessage } from './protocol.js';
+
+const send = (message: ChildMessage): Promise<void> =>
+  new Promise((resolve) => {
+    if (process.send === undefined) {
+      console.log(JSON.stringify(message));
+      resolve();
+      return;
+    }
+    process.send(message, undefined, {}, () => resolve());
+  });
+
+const versionsOf = async (system: RunningSystem, auctionIds: readonly string[]): Promise<ChildMessage> => {
+  let total = 0;
+  let streams = 0;
+  for (const id of auctionIds) {
+    const events = await system.resources.log.readStream(streamIdOf(id));
+    const last = events[events.length - 1];
+    if (last !== undefined) {
+      streams += 1;
+      total += last.streamVersion;
+    }
+  }
+  return { type: 'versions', streams, total };
+};
+
+/** The V8 CPU profiler of this process, started and stopped on request (only the measured window). */
+const profiler = () => {
+  let session: Session | undefined;
+  return {
+    start: async (): Promise<ChildMessage> => {
+      session ??= new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+      await session.post('Profiler.start');
+      return { type: 'profiling' };
+    },
+    stop: async (file: string): Promise<ChildMessage> => {
+      if (session === undefined) throw new Error('the profiler was not started');
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      session = undefined;
+      await writeFile(file, JSON.stringify(profile));
+      return { type: 'profiled', file };
+    },
+  };
+};
+
+const main = async (): Promise<void> => {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel, { name: 'gavelstream-bench' });
+  const namespace = process.env.BENCH_NAMESPACE;
+  const system = await startSystem(config, logger, namespace !== undefined && namespace !== '' ? { schedulerNamespace: namespace } : {});
+  if (system.url === undefined) {
+    await system.stop();
+    throw new Error('the system under test serves no HTTP (ROLES without command-api?)');
+  }
+
+  const cpu = profiler();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await system.stop();
+    if (process.connected) await send({ type: 'stopped' });
+    // A normal exit, so that --cpu-prof writes its profile.
+    process.exit(0);
+  };
+  process.on('disconnect', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('message', (raw: unknown) => {
+    const decoded = ParentMessage.decode(raw);
+    if (isLeft(decoded)) return;
+    const message = decoded.right;
+    if (message.type === 'stop') {
+      void stop();
+      return;
+    }
+    const reply =
+      message.type === 'versions' ? versionsOf(system, message.auctionIds)
+      : message.type === 'profile-start' ? cpu.start()
+      : cpu.stop(message.file);
+    reply.then(
+      (answer) => send(answer),
+      (error: unknown) => send({ type: 'failed', message: `${message.type}: ${String(error)}` }),
+    );
+  });
+  await send({ type: 'ready', url: system.url });
+};
+
+main().catch(async (error: unknown) => {
+  await send({ type: 'failed', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+  process.exit(1);
+});
