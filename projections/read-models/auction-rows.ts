@@ -1,0 +1,226 @@
+// The read-model rows an auction's events produce, folded in memory (pure): a batch of events of
+// one auction becomes its final `auction_view` row, one `bid_history` row per bid, and per-bidder
+// `bidder_activity` increments. Only facts carried by the events are copied; the initial
+// reserve/buy-now flags of a new auction come from the domain's own `evolve`.
+import type { Outcome, RecordedEvent } from '../../domain/index.js';
+import { evolve, initialState } from '../../domain/index.js';
+import type { Pseudonymiser } from '../../infra/index.js';
+import type { ProjectedEvent } from './projected-event.js';
+import { ProjectionDecodeError, requireExisting } from './projected-event.js';
+
+/** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
+export interface AuctionRow {
+  readonly auctionId: string;
+  readonly sellerId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly currency: string;
+  readonly startingPrice: number;
+  readonly currentPrice: number;
+  readonly reservePrice: number | null;
+  readonly buyNowPrice: number | null;
+  readonly buyNowAvailable: boolean;
+  readonly bidCount: number;
+  readonly leaderId: string | null;
+  readonly leaderPseudonym: string | null;
+  readonly reserveMet: boolean;
+  readonly outcome: Outcome;
+  readonly winnerId: string | null;
+  readonly winnerPseudonym: string | null;
+  readonly finalPrice: number | null;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly softCloseWindowSeconds: number | null;
+  readonly softCloseExtensionSeconds: number | null;
+  readonly createdAt: string;
+  readonly endedAt: string | null;
+  readonly version: number;
+  readonly logPosition: string;
+}
+
+/** One `bid_history` row. */
+export interface BidRow {
+  readonly auctionId: string;
+  readonly streamVersion: number;
+  readonly bidId: string;
+  readonly bidderId: string;
+  readonly bidderPseudonym: string;
+  readonly maxAmount: number;
+  readonly outcome: string;
+  readonly priceAfter: number;
+  readonly leaderPseudonym: string;
+  readonly placedAt: string;
+  readonly endsAtAfter: string;
+  readonly extended: boolean;
+  readonly eventId: string;
+  readonly commandId: string;
+  readonly logPosition: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * What a batch adds to one `bidder_activity` row: counts add up, the highest maximum is the
+ * greater, the first bid time stays the first recorded, the last is the batch's last.
+ */
+export interface ActivityIncrement {
+  readonly bidderId: string;
+  readonly auctionId: string;
+  readonly bidCount: number;
+  readonly highestMax: number;
+  readonly firstBidAt: string;
+  readonly lastBidAt: string;
+  /** Whether this bidder leads once the batch is applied. */
+  readonly leading: boolean;
+}
+
+export interface AuctionChanges {
+  readonly row: AuctionRow;
+  readonly bids: readonly BidRow[];
+  readonly activity: readonly ActivityIncrement[];
+  /** The leader differs from the stored row's: every bidder's `leading` flag must be recomputed. */
+  readonly leaderChanged: boolean;
+}
+
+const stamp = (row: AuctionRow, recorded: RecordedEvent): AuctionRow => ({ ...row, version: recorded.streamVersion, logPosition: recorded.position });
+
+/** The auction row after one event (no rule: each field is a fact the event states). */
+export const evolveAuctionRow = (row: AuctionRow | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): AuctionRow => {
+  const { event, recorded, auctionId } = projected;
+  switch (event.type) {
+    case 'AuctionCreated': {
+      if (row !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+      const d = event.data;
+      const initial = evolve(initialState, event);
+      if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
+      return stamp({
+        auctionId,
+        sellerId: d.sellerId,
+        title: d.title,
+        description: d.description,
+        currency: d.currency,
+        startingPrice: d.startingPrice,
+        currentPrice: initial.currentPrice,
+        reservePrice: d.reservePrice,
+        buyNowPrice: d.buyNowPrice,
+        buyNowAvailable: initial.buyNowAvailable,
+        bidCount: initial.bidCount,
+        leaderId: null,
+        leaderPseudonym: null,
+        reserveMet: initial.reserveMet,
+        outcome: 'live',
+        winnerId: null,
+        winnerPseudonym: null,
+        finalPrice: null,
+        startsAt: d.startsAt,
+        endsAt: d.endsAt,
+        softCloseWindowSeconds: d.softClose?.windowSeconds ?? null,
+        softCloseExtensionSeconds: d.softClose?.extensionSeconds ?? null,
+        createdAt: d.createdAt,
+        endedAt: null,
+        version: 0,
+        logPosition: '',
+      }, recorded);
+    }
+    case 'BidPlaced': {
+      const d = event.data;
+      return stamp({
+        ...requireExisting(row, projected),
+        currentPrice: d.currentPrice,
+        bidCount: d.bidCount,
+        leaderId: d.leaderId,
+        leaderPseudonym: pseudonym(auctionId, d.leaderId),
+        reserveMet: d.reserveMet,
+        buyNowAvailable: d.buyNowAvailable,
+        endsAt: d.endsAt,
+      }, recorded);
+    }
+    case 'AuctionBoughtNow': {
+      const d = event.data;
+      const buyer = pseudonym(auctionId, d.buyerId);
+      return stamp({
+        ...requireExisting(row, projected),
+        currentPrice: d.price,
+        buyNowAvailable: false,
+        leaderId: d.buyerId,
+        leaderPseudonym: buyer,
+        outcome: 'sold',
+        winnerId: d.buyerId,
+        winnerPseudonym: buyer,
+        finalPrice: d.price,
+        endedAt: d.boughtAt,
+      }, recorded);
+    }
+    case 'AuctionCancelled':
+      return stamp({ ...requireExisting(row, projected), buyNowAvailable: false, outcome: 'cancelled', endedAt: event.data.cancelledAt }, recorded);
+    case 'AuctionClosed': {
+      const d = event.data;
+      const before = requireExisting(row, projected);
+      return stamp({
+        ...before,
+        currentPrice: d.finalPrice ?? before.currentPrice,
+        bidCount: d.bidCount,
+        reserveMet: d.reserveMet,
+        buyNowAvailable: false,
+        outcome: d.result,
+        winnerId: d.winnerId,
+        winnerPseudonym: d.winnerId === null ? null : pseudonym(auctionId, d.winnerId),
+        finalPrice: d.finalPrice,
+        endedAt: d.closedAt,
+      }, recorded);
+    }
+  }
+};
+
+/**
+ * Folds the new events of one auction (already filtered past the stored version, in stream
+ * order) from its stored row. Returns undefined when there is nothing new.
+ */
+export const foldAuction = (stored: AuctionRow | undefined, events: readonly ProjectedEvent[], pseudonym: Pseudonymiser): AuctionChanges | undefined => {
+  if (events.length === 0) return undefined;
+  let row = stored;
+  const bids: BidRow[] = [];
+  const activity = new Map<string, Omit<ActivityIncrement, 'leading'>>();
+  for (const projected of events) {
+    row = evolveAuctionRow(row, projected, pseudonym);
+    const { event, recorded, auctionId } = projected;
+    if (event.type !== 'BidPlaced') continue;
+    const d = event.data;
+    bids.push({
+      auctionId,
+      streamVersion: recorded.streamVersion,
+      bidId: d.bidId,
+      bidderId: d.bidderId,
+      bidderPseudonym: pseudonym(auctionId, d.bidderId),
+      maxAmount: d.maxAmount,
+      outcome: d.outcome,
+      priceAfter: d.currentPrice,
+      leaderPseudonym: pseudonym(auctionId, d.leaderId),
+      placedAt: d.placedAt,
+      endsAtAfter: d.endsAt,
+      extended: d.extended,
+      eventId: recorded.eventId,
+      commandId: recorded.metadata.commandId,
+      logPosition: recorded.position,
+      prevHash: recorded.prevHash,
+      hash: recorded.hash,
+    });
+    const earlier = activity.get(d.bidderId);
+    activity.set(d.bidderId, {
+      bidderId: d.bidderId,
+      auctionId,
+      bidCount: (earlier?.bidCount ?? 0) + 1,
+      highestMax: Math.max(earlier?.highestMax ?? 0, d.maxAmount),
+      firstBidAt: earlier?.firstBidAt ?? d.placedAt,
+      lastBidAt: d.placedAt,
+    });
+  }
+  if (row === undefined) return undefined;
+  const leaderId = row.leaderId;
+  return {
+    row,
+    bids,
+    activity: [...activity.values()].map((a) => ({ ...a, leading: a.bidderId === leaderId })),
+    leaderChanged: (stored?.leaderId ?? null) !== leaderId,
+  };
+};

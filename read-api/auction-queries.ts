@@ -1,0 +1,170 @@
+// Queries over `auction_view` (joined with the caller's `bidder_activity` row), and the mapping from
+// a row to what a caller may see. Private columns (leader_id, winner_id, reserve_price) are used
+// only to answer "is this you" questions and the seller's own reserve; they never leave as such.
+import * as t from 'io-ts';
+import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
+import { publicStatus } from '../domain/index.js';
+import type { AuthenticatedUser } from '../infra/index.js';
+import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
+import type { AuctionSummary, AuctionView } from './responses.js';
+import { IntFromText, NullableIntFromText, NullableNumber, NullableString, decodeRow, isoMs, isoUs } from './rows.js';
+
+const Outcome = t.keyof({ live: null, sold: null, unsold: null, cancelled: null });
+
+const AuctionRow = t.type({
+  auction_id: t.string,
+  seller_id: t.string,
+  title: t.string,
+  description: t.string,
+  currency: t.string,
+  starting_price: IntFromText,
+  current_price: IntFromText,
+  reserve_price: NullableIntFromText,
+  buy_now_price: NullableIntFromText,
+  buy_now_available: t.boolean,
+  bid_count: t.number,
+  leader_id: NullableString,
+  leader_pseudonym: NullableString,
+  reserve_met: t.boolean,
+  outcome: Outcome,
+  winner_id: NullableString,
+  winner_pseudonym: NullableString,
+  final_price: NullableIntFromText,
+  starts_at: t.string,
+  ends_at: t.string,
+  soft_close_window_seconds: NullableNumber,
+  soft_close_extension_seconds: NullableNumber,
+  created_at: t.string,
+  ended_at: NullableString,
+  version: t.number,
+  your_max: NullableIntFromText,
+  your_bid_count: NullableNumber,
+  sort_key: t.string,
+});
+export type AuctionRow = t.TypeOf<typeof AuctionRow>;
+
+/** The sort column and direction of each listing order; ties are broken by auction id in the same direction. */
+const sortSpecs: Readonly<Record<ListingSort, { readonly column: string; readonly descending: boolean }>> = {
+  'ending-soon': { column: 'ends_at', descending: false },
+  'newly-listed': { column: 'created_at', descending: true },
+};
+
+/** $1 is the caller's user id (null when anonymous); $2 the sort column's expression is chosen by the caller. */
+const selectView = (sortColumn: string) => `
+SELECT av.auction_id, av.seller_id, av.title, av.description, av.currency,
+       av.starting_price::text AS starting_price, av.current_price::text AS current_price,
+       av.reserve_price::text AS reserve_price, av.buy_now_price::text AS buy_now_price, av.buy_now_available,
+       av.bid_count, av.leader_id, av.leader_pseudonym, av.reserve_met, av.outcome, av.winner_id, av.winner_pseudonym,
+       av.final_price::text AS final_price,
+       ${isoMs('av.starts_at')} AS starts_at, ${isoMs('av.ends_at')} AS ends_at,
+       av.soft_close_window_seconds, av.soft_close_extension_seconds,
+       ${isoMs('av.created_at')} AS created_at, ${isoMs('av.ended_at')} AS ended_at,
+       av.version,
+       ba.highest_max::text AS your_max, ba.bid_count AS your_bid_count,
+       ${isoUs(`av.${sortColumn}`)} AS sort_key
+FROM auction_view av
+LEFT JOIN bidder_activity ba ON ba.auction_id = av.auction_id AND ba.bidder_id = $1::text`;
+
+const BY_ID_SQL = `${selectView('ends_at')} WHERE av.auction_id = $2`;
+
+export const findAuction = async (sql: SqlExecutor, auctionId: string, userId: string | undefined): Promise<AuctionRow | undefined> => {
+  const { rows } = await sql.query(BY_ID_SQL, [userId ?? null, auctionId], { prepare: true });
+  return rows[0] === undefined ? undefined : decodeRow(AuctionRow, rows[0], 'auction_view');
+};
+
+/** The stream version the read model reflects for an auction, or undefined when it has no row yet. */
+export const auctionVersion = async (sql: SqlExecutor, auctionId: string): Promise<number | undefined> => {
+  const { rows } = await sql.query<{ version: number }>('SELECT version FROM auction_view WHERE auction_id = $1', [auctionId], { prepare: true });
+  return rows[0]?.version;
+};
+
+export const auctionExists = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => (await auctionVersion(sql, auctionId)) !== undefined;
+
+export interface ListingRequest {
+  readonly status: ListingStatus;
+  readonly sort: ListingSort;
+  readonly sellerId: string | undefined;
+  readonly after: ListingCursor | undefined;
+  readonly limit: number;
+  readonly userId: string | undefined;
+  readonly now: Date;
+}
+
+/**
+ * One page of the listing, in a stable keyset order: (sort column, auction id). A live auction is
+ * `scheduled` while now < starts_at, then `open` (as `publicStatus` says). Fetches `limit + 1`
+ * rows so the caller knows whether another page follows.
+ */
+export const listAuctions = async (sql: SqlExecutor, request: ListingRequest): Promise<AuctionRow[]> => {
+  const spec = sortSpecs[request.sort];
+  const params: (string | number | null)[] = [request.userId ?? null];
+  const where: string[] = [];
+  const param = (value: string | number | null): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  switch (request.status) {
+    case 'scheduled':
+      where.push(`av.outcome = 'live'`, `av.starts_at > ${param(request.now.toISOString())}::timestamptz`);
+      break;
+    case 'open':
+      where.push(`av.outcome = 'live'`, `av.starts_at <= ${param(request.now.toISOString())}::timestamptz`);
+      break;
+    default:
+      where.push(`av.outcome = ${param(request.status)}`);
+  }
+  if (request.sellerId !== undefined) where.push(`av.seller_id = ${param(request.sellerId)}`);
+  const direction = spec.descending ? 'DESC' : 'ASC';
+  if (request.after !== undefined) {
+    where.push(`(av.${spec.column}, av.auction_id) ${spec.descending ? '<' : '>'} (${param(request.after.k)}::timestamptz, ${param(request.after.i)}::text)`);
+  }
+  const text = `${selectView(spec.column)}
+WHERE ${where.join(' AND ')}
+ORDER BY av.${spec.column} ${direction}, av.auction_id ${direction}
+LIMIT ${param(request.limit + 1)}`;
+  const { rows } = await sql.query(text, params);
+  return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
+};
+
+/** What a caller may see of an auction: public fields, plus its own when it is authenticated. */
+export const toSummary = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionSummary => {
+  const live = row.outcome === 'live';
+  const sold = row.outcome === 'sold';
+  const leaderId = sold ? (row.winner_id ?? row.leader_id) : row.leader_id;
+  const view: AuctionSummary = {
+    auctionId: row.auction_id,
+    title: row.title,
+    sellerId: row.seller_id,
+    status: publicStatus(row.outcome, Date.parse(row.starts_at), now.getTime()),
+    currency: row.currency,
+    startingPrice: row.starting_price,
+    currentPrice: sold ? (row.final_price ?? row.current_price) : row.current_price,
+    bidCount: row.bid_count,
+    leader: sold ? (row.winner_pseudonym ?? row.leader_pseudonym) : row.leader_pseudonym,
+    reserveMet: row.reserve_met,
+    ...(live && row.buy_now_available && row.buy_now_price !== null ? { buyNowPrice: row.buy_now_price } : {}),
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    softClose:
+      row.soft_close_window_seconds !== null && row.soft_close_extension_seconds !== null
+        ? { windowSeconds: row.soft_close_window_seconds, extensionSeconds: row.soft_close_extension_seconds }
+        : null,
+    createdAt: row.created_at,
+    ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
+    version: row.version,
+  };
+  if (caller === undefined) return view;
+  return {
+    ...view,
+    yourPseudonym: pseudonym(row.auction_id, caller.userId),
+    ...(row.your_max !== null
+      ? { yourMaxAmount: row.your_max, yourBidCount: row.your_bid_count ?? 0, youLead: leaderId === caller.userId }
+      : {}),
+    ...(caller.userId === row.seller_id ? { reservePrice: row.reserve_price } : {}),
+  };
+};
+
+export const toView = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionView => {
+  const { auctionId, title, ...rest } = toSummary(row, now, caller, pseudonym);
+  return { auctionId, title, description: row.description, ...rest };
+};

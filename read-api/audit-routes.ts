@@ -1,0 +1,98 @@
+// Auditors' reads (DESIGN.md section 5): the full bid history with real ids, maximums, stream
+// versions, log positions and hashes; refused attempts; exports streamed as NDJSON or CSV; and
+// the re-verification of an auction's hash chain straight from the event log.
+import type { Response, Router } from 'express';
+import { streamIdOf, verifyChain } from '../domain/index.js';
+import { decodeRequest, requireRole } from '../infra/index.js';
+import { attemptPage, auditBidPage, auditKnows } from './bid-queries.js';
+import type { ReadContext } from './context.js';
+import { auditCaching, awaitMinVersion } from './context.js';
+import type { StreamFormat } from './export-stream.js';
+import { exportContentTypes, keysetPages, negotiateFormat, writeExport } from './export-stream.js';
+import { auctionNotFound } from './min-version.js';
+import { AttemptsQuery, AuctionParams, AuditBidsQuery, DEFAULT_AUDIT_PAGE, NoQuery, attemptsCursor, auditBidsCursor } from './params.js';
+import type { AttemptPage, AuditBid, AuditBidPage, BidAttemptView, ChainReport } from './responses.js';
+import { attemptColumns, auditBidColumns } from './responses.js';
+
+const startExport = (res: Response, format: StreamFormat, filename: string): void => {
+  auditCaching(res);
+  res.status(200);
+  res.setHeader('Content-Type', exportContentTypes[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.flushHeaders();
+};
+
+export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
+  const { sql, pseudonym } = ctx;
+  const auditor = requireRole('auditor');
+
+  router.get('/v1/audit/auctions/:id/bids', auditor, async (req, res) => {
+    const { params, query } = decodeRequest(req, { params: AuctionParams, query: AuditBidsQuery });
+    const format = negotiateFormat(req, query.format);
+    await awaitMinVersion(ctx, res, params.id, query.minVersion);
+    if (!(await auditKnows(sql, params.id))) throw auctionNotFound(params.id);
+    const afterVersion = query.cursor?.av ?? 0;
+    if (format === 'json') {
+      const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
+      const rows = await auditBidPage(sql, params.id, afterVersion, limit + 1);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      const body: AuditBidPage = {
+        auctionId: params.id,
+        items,
+        nextCursor: rows.length > limit && last !== undefined ? auditBidsCursor.encode({ av: last.version }) : null,
+      };
+      auditCaching(res);
+      res.json(body);
+      return;
+    }
+    startExport(res, format, `auction-${params.id}-bids`);
+    const pages = keysetPages<AuditBid, number>(afterVersion, (after, limit) => auditBidPage(sql, params.id, after, limit), (row) => row.version, ctx.exportPageSize);
+    await writeExport(res, format, auditBidColumns, pages);
+  });
+
+  router.get('/v1/audit/auctions/:id/attempts', auditor, async (req, res) => {
+    const { params, query } = decodeRequest(req, { params: AuctionParams, query: AttemptsQuery });
+    const format = negotiateFormat(req, query.format);
+    if (!(await auditKnows(sql, params.id))) throw auctionNotFound(params.id);
+    const afterId = query.cursor?.at ?? '0';
+    if (format === 'json') {
+      const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
+      const rows = await attemptPage(sql, pseudonym, params.id, afterId, limit + 1);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      const body: AttemptPage = {
+        auctionId: params.id,
+        items,
+        nextCursor: rows.length > limit && last !== undefined ? attemptsCursor.encode({ at: last.id }) : null,
+      };
+      auditCaching(res);
+      res.json(body);
+      return;
+    }
+    startExport(res, format, `auction-${params.id}-attempts`);
+    const pages = keysetPages<BidAttemptView, string>(afterId, (after, limit) => attemptPage(sql, pseudonym, params.id, after, limit), (row) => row.id, ctx.exportPageSize);
+    await writeExport(res, format, attemptColumns, pages);
+  });
+
+  router.get('/v1/audit/auctions/:id/verify', auditor, async (req, res) => {
+    const { params } = decodeRequest(req, { params: AuctionParams, query: NoQuery });
+    const streamId = streamIdOf(params.id);
+    const events = await ctx.log.readStream(streamId);
+    const head = events[events.length - 1];
+    if (head === undefined) throw auctionNotFound(params.id);
+    const result = verifyChain(events);
+    const body: ChainReport = {
+      auctionId: params.id,
+      streamId,
+      valid: result.valid,
+      events: result.events,
+      ...(result.brokenAt !== undefined ? { brokenAt: result.brokenAt } : {}),
+      headVersion: head.streamVersion,
+      headHash: head.hash,
+    };
+    auditCaching(res);
+    res.json(body);
+  });
+};

@@ -1,0 +1,164 @@
+// Queries over `bid_history` (accepted bids) and the write side's `bid_attempts` (refused bids).
+// The public query selects a maximum only for the caller's own rows, so no other bidder's maximum
+// or real id is even read for a public answer.
+import * as t from 'io-ts';
+import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
+import type { BidOrder } from './params.js';
+import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
+import { IntFromText, NullableIntFromText, NullableString, decodeRow, isoMs } from './rows.js';
+
+const PublicBidRow = t.type({
+  stream_version: t.number,
+  bid_id: t.string,
+  bidder_pseudonym: t.string,
+  outcome: t.string,
+  price_after: IntFromText,
+  leader_pseudonym: t.string,
+  placed_at: t.string,
+  ends_at_after: t.string,
+  extended: t.boolean,
+  mine: t.boolean,
+  own_max: NullableIntFromText,
+});
+
+/** One page of the public history; `limit + 1` rows so the caller knows whether more follow. */
+export const publicBidPage = async (
+  sql: SqlExecutor,
+  auctionId: string,
+  options: { readonly order: BidOrder; readonly afterVersion: number | undefined; readonly limit: number; readonly userId: string | undefined },
+): Promise<{ readonly items: PublicBid[]; readonly more: boolean }> => {
+  const newest = options.order === 'newest';
+  const bound = options.afterVersion === undefined ? '' : `AND stream_version ${newest ? '<' : '>'} $4`;
+  const { rows } = await sql.query(
+    `SELECT stream_version, bid_id, bidder_pseudonym, outcome, price_after::text AS price_after, leader_pseudonym,
+            ${isoMs('placed_at')} AS placed_at, ${isoMs('ends_at_after')} AS ends_at_after, extended,
+            coalesce(bidder_id = $2::text, false) AS mine,
+            CASE WHEN bidder_id = $2::text THEN max_amount::text END AS own_max
+     FROM bid_history WHERE auction_id = $1 ${bound}
+     ORDER BY stream_version ${newest ? 'DESC' : 'ASC'} LIMIT $3`,
+    [auctionId, options.userId ?? null, options.limit + 1, ...(options.afterVersion === undefined ? [] : [options.afterVersion])],
+  );
+  const items = rows.slice(0, options.limit).map((raw): PublicBid => {
+    const r = decodeRow(PublicBidRow, raw, 'bid_history');
+    return {
+      version: r.stream_version,
+      bidId: r.bid_id,
+      bidder: r.bidder_pseudonym,
+      price: r.price_after,
+      tookLead: r.outcome === 'new-leader',
+      leader: r.leader_pseudonym,
+      placedAt: r.placed_at,
+      endsAt: r.ends_at_after,
+      extended: r.extended,
+      ...(r.mine && r.own_max !== null ? { mine: true as const, maxAmount: r.own_max } : {}),
+    };
+  });
+  return { items, more: rows.length > options.limit };
+};
+
+const AuditBidRow = t.type({
+  auction_id: t.string,
+  stream_version: t.number,
+  bid_id: t.string,
+  bidder_id: t.string,
+  bidder_pseudonym: t.string,
+  max_amount: IntFromText,
+  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null }),
+  price_after: IntFromText,
+  leader_pseudonym: t.string,
+  placed_at: t.string,
+  ends_at_after: t.string,
+  extended: t.boolean,
+  event_id: t.string,
+  command_id: t.string,
+  log_position: t.string,
+  prev_hash: t.string,
+  hash: t.string,
+});
+
+/** Accepted bids in stream order, after a stream version: the auditors' pages and export batches. */
+export const auditBidPage = async (sql: SqlExecutor, auctionId: string, afterVersion: number, limit: number): Promise<AuditBid[]> => {
+  const { rows } = await sql.query(
+    `SELECT auction_id, stream_version, bid_id, bidder_id, bidder_pseudonym, max_amount::text AS max_amount, outcome,
+            price_after::text AS price_after, leader_pseudonym, ${isoMs('placed_at')} AS placed_at,
+            ${isoMs('ends_at_after')} AS ends_at_after, extended, event_id, command_id, log_position, prev_hash, hash
+     FROM bid_history WHERE auction_id = $1 AND stream_version > $2
+     ORDER BY stream_version LIMIT $3`,
+    [auctionId, afterVersion, limit],
+    { prepare: true },
+  );
+  return rows.map((raw) => {
+    const r = decodeRow(AuditBidRow, raw, 'bid_history');
+    return {
+      auctionId: r.auction_id,
+      version: r.stream_version,
+      bidId: r.bid_id,
+      bidderId: r.bidder_id,
+      bidderPseudonym: r.bidder_pseudonym,
+      maxAmount: r.max_amount,
+      outcome: r.outcome,
+      price: r.price_after,
+      leaderPseudonym: r.leader_pseudonym,
+      placedAt: r.placed_at,
+      endsAt: r.ends_at_after,
+      extended: r.extended,
+      eventId: r.event_id,
+      commandId: r.command_id,
+      logPosition: r.log_position,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+  });
+};
+
+const AttemptRow = t.type({
+  id: t.string,
+  auction_id: t.string,
+  bidder_id: t.string,
+  max_amount: IntFromText,
+  code: t.string,
+  message: t.string,
+  server_time: t.string,
+  command_id: t.string,
+  idempotency_key: NullableString,
+  recorded_at: t.string,
+});
+
+/** Refused bids in the order they were stored, after an attempt id ('0' for the first page). */
+export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, auctionId: string, afterId: string, limit: number): Promise<BidAttemptView[]> => {
+  const { rows } = await sql.query(
+    `SELECT id::text AS id, auction_id, bidder_id, max_amount::text AS max_amount, code, message,
+            ${isoMs('server_time')} AS server_time, command_id, idempotency_key, ${isoMs('recorded_at')} AS recorded_at
+     FROM bid_attempts WHERE auction_id = $1 AND id > $2::bigint
+     ORDER BY id LIMIT $3`,
+    [auctionId, afterId, limit],
+    { prepare: true },
+  );
+  return rows.map((raw) => {
+    const r = decodeRow(AttemptRow, raw, 'bid_attempts');
+    return {
+      id: r.id,
+      auctionId: r.auction_id,
+      bidderId: r.bidder_id,
+      bidderPseudonym: pseudonym(r.auction_id, r.bidder_id),
+      maxAmount: r.max_amount,
+      code: r.code,
+      message: r.message,
+      serverTime: r.server_time,
+      commandId: r.command_id,
+      idempotencyKey: r.idempotency_key,
+      recordedAt: r.recorded_at,
+    };
+  });
+};
+
+/** Whether anything is known of an auction: its read-model row, a bid, or a refused attempt. */
+export const auditKnows = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {
+  const { rows } = await sql.query<{ known: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM auction_view WHERE auction_id = $1)
+         OR EXISTS (SELECT 1 FROM bid_history WHERE auction_id = $1)
+         OR EXISTS (SELECT 1 FROM bid_attempts WHERE auction_id = $1) AS known`,
+    [auctionId],
+  );
+  return rows[0]?.known === true;
+};

@@ -1,0 +1,113 @@
+// Streamed exports (NDJSON, CSV): rows are fetched a page at a time and each page is written only
+// once the client has taken the previous one (backpressure), so an export of any length holds one
+// page in memory. A client that goes away stops the fetching.
+import type { Request } from 'express';
+import { ApiError } from '../infra/index.js';
+import { csvLine } from './csv.js';
+import type { ExportFormat } from './params.js';
+
+/** What an export writes to: an HTTP response (or any writable stream). */
+export interface ExportSink {
+  write(chunk: string): boolean;
+  end(): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+}
+
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+}
+
+/** Writes a chunk; resolves at once if the sink has room, else when it drains; rejects if it closes first. */
+export const writeWithBackpressure = (sink: ExportSink, chunk: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (sink.destroyed) {
+      reject(new ClientGoneError('the client went away'));
+      return;
+    }
+    if (sink.write(chunk)) {
+      resolve();
+      return;
+    }
+    const onDrain = () => {
+      sink.removeListener('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      sink.removeListener('drain', onDrain);
+      reject(new ClientGoneError('the client went away'));
+    };
+    sink.once('drain', onDrain);
+    sink.once('close', onClose);
+  });
+
+/** Pages of rows in keyset order: `fetch(after, size)` until a short page. */
+export async function* keysetPages<R, K>(
+  first: K,
+  fetch: (after: K, limit: number) => Promise<readonly R[]>,
+  keyOf: (row: R) => K,
+  pageSize: number,
+): AsyncGenerator<readonly R[], void, undefined> {
+  let after = first;
+  for (;;) {
+    const rows = await fetch(after, pageSize);
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    after = keyOf(last);
+  }
+}
+
+export type StreamFormat = Exclude<ExportFormat, 'json'>;
+
+export const exportContentTypes: Readonly<Record<StreamFormat, string>> = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+};
+
+/**
+ * Writes every page as NDJSON (one JSON object a line) or CSV (a header row of `columns`, then one
+ * row each), then ends the sink. Resolves 'client-gone' if the client left (nothing more is read).
+ */
+export const writeExport = async <R extends object>(
+  sink: ExportSink,
+  format: StreamFormat,
+  columns: readonly (keyof R & string)[],
+  pages: AsyncIterable<readonly R[]>,
+): Promise<'complete' | 'client-gone'> => {
+  try {
+    if (format === 'csv') await writeWithBackpressure(sink, csvLine(columns));
+    for await (const page of pages) {
+      const chunk = format === 'ndjson'
+        ? page.map((row) => `${JSON.stringify(row)}\n`).join('')
+        : page.map((row) => csvLine(columns.map((column) => row[column]))).join('');
+      await writeWithBackpressure(sink, chunk);
+    }
+    sink.end();
+    return 'complete';
+  } catch (error) {
+    if (error instanceof ClientGoneError) return 'client-gone';
+    throw error;
+  }
+};
+
+const mediaTypes: readonly (readonly [string, ExportFormat])[] = [
+  ['application/json', 'json'],
+  ['application/x-ndjson', 'ndjson'],
+  ['text/csv', 'csv'],
+];
+
+/** `?format=` when given, else the Accept header (JSON when absent or `*\/*`); 406 for none of them. */
+export const negotiateFormat = (req: Request, explicit: ExportFormat | undefined): ExportFormat => {
+  if (explicit !== undefined) return explicit;
+  const accepted = req.accepts(mediaTypes.map(([type]) => type));
+  const format = mediaTypes.find(([type]) => type === accepted)?.[1];
+  if (format === undefined) {
+    throw new ApiError(406, 'NOT_ACCEPTABLE', 'this resource is available as application/json, application/x-ndjson or text/csv', {
+      available: mediaTypes.map(([type]) => type),
+    });
+  }
+  return format;
+};

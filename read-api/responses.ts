@@ -1,0 +1,137 @@
+// The read API's answers, as io-ts codecs: the contract clients (and the tests) decode against.
+// Money is integer minor units, times ISO 8601 UTC strings. Public answers carry pseudonyms only;
+// real ids and maximums appear only in the auditors' answers and in a caller's own fields.
+import * as t from 'io-ts';
+import { Count, PublicStatus, SoftClose } from '../domain/index.js';
+import { BidOrder } from './params.js';
+
+const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
+/** What everybody sees of an auction (the listing shows this without `description`). */
+const summaryProps = {
+  auctionId: t.string,
+  title: t.string,
+  sellerId: t.string,
+  status: PublicStatus,
+  currency: t.string,
+  startingPrice: Count,
+  currentPrice: Count,
+  bidCount: Count,
+  /** The leader's pseudonym (the winner's, once sold), or null. */
+  leader: Nullable(t.string),
+  reserveMet: t.boolean,
+  startsAt: t.string,
+  endsAt: t.string,
+  softClose: Nullable(SoftClose),
+  createdAt: t.string,
+  /** The stream version this view reflects (compare with a command's `version`). */
+  version: Count,
+};
+
+/** Present only in some answers: buy-now while offered, the end once ended, and the caller's own fields. */
+const optionalProps = {
+  /** Only while buy-now is offered. */
+  buyNowPrice: Count,
+  /** When the auction was sold, closed unsold or cancelled. */
+  endedAt: t.string,
+  /** With a bearer token: the caller's pseudonym in this auction. */
+  yourPseudonym: t.string,
+  /** When the caller has bid: its highest maximum, its number of bids, and whether it leads (or won). */
+  yourMaxAmount: Count,
+  yourBidCount: Count,
+  youLead: t.boolean,
+  /** Only to the auction's seller: its reserve (null when none). */
+  reservePrice: Nullable(Count),
+};
+
+export const AuctionSummaryCodec = t.intersection([t.type(summaryProps), t.partial(optionalProps)], 'AuctionSummary');
+export type AuctionSummary = t.TypeOf<typeof AuctionSummaryCodec>;
+
+export const AuctionViewCodec = t.intersection([t.type({ ...summaryProps, description: t.string }), t.partial(optionalProps)], 'AuctionView');
+export type AuctionView = t.TypeOf<typeof AuctionViewCodec>;
+
+export const AuctionListCodec = t.type({ items: t.array(AuctionSummaryCodec), nextCursor: Nullable(t.string) }, 'AuctionList');
+export type AuctionList = t.TypeOf<typeof AuctionListCodec>;
+
+/** One accepted bid as the public sees it. */
+export const PublicBidCodec = t.intersection([
+  t.type({
+    /** The stream version of the bid's event. */
+    version: Count,
+    bidId: t.string,
+    /** The bidder's pseudonym in this auction. */
+    bidder: t.string,
+    /** The visible price after this bid. */
+    price: Count,
+    /** True when this bid made its bidder the leader. */
+    tookLead: t.boolean,
+    /** The leader's pseudonym after this bid. */
+    leader: t.string,
+    placedAt: t.string,
+    /** The end time after this bid, and whether the bid extended it (soft close). */
+    endsAt: t.string,
+    extended: t.boolean,
+  }),
+  /** Only on the caller's own bids: `mine: true` and the maximum it bid. */
+  t.partial({ mine: t.literal(true), maxAmount: Count }),
+], 'PublicBid');
+export type PublicBid = t.TypeOf<typeof PublicBidCodec>;
+
+export const PublicBidPageCodec = t.intersection([
+  t.type({ auctionId: t.string, order: BidOrder, items: t.array(PublicBidCodec), nextCursor: Nullable(t.string) }),
+  t.partial({ yourPseudonym: t.string }),
+], 'PublicBidPage');
+export type PublicBidPage = t.TypeOf<typeof PublicBidPageCodec>;
+
+/** One accepted bid as auditors see it: everything the read model holds. Field order = CSV columns. */
+export const AuditBidCodec = t.type({
+  auctionId: t.string,
+  version: Count,
+  bidId: t.string,
+  bidderId: t.string,
+  bidderPseudonym: t.string,
+  maxAmount: Count,
+  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null }),
+  price: Count,
+  leaderPseudonym: t.string,
+  placedAt: t.string,
+  endsAt: t.string,
+  extended: t.boolean,
+  eventId: t.string,
+  commandId: t.string,
+  logPosition: t.string,
+  prevHash: t.string,
+  hash: t.string,
+}, 'AuditBid');
+export type AuditBid = t.TypeOf<typeof AuditBidCodec>;
+export const auditBidColumns = Object.keys(AuditBidCodec.props) as readonly (keyof AuditBid)[];
+
+export const AuditBidPageCodec = t.type({ auctionId: t.string, items: t.array(AuditBidCodec), nextCursor: Nullable(t.string) }, 'AuditBidPage');
+export type AuditBidPage = t.TypeOf<typeof AuditBidPageCodec>;
+
+/** A refused bid (from the write side's `bid_attempts`). Field order = CSV columns. */
+export const BidAttemptViewCodec = t.type({
+  id: t.string,
+  auctionId: t.string,
+  bidderId: t.string,
+  bidderPseudonym: t.string,
+  maxAmount: t.number,
+  code: t.string,
+  message: t.string,
+  serverTime: t.string,
+  commandId: t.string,
+  idempotencyKey: Nullable(t.string),
+  recordedAt: t.string,
+}, 'BidAttemptView');
+export type BidAttemptView = t.TypeOf<typeof BidAttemptViewCodec>;
+export const attemptColumns = Object.keys(BidAttemptViewCodec.props) as readonly (keyof BidAttemptView)[];
+
+export const AttemptPageCodec = t.type({ auctionId: t.string, items: t.array(BidAttemptViewCodec), nextCursor: Nullable(t.string) }, 'AttemptPage');
+export type AttemptPage = t.TypeOf<typeof AttemptPageCodec>;
+
+/** The auditors' chain check of one stream. `headVersion`/`headHash`: the stream's last event as stored. */
+export const ChainReportCodec = t.intersection([
+  t.type({ auctionId: t.string, streamId: t.string, valid: t.boolean, events: Count, headVersion: Count, headHash: t.string }),
+  t.partial({ brokenAt: Count }),
+], 'ChainReport');
+export type ChainReport = t.TypeOf<typeof ChainReportCodec>;

@@ -1,0 +1,17 @@
+// The read API's router: public reads and auditors' reads over the read models, plus chain
+// verification over the event log it is handed. Mount it behind `authenticate({required: false})`
+// (public reads use the token when present) and before `notFoundHandler`/`errorHandler`.
+// Routes carry their own role checks, so the router adds no middleware to other routers' paths.
+import { Router } from 'express';
+import { mountAuditRoutes } from './audit-routes.js';
+import type { ReadRoutesDeps } from './context.js';
+import { readContext } from './context.js';
+import { mountPublicRoutes } from './public-routes.js';
+
+export const readRoutes = (deps: ReadRoutesDeps): Router => {
+  const ctx = readContext(deps);
+  const router = Router();
+  mountPublicRoutes(router, ctx);
+  mountAuditRoutes(router, ctx);
+  return router;
+};
