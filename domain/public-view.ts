@@ -4,12 +4,14 @@ import * as t from 'io-ts';
 import { Count } from './ids.js';
 import { MinorUnits } from './money.js';
 import { UtcTimestamp } from './time.js';
+import { SoftClose } from './events.js';
 
 export const PublicStatus = t.keyof({ scheduled: null, open: null, sold: null, unsold: null, cancelled: null }, 'PublicStatus');
 export type PublicStatus = t.TypeOf<typeof PublicStatus>;
 
 /** How an auction ended, as recorded by its events; 'live' until one of them. */
-export type Outcome = 'live' | 'sold' | 'unsold' | 'cancelled';
+export const Outcome = t.keyof({ live: null, sold: null, unsold: null, cancelled: null }, 'Outcome');
+export type Outcome = t.TypeOf<typeof Outcome>;
 
 /**
  * The status shown at `nowMs`: a live auction is `scheduled` before `startsAt`, then `open`
@@ -31,7 +33,62 @@ export const AuctionUpdated = t.type({
 }, 'AuctionUpdated');
 export type AuctionUpdated = t.TypeOf<typeof AuctionUpdated>;
 
-/** Redis pub/sub channel of one auction's `auction.updated` messages. */
+// ---- The live cache: the contract between the cache projector (writer) and the realtime nodes --
+
+/**
+ * An auction's public state as the live cache holds it: the fields of the public view
+ * (`GET /v1/auctions/:id` without a caller), with `outcome` in place of `status`, since the status
+ * of a live auction depends on the clock (`publicStatus`). The leader is a pseudonym (the winner's
+ * once sold); `buyNowPrice` is set only while buy-now is offered.
+ */
+export const LiveAuction = t.type({
+  auctionId: t.string,
+  title: t.string,
+  description: t.string,
+  sellerId: t.string,
+  currency: t.string,
+  startingPrice: MinorUnits,
+  currentPrice: MinorUnits,
+  bidCount: Count,
+  leader: t.union([t.string, t.null]),
+  reserveMet: t.boolean,
+  buyNowPrice: t.union([MinorUnits, t.null]),
+  startsAt: UtcTimestamp,
+  endsAt: UtcTimestamp,
+  softClose: t.union([SoftClose, t.null]),
+  createdAt: UtcTimestamp,
+  endedAt: t.union([UtcTimestamp, t.null]),
+  outcome: Outcome,
+  version: Count,
+}, 'LiveAuction');
+export type LiveAuction = t.TypeOf<typeof LiveAuction>;
+
+/**
+ * One change as the cache publishes it on the auction's channel: the state after the change, and
+ * the `auction.updated` frame that realtime nodes forward to subscribers as it is.
+ */
+export const LiveChange = t.type({ auction: LiveAuction, frame: AuctionUpdated }, 'LiveChange');
+export type LiveChange = t.TypeOf<typeof LiveChange>;
+
+/** Redis pub/sub channel of one auction's changes (LiveChange JSON), in version order. */
 export const auctionChannel = (auctionId: string): string => `gs:auction:${auctionId}:updates`;
-/** Redis hash with the auction's current public state (the fields of AuctionUpdated). */
+/** Redis hash with the auction's current public state: one field per LiveAuction field, each value JSON. */
 export const auctionCacheKey = (auctionId: string): string => `gs:auction:${auctionId}`;
+/** Redis sorted set of the auction's latest frames (member: AuctionUpdated JSON, score: version). */
+export const auctionFramesKey = (auctionId: string): string => `gs:auction:${auctionId}:frames`;
+/** How many of the latest frames the cache keeps per auction, for clients resuming with `sinceVersion`. */
+export const LIVE_HISTORY_LENGTH = 256;
+
+/** What a realtime node reads from the live cache (Redis, or in memory in embedded mode). */
+export interface LiveFeed {
+  /** The auction's current public state, or undefined when the cache has never seen the auction. */
+  current(auctionId: string): Promise<LiveAuction | undefined>;
+  /**
+   * The frames after `version`, in version order (empty when none); undefined when the kept history
+   * no longer reaches back to `version + 1`.
+   */
+  framesAfter(auctionId: string, version: number): Promise<readonly AuctionUpdated[] | undefined>;
+  /** Every change of the auction from now on, in version order; resolves once the subscription is active. */
+  subscribe(auctionId: string, onChange: (change: LiveChange) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

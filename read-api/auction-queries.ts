@@ -3,13 +3,11 @@
 // only to answer "is this you" questions and the seller's own reserve; they never leave as such.
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
-import { publicStatus } from '../domain/index.js';
+import { Outcome, publicStatus } from '../domain/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
 import type { AuctionSummary, AuctionView } from './responses.js';
 import { IntFromText, NullableIntFromText, NullableNumber, NullableString, decodeRow, isoMs, isoUs } from './rows.js';
-
-const Outcome = t.keyof({ live: null, sold: null, unsold: null, cancelled: null });
 
 const AuctionRow = t.type({
   auction_id: t.string,
