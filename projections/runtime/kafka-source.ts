@@ -2,10 +2,10 @@
 //
 // - The truth is the projector's own checkpoint for source `kafka:<topic>:<partition>` (the last
 //   offset it applied, stored atomically with its read model), not the group's committed offset.
-//   The first batch of a partition after each assignment is checked against it: it is used when it
-//   starts at or before the next offset the projector needs (offsets already applied are dropped),
-//   otherwise the partition is sought to that offset first. The group's offsets are still
-//   committed after each applied batch, so Kafka tools show the group's lag.
+//   On every assignment each partition is sought to the offset after its checkpoint (the start
+//   when there is none); batches fetched before the seek took effect are dropped, and offsets
+//   already applied are never handed over again. The group's offsets are still committed after
+//   each applied batch, so Kafka tools show the group's lag.
 // - Each batch goes to `projector.apply(events, source, lastOffset)`, in offset order. A failing
 //   apply is retried (with backoff, heartbeating) without advancing; before each retry the
 //   checkpoint is read again, since another consumer or a rebuild may have moved it.
@@ -153,11 +153,32 @@ const runOverKafka = async (
   let generation = 0;
   const partitions = new Map<number, PartitionState>();
   const poisoned = new Set<number>();
+  /** Seeks a newly assigned partition to the projector's checkpoint, unless a batch got there first. */
+  const position = async (partition: number, assignment: number): Promise<void> => {
+    const source = `kafka:${topic}:${partition}`;
+    let delay = initialDelay;
+    while (!signal.aborted && assignment === generation && !partitions.has(partition)) {
+      try {
+        const next = nextAfter(await projector.loadCheckpoint(source));
+        if (signal.aborted || assignment !== generation || partitions.has(partition)) return;
+        partitions.set(partition, { next, positioned: false, seeking: true });
+        consumer.seek({ topic, partition, offset: next.toString() });
+        return;
+      } catch (error) {
+        report(error, partition);
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, maxDelay);
+      }
+    }
+  };
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     generation += 1;
     partitions.clear();
     poisoned.clear();
     logger.debug({ assignment: payload.memberAssignment }, 'joined the group');
+    // Even a partition with nothing new must start from the checkpoint: a projector behind the
+    // group's committed offset would otherwise wait for the next message to notice.
+    for (const partition of payload.memberAssignment[topic] ?? []) void position(partition, generation);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'the Kafka consumer crashed');
@@ -194,12 +215,13 @@ const runOverKafka = async (
 
     let state = partitions.get(partition);
     if (state === undefined) {
+      // A batch before `position` has read the checkpoint: decide with the checkpoint here.
       const checkpoint = await persist(() => projector.loadCheckpoint(source), payload, assignment, async (error) => {
         report(error, partition);
         return 'retry';
       });
       if (!stillOurs()) return;
-      state = { next: nextAfter(checkpoint), positioned: false, seeking: false };
+      state = partitions.get(partition) ?? { next: nextAfter(checkpoint), positioned: false, seeking: false };
       partitions.set(partition, state);
     }
     const current = state;

@@ -3,10 +3,10 @@
 // that a topic carries a log's events without loss and in order per auction.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Consumer, IHeaders } from 'kafkajs';
-import type { EventLog, LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
-import { START, decodeKafkaValue } from '../../domain/index.js';
+import type { ChainHead, EventLog, LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
+import { EMPTY_CHAIN, START, decodeKafkaValue, sealEvents, toKafkaMessage } from '../../domain/index.js';
 
 export const uniqueName = (label: string): string => `gs-test-${label}-${randomUUID().slice(0, 8)}`;
 
@@ -155,4 +155,43 @@ export const assertCarriesInOrder = (messages: readonly CollectedMessage[], expe
     assert.equal(seen.get(streamId) ?? 0, version, `${streamId}: Kafka carries up to version ${seen.get(streamId) ?? 0}, the log has ${version}`);
   }
   return repeats;
+};
+
+/**
+ * RecordedEvents as a log would record them (chained, positioned), without a log: `rounds` events
+ * per stream, interleaved across `streams`, positions '1:1', '1:2', ... (unique per call via `tx`).
+ */
+export const recordedEvents = (streams: readonly string[], rounds: number, tx = Date.now()): RecordedEvent[] => {
+  const heads = new Map<string, ChainHead>();
+  const events: RecordedEvent[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const streamId of streams) {
+      const head = heads.get(streamId) ?? EMPTY_CHAIN;
+      const [sealed] = sealEvents(streamId, head, [testEvent(`cmd-${streamId}-${round}`, 0)]);
+      if (sealed === undefined) throw new Error('sealEvents returned nothing');
+      heads.set(streamId, { version: sealed.streamVersion, hash: sealed.hash });
+      events.push({ ...sealed, position: `${tx}:${events.length + 1}` });
+    }
+  }
+  return events;
+};
+
+/** Raw messages for `produce`: an event as the publisher writes it, or any bytes (to a chosen partition). */
+export type TestMessage = { readonly event: RecordedEvent; readonly partition?: number } | { readonly raw: string | null; readonly key: string; readonly partition: number };
+
+/** Sends `messages` in order with an idempotent producer (Java's partitioner, as the publisher). */
+export const produce = async (kafka: Kafka, topic: string, messages: readonly TestMessage[]): Promise<void> => {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ('event' in m
+        ? { ...toKafkaMessage(m.event), headers: { ...toKafkaMessage(m.event).headers }, ...(m.partition !== undefined ? { partition: m.partition } : {}) }
+        : { key: m.key, value: m.raw, partition: m.partition })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
 };
