@@ -77,7 +77,15 @@ export interface PostgresLeaseOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-const rowsOf = (client: pg.Client): RunQuery => async (sql, params) => (await client.query(sql, [...params])).rows as Record<string, unknown>[];
+/** Runs queries on one connection one after another (node-postgres will refuse overlapping ones). */
+const serialRunner = (client: pg.Client): RunQuery => {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (sql, params) => {
+    const result = tail.then(async () => (await client.query(sql, [...params])).rows as Record<string, unknown>[]);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+};
 
 export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => {
   const retryMs = options.retryMs ?? 500;
@@ -113,7 +121,7 @@ export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => 
   };
 
   const holdLease = async (client: pg.Client, broken: Promise<Error>): Promise<PublisherLease> => {
-    const run = rowsOf(client);
+    const run = serialRunner(client);
     const taken = await takeCheckpoint(run, options.name, options.holder);
     let gone: Error | undefined;
     let settle: (reason: Error) => void = () => undefined;
@@ -129,7 +137,7 @@ export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => 
     };
     void broken.then(lose);
     const heartbeat = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => lose(new LeaseLostError(`the lease's heartbeat failed: ${String(error)}`)));
+      run('SELECT 1', []).catch((error: unknown) => lose(new LeaseLostError(`the lease's heartbeat failed: ${String(error)}`)));
     }, heartbeatMs);
     heartbeat.unref();
     return {

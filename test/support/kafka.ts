@@ -195,3 +195,29 @@ export const produce = async (kafka: Kafka, topic: string, messages: readonly Te
     await producer.disconnect();
   }
 };
+
+/**
+ * Waits until `messages` carry the whole log (as assertCarriesInOrder checks), reading the log
+ * again on every poll: a log read is only as recent as the oldest transaction still running on
+ * the server allows, so one read taken once may lag what the publisher has already sent.
+ * Returns the log and the number of repeated copies; on timeout, fails with what is wrong.
+ */
+export const waitUntilCarried = async (
+  log: EventLog,
+  messages: readonly CollectedMessage[],
+  what: string,
+  timeoutMs = 30_000,
+): Promise<{ whole: RecordedEvent[]; repeats: number }> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const whole = await readWholeLog(log);
+    try {
+      return { whole, repeats: assertCarriesInOrder(messages, whole) };
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};

@@ -13,7 +13,7 @@ import { LeaseLostError, openEventLog, postgresLeases, startPublisher } from '..
 import { createKafka, createLogger } from '../../../infra/index.js';
 import { serviceUrl } from '../../support/services.js';
 import { eventually, freshDatabase } from '../../support/system.js';
-import { appendRounds, assertCarriesInOrder, collectTopic, deleteTopics, readWholeLog, testKafka, uniqueName } from '../../support/kafka.js';
+import { appendRounds, collectTopic, deleteTopics, testKafka, uniqueName, waitUntilCarried } from '../../support/kafka.js';
 import type { Collector } from '../../support/kafka.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -108,21 +108,8 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     return c;
   };
 
-  const allPublished = async (collector: Collector, what: string) => {
-    const whole = await readWholeLog(opened.log);
-    await eventually(async () => (collector.messages.length >= whole.length && assertCarriesInOrderQuietly(collector, whole) ? true : undefined), what, 30_000);
-    return whole;
-  };
-
-  /** True once every event of `whole` has arrived (first copies in order); false while some are missing. */
-  const assertCarriesInOrderQuietly = (collector: Collector, whole: Parameters<typeof assertCarriesInOrder>[1]): boolean => {
-    try {
-      assertCarriesInOrder(collector.messages, whole);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  /** Waits until the topic carries the whole log: every event, each auction's first copies in order. */
+  const allPublished = async (collector: Collector, what: string) => (await waitUntilCarried(opened.log, collector.messages, what)).whole;
 
   const terminateBackend = async (applicationName: string): Promise<number> => {
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -154,8 +141,7 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     await eventually(async () => (b.status().active ? true : undefined), 'B takes over');
     await writing;
     await appendRounds(opened.log, auctions, 1, 1);
-    const whole = await allPublished(collector, 'everything published');
-    assertCarriesInOrder(collector.messages, whole);
+    await allPublished(collector, 'everything published');
     assert.equal(a.status().active, false, 'A stood down');
     assert.ok(b.status().published > 0, 'B published after the takeover');
     assert.ok(BigInt(b.status().epoch ?? '0') > 1n, "B's lease fenced A's epoch");
@@ -175,8 +161,7 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     a.process.kill('SIGKILL');
     await eventually(async () => (b.status().active ? true : undefined), 'B takes over from the killed process');
     await writing;
-    const whole = await allPublished(collector, 'everything published');
-    assertCarriesInOrder(collector.messages, whole);
+    await allPublished(collector, 'everything published');
   });
 
   it('a hung publisher loses the lease to the standby and, when it wakes, stands down instead of publishing', async () => {
@@ -196,8 +181,7 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     a.process.kill('SIGCONT');
     await eventually(async () => (a.saw('lost the publisher lease: standing by') ? true : undefined), 'the woken process notices it lost the lease', 30_000);
     await appendRounds(opened.log, auctions, 2, 1);
-    const whole = await allPublished(collector, 'everything published');
-    assertCarriesInOrder(collector.messages, whole);
+    await allPublished(collector, 'everything published');
     assert.equal(b.status().active, true, 'B still publishes');
     assert.equal(a.output.filter((l) => l.includes('"msg":"holding the publisher lease: publishing"')).length, 1, 'the woken process did not take the lease back');
   });

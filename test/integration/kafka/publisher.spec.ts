@@ -11,7 +11,7 @@ import { kafkaEventSource } from '../../../projections/index.js';
 import { serviceUrl } from '../../support/services.js';
 import { eventually, freshDatabase } from '../../support/system.js';
 import {
-  appendRounds, assertCarriesInOrder, collectTopic, decodeCollected, deleteTopics, readWholeLog, testKafka, uniqueName,
+  appendRounds, assertCarriesInOrder, collectTopic, decodeCollected, deleteTopics, testKafka, uniqueName, waitUntilCarried,
 } from '../../support/kafka.js';
 import type { Collector } from '../../support/kafka.js';
 import { MemoryProjector } from '../../support/memory-projector.js';
@@ -87,10 +87,7 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     // Appends while the publisher runs: several events per append, auctions interleaved.
     await appendRounds(opened.log, auctions, 6, 3);
     // Each topic has its own checkpoint: a new topic gets the whole log.
-    const expected = await readWholeLog(opened.log);
-    await eventually(async () => (collector.messages.length >= expected.length ? true : undefined), `${expected.length} messages`, 30_000);
-
-    const repeats = assertCarriesInOrder(collector.messages, expected);
+    const { whole: expected, repeats } = await waitUntilCarried(opened.log, collector.messages, 'the log on the topic');
     assert.equal(repeats, 0, 'a publisher that never failed sends each event once');
     const byId = new Map(expected.map((e) => [e.eventId, e]));
     for (const message of collector.messages) {
@@ -139,8 +136,7 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const first = await publisher(name, { partitions: 3 });
     const collector = await collect(name);
     await appendRounds(opened.log, auctions, 3, 2);
-    const whole = await readWholeLog(opened.log);
-    await eventually(async () => (collector.messages.length >= whole.length ? true : undefined), 'the first part published', 30_000);
+    const { whole } = await waitUntilCarried(opened.log, collector.messages, 'the first part published');
     await first.stop();
     running.splice(running.indexOf(first), 1);
     const sql = opened.sql;
@@ -149,10 +145,9 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
 
     // Events appended while no publisher runs.
     await appendRounds(opened.log, auctions, 2, 2);
-    const all = await readWholeLog(opened.log);
     await publisher(name, { partitions: 3 });
-    await eventually(async () => (collector.messages.length >= all.length ? true : undefined), 'the rest published', 30_000);
-    assert.equal(assertCarriesInOrder(collector.messages, all), 0);
+    const { whole: all, repeats } = await waitUntilCarried(opened.log, collector.messages, 'the rest published');
+    assert.equal(repeats, 0);
     assert.equal(collector.messages.length, all.length);
   });
 
@@ -162,8 +157,7 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const p = await publisher(name, { partitions: 2 });
     const collector = await collect(name);
     await appendRounds(opened.log, auctions, 4, 2);
-    const all = await readWholeLog(opened.log);
-    await eventually(async () => (collector.messages.length >= all.length ? true : undefined), 'published', 30_000);
+    const { whole: all } = await waitUntilCarried(opened.log, collector.messages, 'published');
     await p.stop();
     running.splice(running.indexOf(p), 1);
     // The state a crash after sendBatch and before the checkpoint write leaves: the checkpoint
