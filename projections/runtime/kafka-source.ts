@@ -11,9 +11,10 @@
 //   checkpoint is read again, since another consumer or a rebuild may have moved it.
 // - A message that is not a RecordedEvent is never skipped silently: the events before it are
 //   applied, then it is reported (PoisonMessageError, to `onError` and the log) and its partition
-//   is paused, while the other partitions go on. Skipping it could lose an auction's event and
-//   break its order. The partition resumes after a restart or rebalance (and stops again at the
-//   same message unless it was dealt with, e.g. by moving the projector's checkpoint past it).
+//   is paused (and counted in gavelstream_projector_kafka_stopped_partitions), while the other
+//   partitions go on. Skipping it could lose an auction's event and break its order. The partition
+//   stays stopped in this process; after a restart it stops again at the same message unless that
+//   was dealt with (e.g. the projector's checkpoint moved past it by an operator).
 // - Latency: fetches return as soon as one byte is there (minBytes 1), and wait at most
 //   `maxWaitTimeInMs` (default 50 ms) when there is nothing.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -64,7 +65,7 @@ export interface KafkaEventSourceOptions {
   readonly retryDelayMs?: { readonly initial: number; readonly max: number };
   /** Called for every failure (apply errors, poison messages), besides the log. */
   readonly onError?: (error: unknown, context: KafkaSourceErrorContext) => void;
-  /** Adds the consumer lag gauge to this registry. */
+  /** Adds the consumer lag and stopped-partition gauges to this registry. */
   readonly registry?: Registry;
 }
 
@@ -100,25 +101,40 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const createLagGauge = (registry: Registry | undefined): Gauge<'projector' | 'topic' | 'partition'> | undefined =>
+type SourceGauge = Gauge<'projector' | 'topic' | 'partition'>;
+
+interface SourceMetrics {
+  readonly lag: SourceGauge;
+  readonly stopped: SourceGauge;
+}
+
+const createMetrics = (registry: Registry | undefined): SourceMetrics | undefined =>
   registry === undefined
     ? undefined
-    : new Gauge({
-        name: 'gavelstream_projector_kafka_lag_messages',
-        help: "Messages in a partition after the last one a projector applied (the batch's high watermark - 1 - last offset)",
-        labelNames: ['projector', 'topic', 'partition'] as const,
-        registers: [registry],
-      });
+    : {
+        lag: new Gauge({
+          name: 'gavelstream_projector_kafka_lag_messages',
+          help: "Messages in a partition after the last one a projector applied (the batch's high watermark - 1 - last offset)",
+          labelNames: ['projector', 'topic', 'partition'] as const,
+          registers: [registry],
+        }),
+        stopped: new Gauge({
+          name: 'gavelstream_projector_kafka_stopped_partitions',
+          help: 'Partitions a projector stopped at a message that is not a RecordedEvent (1 while stopped)',
+          labelNames: ['projector', 'topic', 'partition'] as const,
+          registers: [registry],
+        }),
+      };
 
 export const kafkaEventSource = (options: KafkaEventSourceOptions): EventSource => {
-  const lag = createLagGauge(options.registry);
-  return { run: (projector) => runOverKafka(options, projector, lag) };
+  const metrics = createMetrics(options.registry);
+  return { run: (projector) => runOverKafka(options, projector, metrics) };
 };
 
 const runOverKafka = async (
   options: KafkaEventSourceOptions,
   projector: Projector,
-  lag: Gauge<'projector' | 'topic' | 'partition'> | undefined,
+  metrics: SourceMetrics | undefined,
 ): Promise<RunningProjection> => {
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
   const groupId = `${options.groupIdPrefix ?? DEFAULT_GROUP_ID_PREFIX}${projector.name}`;
@@ -174,7 +190,6 @@ const runOverKafka = async (
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     generation += 1;
     partitions.clear();
-    poisoned.clear();
     logger.debug({ assignment: payload.memberAssignment }, 'joined the group');
     // Even a partition with nothing new must start from the checkpoint: a projector behind the
     // group's committed offset would otherwise wait for the next message to notice.
@@ -297,9 +312,9 @@ const runOverKafka = async (
       const done = applied ?? current.next - 1n;
       if (done >= current.next) current.next = done + 1n;
       payload.resolveOffset(done.toString());
-      if (lag !== undefined) {
+      if (metrics !== undefined) {
         const behind = BigInt(batch.highWatermark) - 1n - done;
-        lag.set({ projector: projector.name, topic, partition: String(partition) }, Number(behind > 0n ? behind : 0n));
+        metrics.lag.set({ projector: projector.name, topic, partition: String(partition) }, Number(behind > 0n ? behind : 0n));
       }
     } else if (poison === undefined) {
       payload.resolveOffset(batch.lastOffset()); // every message was applied before
@@ -308,6 +323,7 @@ const runOverKafka = async (
     if (poison !== undefined && BigInt(poison.message.offset) >= current.next) {
       poisoned.add(partition);
       payload.pause();
+      metrics?.stopped.set({ projector: projector.name, topic, partition: String(partition) }, 1);
       report(new PoisonMessageError(topic, partition, poison.message.offset, poison.reason), partition, poison.message.offset);
     }
   };
@@ -326,6 +342,7 @@ const runOverKafka = async (
     stop: async () => {
       controller.abort();
       await consumer.disconnect();
+      for (const partition of poisoned) metrics?.stopped.remove({ projector: projector.name, topic, partition: String(partition) });
       logger.info('stopped');
     },
   };

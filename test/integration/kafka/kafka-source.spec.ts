@@ -182,10 +182,12 @@ describe('Kafka event source (Kafka)', function () {
     ]);
     const projector = new MemoryProjector('poison');
     const reported: { error: unknown; context: KafkaSourceErrorContext }[] = [];
-    const r = await run(projector, where, { onError: (error, context) => reported.push({ error, context }) });
+    const registry = new Registry();
+    const r = await run(projector, where, { onError: (error, context) => reported.push({ error, context }), registry });
     const poison = await eventually(async () => reported.find((x) => x.error instanceof PoisonMessageError), 'the poison message reported', 30_000);
     assert.deepEqual(poison.context, { projector: 'poison', topic: where.topic, partition: 0, offset: '1' });
     assert.match((poison.error as PoisonMessageError).reason, /not a RecordedEvent/);
+    assert.match(await registry.metrics(), /gavelstream_projector_kafka_stopped_partitions\{projector="poison",topic="[^"]+",partition="0"\} 1/);
     await eventually(async () => ((projector.streams.get(s1)?.length ?? 0) >= 2 ? true : undefined), 'partition 1 applied');
     assert.equal(projector.streams.get(s0)?.length, 1, 'the event before the poison message was applied');
     assert.equal(projector.checkpoints.get(`kafka:${where.topic}:0`), '0');
