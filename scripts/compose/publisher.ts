@@ -29,6 +29,10 @@ export const startPublisherRole = async (r: Resources, options: PublisherRoleOpt
   }
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
   const holder = publisherHolder();
+  if (config.databaseUrl === undefined && config.eventstoreUrl !== undefined) {
+    // Each process would have its own PGlite checkpoint and lock over one shared log.
+    logger.warn('publisher role with EVENTSTORE_URL but without DATABASE_URL: the lease is in-process, so run exactly one publisher process (or set DATABASE_URL)');
+  }
   const leases = config.databaseUrl !== undefined
     ? postgresLeases({
         databaseUrl: config.databaseUrl,
