@@ -5,13 +5,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
-import type { CommandHandler } from '../../commands/index.js';
+import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
+import { createHttpMetrics } from '../../infra/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
+import { startPublisherRole } from './publisher.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -19,6 +21,8 @@ export interface RunningSystem {
   readonly url: string | undefined;
   readonly handler: CommandHandler | undefined;
   readonly scheduler: Scheduler | undefined;
+  /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
+  readonly publisher: RunningPublisher | undefined;
   stop(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** Kafka topic and consumer group prefix (tests give each system their own). */
+  readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
 }
 
 const listen = (server: Server, port: number): Promise<void> =>
@@ -56,10 +62,16 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+    const publisher = has('publisher')
+      ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
+      : undefined;
+    if (publisher !== undefined) stops.push(() => publisher.stop());
+
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
-        config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
       });
       const http = createServer(app);
       await listen(http, config.port);
@@ -70,7 +82,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
