@@ -11,6 +11,8 @@ import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
+import { REALTIME_PATH, pageRoutes } from '../../realtime/index.js';
+import type { RealtimeEndpoint } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface RunningSystem {
@@ -56,10 +58,19 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    // Where the page's WebSocket goes: the realtime server of this process once it listens (its
+    // wiring sets `live.port` to the bound port), else the configured REALTIME_PORT on this host.
+    const live: { port: number | undefined } = { port: undefined };
+    const realtimeEndpoint = (): RealtimeEndpoint | undefined => {
+      const port = has('realtime') ? live.port : config.realtimePort;
+      return port === undefined ? undefined : { port, path: REALTIME_PATH };
+    };
+
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
         config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        page: pageRoutes({ config, realtime: realtimeEndpoint }),
       });
       const http = createServer(app);
       await listen(http, config.port);
