@@ -7,9 +7,6 @@ import { UserId } from '../../domain/index.js';
 import { RoleCodec, closedObject } from '../../infra/index.js';
 import type { Role } from '../../infra/index.js';
 
-/** The realtime server's WebSocket path (DESIGN.md section 6). */
-export const REALTIME_PATH = '/v1/realtime';
-
 /** Where the page opens its WebSocket: a port on the page's own host, and the path. */
 export const RealtimeEndpointCodec = t.type({ port: t.number, path: t.string }, 'RealtimeEndpoint');
 export type RealtimeEndpoint = t.TypeOf<typeof RealtimeEndpointCodec>;

@@ -11,7 +11,10 @@ import { currencyExponents } from '../../domain/index.js';
 import type { Config } from '../../infra/index.js';
 import { ApiError, decodeRequest, mintToken } from '../../infra/index.js';
 import { DEV_TOKEN_TTL_SECONDS, DevTokenBody } from './page-contract.js';
-import type { DevTokenResponse, PageConfig, RealtimeEndpoint } from './page-contract.js';
+import type { DevTokenResponse, PageConfig } from './page-contract.js';
+
+/** Where the realtime server serves WebSockets (DESIGN.md section 6). */
+const WEBSOCKET_PATH = '/v1/realtime';
 
 /** The page's files in the source tree (served as they are; the compiled router sits in dist/realtime/page/). */
 export const pagePublicDir = fileURLToPath(new URL('../../../realtime/page/public/', import.meta.url));
@@ -19,10 +22,10 @@ export const pagePublicDir = fileURLToPath(new URL('../../../realtime/page/publi
 export interface PageRoutesOptions {
   readonly config: Pick<Config, 'jwtSecret' | 'jwtSecretIsDevelopment'>;
   /**
-   * Where the page's WebSocket goes, asked on each `GET /config.json` (the realtime server may bind
-   * after the HTTP server, or to a port chosen by the system); undefined when none is known.
+   * The realtime server's port on this host, asked on each `GET /config.json` (the server may bind
+   * after the HTTP server, or to a port the system chose); undefined (or 0) when none is known.
    */
-  readonly realtime: () => RealtimeEndpoint | undefined;
+  readonly realtimePort: () => number | undefined;
   /** The folder of the page's files; defaults to realtime/page/public/ of this checkout. */
   readonly publicDir?: string;
 }
@@ -76,9 +79,9 @@ export const pageRoutes = (options: PageRoutesOptions): Router => {
   }));
 
   router.get('/config.json', (_req, res) => {
-    const realtime = options.realtime();
+    const port = options.realtimePort();
     const body: PageConfig = {
-      realtime: realtime !== undefined && realtime.port > 0 ? realtime : null,
+      realtime: port !== undefined && port > 0 ? { port, path: WEBSOCKET_PATH } : null,
       devTokens: config.jwtSecretIsDevelopment
         ? { enabled: true, message: 'development sign-in: the server uses the development secret, so any name can sign in' }
         : { enabled: false, message: devTokensDisabled },

@@ -11,8 +11,7 @@ import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
-import { REALTIME_PATH, pageRoutes } from '../../realtime/index.js';
-import type { RealtimeEndpoint } from '../../realtime/index.js';
+import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
 
 export interface RunningSystem {
@@ -58,19 +57,16 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
-    // Where the page's WebSocket goes: the realtime server of this process once it listens (its
-    // wiring sets `live.port` to the bound port), else the configured REALTIME_PORT on this host.
-    const live: { port: number | undefined } = { port: undefined };
-    const realtimeEndpoint = (): RealtimeEndpoint | undefined => {
-      const port = has('realtime') ? live.port : config.realtimePort;
-      return port === undefined ? undefined : { port, path: REALTIME_PATH };
-    };
+    // The port the page's WebSocket goes to: this process's realtime server once it listens (the
+    // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
+    const realtimeListening: { port?: number } = {};
+    const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
 
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
         config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
-        page: pageRoutes({ config, realtime: realtimeEndpoint }),
+        page: pageRoutes({ config, realtimePort }),
       });
       const http = createServer(app);
       await listen(http, config.port);

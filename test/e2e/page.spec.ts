@@ -109,7 +109,7 @@ describe('live bidding page over HTTP: a server with its own secret', () => {
   it('disables the development sign-in, saying how to get a token instead', async () => {
     const app = express();
     app.use(express.json());
-    app.use(pageRoutes({ config: { jwtSecret: 's'.repeat(40), jwtSecretIsDevelopment: false }, realtime: () => ({ port: 4321, path: '/v1/realtime' }) }));
+    app.use(pageRoutes({ config: { jwtSecret: 's'.repeat(40), jwtSecretIsDevelopment: false }, realtimePort: () => 4321 }));
     app.use(notFoundHandler);
     app.use(errorHandler({ logger: createLogger('silent') }));
     const served = await serve(app);
@@ -129,8 +129,8 @@ describe('live bidding page over HTTP: a server with its own secret', () => {
   });
 
   it('reports no realtime endpoint while none is known (port 0 or none)', async () => {
-    for (const realtime of [undefined, { port: 0, path: '/v1/realtime' }]) {
-      const app = express().use(pageRoutes({ config: { jwtSecret: 's'.repeat(40), jwtSecretIsDevelopment: false }, realtime: () => realtime }));
+    for (const port of [undefined, 0]) {
+      const app = express().use(pageRoutes({ config: { jwtSecret: 's'.repeat(40), jwtSecretIsDevelopment: false }, realtimePort: () => port }));
       const served = await serve(app);
       try {
         assert.equal(((await (await fetch(`${served.url}/config.json`)).json()) as { realtime: unknown }).realtime, null);
