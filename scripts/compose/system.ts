@@ -12,6 +12,7 @@ import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
+import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
 import { startPublisherRole } from './publisher.js';
 
@@ -68,10 +69,16 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       : undefined;
     if (publisher !== undefined) stops.push(() => publisher.stop());
 
+    // The port the page's WebSocket goes to: this process's realtime server once it listens (the
+    // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
+    const realtimeListening: { port?: number } = {};
+    const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
+
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
         config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        page: pageRoutes({ config, realtimePort }),
       });
       const http = createServer(app);
       await listen(http, config.port);
