@@ -3,8 +3,7 @@
 // Read-only. `--help` explains; exit status 0 done, 1 the log could not be read, 2 bad arguments.
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { EventLogReader } from '../commands/index.js';
-import { EventLogUnavailableError, openEventLogReader } from '../commands/index.js';
+import type { EventLogReader } from '../commands/event-log/index.js';
 import { ConfigError, loadConfig } from '../infra/index.js';
 import { NoSuchAuctionError, openEventSource } from './replay/event-source.js';
 import { NdjsonSink, isReaderGone } from './replay/ndjson-sink.js';
@@ -98,6 +97,8 @@ const run = async (argv: readonly string[], signal: AbortSignal): Promise<number
   const output = await openOutput(request.out);
   let reader: EventLogReader | undefined;
   try {
+    // Loaded only now, so that --help and bad arguments answer at once.
+    const { openEventLogReader } = await import('../commands/event-log/index.js');
     reader = await openEventLogReader(config);
     return request.kind === 'state' ? await printState(reader, request, output) : await replayEvents(reader, request, output, signal);
   } catch (error) {
@@ -127,7 +128,7 @@ const main = async (): Promise<void> => {
     } else if (error instanceof NoSuchAuctionError) {
       process.stderr.write(`replay: ${message}\n`);
       process.exitCode = EXIT_USAGE;
-    } else if (error instanceof ConfigError || error instanceof EventLogUnavailableError) {
+    } else if (error instanceof ConfigError || (error instanceof Error && error.name === 'EventLogUnavailableError')) {
       process.stderr.write(`replay: ${message}\n`);
       process.exitCode = EXIT_FAILED;
     } else {

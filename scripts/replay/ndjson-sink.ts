@@ -62,9 +62,19 @@ export class NdjsonSink {
       this.gone = true;
       return false;
     }
+    this.noteErrored();
     if (!accepted) await this.until(() => !this.out.writableNeedDrain);
+    this.noteErrored();
     this.check();
     return !this.gone;
+  }
+
+  /** A stream may fail a write before its 'error' event is emitted: look now rather than a page later. */
+  private noteErrored(): void {
+    const error = this.out.errored;
+    if (error === null || error === undefined) return;
+    if (isReaderGone(error)) this.gone = true;
+    else this.failure ??= error;
   }
 
   /** Flushes what is buffered; ends the stream when it is ours. */

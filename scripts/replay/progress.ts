@@ -42,7 +42,8 @@ export const createProgress = (stream: Writable & { isTTY?: boolean; columns?: n
   let lastDrawn = -Infinity;
   let last: ProgressFigures = { scanned: 0, written: 0, total, elapsedMs: 0 };
   const draw = () => {
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const columns = stream.columns !== undefined && stream.columns > 0 ? stream.columns : 100;
+    const width = Math.max(20, columns - 1);
     stream.write(`\r\x1b[2K${formatProgress(last).slice(0, width)}`);
   };
   return {
