@@ -242,7 +242,9 @@ const replaySuite = (name: string, open: (ctx: Context) => Promise<Target>, extr
       it('the state at each position equals the fold of the stream up to it', async () => {
         for (const auctionId of Object.values(fixture)) {
           const stream = streamOf(auctionId);
-          for (let i = 0; i < stream.length; i++) {
+          // every version of the small streams; of the hot one, every 13th and the last
+          const versions = stream.map((_, i) => i).filter((i) => stream.length < 30 || i % 13 === 0 || i === stream.length - 1);
+          for (const i of versions) {
             const report = await stateAt(reader.log, auctionId, { kind: 'position', position: stream[i]!.position });
             assert.deepEqual(report.state, fold(decodeAll(stream.slice(0, i + 1))), `${auctionId} at version ${i + 1}`);
             assert.equal(report.version, i + 1);
@@ -316,9 +318,12 @@ const replaySuite = (name: string, open: (ctx: Context) => Promise<Target>, extr
 
     // ---- the compiled command ----
     describe('the compiled CLI', () => {
+      let wholeLog = '';
+
       it('CLI: the same NDJSON on stdout and in --out, nothing on stderr off a terminal', async () => {
         const env = target!.cliEnv;
         const out = await runCli([], env);
+        wholeLog = out.stdout;
         assert.equal(out.code, 0, out.stderr);
         assert.equal(out.stderr, '');
         assert.deepEqual(parseNdjson(out.stdout), all);
@@ -359,15 +364,10 @@ const replaySuite = (name: string, open: (ctx: Context) => Promise<Target>, extr
         assert.equal(JSON.parse(timeState.stdout).status, 'sold');
       });
 
-      it('CLI: bad arguments exit 2 with a message, and print nothing on stdout', async () => {
+      it('CLI: an unknown auction or an empty position range exits 2 with a message, printing nothing', async () => {
         const env = target!.cliEnv;
+        // (arguments that are wrong whatever the log holds: test/unit/replay/cli.spec.ts)
         const cases: [string[], RegExp][] = [
-          [['--from', 'last tuesday'], /--from "last tuesday": expected an ISO 8601 time/],
-          [['--after', 'x:y'], /--after "x:y": expected a log position/],
-          [['--type', 'Bid'], /--type "Bid": expected event types/],
-          [['--to', '2025-01-01', '--from', '2025-02-01'], /must be before --to/],
-          [['--state-of', fixture.bidding], /exactly one of --at-position/],
-          [['--nope'], /Unknown option '--nope'/],
           [['--auction', 'no-such-auction'], /no auction no-such-auction/],
           [['--state-of', 'no-such-auction', '--at-position', '0'], /no auction no-such-auction/],
           [['--after', all[9]!.position, '--until', all[3]!.position], /must be before --until/],
@@ -379,14 +379,10 @@ const replaySuite = (name: string, open: (ctx: Context) => Promise<Target>, extr
           assert.match(out.stderr, message);
           assert.equal(out.stdout, '');
         }
-        const help = await runCli(['--help'], env);
-        assert.equal(help.code, 0);
-        assert.match(help.stdout, /Examples:/);
       });
 
       it('CLI: `| head -n 1` ends the replay cleanly', async () => {
-        const whole = await runCli([], target!.cliEnv);
-        assert.ok(whole.stdout.length > 256 * 1024, `the log's NDJSON (${whole.stdout.length} bytes) outgrows a pipe's buffer`);
+        assert.ok(wholeLog.length > 256 * 1024, `the log's NDJSON (${wholeLog.length} bytes) outgrows a pipe's buffer`);
         for (const pageSize of ['1000', '10']) {
           const piped = await runShell(`${quote(process.execPath)} ${quote(script)} --page-size ${pageSize} | head -n 1`, target!.cliEnv);
           assert.equal(piped.code, 0, piped.stderr);
