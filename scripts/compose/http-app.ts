@@ -28,7 +28,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   const perMinute = config.rateLimitPerMinute;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', roles: config.roles });
