@@ -16,6 +16,20 @@ export interface Projector {
   apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void>;
 }
 
+/**
+ * Another instance moved the checkpoint of (projection, source) since this one last read it: two
+ * consumers are on one source (a Kafka rebalance's zombie, a second log-tailing process, or a
+ * rebuild that reset the checkpoint). Nothing was written. The source must reload the checkpoint
+ * (`loadCheckpoint`) and resume from there; until it does, `apply` on that source keeps refusing,
+ * so a stale consumer can never move the checkpoint backwards.
+ */
+export class CheckpointMovedError extends Error {
+  constructor(readonly projection: string, readonly source: string, readonly expected: string | null, readonly stored: string | null) {
+    super(`checkpoint of ${projection} in ${source} moved: expected ${expected ?? 'none'}, found ${stored ?? 'none'}; reload it and resume from there`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
 export interface RunningProjection {
   stop(): Promise<void>;
 }

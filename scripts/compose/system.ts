@@ -12,6 +12,7 @@ import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
+import { buildReadRouter, startReadModelProjection } from './read-side.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -55,6 +56,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       ...(options.schedulerNamespace !== undefined ? { namespace: options.schedulerNamespace } : {}),
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
+
+    if (has('projector')) {
+      const projection = await startReadModelProjection(resources);
+      stops.push(() => projection.stop());
+    }
+    // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
+    if (has('read-api')) routers.push(buildReadRouter(resources));
 
     let url: string | undefined;
     if (routers.length > 0) {
