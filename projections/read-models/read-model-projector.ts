@@ -5,6 +5,7 @@
 // statements, and move the checkpoint (a compare-and-set). A crash anywhere leaves both as they were.
 import type { RecordedEvent } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
+import { sqlErrorCode } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import { CheckpointMovedError } from '../runtime/projector.js';
 import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
@@ -30,13 +31,15 @@ export interface BatchResult {
 export const projectBatch = async (tx: SqlExecutor, store: ReadModelStore, pseudonym: Pseudonymiser, events: readonly RecordedEvent[]): Promise<BatchResult> => {
   const groups = groupByAuction(events);
   if (groups.size === 0) return { auctions: 0, applied: 0 };
-  const stored = await store.loadAuctions(tx, [...groups.keys()]);
+  const auctionIds = [...groups.keys()].sort();
+  const stored = await store.loadAuctions(tx, auctionIds);
   const auctions: { row: AuctionRow; expectedVersion: number }[] = [];
   const bids: BidRow[] = [];
   const activity: ActivityIncrement[] = [];
   const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
   let applied = 0;
-  for (const [auctionId, group] of groups) {
+  for (const auctionId of auctionIds) {
+    const group = groups.get(auctionId) ?? [];
     const before = stored.get(auctionId);
     const fresh = eventsAfter(auctionId, before?.version ?? 0, group).map((recorded) => decodeForProjection(auctionId, recorded));
     const changes = foldAuction(before, fresh, pseudonym);
@@ -61,11 +64,14 @@ export interface ReadModelProjectorOptions {
   readonly name?: string;
   /** Which tables to write (default the live ones). */
   readonly store?: ReadModelStore;
-  /** How often a batch is retried when another writer advanced one of its auctions meanwhile (default 3). */
+  /** How often a batch is retried when another writer advanced one of its auctions meanwhile, or a deadlock aborted it (default 3). */
   readonly conflictRetries?: number;
   /** Called after each committed batch. */
   readonly onApplied?: (result: BatchResult & { readonly source: string; readonly position: string; readonly delivered: number }) => void;
 }
+
+/** SQLSTATE of a deadlock PostgreSQL broke by aborting this transaction: retrying is safe. */
+const DEADLOCK_DETECTED = '40P01';
 
 /** Marks a source whose checkpoint another instance moved: refuse until the source reloads it. */
 const STALE = Symbol('stale');
@@ -116,7 +122,7 @@ export class ReadModelProjector implements Projector {
           this.known.set(source, STALE);
           throw error;
         }
-        if (error instanceof AuctionRowConflictError && attempt <= this.conflictRetries) continue;
+        if ((error instanceof AuctionRowConflictError || sqlErrorCode(error) === DEADLOCK_DETECTED) && attempt <= this.conflictRetries) continue;
         throw error;
       }
     }

@@ -54,7 +54,9 @@ interface Statements {
 
 const statementsFor = (t: ReadModelTables): Statements => ({
   // FOR UPDATE: a second writer of the same auctions waits here, then reads what the first wrote.
-  load: `SELECT ${selectList(auctionViewColumns)} FROM ${t.auctionView} WHERE auction_id = ANY($1::text[]) FOR UPDATE`,
+  // Rows are locked in auction-id order (and new ones inserted in that order), so two writers whose
+  // batches share auctions cannot deadlock.
+  load: `SELECT ${selectList(auctionViewColumns)} FROM ${t.auctionView} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id FOR UPDATE`,
 
   // A compare-and-set per auction: an existing row moves only from the version this batch was
   // folded from; a new one is inserted only if still absent. The count tells whether all did.
