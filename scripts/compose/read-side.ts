@@ -6,6 +6,7 @@ import { pseudonymiser } from '../../infra/index.js';
 import { CheckpointMovedError, ReadModelProjector, logEventSource } from '../../projections/index.js';
 import type { EventSource, RunningProjection } from '../../projections/index.js';
 import { readRoutes } from '../../read-api/index.js';
+import type { ReadRoutesDeps } from '../../read-api/index.js';
 import type { Resources } from './resources.js';
 
 export interface ReadModelProjectionOptions {
@@ -34,4 +35,7 @@ export const startReadModelProjection = async (r: Resources, options: ReadModelP
   return running;
 };
 
-export const buildReadRouter = (r: Resources): Router => readRoutes({ sql: r.sql, log: r.log, pseudonym: pseudonymiser(r.config.pseudonymSecret) });
+export type ReadRouterOptions = Pick<ReadRoutesDeps, 'minVersionWaitMs' | 'exportPageSize' | 'clock'>;
+
+export const buildReadRouter = (r: Resources, options: ReadRouterOptions = {}): Router =>
+  readRoutes({ ...options, sql: r.sql, log: r.log, pseudonym: pseudonymiser(r.config.pseudonymSecret) });

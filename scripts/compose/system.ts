@@ -13,6 +13,7 @@ import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
 import { buildReadRouter, startReadModelProjection } from './read-side.js';
+import type { ReadRouterOptions } from './read-side.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -27,6 +28,8 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** The read API's tunables (tests shorten the `?minVersion=` wait). */
+  readonly readApi?: ReadRouterOptions;
 }
 
 const listen = (server: Server, port: number): Promise<void> =>
@@ -62,7 +65,9 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       stops.push(() => projection.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
-    if (has('read-api')) routers.push(buildReadRouter(resources));
+    if (has('read-api')) {
+      routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi }));
+    }
 
     let url: string | undefined;
     if (routers.length > 0) {
