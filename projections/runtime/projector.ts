@@ -7,11 +7,15 @@ import type { RecordedEvent } from '../../domain/index.js';
 export interface Projector {
   /** Stable name: the checkpoint key and, over Kafka, part of the consumer group id. */
   readonly name: string;
-  /** Where this projector has applied up to in `source` ('log' or 'kafka:<topic>:<partition>'). */
+  /**
+   * Where this projector has applied up to in `source` ('log' or 'kafka:<topic>:<partition>').
+   * A source calls it before delivering from `source`, and again after a CheckpointMovedError.
+   */
   loadCheckpoint(source: string): Promise<string | undefined>;
   /**
    * Applies `events` (in order) and records `position` as the checkpoint for `source`, atomically.
    * Events at or below what the projector already reflects for their stream change nothing.
+   * Throws CheckpointMovedError (nothing written) when another instance moved the checkpoint.
    */
   apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void>;
 }
