@@ -11,7 +11,7 @@ import type { SqlExecutor } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
 import { LOG_SOURCE, READ_MODEL_PROJECTION, readModelMigrations } from '../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../support/auction-traffic.js';
-import { checkpointOf, dumpReadModels, headPosition, misledBidders } from '../support/read-model-dump.js';
+import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../support/read-model-dump.js';
 import { serviceUrl } from '../support/services.js';
 import { eventually, freshDatabase } from '../support/system.js';
 
@@ -65,13 +65,13 @@ describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
       child.kill('SIGKILL');
       await once(child, 'exit');
       const stoppedAt = await checkpoint();
-      assert.ok(stoppedAt !== undefined && log.compareLogPositions(stoppedAt, await headPosition(log)) < 0, `killed mid-stream (at ${stoppedAt})`);
+      assert.ok(stoppedAt !== undefined && log.compareLogPositions(stoppedAt, await settledHead(sql, log)) < 0, `killed mid-stream (at ${stoppedAt})`);
       // the log moves on while no projector runs
       await runTraffic(writer, { auctions: 5, commands: 80, seed: 92 + round, prefix: `k${round + 2}`, closeAll: round === 1 });
     }
 
     const child = await startProjector();
-    const head = await headPosition(log);
+    const head = await settledHead(sql, log);
     await eventually(async () => ((await checkpoint()) === head ? true : undefined), 'the restarted projector to reach the head', 60_000);
     child.kill('SIGTERM');
     await once(child, 'exit');

@@ -33,7 +33,7 @@ const readApiSuite = (backend: () => Backend) => {
   const seller = `seller-${randomUUID().slice(0, 8)}`;
 
   before(async function () {
-    sys = await startTestSystem(backend(), { readApi: { minVersionWaitMs: 1_500, exportPageSize: 2 } });
+    sys = await startTestSystem(backend(), { readApi: { exportPageSize: 2 } });
     tokens.seller = await sys.token(seller, 'seller');
     for (const user of ['alice', 'bob', 'carol']) tokens[user] = await sys.token(user, 'bidder');
     tokens.auditor = await sys.token('audrey', 'auditor');

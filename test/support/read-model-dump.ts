@@ -1,6 +1,7 @@
 // Dumps of the read models for comparisons: every row of every table as text, in primary-key order,
 // and the tables' definitions (columns, constraints, indexes, by name) as the catalog holds them.
 import type { SqlExecutor } from '../../infra/index.js';
+import { eventually } from './system.js';
 import { readModelTableNames } from '../../projections/index.js';
 
 export interface ReadModelDump {
@@ -57,8 +58,10 @@ export const checkpointOf = async (sql: SqlExecutor, projection: string, source:
   return found[0]?.position;
 };
 
-/** The log's last position (what a caught-up projection's 'log' checkpoint reads). */
-export const headPosition = async (log: { readAll(o: { after: string; limit: number }): Promise<readonly { position: string }[]> }, from = '0'): Promise<string> => {
+type LogReader = { readAll(o: { after: string; limit: number }): Promise<readonly { position: string }[]> };
+
+/** The last position the log's commit-order reads return now. */
+export const headPosition = async (log: LogReader, from = '0'): Promise<string> => {
   let after = from;
   for (;;) {
     const page = await log.readAll({ after, limit: 1_000 });
@@ -66,4 +69,19 @@ export const headPosition = async (log: { readAll(o: { after: string; limit: num
     if (last === undefined) return after;
     after = last.position;
   }
+};
+
+/**
+ * The position of the last event stored in the PostgreSQL log, once commit-order reads return it.
+ * Reads stop below the oldest transaction still running anywhere in the cluster (the log's rule
+ * for never skipping a late commit), so on a shared server a fresh append may stay invisible for a
+ * moment; tests that compare "everything" wait for this first.
+ */
+export const settledHead = async (sql: SqlExecutor, log: LogReader): Promise<string> => {
+  const { rows: last } = await sql.query<{ p: string }>(
+    `SELECT transaction_id::text || ':' || global_position::text AS p FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const position = last[0]?.p ?? '0';
+  await eventually(async () => ((await headPosition(log)) === position ? true : undefined), `the log's reads to reach ${position}`, 30_000);
+  return position;
 };

@@ -10,13 +10,15 @@ import {
   readModelTableNames,
 } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
-import { checkpointOf, dumpReadModels, headPosition, misledBidders } from '../../support/read-model-dump.js';
+import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 
 export const pseudonym = pseudonymiser('read-model-test-secret-0123456789abcdef');
 
+/** Every event after `after`, once every stored event is visible to the log's reads. */
 export const readAllEvents = async (db: Scratch, after = START): Promise<RecordedEvent[]> => {
+  await settledHead(db.sql, db.log);
   const out: RecordedEvent[] = [];
   let position = after;
   for (;;) {
@@ -230,7 +232,7 @@ export const readModelProjectorContract = (server: () => ScratchServer) => {
     const source = logEventSource(db.log, { batchSize: 7 });
     let running = await source.run(projector);
     const caughtUp = async () => {
-      const head = await headPosition(db.log);
+      const head = await settledHead(db.sql, db.log);
       await eventually(async () => ((await checkpointOf(db.sql, READ_MODEL_PROJECTION, LOG_SOURCE)) === head ? true : undefined), 'the projection to reach the head');
     };
     await caughtUp();
@@ -263,7 +265,7 @@ export const readModelProjectorContract = (server: () => ScratchServer) => {
       },
     };
     const running = await logEventSource(db.log, { batchSize: 5, onError: (e) => errors.push(e) }).run(gated);
-    const head = await headPosition(db.log);
+    const head = await settledHead(db.sql, db.log);
     await eventually(async () => ((await checkpointOf(db.sql, READ_MODEL_PROJECTION, LOG_SOURCE)) === head ? true : undefined), 'catch-up');
     gate = new Promise<void>((resolve) => {
       open = resolve;
@@ -275,7 +277,7 @@ export const readModelProjectorContract = (server: () => ScratchServer) => {
     await other.apply(next, LOG_SOURCE, next[next.length - 1]!.position);
     open();
     await runTraffic(writer, { auctions: 2, commands: 20, seed: 33, prefix: 'mv3' });
-    const end = await headPosition(db.log);
+    const end = await settledHead(db.sql, db.log);
     await eventually(async () => ((await checkpointOf(db.sql, READ_MODEL_PROJECTION, LOG_SOURCE)) === end ? true : undefined), 'the resumed source to reach the head');
     await running.stop();
     assert.ok(errors.some((e) => e instanceof CheckpointMovedError), `expected a CheckpointMovedError, got ${errors.map(String).join('; ')}`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { LOG_SOURCE, READ_MODEL_PROJECTION, RebuildBehindError, ReadModelProjector, logEventSource, rebuildReadModels } from '../../../projections/index.js';
 import type { RebuildOptions } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
-import { checkpointOf, dumpReadModelSchema, dumpReadModels, headPosition, misledBidders } from '../../support/read-model-dump.js';
+import { checkpointOf, dumpReadModelSchema, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 import { applyInBatches, pseudonym, readAllEvents } from './read-model-projector.contract.js';
@@ -78,7 +78,7 @@ export const rebuildContract = (server: () => ScratchServer) => {
     if (postgres) assert.ok(report.caughtUpInSwap >= 1, `the swap caught up ${report.caughtUpInSwap} events`);
     await traffic;
     await reached(await zoeBids('z-2'));
-    await reached(await headPosition(db.log));
+    await reached(await settledHead(db.sql, db.log));
     await live.stop();
     const projected = await dumpReadModels(db.sql);
     assert.equal(await misledBidders(db.sql), 0);
