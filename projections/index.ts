@@ -10,3 +10,4 @@ export type { ReadModelTables } from './read-models/read-model-store.js';
 export { loadCheckpoint } from './read-models/checkpoint-store.js';
 export { ProjectionDecodeError, ProjectionGapError } from './read-models/projected-event.js';
 export * from './rebuild/index.js';
+export * from './runtime/kafka-source.js';

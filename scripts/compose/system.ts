@@ -5,13 +5,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
-import type { CommandHandler } from '../../commands/index.js';
+import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
+import { createHttpMetrics } from '../../infra/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
+import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
+import { startPublisherRole } from './publisher.js';
+import { kafkaSourceFor } from './kafka-source.js';
 import { buildReadRouter, startReadModelProjection } from './read-side.js';
 import type { ReadRouterOptions } from './read-side.js';
 
@@ -21,6 +25,8 @@ export interface RunningSystem {
   readonly url: string | undefined;
   readonly handler: CommandHandler | undefined;
   readonly scheduler: Scheduler | undefined;
+  /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
+  readonly publisher: RunningPublisher | undefined;
   stop(): Promise<void>;
 }
 
@@ -28,6 +34,8 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** Kafka topic and consumer group prefix (tests give each system their own). */
+  readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
   /** The read API's tunables (tests shorten the `?minVersion=` wait). */
   readonly readApi?: ReadRouterOptions;
 }
@@ -60,8 +68,21 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+    const publisher = has('publisher')
+      ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
+      : undefined;
+    if (publisher !== undefined) stops.push(() => publisher.stop());
+
+    // The port the page's WebSocket goes to: this process's realtime server once it listens (the
+    // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
+    const realtimeListening: { port?: number } = {};
+    const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
+
+    // The read models: fed by Kafka when KAFKA_BROKERS is set, else by the event log in-process.
     if (has('projector')) {
-      const projection = await startReadModelProjection(resources);
+      const source = kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry });
+      const projection = await startReadModelProjection(resources, source !== undefined ? { source } : {});
       stops.push(() => projection.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
@@ -72,7 +93,8 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
-        config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        page: pageRoutes({ config, realtimePort }),
       });
       const http = createServer(app);
       await listen(http, config.port);
@@ -83,7 +105,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -9,6 +9,8 @@ import { streamIdOf } from '../../domain/index.js';
 import {
   AttemptPageCodec, AuctionListCodec, type PublicBidPage, AuctionViewCodec, AuditBidCodec, AuditBidPageCodec, ChainReportCodec, PublicBidPageCodec, auditBidColumns,
 } from '../../read-api/index.js';
+import type { SystemOptions } from '../../scripts/compose/system.js';
+import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
 import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embedded, eventually, startTestSystem } from '../support/system.js';
@@ -25,7 +27,8 @@ const decoded = <A>(codec: t.Decoder<unknown, A>, body: unknown): A => {
 const numbersIn = (value: unknown): number[] =>
   typeof value === 'number' ? [value] : typeof value === 'object' && value !== null ? Object.values(value).flatMap(numbersIn) : [];
 
-const readApiSuite = (backend: () => Backend) => {
+/** `source`: the checkpoint sources the projector is expected to have used (a prefix). */
+const readApiSuite = (backend: () => Backend, source: () => string = () => 'log', systemOptions: () => SystemOptions & { env?: Record<string, string> } = () => ({})) => {
   let sys: TestSystem;
   const tokens: Record<string, string> = {};
   const token = (user: string) => tokens[user]!;
@@ -33,7 +36,8 @@ const readApiSuite = (backend: () => Backend) => {
   const seller = `seller-${randomUUID().slice(0, 8)}`;
 
   before(async function () {
-    sys = await startTestSystem(backend(), { readApi: { exportPageSize: 2 } });
+    const extra = systemOptions();
+    sys = await startTestSystem(backend(), { ...extra, readApi: { exportPageSize: 2 } });
     tokens.seller = await sys.token(seller, 'seller');
     for (const user of ['alice', 'bob', 'carol']) tokens[user] = await sys.token(user, 'bidder');
     tokens.auditor = await sys.token('audrey', 'auditor');
@@ -284,6 +288,11 @@ const readApiSuite = (backend: () => Backend) => {
     assert.deepEqual([broken.valid, broken.events, broken.brokenAt], [false, 4, 3]);
   });
 
+  it('was fed by the expected event source', async () => {
+    const { rows } = await sys.resources.sql.query<{ source: string }>('SELECT DISTINCT source FROM projection_checkpoints WHERE projection = $1', ['read-models']);
+    assert.ok(rows.length > 0 && rows.every((r) => r.source.startsWith(source())), JSON.stringify(rows));
+  });
+
   it('keeps the command routes and the read routes apart on shared paths', async () => {
     const { auctionId } = await create();
     const placed = await mustBid(auctionId, 'alice', 2000);
@@ -306,4 +315,21 @@ describe('read API over HTTP: PostgreSQL and Redis', function () {
     backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', 'read API on PostgreSQL and Redis'), redisUrl: serviceUrl(this, 'REDIS_URL', 'read API on PostgreSQL and Redis') };
   });
   readApiSuite(() => backend);
+});
+
+describe('read API over HTTP: PostgreSQL, Redis and Kafka (publisher -> topic -> projector)', function () {
+  this.timeout(60_000);
+  let backend: Backend;
+  let brokers: string;
+  const topic = uniqueName('read-api');
+  const groupIdPrefix = `${uniqueName('read-api-group')}.`;
+  before(function () {
+    const suite = 'read API through Kafka';
+    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', suite), redisUrl: serviceUrl(this, 'REDIS_URL', suite) };
+    brokers = serviceUrl(this, 'KAFKA_BROKERS', suite);
+  });
+  after(async () => {
+    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
+  });
+  readApiSuite(() => backend, () => `kafka:${topic}:`, () => ({ env: { KAFKA_BROKERS: brokers }, kafka: { topic, groupIdPrefix } }));
 });
