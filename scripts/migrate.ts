@@ -3,9 +3,10 @@
 import { commandMigrations } from '../commands/event-log/index.js';
 import { ConfigError, loadConfig, migrate, openSqlExecutor } from '../infra/index.js';
 import type { Migration } from '../infra/index.js';
+import { readModelMigrations } from '../projections/index.js';
 
-/** Every migration of the system, in order. Read-model migrations are appended here as they come. */
-export const allMigrations: readonly Migration[] = [...commandMigrations];
+/** Every migration of the system, in order: the write side's, then the read models' (as on start). */
+export const allMigrations: readonly Migration[] = [...commandMigrations, ...readModelMigrations];
 
 const main = async (): Promise<void> => {
   const config = loadConfig();

@@ -73,7 +73,7 @@ CREATE TABLE bidder_activity${suffix} (
   highest_max       bigint NOT NULL,        -- private to the bidder and auditors
   first_bid_at      timestamptz NOT NULL,
   last_bid_at       timestamptz NOT NULL,
-  leading           boolean NOT NULL,
+  is_leading        boolean NOT NULL,       -- whether this bidder leads (won, once sold)
   PRIMARY KEY (bidder_id, auction_id)
 );
 CREATE INDEX bidder_activity${suffix}_auction ON bidder_activity${suffix} (auction_id);

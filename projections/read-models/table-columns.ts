@@ -79,7 +79,7 @@ export const bidderActivityColumns = columns<ActivityIncrement>()([
   col('highest_max', 'bigint', 'highestMax'),
   col('first_bid_at', 'timestamptz', 'firstBidAt'),
   col('last_bid_at', 'timestamptz', 'lastBidAt'),
-  col('leading', 'boolean', 'leading'),
+  col('is_leading', 'boolean', 'leading'),
 ]);
 
 export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((c) => c.name).join(', ');
@@ -87,9 +87,12 @@ export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((
 /** The `AS r(name type, ...)` definition of a `jsonb_to_recordset` over these columns. */
 export const recordsetDefinition = <R>(list: readonly Column<R>[]): string => list.map((c) => `${c.name} ${c.type}`).join(', ');
 
+/** Rows as objects keyed by column name. */
+export const rowsAsRecords = <R>(list: readonly Column<R>[], rows: readonly R[]): Record<string, unknown>[] =>
+  rows.map((row) => Object.fromEntries(list.map((c) => [c.name, row[c.key]])));
+
 /** Rows as the JSON array `jsonb_to_recordset` reads (keys are column names). */
-export const rowsAsJson = <R>(list: readonly Column<R>[], rows: readonly R[]): string =>
-  JSON.stringify(rows.map((row) => Object.fromEntries(list.map((c) => [c.name, row[c.key]]))));
+export const rowsAsJson = <R>(list: readonly Column<R>[], rows: readonly R[]): string => JSON.stringify(rowsAsRecords(list, rows));
 
 /** Timestamps as ISO 8601 UTC with milliseconds, the form the events carry. */
 export const isoTimestampSql = (expression: string): string => `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

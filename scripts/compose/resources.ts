@@ -6,6 +6,7 @@ import type { EventLog } from '../../domain/index.js';
 import type { Config, Logger, Redis, SqlExecutor } from '../../infra/index.js';
 import { closeRedis, createKafka, openRedis } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
+import { readModelMigrations } from '../../projections/index.js';
 
 export interface Resources {
   readonly config: Config;
@@ -20,7 +21,12 @@ export interface Resources {
 }
 
 export const openResources = async (config: Config, logger: Logger): Promise<Resources> => {
-  const opened = await openEventLog({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, eventstoreUrl: config.eventstoreUrl });
+  const opened = await openEventLog({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    eventstoreUrl: config.eventstoreUrl,
+    migrations: readModelMigrations,
+  });
   let redis: Redis | undefined;
   try {
     redis = config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl, 'gavelstream', { logger });

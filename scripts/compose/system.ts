@@ -15,6 +15,9 @@ import { startScheduler } from './scheduler.js';
 import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
 import { startPublisherRole } from './publisher.js';
+import { kafkaSourceFor } from './kafka-source.js';
+import { buildReadRouter, startReadModelProjection } from './read-side.js';
+import type { ReadRouterOptions } from './read-side.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -33,6 +36,8 @@ export interface SystemOptions {
   readonly schedulerNamespace?: string;
   /** Kafka topic and consumer group prefix (tests give each system their own). */
   readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
+  /** The read API's tunables (tests shorten the `?minVersion=` wait). */
+  readonly readApi?: ReadRouterOptions;
 }
 
 const listen = (server: Server, port: number): Promise<void> =>
@@ -73,6 +78,17 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
     const realtimeListening: { port?: number } = {};
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
+
+    // The read models: fed by Kafka when KAFKA_BROKERS is set, else by the event log in-process.
+    if (has('projector')) {
+      const source = kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry });
+      const projection = await startReadModelProjection(resources, source !== undefined ? { source } : {});
+      stops.push(() => projection.stop());
+    }
+    // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
+    if (has('read-api')) {
+      routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi }));
+    }
 
     let url: string | undefined;
     if (routers.length > 0) {

@@ -1,0 +1,130 @@
+// The projector of the PostgreSQL read models (auction_view, bid_history, bidder_activity). Per
+// delivered batch, in ONE transaction: group the events by auction, load the stored rows of those
+// auctions in one query, drop the events each row already reflects (redelivery changes nothing),
+// refuse a hole in a stream, fold the rest in memory, write everything with a few set-based
+// statements, and move the checkpoint (a compare-and-set). A crash anywhere leaves both as they were.
+import type { RecordedEvent } from '../../domain/index.js';
+import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
+import { sqlErrorCode } from '../../infra/index.js';
+import type { Projector } from '../runtime/projector.js';
+import { CheckpointMovedError } from '../runtime/projector.js';
+import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
+import { foldAuction } from './auction-rows.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
+import { decodeForProjection, eventsAfter, groupByAuction } from './projected-event.js';
+import { AuctionRowConflictError, ReadModelStore } from './read-model-store.js';
+
+/** The checkpoint name of the read-model projection (and its Kafka consumer group's). */
+export const READ_MODEL_PROJECTION = 'read-models';
+
+export interface BatchResult {
+  /** Auctions whose rows changed. */
+  readonly auctions: number;
+  /** Events applied (redelivered ones and other streams' not counted). */
+  readonly applied: number;
+}
+
+/**
+ * Projects `events` into the tables of `store`, inside the transaction `tx` the caller holds (no
+ * checkpoint: see ReadModelProjector, and the rebuild, which drives this directly).
+ */
+export const projectBatch = async (tx: SqlExecutor, store: ReadModelStore, pseudonym: Pseudonymiser, events: readonly RecordedEvent[]): Promise<BatchResult> => {
+  const groups = groupByAuction(events);
+  if (groups.size === 0) return { auctions: 0, applied: 0 };
+  const auctionIds = [...groups.keys()].sort();
+  const stored = await store.loadAuctions(tx, auctionIds);
+  const auctions: { row: AuctionRow; expectedVersion: number }[] = [];
+  const bids: BidRow[] = [];
+  const activity: ActivityIncrement[] = [];
+  const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
+  let applied = 0;
+  for (const auctionId of auctionIds) {
+    const group = groups.get(auctionId) ?? [];
+    const before = stored.get(auctionId);
+    const fresh = eventsAfter(auctionId, before?.version ?? 0, group).map((recorded) => decodeForProjection(auctionId, recorded));
+    const changes = foldAuction(before, fresh, pseudonym);
+    if (changes === undefined) continue;
+    applied += fresh.length;
+    auctions.push({ row: changes.row, expectedVersion: before?.version ?? 0 });
+    bids.push(...changes.bids);
+    activity.push(...changes.activity);
+    if (changes.leaderChanged) newLeaders.push({ auctionId, leaderId: changes.row.leaderId });
+  }
+  await store.writeAuctions(tx, auctions);
+  await store.insertBids(tx, bids);
+  await store.writeActivity(tx, activity, newLeaders);
+  return { auctions: auctions.length, applied };
+};
+
+export interface ReadModelProjectorOptions {
+  readonly sql: SqlExecutor;
+  /** Bidders' public names: the read API must use the same secret. */
+  readonly pseudonym: Pseudonymiser;
+  /** Checkpoint key (default 'read-models'). */
+  readonly name?: string;
+  /** Which tables to write (default the live ones). */
+  readonly store?: ReadModelStore;
+  /** How often a batch is retried when another writer advanced one of its auctions meanwhile, or a deadlock aborted it (default 3). */
+  readonly conflictRetries?: number;
+  /** Called after each committed batch. */
+  readonly onApplied?: (result: BatchResult & { readonly source: string; readonly position: string; readonly delivered: number }) => void;
+}
+
+/** SQLSTATE of a deadlock PostgreSQL broke by aborting this transaction: retrying is safe. */
+const DEADLOCK_DETECTED = '40P01';
+
+/** Marks a source whose checkpoint another instance moved: refuse until the source reloads it. */
+const STALE = Symbol('stale');
+
+export class ReadModelProjector implements Projector {
+  readonly name: string;
+  private readonly sql: SqlExecutor;
+  private readonly pseudonym: Pseudonymiser;
+  private readonly store: ReadModelStore;
+  private readonly conflictRetries: number;
+  private readonly onApplied: ReadModelProjectorOptions['onApplied'];
+  /** Per source: the checkpoint as this instance last read or wrote it (null: none stored). */
+  private readonly known = new Map<string, string | null | typeof STALE>();
+
+  constructor(options: ReadModelProjectorOptions) {
+    this.name = options.name ?? READ_MODEL_PROJECTION;
+    this.sql = options.sql;
+    this.pseudonym = options.pseudonym;
+    this.store = options.store ?? new ReadModelStore();
+    this.conflictRetries = options.conflictRetries ?? 3;
+    this.onApplied = options.onApplied;
+  }
+
+  async loadCheckpoint(source: string): Promise<string | undefined> {
+    const position = await loadCheckpoint(this.sql, this.name, source);
+    this.known.set(source, position);
+    return position ?? undefined;
+  }
+
+  async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.sql.transaction(async (tx) => {
+          let expected = this.known.get(source);
+          if (expected === STALE) throw new CheckpointMovedError(this.name, source, null, await loadCheckpoint(tx, this.name, source));
+          // A source that never loaded the checkpoint: take the stored one as the expected one.
+          if (expected === undefined) expected = await loadCheckpoint(tx, this.name, source);
+          const batch = await projectBatch(tx, this.store, this.pseudonym, events);
+          // Last, so that a transaction takes its locks in the order of a rebuild's swap (tables, then checkpoint).
+          await saveCheckpoint(tx, this.name, source, expected, position);
+          return batch;
+        });
+        this.known.set(source, position);
+        this.onApplied?.({ ...result, source, position, delivered: events.length });
+        return;
+      } catch (error) {
+        if (error instanceof CheckpointMovedError) {
+          this.known.set(source, STALE);
+          throw error;
+        }
+        if ((error instanceof AuctionRowConflictError || sqlErrorCode(error) === DEADLOCK_DETECTED) && attempt <= this.conflictRetries) continue;
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// The SQL that reads and writes the read-model tables, set-based: each statement takes every row of
+// a batch at once as one JSON array (`jsonb_to_recordset`), so a batch costs a fixed handful of
+// round trips however many events and auctions it holds. Parameterised by table-name suffix, so
+// the same statements fill a rebuild's fresh tables.
+import type { SqlExecutor } from '../../infra/index.js';
+import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
+import {
+  auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition, rowsAsJson,
+  rowsAsRecords,
+  selectList, storedRowCodec,
+} from './table-columns.js';
+import type { Column } from './table-columns.js';
+
+/** The names of one set of read-model tables: the live ones (suffix '') or a rebuild's. */
+export interface ReadModelTables {
+  readonly suffix: string;
+  readonly auctionView: string;
+  readonly bidHistory: string;
+  readonly bidderActivity: string;
+}
+
+const suffixPattern = /^(?:_[a-z0-9]{1,20})?$/;
+
+export const readModelTableNames = (suffix = ''): ReadModelTables => {
+  if (!suffixPattern.test(suffix)) throw new Error(`a read-model table suffix is '' or _[a-z0-9]{1,20}, got ${JSON.stringify(suffix)}`);
+  return { suffix, auctionView: `auction_view${suffix}`, bidHistory: `bid_history${suffix}`, bidderActivity: `bidder_activity${suffix}` };
+};
+
+/**
+ * Two writers advanced the same auction at once (another instance of the projection, or a
+ * rebuild's catch-up): this transaction lost and is rolled back. Retrying it is safe: it reloads
+ * the rows and finds the events already reflected.
+ */
+export class AuctionRowConflictError extends Error {
+  constructor(readonly expected: number, readonly written: number) {
+    super(`${expected - written} of ${expected} auction rows were advanced by another writer meanwhile`);
+    this.name = 'AuctionRowConflictError';
+  }
+}
+
+const AuctionViewStored = storedRowCodec(auctionViewColumns, 'auction_view');
+
+const assignments = <R>(list: readonly Column<R>[], except: string, from: string): string => {
+  const cols = list.filter((c) => c.name !== except).map((c) => c.name);
+  return `(${cols.join(', ')}) = (${cols.map((c) => `${from}.${c}`).join(', ')})`;
+};
+
+interface Statements {
+  readonly load: string;
+  readonly writeAuctions: string;
+  readonly insertBids: string;
+  readonly writeActivity: string;
+}
+
+const statementsFor = (t: ReadModelTables): Statements => ({
+  // FOR UPDATE: a second writer of the same auctions waits here, then reads what the first wrote.
+  // Rows are locked in auction-id order (and new ones inserted in that order), so two writers whose
+  // batches share auctions cannot deadlock.
+  load: `SELECT ${selectList(auctionViewColumns)} FROM ${t.auctionView} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id FOR UPDATE`,
+
+  // A compare-and-set per auction: an existing row moves only from the version this batch was
+  // folded from; a new one is inserted only if still absent. The count tells whether all did.
+  writeAuctions: `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordsetDefinition(auctionViewColumns)}, expected_version integer)
+), updated AS (
+  UPDATE ${t.auctionView} AS av SET ${assignments(auctionViewColumns, 'auction_id', 'i')}
+  FROM input i
+  WHERE i.expected_version > 0 AND av.auction_id = i.auction_id AND av.version = i.expected_version
+  RETURNING av.auction_id
+), inserted AS (
+  INSERT INTO ${t.auctionView} (${columnNames(auctionViewColumns)})
+  SELECT ${columnNames(auctionViewColumns)} FROM input WHERE expected_version = 0
+  ON CONFLICT (auction_id) DO NOTHING
+  RETURNING auction_id
+)
+SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::integer AS written`,
+
+  // Plain INSERT: the compare-and-set above guarantees these versions are new, so a duplicate
+  // would mean a corrupt read model, and fails the batch loudly.
+  insertBids: `
+INSERT INTO ${t.bidHistory} (${columnNames(bidHistoryColumns)})
+SELECT ${columnNames(bidHistoryColumns)} FROM jsonb_to_recordset($1::jsonb) AS r(${recordsetDefinition(bidHistoryColumns)})`,
+
+  // Increments add up; `is_leading` is set from the batch's final leader for the bidders in the batch,
+  // and recomputed for the auction's other bidders when its leader changed ($2). The two parts
+  // touch disjoint rows, so they can share one statement.
+  writeActivity: `
+WITH increments AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordsetDefinition(bidderActivityColumns)})
+), leaders AS (
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(auction_id text, leader_id text)
+), upserted AS (
+  INSERT INTO ${t.bidderActivity} AS ba (${columnNames(bidderActivityColumns)})
+  SELECT ${columnNames(bidderActivityColumns)} FROM increments
+  ON CONFLICT (bidder_id, auction_id) DO UPDATE SET
+    bid_count = ba.bid_count + excluded.bid_count,
+    highest_max = greatest(ba.highest_max, excluded.highest_max),
+    last_bid_at = excluded.last_bid_at,
+    is_leading = excluded.is_leading
+  RETURNING 1
+), releaded AS (
+  UPDATE ${t.bidderActivity} AS ba SET is_leading = coalesce(ba.bidder_id = l.leader_id, false)
+  FROM leaders l
+  WHERE ba.auction_id = l.auction_id
+    AND ba.is_leading IS DISTINCT FROM coalesce(ba.bidder_id = l.leader_id, false)
+    AND NOT EXISTS (SELECT 1 FROM increments i WHERE i.bidder_id = ba.bidder_id AND i.auction_id = ba.auction_id)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM upserted)::integer AS upserted, (SELECT count(*) FROM releaded)::integer AS releaded`,
+});
+
+const PREPARED = { prepare: true } as const;
+
+/** The read-model tables of one suffix, read and written inside a transaction the caller holds. */
+export class ReadModelStore {
+  private readonly sql: Statements;
+
+  constructor(readonly tables: ReadModelTables = readModelTableNames()) {
+    this.sql = statementsFor(tables);
+  }
+
+  /** The stored rows of these auctions (locked until the transaction ends), by auction id. */
+  async loadAuctions(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Map<string, AuctionRow>> {
+    if (auctionIds.length === 0) return new Map();
+    const { rows } = await tx.query(this.sql.load, [auctionIds], PREPARED);
+    const decoded = decodeStoredRows<AuctionRow>(auctionViewColumns, AuctionViewStored, rows);
+    return new Map(decoded.map((row) => [row.auctionId, row]));
+  }
+
+  /** Writes each auction's new row if it is still at `expectedVersion` (0: absent); throws AuctionRowConflictError otherwise. */
+  async writeAuctions(tx: SqlExecutor, changes: readonly { readonly row: AuctionRow; readonly expectedVersion: number }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const records = rowsAsRecords(auctionViewColumns, changes.map((c) => c.row));
+    const json = JSON.stringify(records.map((record, i) => ({ ...record, expected_version: changes[i]?.expectedVersion })));
+    const { rows } = await tx.query<{ written: number }>(this.sql.writeAuctions, [json], PREPARED);
+    const written = rows[0]?.written ?? 0;
+    if (written !== changes.length) throw new AuctionRowConflictError(changes.length, written);
+  }
+
+  async insertBids(tx: SqlExecutor, bids: readonly BidRow[]): Promise<void> {
+    if (bids.length === 0) return;
+    await tx.query(this.sql.insertBids, [rowsAsJson(bidHistoryColumns, bids)], PREPARED);
+  }
+
+  /** Adds the increments and recomputes `leading` in the auctions whose leader changed. */
+  async writeActivity(
+    tx: SqlExecutor,
+    increments: readonly ActivityIncrement[],
+    newLeaders: readonly { readonly auctionId: string; readonly leaderId: string | null }[],
+  ): Promise<void> {
+    if (increments.length === 0 && newLeaders.length === 0) return;
+    const leaders = JSON.stringify(newLeaders.map((l) => ({ auction_id: l.auctionId, leader_id: l.leaderId })));
+    await tx.query(this.sql.writeActivity, [rowsAsJson(bidderActivityColumns, increments), leaders], PREPARED);
+  }
+}

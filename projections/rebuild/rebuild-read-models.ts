@@ -1,0 +1,153 @@
+// Rebuild (DESIGN.md section 9): run the read-model projection from the start of the log into fresh
+// tables (`auction_view_rebuild`, ...), then swap them in atomically. Two rebuilds of one log give
+// identical tables: every column is a fact of the events, and the fold does not depend on batching.
+//
+// The swap is one transaction: lock the live tables (ACCESS EXCLUSIVE: readers and the live
+// projector wait), catch the fresh tables up to the log's head, check that no live row is ahead of
+// its rebuilt one, drop the live tables, rename the fresh ones (with their constraints and indexes)
+// into their place, and set the projection's 'log' checkpoint to where the rebuild read up to.
+//
+// A live projector running meanwhile is harmless, whatever its source:
+// - before the lock, it writes the old tables, which are about to be dropped;
+// - while the lock is held, its transaction waits (it takes the tables before its checkpoint, in
+//   the swap's order, so the two cannot deadlock); once the swap commits, its statements resolve the
+//   table names again and find the new tables;
+// - the new tables reflect every event the live ones did (the catch-up runs under the lock, to the
+//   log's head, which includes everything any source could have delivered), so a checkpoint that
+//   is behind only redelivers events that the per-auction version checks then skip, and one that is
+//   ahead skips nothing that the new tables lack. Kafka checkpoints are therefore kept as they are;
+//   the 'log' checkpoint moves to the rebuild's position, and a live log source, finding it moved
+//   (CheckpointMovedError), resumes from there.
+import type { EventLog, LogPosition, RecordedEvent } from '../../domain/index.js';
+import { START } from '../../domain/index.js';
+import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
+import { resetCheckpoint } from '../read-models/checkpoint-store.js';
+import { READ_MODEL_PROJECTION, projectBatch } from '../read-models/read-model-projector.js';
+import { ReadModelStore, readModelTableNames } from '../read-models/read-model-store.js';
+import type { ReadModelTables } from '../read-models/read-model-store.js';
+import { readModelDdl } from '../read-models/schema.js';
+import { LOG_SOURCE } from '../runtime/log-source.js';
+import { renameTableWithDependents } from './swap-tables.js';
+
+type LogReader = Pick<EventLog, 'readAll'>;
+
+export interface RebuildProgress {
+  readonly phase: 'build' | 'swap';
+  /** Events read from the log so far. */
+  readonly events: number;
+  readonly position: LogPosition;
+}
+
+export interface RebuildOptions {
+  readonly sql: SqlExecutor;
+  readonly log: EventLog;
+  readonly pseudonym: Pseudonymiser;
+  /**
+   * The log as read inside the swap's transaction. Needed when the log lives in `sql` on PGlite
+   * (one connection: the log's own reads would wait for the transaction to end); with PostgreSQL
+   * it keeps the catch-up on the swap's connection. Default: `log`.
+   */
+  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
+  /** Events per page and transaction while building (default 1000). */
+  readonly batchSize?: number;
+  /** Suffix of the fresh tables (default '_rebuild'). */
+  readonly suffix?: string;
+  /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
+  readonly projection?: string;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
+  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
+}
+
+export interface RebuildReport {
+  /** Events read from the log (all streams). */
+  readonly events: number;
+  /** Of which read inside the swap's transaction. */
+  readonly caughtUpInSwap: number;
+  /** The log position the swapped-in tables reflect; the 'log' checkpoint now. */
+  readonly position: LogPosition;
+  readonly durationMs: number;
+}
+
+/** A live row whose auction is missing from, or ahead of, the rebuilt tables: the swap refuses. */
+export class RebuildBehindError extends Error {
+  constructor(readonly auctions: number) {
+    super(`${auctions} live auction rows are ahead of the rebuilt tables; nothing was swapped`);
+    this.name = 'RebuildBehindError';
+  }
+}
+
+const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${t.auctionView}, ${t.bidHistory}, ${t.bidderActivity};`;
+
+/** Projects pages of the log after `from` until an empty page, each through `applyPage`. */
+const catchUp = async (
+  reader: LogReader,
+  from: LogPosition,
+  batchSize: number,
+  applyPage: (events: readonly RecordedEvent[]) => Promise<void>,
+  progress: (read: number, position: LogPosition) => void,
+): Promise<{ readonly position: LogPosition; readonly events: number }> => {
+  let position = from;
+  let events = 0;
+  for (;;) {
+    const page = await reader.readAll({ after: position, limit: batchSize });
+    const last = page[page.length - 1];
+    if (last === undefined) return { position, events };
+    await applyPage(page);
+    position = last.position;
+    events += page.length;
+    progress(events, position);
+  }
+};
+
+export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
+  const started = Date.now();
+  const { sql, log, pseudonym } = options;
+  const batchSize = options.batchSize ?? 1_000;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const fresh = readModelTableNames(options.suffix ?? '_rebuild');
+  if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
+  const live = readModelTableNames();
+  const store = new ReadModelStore(fresh);
+  const projection = options.projection ?? READ_MODEL_PROJECTION;
+
+  // Leftovers of an interrupted rebuild are dropped: every rebuild starts from empty tables.
+  await sql.transaction(async (tx) => tx.exec(`${dropTables(fresh)}\n${readModelDdl(fresh.suffix)}`));
+
+  const built = await catchUp(
+    log,
+    START,
+    batchSize,
+    (page) => sql.transaction(async (tx) => void (await projectBatch(tx, store, pseudonym, page))),
+    (events, position) => options.onProgress?.({ phase: 'build', events, position }),
+  );
+  await options.hooks?.beforeSwap?.();
+
+  const swapped = await sql.transaction(async (tx) => {
+    // Table order as the projector's transactions take them: auction_view first.
+    await tx.query(`LOCK TABLE ${live.auctionView}, ${live.bidHistory}, ${live.bidderActivity} IN ACCESS EXCLUSIVE MODE`);
+    await options.hooks?.afterLock?.();
+    const reader = options.logWithin !== undefined ? await options.logWithin(tx) : log;
+    const last = await catchUp(
+      reader,
+      built.position,
+      batchSize,
+      async (page) => void (await projectBatch(tx, store, pseudonym, page)),
+      (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
+    );
+    const { rows } = await tx.query<{ ahead: number }>(
+      `SELECT count(*)::integer AS ahead FROM ${live.auctionView} l LEFT JOIN ${fresh.auctionView} f ON f.auction_id = l.auction_id
+       WHERE f.version IS NULL OR f.version < l.version`,
+    );
+    const ahead = rows[0]?.ahead ?? 0;
+    if (ahead > 0) throw new RebuildBehindError(ahead);
+    await tx.exec(dropTables(live));
+    await renameTableWithDependents(tx, fresh.auctionView, live.auctionView);
+    await renameTableWithDependents(tx, fresh.bidHistory, live.bidHistory);
+    await renameTableWithDependents(tx, fresh.bidderActivity, live.bidderActivity);
+    await resetCheckpoint(tx, projection, LOG_SOURCE, last.position);
+    return last;
+  });
+
+  return { events: built.events + swapped.events, caughtUpInSwap: swapped.events, position: swapped.position, durationMs: Date.now() - started };
+};
