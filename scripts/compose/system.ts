@@ -12,6 +12,9 @@ import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
+import { startLive } from './live.js';
+import type { LiveSide } from './live.js';
+import type { RealtimeLimits } from '../../realtime/index.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -19,6 +22,9 @@ export interface RunningSystem {
   readonly url: string | undefined;
   readonly handler: CommandHandler | undefined;
   readonly scheduler: Scheduler | undefined;
+  /** The WebSocket URL, when this process runs the realtime role. */
+  readonly realtimeUrl: string | undefined;
+  readonly live: LiveSide;
   stop(): Promise<void>;
 }
 
@@ -26,6 +32,9 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
+  readonly liveCacheNamespace?: string;
+  readonly realtimeLimits?: Partial<RealtimeLimits>;
 }
 
 const listen = (server: Server, port: number): Promise<void> =>
@@ -56,6 +65,15 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    const live = await startLive(resources, {
+      projector: has('projector'),
+      realtime: has('realtime'),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
+      ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
+    });
+    stops.push(() => live.stop());
+
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
@@ -70,7 +88,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, realtimeUrl: live.realtime?.url, live, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -55,6 +55,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
   const database = backend.databaseUrl === undefined ? undefined : await freshDatabase(backend.databaseUrl);
   const config = loadConfig({
     PORT: '0',
+    REALTIME_PORT: '0',
     DATA_DIR: 'memory',
     LOG_LEVEL: 'silent',
     AUTH_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
@@ -65,6 +66,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
   });
   const system = await startSystem(config, createLogger(config.logLevel), {
     schedulerNamespace: `gs:test:${randomUUID()}`,
+    liveCacheNamespace: `gs:test:${randomUUID()}:live-cache`,
     ...options,
   });
   if (system.url === undefined) throw new Error('the test system serves no HTTP');

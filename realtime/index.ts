@@ -1,0 +1,7 @@
+// realtime/: the WebSocket server (DESIGN.md section 6) and the live feed it reads on Redis.
+export { startRealtimeServer, defaultRealtimeLimits, REALTIME_PATH } from './server.js';
+export type { RealtimeServer, RealtimeServerOptions, RealtimeLimits, RealtimeStats } from './server.js';
+export { RedisLiveFeed, openRedisLiveFeed } from './redis-live-feed.js';
+export type { RedisLiveFeedOptions } from './redis-live-feed.js';
+export * from './client-frames.js';
+export * from './server-frames.js';
