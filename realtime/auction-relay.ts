@@ -47,6 +47,8 @@ export interface RelayOptions {
   readonly lingerMs: number;
   /** Called once the relay has stopped (the registry forgets it). */
   readonly onStopped: (relay: AuctionRelay) => void;
+  /** First delay before reading the cache again after a failed or stale read (doubles up to 5 s). */
+  readonly retryDelayMs?: number;
   /** Called each time the relay re-reads the cache after a gap. */
   readonly onResync?: () => void;
 }
@@ -82,7 +84,7 @@ export class AuctionRelay {
   private syncAgain = false;
   /** Whether the cache has been read once (until then, an auction it lacks may just not be read yet). */
   private readOnce = false;
-  private retryDelayMs = 100;
+  private retryDelayMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -91,6 +93,7 @@ export class AuctionRelay {
   constructor(private readonly options: RelayOptions) {
     this.auctionId = options.auctionId;
     this.topic = `auction:${options.auctionId}`;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
   }
 
   /** Subscribes to the feed, then reads the cache. Never rejects: failures are told to the members. */
@@ -177,11 +180,7 @@ export class AuctionRelay {
     }
     // A hole: keep what came, release what follows on, and read the cache for the rest.
     this.hold(change);
-    this.drainBuffer();
-    if (this.syncAgain) {
-      this.syncAgain = false;
-      if (this.retryTimer === undefined) void this.resync();
-    }
+    if (this.drainBuffer()) void this.resync();
   }
 
   /** Buffers a change; the oldest go first past the bound (the resync then recovers them from the cache). */
@@ -222,6 +221,7 @@ export class AuctionRelay {
     this.retryTimer = undefined;
     let retry = false;
     try {
+      let holeLeft = false;
       do {
         this.syncAgain = false;
         if (this.readOnce) this.options.onResync?.();
@@ -233,12 +233,15 @@ export class AuctionRelay {
         if (this.stopped) return;
         this.readOnce = true;
         this.catchUp(current, missed);
-        this.drainBuffer();
-        // Still a hole, and this read brought nothing new: the cache is behind what the feed
-        // announced (or a message is lost for good). Read again later rather than spin.
-        if (this.syncAgain && this.lastVersion === before) retry = true;
-      } while (this.syncAgain && !retry && !this.stopped);
-      if (!retry) this.retryDelayMs = 100;
+        holeLeft = this.drainBuffer();
+        // A hole left although this read brought nothing new: the cache is behind what the feed
+        // announced (a stale read). Read again later rather than spin.
+        if (holeLeft && this.lastVersion === before && !this.syncAgain) {
+          retry = true;
+          break;
+        }
+      } while ((this.syncAgain || holeLeft) && !this.stopped);
+      if (!retry) this.retryDelayMs = this.options.retryDelayMs ?? 100;
     } catch (err) {
       this.options.logger.warn({ err, auctionId: this.auctionId }, 'realtime: reading the live cache failed');
       if (!this.readOnce) {
@@ -283,8 +286,8 @@ export class AuctionRelay {
     this.admitAhead();
   }
 
-  /** Releases buffered changes in order; a hole left means a change was lost: read again. */
-  private drainBuffer(): void {
+  /** Releases buffered changes in order; true when a hole is left (a change was lost: read the cache). */
+  private drainBuffer(): boolean {
     const buffered = this.buffer.sort((a, b) => a.frame.version - b.frame.version);
     this.buffer = [];
     for (let i = 0; i < buffered.length; i++) {
@@ -293,11 +296,11 @@ export class AuctionRelay {
       if (version <= this.lastVersion) continue;
       if (version !== this.lastVersion + 1) {
         this.buffer = buffered.slice(i);
-        this.syncAgain = true;
-        return;
+        return true;
       }
       this.release(change);
     }
+    return false;
   }
 
   // ---- sockets joining ------------------------------------------------------------------------

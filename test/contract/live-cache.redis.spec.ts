@@ -44,7 +44,8 @@ describe('live cache (Redis)', function () {
   }, { shared: true });
 
   it('stores one JSON value per LiveAuction field, and expires the frames of an ended auction', async () => {
-    const projector = new RedisLiveCache({ redis, pseudonym, namespace: `gs:test:${randomUUID()}:live-cache` });
+    const namespace = `gs:test:${randomUUID()}:live-cache`;
+    const projector = new RedisLiveCache({ redis, pseudonym, namespace });
     const s = new AuctionStream(`${RUN_PREFIX}-${randomUUID()}`);
     await projector.apply([...s.create(), ...s.bid('alice', 2000)], 'log', 'p');
     const hash = await redis.hgetall(auctionCacheKey(s.auctionId));
@@ -55,5 +56,6 @@ describe('live cache (Redis)', function () {
     assert.equal(await redis.ttl(auctionFramesKey(s.auctionId)), -1, 'a live auction keeps its frames');
     await projector.apply(s.close(), 'log', 'q');
     assert.ok((await redis.ttl(auctionFramesKey(s.auctionId))) > 0, 'an ended auction\'s frames expire');
+    await redis.del(projector.checkpointKey('log'));
   });
 });
