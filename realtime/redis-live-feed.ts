@@ -2,6 +2,7 @@
 // pub/sub channels (one dedicated subscriber connection per node). One SUBSCRIBE per channel
 // however many local listeners; UNSUBSCRIBE when the last one leaves. Pub/sub delivers at most
 // once: after a reconnection, the channels are subscribed again and every listener's `onGap` runs.
+import { randomUUID } from 'node:crypto';
 import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed } from '../domain/index.js';
 import { AuctionUpdated as AuctionUpdatedCodec, LiveChange as LiveChangeCodec, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash } from '../domain/index.js';
 import type { Logger, Redis } from '../infra/index.js';
@@ -28,7 +29,9 @@ export interface RedisLiveFeedOptions {
 
 /** Opens the subscriber connection on `url` and builds the feed. */
 export const openRedisLiveFeed = async (url: string, redis: Redis, logger?: Logger): Promise<RedisLiveFeed> => {
-  const subscriber = await openRedis(url, 'gavelstream-realtime-subscriber', { maxRetriesPerRequest: null, ...(logger !== undefined ? { logger } : {}) });
+  // Named per node, so an operator (or a test) can tell the nodes' subscriber connections apart.
+  const name = `gavelstream-realtime-${randomUUID().slice(0, 8)}`;
+  const subscriber = await openRedis(url, name, { maxRetriesPerRequest: null, ...(logger !== undefined ? { logger } : {}) });
   return new RedisLiveFeed({ redis, subscriber, ...(logger !== undefined ? { logger } : {}) });
 };
 
@@ -57,6 +60,11 @@ export class RedisLiveFeed implements LiveFeed {
     this.subscriber.on('ready', () => {
       this.resubscribed().catch((err: unknown) => this.logger?.warn({ err }, 'live feed: resubscribing failed'));
     });
+  }
+
+  /** The subscriber connection's name (CLIENT LIST). */
+  get connectionName(): string | undefined {
+    return this.subscriber.options.connectionName;
   }
 
   async current(auctionId: string): Promise<LiveAuction | undefined> {
