@@ -132,7 +132,10 @@ const startNode = async (mode: string): Promise<Node> => {
 interface Clients {
   /** Resolves once every open socket has received `version`. */
   reached(version: number): Promise<void>;
+  /** Every frame's latency (ms). */
   readonly latencies: number[];
+  /** Per version: when the first and the last socket received it (ms, performance.now()). */
+  readonly arrivals: Map<number, { first: number; last: number }>;
   frames: number;
   closed(): number;
   close(): void;
@@ -144,7 +147,7 @@ const openClients = async (port: number, auctionId: string, count: number, sentA
   const lastVersion = new Array<number>(count).fill(0);
   const open = new Array<boolean>(count).fill(true);
   const waiters: { version: number; resolve: () => void }[] = [];
-  const state = { frames: 0, latencies: [] as number[] };
+  const state = { frames: 0, latencies: [] as number[], arrivals: new Map<number, { first: number; last: number }>() };
   const check = () => {
     for (let i = waiters.length - 1; i >= 0; i--) {
       const waiter = waiters[i]!;
@@ -175,6 +178,9 @@ const openClients = async (port: number, auctionId: string, count: number, sentA
         state.frames += 1;
         const sent = sentAt.get(version);
         if (sent !== undefined) state.latencies.push(received - sent);
+        const arrival = state.arrivals.get(version);
+        if (arrival === undefined) state.arrivals.set(version, { first: received, last: received });
+        else arrival.last = received;
         lastVersion[i] = version;
         const left = (behind.get(version) ?? count) - 1;
         behind.set(version, left);
@@ -197,6 +203,9 @@ const openClients = async (port: number, auctionId: string, count: number, sentA
     get latencies() {
       return state.latencies;
     },
+    get arrivals() {
+      return state.arrivals;
+    },
     get frames() {
       return state.frames;
     },
@@ -217,7 +226,8 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 interface Result {
   readonly mode: string;
   readonly sockets: number;
-  readonly latency: { p50: number; p99: number; max: number; samples: number };
+  /** Every frame; the first socket per change (the node's path); the last socket per change (the whole fan-out). */
+  readonly latency: { p50: number; p99: number; max: number; samples: number; firstP50: number; lastP50: number; lastP99: number };
   readonly burst: { changes: number; seconds: number; framesPerSecond: number; p50: number; p99: number; dropped: number };
 }
 
@@ -268,6 +278,12 @@ const run = async (mode: string): Promise<Result> => {
       await clients.reached(version);
     }
     const latency = [...clients.latencies].sort((a, b) => a - b);
+    const perChange = [...clients.arrivals].flatMap(([version, a]) => {
+      const sent = sentAt.get(version);
+      return sent === undefined ? [] : [{ first: a.first - sent, last: a.last - sent }];
+    });
+    const firsts = perChange.map((c) => c.first).sort((a, b) => a - b);
+    const lasts = perChange.map((c) => c.last).sort((a, b) => a - b);
     clients.latencies.length = 0;
     clients.frames = 0;
 
@@ -280,7 +296,10 @@ const run = async (mode: string): Promise<Result> => {
     const result: Result = {
       mode,
       sockets,
-      latency: { p50: percentile(latency, 50), p99: percentile(latency, 99), max: latency[latency.length - 1] ?? NaN, samples: latency.length },
+      latency: {
+        p50: percentile(latency, 50), p99: percentile(latency, 99), max: latency[latency.length - 1] ?? NaN, samples: latency.length,
+        firstP50: percentile(firsts, 50), lastP50: percentile(lasts, 50), lastP99: percentile(lasts, 99),
+      },
       burst: { changes: burst, seconds, framesPerSecond: clients.frames / seconds, p50: percentile(under, 50), p99: percentile(under, 99), dropped: clients.closed() },
     };
     clients.close();
@@ -299,11 +318,17 @@ for (const mode of modes) {
   results.push(result);
 }
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-console.log('\nmode       sockets   one change: p50 ms  p99 ms  max ms   burst: frames/s  p50 ms  p99 ms  dropped');
+console.log('\none change at a time (ms from the change handed to the cache to the frame in a client)');
+console.log('mode       sockets   frame p50  frame p99  frame max   first socket p50   last socket p50  last socket p99');
 for (const r of results) {
-  console.log(
-    `${r.mode.padEnd(10)} ${String(r.sockets).padStart(7)}   ${f(r.latency.p50).padStart(18)} ${f(r.latency.p99).padStart(7)} ${f(r.latency.max).padStart(7)}   ${f(r.burst.framesPerSecond, 0).padStart(15)} ${f(r.burst.p50).padStart(7)} ${f(r.burst.p99).padStart(7)} ${String(r.burst.dropped).padStart(8)}`,
-  );
+  const l = r.latency;
+  console.log(`${r.mode.padEnd(10)} ${String(r.sockets).padStart(7)}   ${f(l.p50).padStart(9)}  ${f(l.p99).padStart(9)}  ${f(l.max).padStart(9)}   ${f(l.firstP50).padStart(16)}   ${f(l.lastP50).padStart(15)}  ${f(l.lastP99).padStart(15)}`);
+}
+console.log(`\na burst of ${burst} changes (batches of ${batch})`);
+console.log('mode       sockets     frames/s   seconds   frame p50  frame p99   dropped');
+for (const r of results) {
+  const b = r.burst;
+  console.log(`${r.mode.padEnd(10)} ${String(r.sockets).padStart(7)}   ${f(b.framesPerSecond, 0).padStart(10)}   ${f(b.seconds).padStart(7)}   ${f(b.p50).padStart(9)}  ${f(b.p99).padStart(9)}   ${String(b.dropped).padStart(7)}`);
 }
 console.log(`\n${JSON.stringify({ realtimeBench: results })}`);
 if (!modes.includes('redis')) console.log('(redis mode skipped: REDIS_URL is not set)');
