@@ -6,7 +6,6 @@ import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import { Registry } from 'prom-client';
 import type { LiveFeed } from '../domain/index.js';
-import { LIVE_HISTORY_LENGTH } from '../domain/index.js';
 import type { Logger } from '../infra/index.js';
 import { AuctionRelay } from './auction-relay.js';
 import { Connection } from './connection.js';
@@ -36,7 +35,7 @@ export interface RealtimeLimits {
   readonly aheadWaitMs: number;
   /** How long a node keeps following an auction after its last socket left. */
   readonly lingerMs: number;
-  /** Frames per auction kept in memory for resuming sockets. */
+  /** Frames per followed auction kept in memory for resuming sockets (older ones are read from the cache). */
   readonly ringLength: number;
 }
 
@@ -50,7 +49,7 @@ export const defaultRealtimeLimits: RealtimeLimits = {
   notFoundGraceMs: 2_000,
   aheadWaitMs: 5_000,
   lingerMs: 10_000,
-  ringLength: LIVE_HISTORY_LENGTH,
+  ringLength: 32,
 };
 
 export interface RealtimeServerOptions {
