@@ -193,8 +193,10 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
       if (socket === false) reject(new Error(`realtime: cannot listen on ${options.host ?? '*'}:${options.port} (REALTIME_PORT)`));
       else resolve(socket);
     };
-    if (options.host === undefined) app.listen(options.port, done);
-    else app.listen(options.host, options.port, done);
+    // Exclusive: by default uSockets shares a busy port (SO_REUSEPORT) with whoever holds it.
+    const exclusive = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: uWS.ListenOptions }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+    if (options.host === undefined) app.listen(options.port, exclusive, done);
+    else (app.listen as unknown as (host: string, port: number, o: uWS.ListenOptions, cb: typeof done) => void)(options.host, options.port, exclusive, done);
   });
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
 
