@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createLogger } from '../../../infra/index.js';
 import { MemoryLiveCache } from '../../../projections/index.js';
 import { startRealtimeServer } from '../../../realtime/index.js';
+import WebSocket from 'ws';
 import { connect } from '../../support/ws-client.js';
+import { eventually } from '../../support/system.js';
 
 describe('realtime server', () => {
   const feed = new MemoryLiveCache({ pseudonym: (a, u) => `${a}:${u}` });
@@ -35,5 +37,25 @@ describe('realtime server', () => {
     assert.equal((await fetch(`${base}/elsewhere`)).status, 404);
     await server.close();
     assert.equal(await client.waitClosed(), 1001);
+  });
+
+  it('heartbeats: pings keep an answering client open and close one that never answers, though frames flow', async function () {
+    this.timeout(60_000);
+    const server = await startRealtimeServer({ feed, logger, port: 0, limits: { idleTimeoutSeconds: 8, timeIntervalMs: 1000 } });
+    try {
+      const answering = await connect(server.url);
+      const mute = new WebSocket(server.url, { autoPong: false });
+      let pinged = false;
+      let muteClosed: number | undefined;
+      mute.on('ping', () => (pinged = true));
+      mute.on('close', (code) => (muteClosed = code));
+      await eventually(async () => muteClosed, 'the silent client to be closed', 30_000);
+      assert.equal(pinged, true, 'it was pinged first');
+      assert.equal(answering.closed, undefined, 'the answering client is still open');
+      assert.ok(answering.frames.filter((f) => f.type === 'time').length >= 5, 'and got the periodic time frames');
+      await answering.close();
+    } finally {
+      await server.close();
+    }
   });
 });
