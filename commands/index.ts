@@ -9,3 +9,4 @@ export * from './locks/index.js';
 export * from './scheduler/index.js';
 export * from './event-log/index.js';
 export * from './attempts/index.js';
+export * from './publisher/index.js';

@@ -62,6 +62,24 @@ const IntFromString = (name: string, min: number, max: number) =>
     String,
   );
 
+/** Express's 'trust proxy': a hop count, true/false, or a comma-separated list of names and IP ranges. */
+export type TrustProxy = boolean | number | string;
+const trustNames = /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/;
+const TrustProxyCodec = new t.Type<TrustProxy, string, unknown>(
+  'TrustProxy',
+  (u): u is TrustProxy => typeof u === 'boolean' || typeof u === 'number' || typeof u === 'string',
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected a hop count, true, false, or a list of loopback, linklocal, uniquelocal, IPs or CIDRs');
+    if (u === 'true' || u === 'false') return t.success(u === 'true');
+    if (/^\d{1,2}$/.test(u)) return t.success(Number(u));
+    const list = u.split(',').map((s) => s.trim());
+    return list.length > 0 && list.every((s) => trustNames.test(s))
+      ? t.success(list.join(','))
+      : t.failure(u, c, 'expected a hop count, true, false, or a list of loopback, linklocal, uniquelocal, IPs or CIDRs');
+  },
+  String,
+);
+
 /** The environment as read: every variable optional, each with its own codec. */
 export const EnvironmentCodec = t.partial({
   PORT: IntFromString('PORT', 0, 65535),
@@ -75,6 +93,7 @@ export const EnvironmentCodec = t.partial({
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
+  TRUST_PROXY: TrustProxyCodec,
   LOG_LEVEL: t.keyof({ fatal: null, error: null, warn: null, info: null, debug: null, trace: null, silent: null }),
 });
 
@@ -95,6 +114,8 @@ export interface Config {
   readonly logLevel: string;
   /** HTTP requests per minute per user (per IP when anonymous). */
   readonly rateLimitPerMinute: number;
+  /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
+  readonly trustProxy: TrustProxy;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -137,5 +158,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     roles: e.ROLES ?? allRoles,
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    trustProxy: e.TRUST_PROXY ?? 'loopback',
   };
 };

@@ -5,3 +5,4 @@ export * from './redis.js';
 export * from './sql/index.js';
 export * from './pseudonym.js';
 export * from './http/index.js';
+export * from './kafka.js';

@@ -1,6 +1,8 @@
 // The event log's adapters (PostgreSQL/PGlite and EventStoreDB) and the factory that picks one.
 export { openEventLog, commandMigrations } from './open-event-log.js';
 export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
+export { openEventLogReader, EventLogUnavailableError } from './open-event-log-reader.js';
+export type { EventLogReader, EventLogReaderOptions } from './open-event-log-reader.js';
 export {
   createPostgresEventLog,
   eventLogMigrations,

@@ -5,12 +5,13 @@ import type { EventLog } from '../../domain/index.js';
 import type { Migration, PostgresOptions, SqlExecutor } from '../../infra/index.js';
 import { migrate, openSqlExecutor } from '../../infra/index.js';
 import { attemptsLogMigrations } from '../attempts/attempts-log.js';
+import { publisherMigrations } from '../publisher/checkpoint-table.js';
 import { openEventStoreEventLog } from './eventstore-event-log.js';
 import { createPostgresEventLog, eventLogMigrations } from './postgres-event-log.js';
 import type { PostgresEventLogOptions } from './postgres-event-log.js';
 
-/** Every migration the write side owns, in order: the events table, then the refused-bids table. */
-export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations];
+/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints. */
+export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations];
 
 export interface OpenEventLogOptions {
   readonly databaseUrl?: string | undefined;

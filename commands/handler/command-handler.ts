@@ -1,9 +1,10 @@
 // The write path: load the auction, decide, append with the expected version; on a conflict,
 // reload and decide again. Commands for one auction are serialised by the lock (in-process, and
 // across processes by a Redis lease when configured), but the expected version is the fence.
+// Commands queued behind a busy auction are decided together and share one append (group commit).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UtcTimestamp } from '../../domain/index.js';
-import { currentSchemaVersion, decide, fromMillis, streamIdOf } from '../../domain/index.js';
+import { currentSchemaVersion, decide, evolve, fromMillis, streamIdOf } from '../../domain/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
 import { eventIdFor } from './ids.js';
@@ -49,7 +50,36 @@ export interface HandlerHooks {
 
 export class ConcurrencyExhaustedError extends Error {}
 
+type Outcome = E.Either<Rejection, Accepted>;
+
+interface Pending {
+  readonly command: UnstampedCommand;
+  readonly context: CommandContext;
+  readonly resolve: (outcome: Outcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** What one command of a batch came to, before the batch's append proves its base state current. */
+type Decided =
+  | { readonly kind: 'replayed'; readonly versions: readonly number[] }
+  | { readonly kind: 'refused'; readonly rejection: Rejection }
+  | { readonly kind: 'no-op'; readonly version: number; readonly state: AuctionState }
+  | { readonly kind: 'events'; readonly events: readonly AuctionEvent[]; readonly from: number; readonly state: AuctionState };
+
+/** Default for how many queued commands of one auction share one append. */
+const DEFAULT_MAX_BATCH = 64;
+
+/**
+ * Group commit per auction: commands for one auction queue up in this process; whoever holds the
+ * auction's lock takes every queued command (up to `maxBatch`), decides them one after another,
+ * each against the state its predecessors leave, and appends all their events in ONE append with
+ * the expected version. A hot auction thus costs one commit per batch instead of one per bid, and
+ * answers exactly as if the commands had run one by one in arrival order. A conflict (another
+ * process appended) redoes the whole batch on the freshly loaded state.
+ */
 export class CommandHandler {
+  private readonly queues = new Map<string, Pending[]>();
+
   constructor(
     private readonly log: EventLog,
     private readonly repository: AuctionRepository,
@@ -57,57 +87,103 @@ export class CommandHandler {
     private readonly clock: () => Date = () => new Date(),
     private readonly hooks: HandlerHooks = {},
     private readonly maxAttempts = 8,
+    private readonly maxBatch = DEFAULT_MAX_BATCH,
   ) {}
 
-  handle(command: UnstampedCommand, context: CommandContext): Promise<E.Either<Rejection, Accepted>> {
-    return this.lock.withLock(command.auctionId, () => this.decideAndAppend(command, context));
+  handle(command: UnstampedCommand, context: CommandContext): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
+      const pending: Pending = { command, context, resolve, reject };
+      const queue = this.queues.get(command.auctionId);
+      if (queue !== undefined) {
+        queue.push(pending);
+        return;
+      }
+      this.queues.set(command.auctionId, [pending]);
+      void this.drain(command.auctionId);
+    });
   }
 
-  private async decideAndAppend(command: UnstampedCommand, context: CommandContext): Promise<E.Either<Rejection, Accepted>> {
-    const streamId = streamIdOf(command.auctionId);
+  /** Runs the auction's queue batch by batch until it is empty; the queue's presence marks a drainer. */
+  private async drain(auctionId: string): Promise<void> {
+    const queue = this.queues.get(auctionId)!;
+    while (queue.length > 0) {
+      const batch = takeBatch(queue, this.maxBatch);
+      try {
+        const outcomes = await this.lock.withLock(auctionId, () => this.decideAndAppend(auctionId, batch));
+        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.queues.delete(auctionId);
+  }
+
+  private async decideAndAppend(auctionId: string, batch: readonly Pending[]): Promise<Outcome[]> {
+    const streamId = streamIdOf(auctionId);
     // Optimistic: a cached auction is used as is; the append's expected version catches staleness.
-    let current = this.repository.peek(command.auctionId);
+    let current = this.repository.peek(auctionId);
     let fresh = current === undefined;
-    current ??= await this.repository.load(command.auctionId);
+    current ??= await this.repository.load(auctionId);
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const earlier = current.commands.get(context.commandId);
-      if (earlier !== undefined) return E.right(await this.replay(streamId, earlier, current));
-
       const now = fromMillis(this.clock().getTime());
-      const decision = decide({ ...command, now } as AuctionCommand, current.state);
-      if (E.isLeft(decision)) {
-        if (!fresh) {
-          // A refusal must hold against the latest state, not a possibly stale cached one.
-          current = await this.repository.load(command.auctionId);
+      const decided = decideInTurn(batch, current, now);
+      const newEvents = decided.flatMap((d, i) => (d.kind === 'events' ? toNewEvents(d.events, batch[i]!.context, now) : []));
+
+      if (newEvents.length === 0) {
+        // Nothing to append proves the state current: refusals decided on a cached state are
+        // checked against the latest one first.
+        if (!fresh && decided.some((d) => d.kind === 'refused')) {
+          current = await this.repository.load(auctionId);
           fresh = true;
           continue;
         }
-        this.hooks.refused?.({ command, rejection: decision.left, serverTime: now, context });
-        return decision;
-      }
-      if (decision.right.length === 0) {
-        return E.right({ events: [], recorded: [], version: current.version, replayed: false, state: current.state });
+        return this.settle(streamId, batch, decided, [], current, now);
       }
 
-      const result = await this.log.appendToStream(streamId, current.version, toNewEvents(decision.right, context, now));
+      const result = await this.log.appendToStream(streamId, current.version, newEvents);
       switch (result.kind) {
-        case 'appended': {
-          const next = this.repository.appended(command.auctionId, current, result.events);
-          return E.right({ events: decision.right, recorded: result.events, version: result.nextVersion, replayed: false, state: next.state });
-        }
-        case 'duplicate': {
-          // Another process appended this very command between our read and our append.
-          const latest = await this.repository.load(command.auctionId);
-          return E.right({ events: result.events.map(decodeRecorded), recorded: result.events, version: result.nextVersion, replayed: true, state: latest.state });
-        }
+        case 'appended':
+          // The append succeeded at the expected version: every decision of the batch was made on current state.
+          this.repository.appended(auctionId, current, result.events);
+          return this.settle(streamId, batch, decided, result.events, current, now);
+        case 'duplicate':
         case 'conflict':
-          this.hooks.conflict?.();
-          current = await this.repository.load(command.auctionId);
+          // Another process appended (possibly these very commands): decide again on the latest state,
+          // where a command already appended is answered from the log.
+          if (result.kind === 'conflict') this.hooks.conflict?.();
+          current = await this.repository.load(auctionId);
           fresh = true;
       }
     }
-    throw new ConcurrencyExhaustedError(`auction ${command.auctionId}: still conflicting after ${this.maxAttempts} attempts`);
+    throw new ConcurrencyExhaustedError(`auction ${auctionId}: still conflicting after ${this.maxAttempts} attempts`);
+  }
+
+  /** Each command's answer once the batch's decisions stand. */
+  private async settle(
+    streamId: string, batch: readonly Pending[], decided: readonly Decided[], appended: readonly RecordedEvent[], base: LoadedAuction, now: UtcTimestamp,
+  ): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const [i, d] of decided.entries()) {
+      const { command, context } = batch[i]!;
+      switch (d.kind) {
+        case 'replayed':
+          outcomes.push(E.right(await this.replay(streamId, d.versions, base)));
+          break;
+        case 'refused':
+          this.hooks.refused?.({ command, rejection: d.rejection, serverTime: now, context });
+          outcomes.push(E.left(d.rejection));
+          break;
+        case 'no-op':
+          outcomes.push(E.right({ events: [], recorded: [], version: d.version, replayed: false, state: d.state }));
+          break;
+        case 'events': {
+          const recorded = appended.filter((e) => e.streamVersion > d.from && e.streamVersion <= d.from + d.events.length);
+          outcomes.push(E.right({ events: d.events, recorded, version: d.from + d.events.length, replayed: false, state: d.state }));
+        }
+      }
+    }
+    return outcomes;
   }
 
   private async replay(streamId: string, versions: readonly number[], current: LoadedAuction): Promise<Accepted> {
@@ -115,6 +191,34 @@ export class CommandHandler {
     return { events: recorded.map(decodeRecorded), recorded, version: Math.max(...versions), replayed: true, state: current.state };
   }
 }
+
+/**
+ * Takes up to `max` commands off the queue, stopping before a command id already in the batch
+ * (a concurrent retry of the same command waits for the next batch, where it is answered from the log).
+ */
+const takeBatch = (queue: Pending[], max: number): Pending[] => {
+  const ids = new Set<string>();
+  let n = 0;
+  while (n < queue.length && n < max && !ids.has(queue[n]!.context.commandId)) ids.add(queue[n++]!.context.commandId);
+  return queue.splice(0, n);
+};
+
+/** Decides the batch's commands in order, each on the state the previous ones leave (pure). */
+const decideInTurn = (batch: readonly Pending[], base: LoadedAuction, now: UtcTimestamp): Decided[] => {
+  let state = base.state;
+  let version = base.version;
+  return batch.map(({ command, context }): Decided => {
+    const earlier = base.commands.get(context.commandId);
+    if (earlier !== undefined) return { kind: 'replayed', versions: earlier };
+    const decision = decide({ ...command, now } as AuctionCommand, state);
+    if (E.isLeft(decision)) return { kind: 'refused', rejection: decision.left };
+    if (decision.right.length === 0) return { kind: 'no-op', version, state };
+    const from = version;
+    state = decision.right.reduce(evolve, state);
+    version += decision.right.length;
+    return { kind: 'events', events: decision.right, from, state };
+  });
+};
 
 const toNewEvents = (events: readonly AuctionEvent[], context: CommandContext, now: UtcTimestamp): NewEvent[] =>
   events.map((event, index) => ({

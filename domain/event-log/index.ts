@@ -2,3 +2,4 @@
 export * from './port.js';
 export * from './hash-chain.js';
 export * from './recorded-event-codec.js';
+export * from './kafka-message.js';

@@ -10,6 +10,8 @@ export interface PostgresOptions {
   /** Puts this schema first on the search_path of every connection (tests use a fresh one per run). */
   readonly schema?: string;
   readonly applicationName?: string;
+  /** Every session read-only (default_transaction_read_only): for tools that must never write. */
+  readonly readOnly?: boolean;
   /** Errors of idle pooled connections and of LISTEN connections (they are replaced by themselves). */
   readonly onError?: (error: Error) => void;
 }
@@ -51,10 +53,14 @@ const clientExecutor = (client: pg.PoolClient): SqlExecutor => {
 /** Opens a pool on `url` (postgres://...). Connections are made lazily; the first query fails if the server is down. */
 export const openPostgres = async (url: string, options: PostgresOptions = {}): Promise<SqlExecutor> => {
   const onError = options.onError ?? (() => undefined);
+  const settings = [
+    ...(options.schema !== undefined ? [`-c search_path=${assertSqlIdentifier(options.schema, 'schema')},public`] : []),
+    ...(options.readOnly === true ? ['-c default_transaction_read_only=on'] : []),
+  ];
   const clientConfig: pg.ClientConfig = {
     connectionString: url,
     application_name: options.applicationName ?? 'gavelstream',
-    ...(options.schema !== undefined ? { options: `-c search_path=${assertSqlIdentifier(options.schema, 'schema')},public` } : {}),
+    ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
   };
   const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10 });
   pool.on('error', onError);

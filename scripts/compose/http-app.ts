@@ -11,6 +11,8 @@ export interface HttpAppOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly routers: readonly Router[];
+  /** The live bidding page (`/`, its files, `/config.json`, `/dev/token`), after the API routers. */
+  readonly page?: Router;
   readonly redis?: Redis;
   readonly metrics?: HttpMetrics;
 }
@@ -26,7 +28,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   const perMinute = config.rateLimitPerMinute;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', roles: config.roles });
@@ -45,6 +47,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
     logger,
   }));
   for (const router of options.routers) app.use(router);
+  if (options.page !== undefined) app.use(options.page);
   app.use(notFoundHandler);
   app.use(busyHandler);
   app.use(errorHandler({ logger }));

@@ -2,6 +2,7 @@
 // (realtime role). With REDIS_URL both use Redis (any number of projector and realtime processes);
 // without it, one in-memory cache is both the projector and the realtime node's feed, so the
 // realtime role then needs the projector role in the same process.
+import type { Registry } from 'prom-client';
 import type { LiveFeed } from '../../domain/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
@@ -17,6 +18,8 @@ export interface LiveOptions {
   /** Redis key prefix of the live-cache projector's checkpoints (tests give each system its own). */
   readonly namespace?: string;
   readonly realtimeLimits?: Partial<RealtimeLimits>;
+  /** The process's metrics registry (the realtime node's metrics join it; /metrics on both ports). */
+  readonly registry?: Registry;
 }
 
 export interface LiveSide {
@@ -63,6 +66,7 @@ export const startLive = async (r: Resources, options: LiveOptions): Promise<Liv
         port: config.realtimePort,
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         ...(options.realtimeLimits !== undefined ? { limits: options.realtimeLimits } : {}),
+        ...(options.registry !== undefined ? { registry: options.registry } : {}),
       });
       realtime = server;
       stops.push(() => server.close());

@@ -5,16 +5,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
-import type { CommandHandler } from '../../commands/index.js';
+import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
+import { createHttpMetrics } from '../../infra/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
 import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
+import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
 import { startLive } from './live.js';
 import type { LiveSide } from './live.js';
 import type { RealtimeLimits } from '../../realtime/index.js';
+import { startPublisherRole } from './publisher.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -25,6 +28,8 @@ export interface RunningSystem {
   /** The WebSocket URL, when this process runs the realtime role. */
   readonly realtimeUrl: string | undefined;
   readonly live: LiveSide;
+  /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
+  readonly publisher: RunningPublisher | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,6 +40,8 @@ export interface SystemOptions {
   /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
   readonly liveCacheNamespace?: string;
   readonly realtimeLimits?: Partial<RealtimeLimits>;
+  /** Kafka topic and consumer group prefix (tests give each system their own). */
+  readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
 }
 
 const listen = (server: Server, port: number): Promise<void> =>
@@ -65,19 +72,32 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+    const publisher = has('publisher')
+      ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
+      : undefined;
+    if (publisher !== undefined) stops.push(() => publisher.stop());
+
+    // The port the page's WebSocket goes to: this process's realtime server once it listens (the
+    // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
+    const realtimeListening: { port?: number } = {};
+    const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
     const live = await startLive(resources, {
       projector: has('projector'),
       realtime: has('realtime'),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
       ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
+      registry: metrics.registry,
     });
     stops.push(() => live.stop());
+    if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
-        config, logger, routers, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        page: pageRoutes({ config, realtimePort }),
       });
       const http = createServer(app);
       await listen(http, config.port);
@@ -88,7 +108,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, realtimeUrl: live.realtime?.url, live, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, realtimeUrl: live.realtime?.url, live, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,0 +1,25 @@
+# One image for every Gavelstream role (compose.yaml picks the role with ROLES).
+#   docker build -t gavelstream .
+#   docker run -p 3000:3000 -p 3001:3001 gavelstream          # embedded mode, data in the container
+# Health: `node dist/scripts/healthcheck.js` probes what the process's ROLES serve (compose.yaml
+# sets it per service; the background roles serve nothing to probe).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && rm -rf dist/test \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    DATA_DIR=/app/data
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 3000 3001
+CMD ["node", "dist/scripts/start.js"]

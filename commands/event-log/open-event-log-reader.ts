@@ -1,0 +1,114 @@
+// Opens the configured event log for reading only, for tools such as replays: nothing is created,
+// migrated or written. PostgreSQL sessions are read-only (default_transaction_read_only), PGlite's
+// single session too; a missing log is an error rather than a fresh empty one.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EventLog, LogPosition } from '../../domain/index.js';
+import type { SqlExecutor } from '../../infra/index.js';
+import { openPglite, openPostgres } from '../../infra/index.js';
+import { openEventStoreEventLog } from './eventstore-event-log.js';
+import { createPostgresEventLog, parsePgPosition } from './postgres-event-log.js';
+
+export interface EventLogReaderOptions {
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly eventstoreUrl?: string | undefined;
+}
+
+export interface EventLogReader {
+  readonly log: EventLog;
+  /** Where the log is, for messages: 'PostgreSQL', 'PGlite in ./data', 'EventStoreDB'. */
+  readonly description: string;
+  /**
+   * How many events lie after `after` (up to and including `until`), when the store can tell
+   * cheaply; undefined when it cannot (EventStoreDB).
+   */
+  countEvents(after: LogPosition, until?: LogPosition): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+/** The configuration names no log that exists, or the log is not safe to open now. */
+export class EventLogUnavailableError extends Error {
+  override readonly name = 'EventLogUnavailableError';
+}
+
+const HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+const sqlReader = async (sql: SqlExecutor, description: string): Promise<EventLogReader> => {
+  try {
+    const { rows } = await sql.query<{ present: boolean }>(`SELECT to_regclass('events') IS NOT NULL AS present`);
+    if (rows[0]?.present !== true) {
+      throw new EventLogUnavailableError(`${description} holds no event log (no events table): start Gavelstream on it once, or run npm run migrate`);
+    }
+    const log = await createPostgresEventLog(sql, { notify: false });
+    return {
+      log,
+      description,
+      countEvents: async (after, until) => {
+        const a = parsePgPosition(after);
+        const params: string[] = [a.transactionId.toString(), a.globalPosition.toString()];
+        let upTo = '';
+        if (until !== undefined) {
+          const u = parsePgPosition(until);
+          params.push(u.transactionId.toString(), u.globalPosition.toString());
+          upTo = 'AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)';
+        }
+        const { rows: counted } = await sql.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) ${upTo} AND ${HORIZON}`,
+          params,
+        );
+        return Number(counted[0]?.n ?? '0');
+      },
+      close: async () => {
+        try {
+          await log.close();
+        } finally {
+          await sql.close();
+        }
+      },
+    };
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+};
+
+/**
+ * The PGlite folder must hold a database that no other process has open: PGlite has no lock of
+ * its own, and two instances on one folder can damage it. An open instance leaves postmaster.pid.
+ */
+const checkPgliteFolder = (dataDir: string): string => {
+  if (dataDir === 'memory') throw new EventLogUnavailableError('DATA_DIR=memory keeps no event log between processes: point DATA_DIR at a data folder, or set DATABASE_URL or EVENTSTORE_URL');
+  const path = resolve(dataDir);
+  if (!existsSync(path) || !statSync(path).isDirectory() || !existsSync(join(path, 'PG_VERSION'))) {
+    throw new EventLogUnavailableError(`no PGlite database in ${path} (DATA_DIR): start Gavelstream once to create it, or set DATABASE_URL or EVENTSTORE_URL`);
+  }
+  if (existsSync(join(path, 'postmaster.pid'))) {
+    throw new EventLogUnavailableError(
+      `the PGlite database in ${path} is open in another process (postmaster.pid is present): stop Gavelstream first, ` +
+        'or, if it is not running (it was killed), start and stop it once so that it closes the folder cleanly',
+    );
+  }
+  return path;
+};
+
+/** EventStoreDB when `eventstoreUrl` is set, else PostgreSQL (`databaseUrl`), else PGlite under `dataDir`. */
+export const openEventLogReader = async (options: EventLogReaderOptions): Promise<EventLogReader> => {
+  if (options.eventstoreUrl !== undefined && options.eventstoreUrl !== '') {
+    const log = await openEventStoreEventLog(options.eventstoreUrl);
+    return { log, description: 'EventStoreDB', countEvents: () => Promise.resolve(undefined), close: () => log.close() };
+  }
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    const sql = await openPostgres(options.databaseUrl, { max: 2, readOnly: true, applicationName: 'gavelstream-reader' });
+    return sqlReader(sql, 'PostgreSQL (DATABASE_URL)');
+  }
+  const path = checkPgliteFolder(options.dataDir);
+  const sql = await openPglite(path);
+  try {
+    await sql.exec('SET default_transaction_read_only = on');
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+  return sqlReader(sql, `PGlite in ${path}`);
+};

@@ -1,0 +1,166 @@
+// The publisher: tails the event log in commit order from its checkpoint and produces every event to
+// the Kafka topic (auction-events), keyed by auction id, at least once and in order per auction.
+//
+// - One active publisher at a time: it publishes only while it holds the lease (lease.ts); other
+//   instances stand by and take over when the holder dies.
+// - Each batch the log delivers is one Kafka batch (acks from all in-sync replicas, idempotent
+//   producer, one request in flight, so retries neither duplicate nor reorder within a partition);
+//   then the checkpoint is saved under the lease's fencing epoch. A failure anywhere retries the
+//   same batch from the same position: at-least-once.
+// - Ordering: the log delivers each stream's events in version order, one key goes to one
+//   partition, and a batch is sent only after the previous one was acknowledged. Duplicates
+//   (a retried batch, or one batch of a publisher that just lost its lease) repeat events already
+//   sent, so the first copy of every event still arrives in order; consumers drop repeats by stream
+//   version.
+import { hostname } from 'node:os';
+import { Partitioners } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import type { EventLog, RecordedEvent } from '../../domain/index.js';
+import { toKafkaMessage } from '../../domain/index.js';
+import type { Logger } from '../../infra/index.js';
+import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic } from '../../infra/index.js';
+import { LeaseLostError, pause } from './lease.js';
+import type { LeaseProvider, PublisherLease } from './lease.js';
+import type { PublisherMetrics } from './publisher-metrics.js';
+
+export interface PublisherOptions {
+  readonly log: EventLog;
+  readonly kafka: Kafka;
+  readonly leases: LeaseProvider;
+  readonly logger: Logger;
+  /** Default 'auction-events'. */
+  readonly topic?: string;
+  /** Partitions when the topic is created (default 12); an existing topic keeps its own. */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** Most events per Kafka batch (default 500). */
+  readonly batchSize?: number;
+  readonly metrics?: PublisherMetrics;
+  /** The clock for the lag metric (ms since the epoch). */
+  readonly now?: () => number;
+}
+
+export interface PublisherStatus {
+  readonly topic: string;
+  /** True while this instance holds the lease and publishes. */
+  readonly active: boolean;
+  /** The fencing epoch of the lease held, if any. */
+  readonly epoch: string | undefined;
+  /** Events this instance has published since it started. */
+  readonly published: number;
+}
+
+export interface RunningPublisher {
+  readonly topic: string;
+  status(): PublisherStatus;
+  /** Stops publishing (after the batch in flight), gives the lease up, disconnects the producer. */
+  stop(): Promise<void>;
+}
+
+/** A stable description of this process, written beside the checkpoint. */
+export const publisherHolder = (): string => `${hostname()}:${process.pid}`;
+
+export const startPublisher = async (options: PublisherOptions): Promise<RunningPublisher> => {
+  const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
+  const { log, leases, metrics } = options;
+  const logger = options.logger.child({ component: 'publisher', topic });
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 500;
+
+  await ensureEventTopic(options.kafka, {
+    topic,
+    partitions: options.partitions ?? DEFAULT_EVENTS_TOPIC_PARTITIONS,
+    ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+  }, logger);
+
+  const producer: Producer = options.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Java's murmur2 partitioner: any Kafka tool maps a key to the same partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Bounded, so a publisher that lost its lease gives up its batch within seconds; the batch is
+    // then retried from the checkpoint (at-least-once), by this or another instance.
+    retry: { retries: 5 },
+  });
+  await producer.connect();
+
+  const controller = new AbortController();
+  const { signal } = controller;
+  let current: PublisherLease | undefined;
+  let published = 0;
+
+  const publish = async (lease: PublisherLease, events: readonly RecordedEvent[]): Promise<void> => {
+    const last = events[events.length - 1];
+    if (last === undefined) return;
+    if (signal.aborted) throw new Error('the publisher is stopping');
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: events.map(toKafkaMessage) }] });
+    await lease.save(last.position);
+    published += events.length;
+    if (metrics !== undefined) {
+      const acknowledged = now();
+      metrics.events.inc({ topic }, events.length);
+      metrics.batches.inc({ topic });
+      for (const event of events) {
+        const accepted = Date.parse(event.metadata.serverTime);
+        if (Number.isFinite(accepted)) metrics.lag.observe({ topic }, Math.max(0, acknowledged - accepted) / 1000);
+      }
+      const lastAccepted = Date.parse(last.metadata.serverTime);
+      if (Number.isFinite(lastAccepted)) metrics.lastPublished.set({ topic }, lastAccepted / 1000);
+    }
+  };
+
+  const stopped = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+
+  const serve = async (lease: PublisherLease): Promise<void> => {
+    current = lease;
+    metrics?.active.set({ topic }, 1);
+    logger.info({ after: lease.checkpoint, epoch: lease.epoch }, 'holding the publisher lease: publishing');
+    const subscription = log.subscribeToAll({
+      after: lease.checkpoint,
+      batchSize,
+      onEvents: (events) => publish(lease, events),
+      onError: (err) => {
+        metrics?.errors.inc({ topic });
+        if (err instanceof LeaseLostError) logger.warn({ err: err.message }, 'publishing stopped: lease lost');
+        else logger.warn({ err }, 'publishing a batch failed; retrying it from the checkpoint');
+      },
+    });
+    const reason = await Promise.race([lease.lost, stopped]);
+    await subscription.stop();
+    current = undefined;
+    metrics?.active.set({ topic }, 0);
+    await lease.release();
+    if (reason !== undefined) logger.warn({ reason: reason.message }, 'lost the publisher lease: standing by');
+  };
+
+  const loop = async (): Promise<void> => {
+    metrics?.active.set({ topic }, 0);
+    while (!signal.aborted) {
+      let lease: PublisherLease | undefined;
+      try {
+        lease = await leases.acquire(signal);
+      } catch (err) {
+        metrics?.errors.inc({ topic });
+        logger.error({ err }, 'could not take the publisher lease; retrying');
+        await pause(1_000, signal);
+        continue;
+      }
+      if (lease === undefined) break;
+      await serve(lease);
+    }
+  };
+
+  logger.info('publisher started: waiting for the lease');
+  const running = loop().catch((err: unknown) => logger.fatal({ err }, 'the publisher loop failed'));
+
+  return {
+    topic,
+    status: () => ({ topic, active: current !== undefined, epoch: current?.epoch, published }),
+    stop: async () => {
+      controller.abort();
+      await running;
+      await producer.disconnect();
+    },
+  };
+};

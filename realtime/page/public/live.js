@@ -1,0 +1,288 @@
+// The page's live connection (DESIGN.md section 6): one WebSocket to the realtime server, any number
+// of watched auctions. A snapshot on subscribe, then `auction.updated` frames in version order; a
+// frame that skips a version, or a reconnect, resubscribes with `sinceVersion` so nothing is missed,
+// and frames already seen are dropped so nothing is applied twice. A lost connection is retried with
+// exponential backoff and jitter, and the page shows that it is reconnecting.
+
+/**
+ * @typedef {{ auctionId: string, version: number, currentPrice: number, leader: string | null, bidCount: number, endsAt: string, status: string }} AuctionUpdate
+ * @typedef {Record<string, any> & { auctionId: string, version: number }} AuctionSnapshot
+ * @typedef {{ state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'unavailable', attempt: number, retryInMs?: number, message?: string }} LiveStatus
+ * @typedef {{ onSnapshot: (auction: AuctionSnapshot) => void, onUpdate: (update: AuctionUpdate) => void, onError: (code: string, message: string) => void }} Watcher
+ * @typedef {{ version: number | undefined, watchers: Set<Watcher>, resyncSince: number | undefined, resyncAt: number }} Subscription
+ */
+
+/**
+ * What to do with an `auction.updated` frame, given the version already applied.
+ * @param {number | undefined} known the version applied so far (undefined before the snapshot)
+ * @param {number} version the frame's version
+ * @returns {'apply' | 'duplicate' | 'gap' | 'early'}
+ */
+export function classifyFrame(known, version) {
+  if (known === undefined) return 'early';
+  if (version <= known) return 'duplicate';
+  return version === known + 1 ? 'apply' : 'gap';
+}
+
+/**
+ * The wait before reconnect attempt `attempt` (0, 1, 2, ...): exponential from `baseMs`, capped at
+ * `capMs`, with "equal jitter" (half fixed, half random) so many clients do not return in step.
+ * @param {number} attempt
+ * @param {number} random a number in [0, 1)
+ * @param {{ baseMs?: number, capMs?: number }} [options]
+ * @returns {number}
+ */
+export function backoffDelay(attempt, random, options = {}) {
+  const base = options.baseMs ?? 500;
+  const cap = options.capMs ?? 15_000;
+  const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+/** How long a resubscription may stay unanswered before a later gap asks again. */
+const RESYNC_PATIENCE_MS = 5_000;
+/** The server sends `time` frames periodically; this long without any frame means a dead connection. */
+const SILENCE_LIMIT_MS = 90_000;
+
+export class LiveConnection {
+  /**
+   * @param {{ url: string | undefined, onStatus: (status: LiveStatus) => void, onTime: (serverTime: string) => void }} options
+   *   `url` undefined: the server named no realtime endpoint; the connection reports `unavailable`.
+   */
+  constructor(options) {
+    this.url = options.url;
+    this.onStatus = options.onStatus;
+    this.onTime = options.onTime;
+    /** @type {Map<string, Subscription>} */
+    this.subscriptions = new Map();
+    /** @type {WebSocket | undefined} */
+    this.socket = undefined;
+    this.attempt = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.silenceTimer = undefined;
+    this.started = false;
+    /** @type {LiveStatus} */
+    this.status = { state: 'idle', attempt: 0 };
+    window.addEventListener('offline', () => this.goOffline());
+    window.addEventListener('online', () => this.reconnectNow());
+  }
+
+  /**
+   * Watches an auction: `onSnapshot` with its state, then `onUpdate` for each change in version
+   * order. Returns the function that stops watching.
+   * @param {string} auctionId
+   * @param {Watcher} watcher
+   * @returns {() => void}
+   */
+  watch(auctionId, watcher) {
+    let sub = this.subscriptions.get(auctionId);
+    if (sub === undefined) {
+      sub = { version: undefined, watchers: new Set(), resyncSince: undefined, resyncAt: 0 };
+      this.subscriptions.set(auctionId, sub);
+      this.sendSubscribe(auctionId, undefined);
+    }
+    sub.watchers.add(watcher);
+    this.start();
+    const watched = sub;
+    return () => {
+      watched.watchers.delete(watcher);
+      if (watched.watchers.size === 0 && this.subscriptions.get(auctionId) === watched) {
+        this.subscriptions.delete(auctionId);
+        this.send({ type: 'unsubscribe', auctionId });
+      }
+    };
+  }
+
+  start() {
+    if (this.started) return;
+    this.started = true;
+    if (this.url === undefined) {
+      this.setStatus({ state: 'unavailable', attempt: 0, message: 'This server names no realtime endpoint: prices update only when you reload.' });
+      return;
+    }
+    this.connect();
+  }
+
+  connect() {
+    if (this.url === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (!navigator.onLine) {
+      this.goOffline();
+      return;
+    }
+    this.setStatus({ state: this.attempt === 0 ? 'connecting' : 'reconnecting', attempt: this.attempt });
+    /** @type {WebSocket} */
+    let socket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch (error) {
+      this.scheduleReconnect(`cannot open ${this.url}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.attempt = 0;
+      this.setStatus({ state: 'open', attempt: 0 });
+      this.heard();
+      // Every watched auction, resuming after the last version applied (a snapshot when none yet).
+      for (const [auctionId, sub] of this.subscriptions) {
+        sub.resyncSince = undefined;
+        this.sendSubscribe(auctionId, sub.version);
+      }
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket !== socket) return;
+      this.heard();
+      this.receive(event.data);
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      clearTimeout(this.silenceTimer);
+      if (this.status.state === 'offline') return;
+      this.scheduleReconnect(event.reason !== '' ? event.reason : undefined);
+    });
+    // An 'error' is always followed by 'close', which reconnects.
+  }
+
+  /** @param {string | undefined} message */
+  scheduleReconnect(message) {
+    const delay = backoffDelay(this.attempt, Math.random());
+    this.attempt += 1;
+    this.setStatus({ state: 'reconnecting', attempt: this.attempt, retryInMs: delay, ...(message !== undefined ? { message } : {}) });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  goOffline() {
+    if (this.url === undefined || !this.started) return;
+    clearTimeout(this.retryTimer);
+    this.setStatus({ state: 'offline', attempt: this.attempt });
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close(1000, 'offline');
+  }
+
+  reconnectNow() {
+    if (this.url === undefined || !this.started) return;
+    if (this.socket !== undefined && this.socket.readyState <= WebSocket.OPEN) return;
+    this.attempt = Math.max(this.attempt, 1);
+    this.connect();
+  }
+
+  /** Any frame: the connection is alive; silence for too long closes it, and the close reconnects. */
+  heard() {
+    clearTimeout(this.silenceTimer);
+    const socket = this.socket;
+    this.silenceTimer = setTimeout(() => {
+      if (this.socket === socket) socket?.close(4000, 'no frame for too long');
+    }, SILENCE_LIMIT_MS);
+  }
+
+  /** @param {unknown} data */
+  receive(data) {
+    /** @type {any} */
+    let frame;
+    try {
+      frame = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (frame === null || typeof frame !== 'object') return;
+    switch (frame.type) {
+      case 'time':
+        if (typeof frame.serverTime === 'string') this.onTime(frame.serverTime);
+        return;
+      case 'snapshot':
+        if (frame.auction !== null && typeof frame.auction === 'object') this.applySnapshot(frame.auction);
+        return;
+      case 'auction.updated':
+        this.applyUpdate(frame);
+        return;
+      case 'error':
+        this.reportError(frame);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** @param {AuctionSnapshot} auction */
+  applySnapshot(auction) {
+    const sub = this.subscriptions.get(auction.auctionId);
+    if (sub === undefined || typeof auction.version !== 'number') return;
+    if (sub.version !== undefined && auction.version < sub.version) return;
+    sub.version = auction.version;
+    sub.resyncSince = undefined;
+    for (const w of sub.watchers) w.onSnapshot(auction);
+  }
+
+  /** @param {AuctionUpdate} update */
+  applyUpdate(update) {
+    const sub = this.subscriptions.get(update.auctionId);
+    if (sub === undefined || typeof update.version !== 'number') return;
+    const verdict = classifyFrame(sub.version, update.version);
+    if (verdict === 'apply') {
+      sub.version = update.version;
+      sub.resyncSince = undefined;
+      for (const w of sub.watchers) w.onUpdate(update);
+    } else if (verdict === 'gap' && sub.version !== undefined) {
+      // Missed a change: ask again from the last version applied (once, until answered or stale).
+      const now = Date.now();
+      if (sub.resyncSince !== sub.version || now - sub.resyncAt > RESYNC_PATIENCE_MS) {
+        sub.resyncSince = sub.version;
+        sub.resyncAt = now;
+        this.send({ type: 'unsubscribe', auctionId: update.auctionId });
+        this.sendSubscribe(update.auctionId, sub.version);
+      }
+    }
+    // 'duplicate': seen already; 'early': before the snapshot, which will include it.
+  }
+
+  /** @param {{ code?: unknown, message?: unknown, auctionId?: unknown }} frame */
+  reportError(frame) {
+    const code = typeof frame.code === 'string' ? frame.code : 'ERROR';
+    const message = typeof frame.message === 'string' ? frame.message : 'the realtime server reported an error';
+    const targets = typeof frame.auctionId === 'string'
+      ? [this.subscriptions.get(frame.auctionId)]
+      : [...this.subscriptions.values()];
+    for (const sub of targets) for (const w of sub?.watchers ?? []) w.onError(code, message);
+  }
+
+  /**
+   * @param {string} auctionId
+   * @param {number | undefined} sinceVersion
+   */
+  sendSubscribe(auctionId, sinceVersion) {
+    this.send(sinceVersion === undefined ? { type: 'subscribe', auctionId } : { type: 'subscribe', auctionId, sinceVersion });
+  }
+
+  /**
+   * Asks again for an auction's snapshot (after an error frame such as an unknown auction that the
+   * live cache has not seen yet).
+   * @param {string} auctionId
+   */
+  resubscribe(auctionId) {
+    const sub = this.subscriptions.get(auctionId);
+    if (sub === undefined) return;
+    this.send({ type: 'unsubscribe', auctionId });
+    this.sendSubscribe(auctionId, sub.version);
+  }
+
+  /** @param {Record<string, unknown>} message */
+  send(message) {
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    // Otherwise the 'open' handler subscribes to every watched auction.
+  }
+
+  /** @param {LiveStatus} status */
+  setStatus(status) {
+    this.status = status;
+    this.onStatus(status);
+  }
+}

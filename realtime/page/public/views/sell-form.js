@@ -1,0 +1,84 @@
+// "List an item", for signed-in sellers: `POST /v1/auctions` with prices typed in major units and
+// sent as integer minor units, the end a number of minutes from now on the server's clock, and an
+// optional soft close. On success the page opens the new auction.
+import { api } from '../api.js';
+import { el, setText } from '../dom.js';
+import { newIdempotencyKey } from '../ids.js';
+import { parseAmount } from '../money.js';
+
+/** @typedef {import('../app.js').Context} Context */
+
+/**
+ * @param {string} id
+ * @param {string} label
+ * @param {Record<string, string | number | boolean>} [attributes]
+ */
+const field = (id, label, attributes = {}) => {
+  const input = el('input', { id, name: id, autocomplete: 'off', ...attributes });
+  return { input, row: el('p', { class: 'field' }, el('label', { for: id }, label), input) };
+};
+
+/**
+ * @param {Context} ctx
+ * @returns {HTMLElement}
+ */
+export function sellForm(ctx) {
+  const title = field('sell-title', 'Title', { required: true, maxlength: 200 });
+  const currency = el('select', { id: 'sell-currency', name: 'currency' },
+    Object.keys(ctx.config.currencies).map((code) => el('option', { value: code, selected: code === 'USD' }, code)));
+  const start = field('sell-start', 'Starting price', { inputmode: 'decimal', required: true, value: '10.00' });
+  const minutes = field('sell-minutes', 'Ends in (minutes)', { type: 'number', min: 1, max: 1440, step: 1, value: 10, required: true });
+  const softClose = el('input', { type: 'checkbox', id: 'sell-soft', checked: true });
+  const windowSeconds = field('sell-window', 'Soft-close window (seconds)', { type: 'number', min: 1, max: 86400, step: 1, value: 120 });
+  const extensionSeconds = field('sell-extension', 'Extension (seconds)', { type: 'number', min: 1, max: 86400, step: 1, value: 120 });
+  const message = el('p', { class: 'form-message', role: 'status' });
+  /** @param {string} text */
+  const fail = (text) => {
+    message.dataset.tone = 'error';
+    setText(message, text);
+  };
+
+  const form = el('form', { class: 'sell-form', 'aria-labelledby': 'sell-heading', novalidate: true },
+    el('h2', { id: 'sell-heading' }, 'List an item'),
+    title.row,
+    el('p', { class: 'field' }, el('label', { for: 'sell-currency' }, 'Currency'), currency),
+    start.row,
+    minutes.row,
+    el('fieldset', {}, el('legend', {}, 'Soft close'),
+      el('p', {}, softClose, ' ', el('label', { for: 'sell-soft' }, 'A late bid extends the end')),
+      windowSeconds.row, extensionSeconds.row),
+    el('button', { type: 'submit' }, 'List the item'),
+    message);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const session = ctx.session();
+    if (session === undefined) return fail('Sign in as a seller first.');
+    const code = currency.value;
+    const price = parseAmount(start.input.value, ctx.exponentOf(code), code);
+    if (!price.ok) {
+      start.input.focus();
+      return fail(`Starting price: ${price.message}`);
+    }
+    const duration = Number(minutes.input.value);
+    if (!Number.isInteger(duration) || duration < 1 || duration > 1440) {
+      minutes.input.focus();
+      return fail('Ends in: a whole number of minutes from 1 to 1440.');
+    }
+    /** @type {Record<string, unknown>} */
+    const body = {
+      title: title.input.value,
+      currency: code,
+      startingPrice: price.minor,
+      endsAt: new Date(ctx.clock.now() + duration * 60_000).toISOString(),
+    };
+    if (softClose.checked) body.softClose = { windowSeconds: Number(windowSeconds.input.value), extensionSeconds: Number(extensionSeconds.input.value) };
+    const answer = await api.createAuction(body, newIdempotencyKey(), session.token);
+    if (!answer.ok) {
+      const fields = Array.isArray(answer.error.details?.fields) ? answer.error.details.fields.map((/** @type {any} */ f) => `${String(f.path).replace(/^body\./, '')} ${f.message}`) : [];
+      return fail(`Not listed: ${fields.length > 0 ? fields.join('; ') : answer.error.message}.`);
+    }
+    location.hash = `#/auctions/${encodeURIComponent(answer.body.auctionId)}`;
+  });
+  return form;
+}

@@ -1,0 +1,237 @@
+// The live bidding page in a real browser against the real system (embedded mode, and PostgreSQL
+// with Redis when DATABASE_URL and REDIS_URL are set): Debian's Chromium driven by playwright-core. Two browser contexts are two bidders; each bids through the
+// page and sees the other's bid arrive without reloading; the soft-close extension moves the
+// countdown's end; refusals are explained; after going offline, a page resumes where it left off.
+// Screenshots go to test-output/live-bidding/. Every wait is on a condition, with generous limits.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { streamIdOf } from '../../domain/index.js';
+import { serviceUrl } from '../support/services.js';
+import type { Backend, TestSystem } from '../support/system.js';
+import { embedded, startTestSystem } from '../support/system.js';
+
+/** The flags this machine's Chromium needs headless, as root, with no network beyond localhost. */
+export const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const WAIT_MS = 30_000;
+
+const browserSuite = (backend: () => Backend, folder: string) => function (this: Mocha.Suite) {
+  this.timeout(240_000);
+  const shots = join(process.cwd(), 'test-output', 'live-bidding', folder);
+  let sys: TestSystem;
+  let browser: Browser;
+  let auctionId: string;
+  let alice: Page;
+  let bob: Page;
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+
+  before(async function () {
+    const executablePath = serviceUrl(this, 'CHROMIUM_PATH', 'live bidding page in Chromium');
+    mkdirSync(shots, { recursive: true });
+    // The development secret, so the page's development sign-in works (and sys.token signs with it).
+    sys = await startTestSystem(backend(), { env: { AUTH_JWT_SECRET: '' } });
+    // What the page needs from the rest of the system; say plainly which part is missing.
+    const config = await sys.call('GET', '/config.json');
+    if (config.body?.realtime === null) {
+      throw new Error('the realtime server is not running in the test system: GET /config.json names no realtime endpoint '
+        + '(startSystem must run the realtime role and hand its bound port to the page router)');
+    }
+    const listing = await sys.call('GET', '/v1/auctions?status=open&sort=ending-soon');
+    if (listing.status === 404) throw new Error('the read API is not mounted: GET /v1/auctions answered 404 (the page reads the listing, the auction and its bids from it)');
+    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true, timeout: 60_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    const name = (this.currentTest.title.split(/[;:,]/)[0] ?? 'failed').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    for (const [who, page] of [['alice', alice], ['bob', bob]] as const) {
+      if (page !== undefined && !page.isClosed()) await shot(page, `failed-${name}-${who}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  const openPage = async (who: string): Promise<Page> => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    context.setDefaultTimeout(WAIT_MS);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
+    page.on('console', (message) => {
+      const text = message.text();
+      if (/Content Security Policy|TrustedHTML|Trusted Type/i.test(text)) problems.push(`${who}: ${text}`);
+    });
+    return page;
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  /** The end time the page shows, as the server wrote it. */
+  const endsAt = async (page: Page): Promise<string> => {
+    const value = await page.locator('#ends').getAttribute('data-ends-at');
+    assert.ok(value !== null && Number.isFinite(Date.parse(value)), `the page shows no end time (${value})`);
+    return value;
+  };
+  /**
+   * Waits until the page shows another end time, and returns it once it is later than `than`.
+   * (Locators only: the page's Content Security Policy forbids evaluating strings, which
+   * Playwright's waitForFunction does.)
+   */
+  const endMovesPast = async (page: Page, than: string): Promise<string> => {
+    await page.locator(`#ends:not([data-ends-at="${than}"])`).waitFor({ timeout: WAIT_MS });
+    const moved = await endsAt(page);
+    assert.ok(Date.parse(moved) > Date.parse(than), `the end should move later than ${than}, not to ${moved}`);
+    return moved;
+  };
+  const text = (page: Page, selector: string, expected: string | RegExp) =>
+    page.locator(selector, { hasText: expected }).waitFor({ timeout: WAIT_MS });
+  const bidThroughForm = async (page: Page, amount: string, how: 'click' | 'enter') => {
+    const field = page.getByLabel('Your maximum bid (USD)');
+    await field.fill(amount);
+    if (how === 'enter') await field.press('Enter');
+    else await page.getByRole('button', { name: 'Place bid' }).click();
+  };
+
+  it('alice signs in with the development sign-in and finds the auction among the open auctions', async () => {
+    const seller = await sys.token('sam', 'seller');
+    const created = await sys.call('POST', '/v1/auctions', {
+      token: seller,
+      body: {
+        title: 'Omega Seamaster, 1960s',
+        description: 'Runs well; <b>not</b> markup.',
+        currency: 'USD',
+        startingPrice: 1000,
+        endsAt: new Date(Date.now() + 300_000).toISOString(),
+        // A window longer than the extension: every bid that moves the price or the leader falls in
+        // it, and moves the end to the bid's time plus ten minutes.
+        softClose: { windowSeconds: 900, extensionSeconds: 600 },
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    auctionId = created.body.auctionId;
+
+    alice = await openPage('alice');
+    await alice.goto(`${sys.url}/`);
+    await alice.getByLabel('Your name').fill('alice');
+    await alice.getByRole('button', { name: 'Sign in' }).click();
+    await text(alice, '#signed-in', 'Signed in as alice');
+    const link = alice.getByRole('link', { name: 'Omega Seamaster, 1960s' });
+    await link.waitFor();
+    await shot(alice, '1-alice-listing');
+    await link.click();
+    await text(alice, '#price', '$10.00');
+    await text(alice, '#leader', 'No bids yet.');
+    // Data is text, never markup.
+    await text(alice, '.description', 'Runs well; <b>not</b> markup.');
+    assert.equal(await alice.locator('.description b').count(), 0);
+  });
+
+  it('bob opens the auction by its address and signs in with a pasted token', async () => {
+    bob = await openPage('bob');
+    await bob.goto(`${sys.url}/#/auctions/${encodeURIComponent(auctionId)}`);
+    await text(bob, '#price', '$10.00');
+    await bob.getByText('Paste a token').click();
+    await bob.getByLabel('Bearer token (from npm run token)').fill(await sys.token('bob', 'bidder'));
+    await bob.getByRole('button', { name: 'Use token' }).click();
+    await text(bob, '#signed-in', 'Signed in as bob');
+    await text(bob, '#price', '$10.00');
+    await text(bob, '#live-badge', 'live');
+  });
+
+  it('alice bids; bob sees her bid arrive and the soft-close extension move the end, without reloading', async () => {
+    const bobEnd0 = await endsAt(bob);
+    const aliceEnd0 = await endsAt(alice);
+    assert.equal(bobEnd0, aliceEnd0);
+    await bidThroughForm(alice, '20', 'click');
+    await text(alice, '#bid-result', 'Bid accepted: you are the highest bidder at $10.00 (your maximum: $20.00).');
+    await text(alice, '#leader', 'You are the highest bidder.');
+    await alice.locator('#leader[data-leader="you"]').waitFor();
+
+    await text(bob, '#bid-count', '1 bid');
+    await text(bob, '#leader', /^Someone else is the highest bidder \(bidder-[0-9a-f]+\)\.$/);
+    await bob.locator('#history tbody tr').first().waitFor();
+    const bobEnd1 = await endMovesPast(bob, bobEnd0);
+    await bob.locator('#extended').waitFor({ state: 'visible' });
+    await text(bob, '#status-note', 'A late bid extended the auction');
+    assert.ok(Date.parse(bobEnd1) >= Date.parse(bobEnd0) + 60_000, `the end moved from ${bobEnd0} to ${bobEnd1}`);
+    await endMovesPast(alice, aliceEnd0);
+    await shot(bob, '2-bob-sees-alice-bid');
+  });
+
+  it('bob bids by keyboard and is told how his bid stands; alice sees the price move', async () => {
+    const aliceEnd = await endsAt(alice);
+    await bidThroughForm(bob, '15', 'enter');
+    await text(bob, '#bid-result', 'Your bid of $15.00 stands, but another bidder\'s maximum is higher: the price is now $15.50.');
+    await text(alice, '#price', '$15.50');
+    await text(alice, '#bid-count', '2 bids');
+    await text(alice, '#leader', 'You are the highest bidder.');
+    await alice.locator('#history tbody tr').nth(1).waitFor();
+    await endMovesPast(alice, aliceEnd);
+  });
+
+  it('explains refusals: a maximum too low names the least acceptable one; a malformed amount is caught before sending', async () => {
+    await bidThroughForm(bob, '15.50', 'click');
+    await text(bob, '#bid-error', 'Your maximum is too low: the least acceptable maximum now is $16.00.');
+    await bob.getByRole('button', { name: 'Use $16.00' }).click();
+    assert.equal(await bob.getByLabel('Your maximum bid (USD)').inputValue(), '16.00');
+
+    const before = (await sys.resources.log.readStream(streamIdOf(auctionId))).length;
+    await bidThroughForm(bob, '12.345', 'enter');
+    await text(bob, '#bid-error', 'Amounts in USD have at most 2 decimal places.');
+    assert.equal(await bob.getByLabel('Your maximum bid (USD)').getAttribute('aria-invalid'), 'true');
+    assert.equal((await sys.resources.log.readStream(streamIdOf(auctionId))).length, before);
+    await shot(bob, '3-bob-refused');
+  });
+
+  it('bob takes the lead; alice sees it at once, and her countdown moves again', async () => {
+    const aliceEnd = await endsAt(alice);
+    await bidThroughForm(bob, '25', 'click');
+    await text(bob, '#bid-result', 'Bid accepted: you are the highest bidder at $20.50 (your maximum: $25.00).');
+    await text(bob, '#leader', 'You are the highest bidder.');
+    await text(alice, '#price', '$20.50');
+    await text(alice, '#leader', /^Someone else is the highest bidder/);
+    await alice.locator('#leader[data-leader="other"]').waitFor();
+    await endMovesPast(alice, aliceEnd);
+    await shot(alice, '4-alice-outbid');
+  });
+
+  it('an offline page says so, and on reconnecting resumes with what it missed', async () => {
+    await bob.context().setOffline(true);
+    await text(bob, '#connection', 'You are offline');
+    await text(bob, '#live-badge', 'offline');
+    await shot(bob, '5-bob-offline');
+    await bidThroughForm(alice, '40', 'click');
+    await text(alice, '#bid-result', 'you are the highest bidder at $26.00 (your maximum: $40.00)');
+    await bob.context().setOffline(false);
+    await text(bob, '#price', '$26.00');
+    await text(bob, '#leader', /^Someone else is the highest bidder/);
+    await text(bob, '#bid-count', '4 bids');
+    await text(bob, '#live-badge', 'live');
+    await bob.locator('#connection:empty').waitFor({ state: 'attached', timeout: WAIT_MS });
+    await bob.locator('#history tbody tr').nth(3).waitFor();
+    await shot(bob, '6-bob-resumed');
+  });
+
+  it('raised no page error and no Content Security Policy or Trusted Types violation', () => {
+    assert.deepEqual(problems, []);
+  });
+};
+
+describe('live bidding page in Chromium: two bidders, embedded', browserSuite(() => embedded, 'embedded'));
+
+describe('live bidding page in Chromium: two bidders, PostgreSQL and Redis', function () {
+  let backend: Backend;
+  before(function () {
+    const suite = 'live bidding page in Chromium on PostgreSQL and Redis';
+    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', suite), redisUrl: serviceUrl(this, 'REDIS_URL', suite) };
+  });
+  describe('the page', browserSuite(() => backend, 'services'));
+});

@@ -1,0 +1,68 @@
+// The container health check (scripts/healthcheck.ts) against a real server: healthy while the
+// roles' ports answer, unhealthy when they do not.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestSystem } from '../support/system.js';
+import { embedded, startTestSystem } from '../support/system.js';
+
+const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'healthcheck.js');
+
+const check = (env: Record<string, string>): Promise<{ code: number; stderr: string }> =>
+  new Promise((resolve) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !['ROLES', 'PORT', 'REALTIME_PORT'].includes(k))) as Record<string, string>;
+    execFile(process.execPath, [script], { env: { ...base, ...env } }, (error, _stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr });
+    });
+  });
+
+const listening = (): Promise<Server> =>
+  new Promise((resolve) => {
+    const server = createServer((socket) => socket.end());
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+const closedPort = async () => {
+  const server = await listening();
+  const port = portOf(server);
+  await new Promise((r) => server.close(r));
+  return String(port);
+};
+
+describe('scripts/healthcheck', () => {
+  let sys: TestSystem;
+  let tcp: Server;
+  before(async () => {
+    sys = await startTestSystem(embedded, { env: { ROLES: 'command-api' } });
+    tcp = await listening();
+  });
+  after(async () => {
+    await sys?.stop();
+    tcp?.close();
+  });
+
+  it('healthy when GET /health answers 200 on PORT (HTTP roles) and REALTIME_PORT accepts (realtime)', async () => {
+    const port = new URL(sys.url).port;
+    assert.deepEqual(await check({ ROLES: 'command-api', PORT: port }), { code: 0, stderr: '' });
+    assert.deepEqual(await check({ ROLES: 'read-api,realtime', PORT: port, REALTIME_PORT: String(portOf(tcp)) }), { code: 0, stderr: '' });
+  });
+
+  it('unhealthy when a port does not answer, saying which', async () => {
+    const closed = await closedPort();
+    const http = await check({ ROLES: 'read-api', PORT: closed });
+    assert.equal(http.code, 1);
+    assert.match(http.stderr, new RegExp(`GET /health on port ${closed} failed`));
+    const ws = await check({ ROLES: 'command-api,realtime', PORT: new URL(sys.url).port, REALTIME_PORT: closed });
+    assert.equal(ws.code, 1);
+    assert.match(ws.stderr, new RegExp(`port ${closed}: .*ECONNREFUSED`));
+  });
+
+  it('says so when the roles serve nothing to probe', async () => {
+    const out = await check({ ROLES: 'publisher,projector,scheduler' });
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /serve nothing to probe/);
+  });
+});

@@ -1,0 +1,210 @@
+// One active publisher at a time, and takeover without a gap: a second publisher stands by while
+// the first holds the lease, and continues from the checkpoint when the first dies (its
+// connection closed, its process killed, or its process hung), while bids keep coming in.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import type { OpenedEventLog, RunningPublisher } from '../../../commands/index.js';
+import { LeaseLostError, openEventLog, postgresLeases, startPublisher } from '../../../commands/index.js';
+import { createKafka, createLogger } from '../../../infra/index.js';
+import { serviceUrl } from '../../support/services.js';
+import { eventually, freshDatabase } from '../../support/system.js';
+import { appendRounds, collectTopic, deleteTopics, testKafka, uniqueName, waitUntilCarried } from '../../support/kafka.js';
+import type { Collector } from '../../support/kafka.js';
+
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+const childScript = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'support', 'publisher-process.js');
+
+interface ChildPublisher {
+  readonly process: ChildProcess;
+  readonly output: string[];
+  saw(message: string): boolean;
+}
+
+describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)', function () {
+  this.timeout(90_000);
+  let brokers: string;
+  let databaseUrl: string;
+  let dropDatabase: () => Promise<void> = () => Promise.resolve();
+  let opened: OpenedEventLog;
+  let kafka: Kafka;
+  let admin: Kafka;
+  const topics: string[] = [];
+  const publishers: RunningPublisher[] = [];
+  const collectors: Collector[] = [];
+  const children: ChildProcess[] = [];
+  const auctions = Array.from({ length: 12 }, (_, i) => `takeover-${i}-${uniqueName('a')}`);
+
+  before(async function () {
+    brokers = serviceUrl(this, 'KAFKA_BROKERS', 'publisher takeover');
+    const url = serviceUrl(this, 'DATABASE_URL', 'publisher takeover');
+    const database = await freshDatabase(url);
+    databaseUrl = database.url;
+    dropDatabase = database.drop;
+    opened = await openEventLog({ databaseUrl, dataDir: 'memory', log: { pollIntervalMs: 200 } });
+    kafka = createKafka({ brokers: brokers.split(','), logger });
+    admin = testKafka(brokers);
+  });
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
+        child.kill('SIGKILL');
+      }
+    }
+    await Promise.all(publishers.splice(0).map((p) => p.stop()));
+    await Promise.all(collectors.splice(0).map((c) => c.stop()));
+  });
+
+  after(async () => {
+    if (admin !== undefined) await deleteTopics(admin, topics).catch(() => undefined);
+    await opened?.close();
+    await dropDatabase();
+  });
+
+  const topic = (label: string): string => {
+    const name = uniqueName(label);
+    topics.push(name);
+    return name;
+  };
+
+  const inProcess = async (name: string, holder: string): Promise<RunningPublisher> => {
+    const p = await startPublisher({
+      log: opened.log,
+      kafka,
+      leases: postgresLeases({ databaseUrl, name, holder, applicationName: holder, retryMs: 50, heartbeatMs: 200, idleTimeoutMs: 1_000 }),
+      logger,
+      topic: name,
+      partitions: 3,
+    });
+    publishers.push(p);
+    return p;
+  };
+
+  const childProcess = (name: string, holder: string): ChildPublisher => {
+    const child = spawn(process.execPath, [childScript], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, TEST_TOPIC: name, TEST_HOLDER: holder },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const output: string[] = [];
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      output.push(...lines);
+    });
+    return { process: child, output, saw: (message) => output.some((line) => line.includes(`"msg":"${message}"`)) };
+  };
+
+  const collect = async (name: string): Promise<Collector> => {
+    const c = await collectTopic(admin, name);
+    collectors.push(c);
+    return c;
+  };
+
+  /** Waits until the topic carries the whole log: every event, each auction's first copies in order. */
+  const allPublished = async (collector: Collector, what: string) => (await waitUntilCarried(opened.log, collector.messages, what)).whole;
+
+  const terminateBackend = async (applicationName: string): Promise<number> => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ terminated: boolean }>(
+        'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      return rows.filter((r) => r.terminated).length;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("a publisher whose lease connection dies stops; the standby continues from the checkpoint with no gap", async () => {
+    const name = topic('conn');
+    const a = await inProcess(name, `a-${name}`);
+    await eventually(async () => (a.status().active ? true : undefined), 'A holds the lease');
+    const b = await inProcess(name, `b-${name}`);
+    const collector = await collect(name);
+    await appendRounds(opened.log, auctions, 2, 2);
+    await allPublished(collector, 'published by A');
+    assert.equal(b.status().active, false, 'B stands by while A holds the lease');
+    assert.equal(b.status().published, 0);
+
+    const writing = appendRounds(opened.log, auctions, 4, 2); // bids keep coming during the takeover
+    assert.equal(await terminateBackend(`a-${name}`), 1, "A's lease connection was found and closed");
+    await eventually(async () => (b.status().active ? true : undefined), 'B takes over');
+    await writing;
+    await appendRounds(opened.log, auctions, 1, 1);
+    await allPublished(collector, 'everything published');
+    assert.equal(a.status().active, false, 'A stood down');
+    assert.ok(b.status().published > 0, 'B published after the takeover');
+    assert.ok(BigInt(b.status().epoch ?? '0') > 1n, "B's lease fenced A's epoch");
+  });
+
+  it('a killed publisher process is replaced by the standby, with no gap', async () => {
+    const name = topic('kill');
+    const a = childProcess(name, `child-a-${name}`);
+    await eventually(async () => (a.saw('holding the publisher lease: publishing') ? true : undefined), 'the child holds the lease', 30_000);
+    const b = await inProcess(name, `b-${name}`);
+    const collector = await collect(name);
+    await appendRounds(opened.log, auctions, 2, 2);
+    await allPublished(collector, 'published by the child');
+    assert.equal(b.status().active, false, 'B stands by');
+
+    const writing = appendRounds(opened.log, auctions, 4, 2);
+    a.process.kill('SIGKILL');
+    await eventually(async () => (b.status().active ? true : undefined), 'B takes over from the killed process');
+    await writing;
+    await allPublished(collector, 'everything published');
+  });
+
+  it('a hung publisher loses the lease to the standby and, when it wakes, stands down instead of publishing', async () => {
+    const name = topic('hung');
+    const a = childProcess(name, `child-a-${name}`);
+    await eventually(async () => (a.saw('holding the publisher lease: publishing') ? true : undefined), 'the child holds the lease', 30_000);
+    const b = await inProcess(name, `b-${name}`);
+    const collector = await collect(name);
+    await appendRounds(opened.log, auctions, 1, 2);
+    await allPublished(collector, 'published by the child');
+
+    a.process.kill('SIGSTOP'); // the process is alive but silent: the server ends its idle session
+    await eventually(async () => (b.status().active ? true : undefined), 'B takes over from the hung process', 30_000);
+    await appendRounds(opened.log, auctions, 2, 2);
+    await allPublished(collector, 'published by B');
+
+    a.process.kill('SIGCONT');
+    await eventually(async () => (a.saw('lost the publisher lease: standing by') ? true : undefined), 'the woken process notices it lost the lease', 30_000);
+    await appendRounds(opened.log, auctions, 2, 1);
+    await allPublished(collector, 'everything published');
+    assert.equal(b.status().active, true, 'B still publishes');
+    assert.equal(a.output.filter((l) => l.includes('"msg":"holding the publisher lease: publishing"')).length, 1, 'the woken process did not take the lease back');
+  });
+
+  it("refuses a fenced holder's checkpoint, and a dead connection's", async () => {
+    const name = uniqueName('fence');
+    const leases = postgresLeases({ databaseUrl, name, holder: 'first', applicationName: `first-${name}`, retryMs: 50 });
+    const controller = new AbortController();
+    const first = await leases.acquire(controller.signal);
+    assert.ok(first !== undefined);
+    await first.save('1:1');
+    // A newer holder (here: taking the checkpoint's epoch directly, as a takeover does).
+    await opened.sql.query('UPDATE publisher_checkpoints SET epoch = epoch + 1 WHERE name = $1', [name]);
+    await assert.rejects(first.save('1:2'), (e: unknown) => e instanceof LeaseLostError && /fenced/.test(e.message));
+    assert.ok((await first.lost) instanceof LeaseLostError);
+
+    const second = await postgresLeases({ databaseUrl, name, holder: 'second', applicationName: `second-${name}`, retryMs: 50 }).acquire(controller.signal);
+    assert.ok(second !== undefined, 'the lock was released with the fenced connection');
+    assert.equal(second.checkpoint, '1:1');
+    await terminateBackend(`second-${name}`);
+    assert.ok((await second.lost) instanceof LeaseLostError);
+    await assert.rejects(second.save('1:3'), LeaseLostError);
+    const { rows } = await opened.sql.query<{ position: string }>('SELECT position FROM publisher_checkpoints WHERE name = $1', [name]);
+    assert.equal(rows[0]?.position, '1:1');
+  });
+});

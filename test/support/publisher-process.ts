@@ -1,0 +1,39 @@
+// One publisher in a process of its own, for the takeover tests (which kill or pause it).
+// Environment: DATABASE_URL, KAFKA_BROKERS, TEST_TOPIC, TEST_HOLDER. It logs pino JSON lines to
+// stdout; the tests watch for 'holding the publisher lease: publishing' and 'lost the publisher
+// lease: standing by'. The lease heartbeats every 200 ms and the server ends a silent session
+// after 1 s, so a paused process loses the lease quickly.
+import { openEventLog, postgresLeases, startPublisher } from '../../commands/index.js';
+import { createKafka, createLogger } from '../../infra/index.js';
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is required`);
+  return value;
+};
+
+const databaseUrl = required('DATABASE_URL');
+const topic = required('TEST_TOPIC');
+const holder = required('TEST_HOLDER');
+const logger = createLogger('info', { name: holder });
+const opened = await openEventLog({ databaseUrl, dataDir: 'memory', log: { pollIntervalMs: 200 } });
+const publisher = await startPublisher({
+  log: opened.log,
+  kafka: createKafka({ brokers: required('KAFKA_BROKERS').split(','), logger }),
+  leases: postgresLeases({
+    databaseUrl,
+    name: topic,
+    holder,
+    applicationName: holder,
+    retryMs: 50,
+    heartbeatMs: 200,
+    idleTimeoutMs: 1_000,
+    onError: (err) => logger.warn({ err }, 'lease problem'),
+  }),
+  logger,
+  topic,
+});
+
+process.on('SIGTERM', () => {
+  void publisher.stop().then(() => opened.close()).then(() => process.exit(0));
+});
