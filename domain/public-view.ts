@@ -78,6 +78,41 @@ export const auctionCacheKey = (auctionId: string): string => `gs:auction:${auct
 export const auctionFramesKey = (auctionId: string): string => `gs:auction:${auctionId}:frames`;
 /** How many of the latest frames the cache keeps per auction, for clients resuming with `sinceVersion`. */
 export const LIVE_HISTORY_LENGTH = 256;
+/** How long the frames of an ended auction are kept (seconds): nobody resumes a finished contest for long. */
+export const ENDED_FRAMES_TTL_SECONDS = 24 * 60 * 60;
+
+const liveAuctionFields = Object.keys(LiveAuction.props) as readonly (keyof LiveAuction)[];
+
+/** The cache hash of an auction: one field per LiveAuction field, each value the field's JSON. */
+export const encodeLiveAuctionHash = (auction: LiveAuction): Record<string, string> => {
+  const hash: Record<string, string> = {};
+  for (const field of liveAuctionFields) hash[field] = JSON.stringify(auction[field]);
+  return hash;
+};
+
+/**
+ * Reads a cache hash back (HGETALL's answer): undefined for an empty hash (an auction the cache has
+ * never seen); a string saying what is wrong for a hash that is not a LiveAuction.
+ */
+export const decodeLiveAuctionHash = (hash: Readonly<Record<string, string>>): { ok: true; auction: LiveAuction | undefined } | { ok: false; reason: string } => {
+  if (Object.keys(hash).length === 0) return { ok: true, auction: undefined };
+  const object: Record<string, unknown> = {};
+  for (const field of liveAuctionFields) {
+    const raw = hash[field];
+    if (raw === undefined) return { ok: false, reason: `field ${field} is missing` };
+    try {
+      object[field] = JSON.parse(raw) as unknown;
+    } catch {
+      return { ok: false, reason: `field ${field} is not JSON` };
+    }
+  }
+  const decoded = LiveAuction.decode(object);
+  if (decoded._tag === 'Left') {
+    const paths = decoded.left.map((e) => e.context.map((c) => c.key).filter((k) => k !== '').join('.')).join(', ');
+    return { ok: false, reason: `not a LiveAuction (${paths})` };
+  }
+  return { ok: true, auction: decoded.right };
+};
 
 /** What a realtime node reads from the live cache (Redis, or in memory in embedded mode). */
 export interface LiveFeed {
@@ -88,7 +123,12 @@ export interface LiveFeed {
    * no longer reaches back to `version + 1`.
    */
   framesAfter(auctionId: string, version: number): Promise<readonly AuctionUpdated[] | undefined>;
-  /** Every change of the auction from now on, in version order; resolves once the subscription is active. */
-  subscribe(auctionId: string, onChange: (change: LiveChange) => void): Promise<() => Promise<void>>;
+  /**
+   * Every change of the auction from now on, in version order; resolves once the subscription is
+   * active, with the function that ends it. Delivery is at most once (Redis pub/sub): `onGap` is
+   * called when changes may have been lost (the feed's connection dropped and is back, subscribed
+   * again), so the subscriber re-reads what it missed (`current`, `framesAfter`).
+   */
+  subscribe(auctionId: string, onChange: (change: LiveChange) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

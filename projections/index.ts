@@ -11,3 +11,4 @@ export { loadCheckpoint } from './read-models/checkpoint-store.js';
 export { ProjectionDecodeError, ProjectionGapError } from './read-models/projected-event.js';
 export * from './rebuild/index.js';
 export * from './runtime/kafka-source.js';
+export * from './cache/index.js';

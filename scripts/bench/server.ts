@@ -63,7 +63,7 @@ const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { name: 'gavelstream-bench' });
   const namespace = process.env.BENCH_NAMESPACE;
-  const system = await startSystem(config, logger, namespace !== undefined && namespace !== '' ? { schedulerNamespace: namespace } : {});
+  const system = await startSystem(config, logger, namespace !== undefined && namespace !== '' ? { schedulerNamespace: namespace, liveCacheNamespace: `${namespace}:live-cache` } : {});
   if (system.url === undefined) {
     await system.stop();
     throw new Error('the system under test serves no HTTP (ROLES without command-api?)');

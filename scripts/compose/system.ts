@@ -14,6 +14,9 @@ import { buildCommandSide } from './command-side.js';
 import { startScheduler } from './scheduler.js';
 import { pageRoutes } from '../../realtime/index.js';
 import type { Scheduler } from './scheduler.js';
+import { startLive } from './live.js';
+import type { LiveSide } from './live.js';
+import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
 import { kafkaSourceFor } from './kafka-source.js';
 import { buildReadRouter, startReadModelProjection } from './read-side.js';
@@ -25,6 +28,9 @@ export interface RunningSystem {
   readonly url: string | undefined;
   readonly handler: CommandHandler | undefined;
   readonly scheduler: Scheduler | undefined;
+  /** The WebSocket URL, when this process runs the realtime role. */
+  readonly realtimeUrl: string | undefined;
+  readonly live: LiveSide;
   /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
   readonly publisher: RunningPublisher | undefined;
   stop(): Promise<void>;
@@ -34,6 +40,9 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
+  readonly liveCacheNamespace?: string;
+  readonly realtimeLimits?: Partial<RealtimeLimits>;
   /** Kafka topic and consumer group prefix (tests give each system their own). */
   readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
   /** The read API's tunables (tests shorten the `?minVersion=` wait). */
@@ -78,6 +87,16 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
     const realtimeListening: { port?: number } = {};
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
+    const live = await startLive(resources, {
+      projector: has('projector'),
+      realtime: has('realtime'),
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
+      ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
+      registry: metrics.registry,
+    });
+    stops.push(() => live.stop());
+    if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
     // The read models: fed by Kafka when KAFKA_BROKERS is set, else by the event log in-process.
     if (has('projector')) {
@@ -105,7 +124,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, publisher, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, realtimeUrl: live.realtime?.url, live, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

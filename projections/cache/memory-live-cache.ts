@@ -1,0 +1,113 @@
+// The live cache in memory, for embedded mode: the projector and the feed realtime nodes read, in
+// one object, with the Redis cache's semantics (redelivery harmless, a gap refused, the latest
+// frames kept, every change announced after it is stored, in version order).
+import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent } from '../../domain/index.js';
+import { LIVE_HISTORY_LENGTH } from '../../domain/index.js';
+import type { Logger, Pseudonymiser } from '../../infra/index.js';
+import type { Projector } from '../runtime/projector.js';
+import { groupByAuction } from '../read-models/projected-event.js';
+import { planLiveChanges } from './live-auction.js';
+
+export const LIVE_CACHE_PROJECTOR = 'live-cache';
+
+export interface MemoryLiveCacheOptions {
+  readonly pseudonym: Pseudonymiser;
+  /** Frames kept per auction (default LIVE_HISTORY_LENGTH). */
+  readonly historyLength?: number;
+  /** Receives errors thrown by subscribers' callbacks (they never reach the projector). */
+  readonly logger?: Logger;
+}
+
+interface Entry {
+  auction: LiveAuction;
+  /** The latest frames, oldest first, contiguous up to auction.version. */
+  readonly frames: AuctionUpdated[];
+}
+
+type Listener = { readonly onChange: (change: LiveChange) => void };
+
+export class MemoryLiveCache implements Projector, LiveFeed {
+  readonly name = LIVE_CACHE_PROJECTOR;
+  private readonly auctions = new Map<string, Entry>();
+  private readonly checkpoints = new Map<string, string>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly historyLength: number;
+
+  constructor(private readonly options: MemoryLiveCacheOptions) {
+    this.historyLength = options.historyLength ?? LIVE_HISTORY_LENGTH;
+  }
+
+  loadCheckpoint(source: string): Promise<string | undefined> {
+    return Promise.resolve(this.checkpoints.get(source));
+  }
+
+  /** Plans every auction's changes first, so a gap or an unreadable event changes nothing. */
+  apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
+    try {
+      const planned = [...groupByAuction(events)].map(([auctionId, group]) =>
+        planLiveChanges(auctionId, this.auctions.get(auctionId)?.auction, group, this.options.pseudonym),
+      );
+      for (const changes of planned) for (const change of changes) this.store(change);
+      this.checkpoints.set(source, position);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private store(change: LiveChange): void {
+    const { auction, frame } = change;
+    const entry = this.auctions.get(auction.auctionId);
+    if (entry === undefined) {
+      this.auctions.set(auction.auctionId, { auction, frames: [frame] });
+    } else {
+      entry.auction = auction;
+      entry.frames.push(frame);
+      if (entry.frames.length > this.historyLength) entry.frames.splice(0, entry.frames.length - this.historyLength);
+    }
+    for (const listener of this.listeners.get(auction.auctionId) ?? []) {
+      try {
+        listener.onChange(change);
+      } catch (err) {
+        this.options.logger?.error({ err, auctionId: auction.auctionId }, 'live cache subscriber failed');
+      }
+    }
+  }
+
+  current(auctionId: string): Promise<LiveAuction | undefined> {
+    return Promise.resolve(this.auctions.get(auctionId)?.auction);
+  }
+
+  framesAfter(auctionId: string, version: number): Promise<readonly AuctionUpdated[] | undefined> {
+    const entry = this.auctions.get(auctionId);
+    const latest = entry?.auction.version ?? 0;
+    if (version >= latest) return Promise.resolve([]);
+    const frames = entry?.frames ?? [];
+    const first = frames[0];
+    if (first === undefined || first.version > version + 1) return Promise.resolve(undefined);
+    return Promise.resolve(frames.slice(version + 1 - first.version));
+  }
+
+  subscribe(auctionId: string, onChange: (change: LiveChange) => void): Promise<() => Promise<void>> {
+    const listener: Listener = { onChange };
+    let set = this.listeners.get(auctionId);
+    if (set === undefined) this.listeners.set(auctionId, (set = new Set()));
+    set.add(listener);
+    return Promise.resolve(() => {
+      const current = this.listeners.get(auctionId);
+      current?.delete(listener);
+      if (current?.size === 0) this.listeners.delete(auctionId);
+      return Promise.resolve();
+    });
+  }
+
+  /** Auctions with at least one subscriber (what a realtime node holds open). */
+  subscribedAuctions(): number {
+    return this.listeners.size;
+  }
+
+  close(): Promise<void> {
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,118 @@
+// The live-cache projector on Redis (DESIGN.md sections 1 and 6): for each delivered batch, per
+// auction, the changes after the version the cache holds, each stored and published by one
+// script (apply-change-script.ts) in version order. A batch costs three round trips whatever its
+// size: read the states it touches, apply every change (one pipeline), save the checkpoint.
+import type { LiveAuction, LiveChange, RecordedEvent } from '../../domain/index.js';
+import {
+  ENDED_FRAMES_TTL_SECONDS, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash,
+  encodeLiveAuctionHash,
+} from '../../domain/index.js';
+import type { Pseudonymiser, Redis } from '../../infra/index.js';
+import type { Projector } from '../runtime/projector.js';
+import { ProjectionGapError, groupByAuction } from '../read-models/projected-event.js';
+import { planLiveChanges } from './live-auction.js';
+import { defineApplyLiveChange } from './apply-change-script.js';
+import { LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
+
+export interface RedisLiveCacheOptions {
+  readonly redis: Redis;
+  readonly pseudonym: Pseudonymiser;
+  /** Key prefix of the checkpoints (default 'gs:live-cache'; tests give each system its own). */
+  readonly namespace?: string;
+  /** Frames kept per auction (default LIVE_HISTORY_LENGTH). */
+  readonly historyLength?: number;
+  /** How long an ended auction's frames are kept (default ENDED_FRAMES_TTL_SECONDS). */
+  readonly endedFramesTtlSeconds?: number;
+}
+
+/** The cache's hash holds something that is not a LiveAuction: the projection stops rather than guess. */
+export class LiveCacheCorruptError extends Error {
+  constructor(readonly auctionId: string, reason: string) {
+    super(`live cache of auction ${auctionId} is unreadable: ${reason}`);
+    this.name = 'LiveCacheCorruptError';
+  }
+}
+
+export class RedisLiveCache implements Projector {
+  readonly name = LIVE_CACHE_PROJECTOR;
+  private readonly redis: Redis;
+  private readonly namespace: string;
+  private readonly historyLength: number;
+  private readonly endedTtl: number;
+
+  constructor(private readonly options: RedisLiveCacheOptions) {
+    this.redis = options.redis;
+    this.namespace = options.namespace ?? 'gs:live-cache';
+    this.historyLength = options.historyLength ?? LIVE_HISTORY_LENGTH;
+    this.endedTtl = options.endedFramesTtlSeconds ?? ENDED_FRAMES_TTL_SECONDS;
+    defineApplyLiveChange(this.redis);
+  }
+
+  checkpointKey(source: string): string {
+    return `${this.namespace}:checkpoint:${source}`;
+  }
+
+  async loadCheckpoint(source: string): Promise<string | undefined> {
+    return (await this.redis.get(this.checkpointKey(source))) ?? undefined;
+  }
+
+  async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
+    const groups = [...groupByAuction(events)];
+    const stored = await this.readStates(groups.map(([auctionId]) => auctionId));
+    const changes = groups.flatMap(([auctionId, group]) => planLiveChanges(auctionId, stored.get(auctionId), group, this.options.pseudonym));
+    if (changes.length > 0) await this.store(changes, stored);
+    await this.redis.set(this.checkpointKey(source), position);
+  }
+
+  private async readStates(auctionIds: readonly string[]): Promise<Map<string, LiveAuction | undefined>> {
+    const states = new Map<string, LiveAuction | undefined>();
+    if (auctionIds.length === 0) return states;
+    const pipeline = this.redis.pipeline();
+    for (const auctionId of auctionIds) pipeline.hgetall(auctionCacheKey(auctionId));
+    const replies = (await pipeline.exec()) ?? [];
+    auctionIds.forEach((auctionId, i) => {
+      const [error, hash] = replies[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      const decoded = decodeLiveAuctionHash(hash as Record<string, string>);
+      if (!decoded.ok) throw new LiveCacheCorruptError(auctionId, decoded.reason);
+      states.set(auctionId, decoded.auction);
+    });
+    return states;
+  }
+
+  /** One pipeline of scripts, in batch order (each auction's changes in version order). */
+  private async store(changes: readonly LiveChange[], stored: ReadonlyMap<string, LiveAuction | undefined>): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    const previous = new Map(stored);
+    for (const change of changes) {
+      const { auction, frame } = change;
+      const before = previous.get(auction.auctionId);
+      previous.set(auction.auctionId, auction);
+      pipeline.gsApplyLiveChange(
+        auctionCacheKey(auction.auctionId),
+        auctionFramesKey(auction.auctionId),
+        auction.version,
+        JSON.stringify(frame),
+        JSON.stringify(change),
+        auctionChannel(auction.auctionId),
+        this.historyLength,
+        auction.outcome === 'live' ? 0 : this.endedTtl,
+        ...changedFields(before, auction),
+      );
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    changes.forEach((change, i) => {
+      const [error, result] = replies[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      const [status, storedVersion] = result as [number, number];
+      if (status === -1) throw new ProjectionGapError(change.auction.auctionId, storedVersion + 1, change.auction.version);
+    });
+  }
+}
+
+/** The hash fields whose value changes (every field for a new auction), as field, value pairs. */
+const changedFields = (before: LiveAuction | undefined, after: LiveAuction): string[] => {
+  const next = encodeLiveAuctionHash(after);
+  const prior = before === undefined ? undefined : encodeLiveAuctionHash(before);
+  return Object.entries(next).flatMap(([field, value]) => (prior?.[field] === value ? [] : [field, value]));
+};

@@ -1,0 +1,55 @@
+// Prometheus metrics of a realtime node (prom-client): what it holds open, and what it sends.
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+export interface RealtimeGauges {
+  connections(): number;
+  subscriptions(): number;
+  auctionFeeds(): number;
+}
+
+export interface RealtimeMetrics {
+  /** Frames sent, by type; a published frame counts once per socket it reaches. */
+  readonly frames: Counter<'type'>;
+  readonly clientErrors: Counter<'code'>;
+  readonly disconnects: Counter<'code'>;
+  readonly resyncs: Counter;
+}
+
+export const createRealtimeMetrics = (registry: Registry, gauges: RealtimeGauges, prefix = 'gavelstream_realtime_'): RealtimeMetrics => {
+  new Gauge({
+    name: `${prefix}connections`,
+    help: 'Open WebSocket connections',
+    registers: [registry],
+    collect() {
+      this.set(gauges.connections());
+    },
+  });
+  new Gauge({
+    name: `${prefix}subscriptions`,
+    help: 'Auction subscriptions of open sockets',
+    registers: [registry],
+    collect() {
+      this.set(gauges.subscriptions());
+    },
+  });
+  new Gauge({
+    name: `${prefix}auction_feeds`,
+    help: 'Auctions this node follows on the live feed (one Redis channel subscription each)',
+    registers: [registry],
+    collect() {
+      this.set(gauges.auctionFeeds());
+    },
+  });
+  return {
+    frames: new Counter({ name: `${prefix}frames_sent_total`, help: 'Frames sent to sockets, by type', labelNames: ['type'] as const, registers: [registry] }),
+    clientErrors: new Counter({ name: `${prefix}client_errors_total`, help: 'Error frames sent, by code', labelNames: ['code'] as const, registers: [registry] }),
+    disconnects: new Counter({
+      name: `${prefix}disconnects_total`,
+      help: 'Closed connections by close code (1006: dropped, including slow consumers over the backpressure limit)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    resyncs: new Counter({ name: `${prefix}feed_resyncs_total`, help: 'Re-reads of the live cache after a gap in the feed', registers: [registry] }),
+  };
+};

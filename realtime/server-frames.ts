@@ -1,0 +1,94 @@
+// What the server sends (DESIGN.md section 6), as io-ts codecs: the snapshot (the public view of
+// GET /v1/auctions/:id, status at the server's now), `auction.updated` (the cache's frame, forwarded
+// as it is), errors and the server's time.
+import * as t from 'io-ts';
+import { AuctionUpdated, Count, MinorUnits, PublicStatus, SoftClose, UtcTimestamp, publicStatus, toMillis } from '../domain/index.js';
+import type { LiveAuction } from '../domain/index.js';
+
+/** The public view of an auction: the fields GET /v1/auctions/:id shows a caller without a token. */
+export const AuctionSnapshotView = t.intersection([
+  t.type({
+    auctionId: t.string,
+    title: t.string,
+    description: t.string,
+    sellerId: t.string,
+    status: PublicStatus,
+    currency: t.string,
+    startingPrice: MinorUnits,
+    currentPrice: MinorUnits,
+    bidCount: Count,
+    leader: t.union([t.string, t.null]),
+    reserveMet: t.boolean,
+    startsAt: UtcTimestamp,
+    endsAt: UtcTimestamp,
+    softClose: t.union([SoftClose, t.null]),
+    createdAt: UtcTimestamp,
+    version: Count,
+  }),
+  /** buyNowPrice only while buy-now is offered; endedAt once sold, closed unsold or cancelled. */
+  t.partial({ buyNowPrice: MinorUnits, endedAt: UtcTimestamp }),
+], 'AuctionSnapshotView');
+export type AuctionSnapshotView = t.TypeOf<typeof AuctionSnapshotView>;
+
+export const SnapshotFrame = t.type({ type: t.literal('snapshot'), auction: AuctionSnapshotView }, 'SnapshotFrame');
+export type SnapshotFrame = t.TypeOf<typeof SnapshotFrame>;
+
+export const ErrorCode = t.keyof({
+  /** The text is not JSON. */
+  INVALID_JSON: null,
+  /** JSON, but not a valid frame (with the failing fields; a malformed auction id is one). */
+  INVALID_FRAME: null,
+  UNKNOWN_FRAME_TYPE: null,
+  /** Over the frame size limit (larger still, beyond the transport's limit, closes the socket). */
+  FRAME_TOO_LARGE: null,
+  /** Binary frames are not part of the protocol. */
+  BINARY_NOT_SUPPORTED: null,
+  AUCTION_NOT_FOUND: null,
+  /** Over the per-socket subscription limit. */
+  TOO_MANY_SUBSCRIPTIONS: null,
+  /** The live feed (Redis) failed for this auction: subscribe again later. */
+  LIVE_FEED_UNAVAILABLE: null,
+}, 'ErrorCode');
+export type ErrorCode = t.TypeOf<typeof ErrorCode>;
+
+/** An error; `auctionId` names the subscription it concerns, when it concerns one. */
+export const ErrorFrame = t.intersection([
+  t.type({ type: t.literal('error'), code: ErrorCode, message: t.string }),
+  t.partial({ auctionId: t.string }),
+], 'ErrorFrame');
+export type ErrorFrame = t.TypeOf<typeof ErrorFrame>;
+
+export const TimeFrame = t.type({ type: t.literal('time'), serverTime: UtcTimestamp }, 'TimeFrame');
+export type TimeFrame = t.TypeOf<typeof TimeFrame>;
+
+export const ServerFrame = t.union([SnapshotFrame, AuctionUpdated, ErrorFrame, TimeFrame], 'ServerFrame');
+export type ServerFrame = t.TypeOf<typeof ServerFrame>;
+
+/** The public view of a cached auction at `nowMs` (its status depends on the clock). */
+export const snapshotView = (auction: LiveAuction, nowMs: number): AuctionSnapshotView => ({
+  auctionId: auction.auctionId,
+  title: auction.title,
+  description: auction.description,
+  sellerId: auction.sellerId,
+  status: publicStatus(auction.outcome, toMillis(auction.startsAt), nowMs),
+  currency: auction.currency,
+  startingPrice: auction.startingPrice,
+  currentPrice: auction.currentPrice,
+  bidCount: auction.bidCount,
+  leader: auction.leader,
+  reserveMet: auction.reserveMet,
+  ...(auction.buyNowPrice !== null ? { buyNowPrice: auction.buyNowPrice } : {}),
+  startsAt: auction.startsAt,
+  endsAt: auction.endsAt,
+  softClose: auction.softClose,
+  createdAt: auction.createdAt,
+  ...(auction.endedAt !== null ? { endedAt: auction.endedAt } : {}),
+  version: auction.version,
+});
+
+export const snapshotText = (auction: LiveAuction, nowMs: number): string =>
+  JSON.stringify({ type: 'snapshot', auction: snapshotView(auction, nowMs) } satisfies SnapshotFrame);
+
+export const timeText = (now: Date): string => JSON.stringify({ type: 'time', serverTime: now.toISOString() });
+
+export const errorText = (error: ErrorFrame): string => JSON.stringify(error);

@@ -1,0 +1,226 @@
+// The realtime node (DESIGN.md section 6): WebSockets on uWebSockets.js at /v1/realtime, one relay
+// per followed auction (one live-feed subscription each, ref-counted by its sockets), uWS topics
+// for the fan-out, the server's time on connect and periodically, heartbeats by uWS pings, slow
+// consumers closed at the backpressure limit. GET /health and GET /metrics on the same port.
+import uWS from 'uWebSockets.js';
+import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
+import { Registry } from 'prom-client';
+import type { LiveFeed } from '../domain/index.js';
+import type { Logger } from '../infra/index.js';
+import { AuctionRelay } from './auction-relay.js';
+import { Connection } from './connection.js';
+import type { SocketData } from './connection.js';
+import { createRealtimeMetrics } from './metrics.js';
+import { timeText } from './server-frames.js';
+
+export const REALTIME_PATH = '/v1/realtime';
+const TIME_TOPIC = 'time';
+
+export interface RealtimeLimits {
+  /** Auctions one socket may follow at once. */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Client frames above this get an error frame (FRAME_TOO_LARGE); the socket stays open. */
+  readonly maxFrameBytes: number;
+  /** Client frames above this close the socket (uWS maxPayloadLength, close code 1006). */
+  readonly maxPayloadBytes: number;
+  /** Bytes a socket may have waiting to be sent; past it the socket is closed (a slow consumer). */
+  readonly maxBackpressureBytes: number;
+  /** Seconds without traffic before a socket is closed; uWS pings before that. */
+  readonly idleTimeoutSeconds: number;
+  /** How often every socket gets a time frame. */
+  readonly timeIntervalMs: number;
+  /** How long a subscription to an auction the cache does not know waits for it before AUCTION_NOT_FOUND. */
+  readonly notFoundGraceMs: number;
+  /** How long a socket that claims a version the node has not reached waits before it gets a snapshot. */
+  readonly aheadWaitMs: number;
+  /** How long a node keeps following an auction after its last socket left. */
+  readonly lingerMs: number;
+  /** Frames per followed auction kept in memory for resuming sockets (older ones are read from the cache). */
+  readonly ringLength: number;
+}
+
+export const defaultRealtimeLimits: RealtimeLimits = {
+  maxSubscriptionsPerSocket: 50,
+  maxFrameBytes: 4 * 1024,
+  maxPayloadBytes: 64 * 1024,
+  maxBackpressureBytes: 1024 * 1024,
+  idleTimeoutSeconds: 60,
+  timeIntervalMs: 15_000,
+  notFoundGraceMs: 2_000,
+  aheadWaitMs: 5_000,
+  lingerMs: 10_000,
+  ringLength: 32,
+};
+
+export interface RealtimeServerOptions {
+  readonly feed: LiveFeed;
+  readonly logger: Logger;
+  /** 0 picks a free port (see `port` on the result). */
+  readonly port: number;
+  /** Interface to listen on; all of them when absent. */
+  readonly host?: string;
+  readonly clock?: () => Date;
+  /** prom-client registry for the node's metrics (a new one when absent); served at GET /metrics. */
+  readonly registry?: Registry;
+  readonly limits?: Partial<RealtimeLimits>;
+}
+
+export interface RealtimeStats {
+  readonly connections: number;
+  readonly subscriptions: number;
+  /** Auctions followed on the live feed. */
+  readonly auctionFeeds: number;
+}
+
+export interface RealtimeServer {
+  readonly port: number;
+  /** ws://127.0.0.1:port/v1/realtime */
+  readonly url: string;
+  readonly registry: Registry;
+  stats(): RealtimeStats;
+  /** Stops listening, closes every socket (1001) and leaves the feed. */
+  close(): Promise<void>;
+}
+
+const respond = (res: HttpResponse, status: string, contentType: string, body: string): void => {
+  res.cork(() => {
+    res.writeStatus(status).writeHeader('Content-Type', contentType).end(body);
+  });
+};
+
+export const startRealtimeServer = async (options: RealtimeServerOptions): Promise<RealtimeServer> => {
+  const limits: RealtimeLimits = { ...defaultRealtimeLimits, ...options.limits };
+  const { feed, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const registry = options.registry ?? new Registry();
+  const relays = new Map<string, AuctionRelay>();
+  const connections = new Set<Connection>();
+  const sockets = new Set<WebSocket<SocketData>>();
+  const metrics = createRealtimeMetrics(registry, {
+    connections: () => connections.size,
+    subscriptions: () => [...connections].reduce((n, c) => n + c.subscriptionCount, 0),
+    auctionFeeds: () => relays.size,
+  });
+  const app: TemplatedApp = uWS.App();
+
+  const publish = (topic: string, text: string, kind: string): void => {
+    const reached = app.numSubscribers(topic);
+    if (reached > 0) {
+      app.publish(topic, text, false, false);
+      metrics.frames.inc({ type: kind }, reached);
+    }
+  };
+
+  const relayFor = (auctionId: string): AuctionRelay => {
+    const existing = relays.get(auctionId);
+    if (existing !== undefined && !existing.isStopped) return existing;
+    const relay = new AuctionRelay({
+      auctionId,
+      feed,
+      publish,
+      now: () => clock().getTime(),
+      logger,
+      ringLength: limits.ringLength,
+      notFoundGraceMs: limits.notFoundGraceMs,
+      aheadWaitMs: limits.aheadWaitMs,
+      lingerMs: limits.lingerMs,
+      onStopped: (stopped) => {
+        if (relays.get(auctionId) === stopped) relays.delete(auctionId);
+      },
+      onResync: () => metrics.resyncs.inc(),
+    });
+    relays.set(auctionId, relay);
+    void relay.start();
+    return relay;
+  };
+
+  const context = { maxFrameBytes: limits.maxFrameBytes, maxSubscriptions: limits.maxSubscriptionsPerSocket, relayFor, metrics };
+
+  app.ws<SocketData>(REALTIME_PATH, {
+    compression: uWS.DISABLED,
+    maxPayloadLength: limits.maxPayloadBytes,
+    maxBackpressure: limits.maxBackpressureBytes,
+    // The type says number; uWS reads it as a flag.
+    closeOnBackpressureLimit: 1,
+    idleTimeout: limits.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    open: (ws) => {
+      const connection = new Connection(ws, context);
+      ws.getUserData().connection = connection;
+      connections.add(connection);
+      sockets.add(ws);
+      ws.subscribe(TIME_TOPIC);
+      connection.send([timeText(clock())]);
+    },
+    message: (ws, message, isBinary) => {
+      try {
+        ws.getUserData().connection?.onMessage(message, isBinary);
+      } catch (err) {
+        // A fault of ours, never the client's: log it, keep the socket.
+        logger.error({ err }, 'realtime: handling a frame failed');
+      }
+    },
+    close: (ws, code) => {
+      sockets.delete(ws);
+      const connection = ws.getUserData().connection;
+      if (connection === undefined) return;
+      connections.delete(connection);
+      connection.onClose(code);
+    },
+  });
+  app.get('/health', (res) => respond(res, '200 OK', 'application/json', JSON.stringify({ status: 'ok', role: 'realtime' })));
+  app.get('/metrics', (res) => {
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    registry.metrics().then(
+      (text) => {
+        if (!aborted) respond(res, '200 OK', registry.contentType, text);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'realtime: metrics failed');
+        if (!aborted) respond(res, '500 Internal Server Error', 'text/plain', 'metrics failed');
+      },
+    );
+  });
+  app.any('/*', (res) => respond(res, '404 Not Found', 'application/json', JSON.stringify({
+    error: { code: 'NOT_FOUND', message: `WebSockets are served at ${REALTIME_PATH}` },
+  })));
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    const done = (socket: us_listen_socket | false) => {
+      if (socket === false) reject(new Error(`realtime: cannot listen on ${options.host ?? '*'}:${options.port} (REALTIME_PORT)`));
+      else resolve(socket);
+    };
+    // Exclusive: by default uSockets shares a busy port (SO_REUSEPORT) with whoever holds it.
+    const exclusive = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: uWS.ListenOptions }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+    if (options.host === undefined) app.listen(options.port, exclusive, done);
+    else (app.listen as unknown as (host: string, port: number, o: uWS.ListenOptions, cb: typeof done) => void)(options.host, options.port, exclusive, done);
+  });
+  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+
+  const ticker = setInterval(() => publish(TIME_TOPIC, timeText(clock()), 'time'), limits.timeIntervalMs);
+  ticker.unref();
+  logger.info({ port, path: REALTIME_PATH }, 'serving WebSockets');
+
+  let closed = false;
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}${REALTIME_PATH}`,
+    registry,
+    stats: () => ({
+      connections: connections.size,
+      subscriptions: [...connections].reduce((n, c) => n + c.subscriptionCount, 0),
+      auctionFeeds: relays.size,
+    }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(ticker);
+      uWS.us_listen_socket_close(listenSocket);
+      for (const ws of [...sockets]) ws.end(1001, 'server shutting down');
+      await Promise.all([...relays.values()].map((relay) => relay.stop()));
+    },
+  };
+};

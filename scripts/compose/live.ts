@@ -1,0 +1,79 @@
+// The live side of a process: the live-cache projector (projector role) and the WebSocket server
+// (realtime role). With REDIS_URL both use Redis (any number of projector and realtime processes);
+// without it, one in-memory cache is both the projector and the realtime node's feed, so the
+// realtime role then needs the projector role in the same process.
+import type { Registry } from 'prom-client';
+import type { LiveFeed } from '../../domain/index.js';
+import { pseudonymiser } from '../../infra/index.js';
+import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
+import { openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
+import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
+import type { Resources } from './resources.js';
+import { projectFromLog } from './log-projection.js';
+
+export interface LiveOptions {
+  readonly projector: boolean;
+  readonly realtime: boolean;
+  readonly clock?: () => Date;
+  /** Redis key prefix of the live-cache projector's checkpoints (tests give each system its own). */
+  readonly namespace?: string;
+  readonly realtimeLimits?: Partial<RealtimeLimits>;
+  /** The process's metrics registry (the realtime node's metrics join it; /metrics on both ports). */
+  readonly registry?: Registry;
+}
+
+export interface LiveSide {
+  readonly realtime: RealtimeServer | undefined;
+  /** The in-memory cache (embedded mode), else undefined. */
+  readonly memoryCache: MemoryLiveCache | undefined;
+  stop(): Promise<void>;
+}
+
+export const startLive = async (r: Resources, options: LiveOptions): Promise<LiveSide> => {
+  const { logger, config } = r;
+  const pseudonym = pseudonymiser(config.pseudonymSecret);
+  const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger }) : undefined;
+  if (options.realtime && memoryCache !== undefined && !options.projector) {
+    throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL, or run the projector role in the same process');
+  }
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => logger.error({ err }, 'error while stopping the live side'));
+  };
+  try {
+    if (options.projector) {
+      const projector = memoryCache ?? new RedisLiveCache({
+        redis: r.redis!,
+        pseudonym,
+        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+      });
+      const running = await projectFromLog(r.log, projector, (err) => logger.error({ err, projector: projector.name }, 'live-cache projection failed; retrying'));
+      stops.push(() => running.stop());
+    }
+    let realtime: RealtimeServer | undefined;
+    if (options.realtime) {
+      let feed: LiveFeed;
+      if (memoryCache !== undefined) {
+        feed = memoryCache;
+      } else {
+        const redisFeed = await openRedisLiveFeed(config.redisUrl!, r.redis!, logger);
+        stops.push(() => redisFeed.close());
+        feed = redisFeed;
+      }
+      const server = await startRealtimeServer({
+        feed,
+        logger,
+        port: config.realtimePort,
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
+        ...(options.realtimeLimits !== undefined ? { limits: options.realtimeLimits } : {}),
+        ...(options.registry !== undefined ? { registry: options.registry } : {}),
+      });
+      realtime = server;
+      stops.push(() => server.close());
+    }
+    return { realtime, memoryCache, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

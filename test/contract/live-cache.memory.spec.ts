@@ -1,0 +1,10 @@
+// The live-cache contract against the in-memory cache of embedded mode.
+import { MemoryLiveCache } from '../../projections/index.js';
+import { liveCacheContract, pseudonym } from './live-cache.contract.js';
+
+describe('live cache (in memory)', () => {
+  liveCacheContract(() => async ({ historyLength }) => {
+    const cache = new MemoryLiveCache({ pseudonym, historyLength });
+    return { projector: cache, feed: cache, close: () => cache.close() };
+  }, { shared: false });
+});
