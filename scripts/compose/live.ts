@@ -6,13 +6,14 @@ import type { Registry } from 'prom-client';
 import type { LiveFeed } from '../../domain/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
+import type { EventSource } from '../../projections/index.js';
 import { openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
 import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
 import type { Resources } from './resources.js';
-import { projectFromLog } from './log-projection.js';
 
 export interface LiveOptions {
-  readonly projector: boolean;
+  /** Where the live-cache projector's events come from (the projector role's source); none: no projector here. */
+  readonly projectorSource: EventSource | undefined;
   readonly realtime: boolean;
   readonly clock?: () => Date;
   /** Redis key prefix of the live-cache projector's checkpoints (tests give each system its own). */
@@ -33,7 +34,7 @@ export const startLive = async (r: Resources, options: LiveOptions): Promise<Liv
   const { logger, config } = r;
   const pseudonym = pseudonymiser(config.pseudonymSecret);
   const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger }) : undefined;
-  if (options.realtime && memoryCache !== undefined && !options.projector) {
+  if (options.realtime && memoryCache !== undefined && options.projectorSource === undefined) {
     throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL, or run the projector role in the same process');
   }
   const stops: (() => Promise<void>)[] = [];
@@ -41,13 +42,13 @@ export const startLive = async (r: Resources, options: LiveOptions): Promise<Liv
     for (const s of stops.reverse()) await s().catch((err: unknown) => logger.error({ err }, 'error while stopping the live side'));
   };
   try {
-    if (options.projector) {
+    if (options.projectorSource !== undefined) {
       const projector = memoryCache ?? new RedisLiveCache({
         redis: r.redis!,
         pseudonym,
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       });
-      const running = await projectFromLog(r.log, projector, (err) => logger.error({ err, projector: projector.name }, 'live-cache projection failed; retrying'));
+      const running = await options.projectorSource.run(projector);
       stops.push(() => running.stop());
     }
     let realtime: RealtimeServer | undefined;

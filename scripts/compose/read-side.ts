@@ -9,26 +9,27 @@ import { readRoutes } from '../../read-api/index.js';
 import type { ReadRoutesDeps } from '../../read-api/index.js';
 import type { Resources } from './resources.js';
 
-export interface ReadModelProjectionOptions {
-  /** Where events come from (default: the event log, from the 'log' checkpoint). */
-  readonly source?: EventSource;
+export interface ProjectionSourceOptions {
   /** Events per batch from the log source (default 500). */
   readonly batchSize?: number;
 }
 
-export const startReadModelProjection = async (r: Resources, options: ReadModelProjectionOptions = {}): Promise<RunningProjection> => {
+/** The event log itself as the projector role's source (from each projector's 'log' checkpoint). */
+export const logSourceFor = (r: Resources, options: ProjectionSourceOptions = {}): EventSource =>
+  logEventSource(r.log, {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    onError: (err) => {
+      if (err instanceof CheckpointMovedError) r.logger.warn({ err }, 'projection checkpoint moved by another instance; resuming from it');
+      else r.logger.error({ err }, 'projection failed; retrying');
+    },
+  });
+
+export const startReadModelProjection = async (r: Resources, source: EventSource): Promise<RunningProjection> => {
   const { logger } = r;
   const projector = new ReadModelProjector({
     sql: r.sql,
     pseudonym: pseudonymiser(r.config.pseudonymSecret),
     onApplied: ({ source, position, applied, delivered }) => logger.debug({ source, position, applied, delivered }, 'read models projected'),
-  });
-  const source = options.source ?? logEventSource(r.log, {
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    onError: (err) => {
-      if (err instanceof CheckpointMovedError) logger.warn({ err }, 'read-model checkpoint moved by another instance; resuming from it');
-      else logger.error({ err }, 'read-model projection failed; retrying');
-    },
   });
   const running = await source.run(projector);
   logger.info({ projection: projector.name }, 'read-model projection running');

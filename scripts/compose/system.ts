@@ -19,7 +19,7 @@ import type { LiveSide } from './live.js';
 import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
 import { kafkaSourceFor } from './kafka-source.js';
-import { buildReadRouter, startReadModelProjection } from './read-side.js';
+import { buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import type { ReadRouterOptions } from './read-side.js';
 
 export interface RunningSystem {
@@ -87,8 +87,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
     const realtimeListening: { port?: number } = {};
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
+    // The projectors' events: from Kafka (a consumer group per projector) when KAFKA_BROKERS is
+    // set, else from the event log in-process.
+    const projectorSource = has('projector')
+      ? kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry }) ?? logSourceFor(resources)
+      : undefined;
     const live = await startLive(resources, {
-      projector: has('projector'),
+      projectorSource,
       realtime: has('realtime'),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
@@ -98,10 +103,8 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     stops.push(() => live.stop());
     if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
-    // The read models: fed by Kafka when KAFKA_BROKERS is set, else by the event log in-process.
-    if (has('projector')) {
-      const source = kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry });
-      const projection = await startReadModelProjection(resources, source !== undefined ? { source } : {});
+    if (projectorSource !== undefined) {
+      const projection = await startReadModelProjection(resources, projectorSource);
       stops.push(() => projection.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.

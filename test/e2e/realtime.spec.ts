@@ -115,6 +115,28 @@ const realtimeSuite = (backend: () => Backend) => {
     assert.equal(about(c, auctionId).filter((f) => f.type === 'snapshot').length, 1);
   });
 
+  it('the snapshot is the public view of GET /v1/auctions/:id, at every stage of an auction', async () => {
+    const auctionId = await create({ description: 'Boxed', buyNowPrice: 90_000, reservePrice: 4000 });
+    const check = async (version: number) => {
+      const c = await client();
+      c.send({ type: 'subscribe', auctionId });
+      const snapshot = await snapshotOf(c, auctionId);
+      const view = await sys.call('GET', `/v1/auctions/${auctionId}?minVersion=${version}`);
+      assert.equal(view.status, 200, JSON.stringify(view.body));
+      assert.equal((snapshot.auction as { version: number }).version, version);
+      assert.deepEqual(snapshot.auction, view.body);
+      await c.close();
+    };
+    await check(1);
+    await bid(auctionId, alice, 2000);
+    await check(2);
+    await bid(auctionId, bob, 5000); // the reserve is met, buy-now is gone
+    await check(3);
+    const cancelled = await sys.call('POST', `/v1/auctions/${auctionId}/cancel`, { token: await sys.token('root', 'admin'), body: {} });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    await check(4);
+  });
+
   it('resumes with sinceVersion: exactly the missed versions, then live, nothing doubled', async () => {
     const auctionId = await create();
     const first = await client();
