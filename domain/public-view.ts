@@ -33,33 +33,49 @@ export const AuctionUpdated = t.type({
 }, 'AuctionUpdated');
 export type AuctionUpdated = t.TypeOf<typeof AuctionUpdated>;
 
-// ---- The live cache: the contract between the cache projector (writer) and the realtime nodes --
+// ---- The public view: GET /v1/auctions/:id without a caller, and the WebSocket snapshot --------
 
-/**
- * An auction's public state as the live cache holds it: the fields of the public view
- * (`GET /v1/auctions/:id` without a caller), with `outcome` in place of `status`, since the status
- * of a live auction depends on the clock (`publicStatus`). The leader is a pseudonym (the winner's
- * once sold); `buyNowPrice` is set only while buy-now is offered.
- */
-export const LiveAuction = t.type({
+/** The fields every public view of an auction carries. The leader is a pseudonym (the winner's once sold). */
+const publicViewProps = {
   auctionId: t.string,
   title: t.string,
   description: t.string,
   sellerId: t.string,
+  status: PublicStatus,
   currency: t.string,
   startingPrice: MinorUnits,
   currentPrice: MinorUnits,
   bidCount: Count,
   leader: t.union([t.string, t.null]),
   reserveMet: t.boolean,
-  buyNowPrice: t.union([MinorUnits, t.null]),
   startsAt: UtcTimestamp,
   endsAt: UtcTimestamp,
   softClose: t.union([SoftClose, t.null]),
   createdAt: UtcTimestamp,
+  version: Count,
+};
+
+/** The public view of an auction: `buyNowPrice` only while buy-now is offered, `endedAt` once it ended. */
+export const PublicAuctionView = t.intersection([
+  t.type(publicViewProps),
+  t.partial({ buyNowPrice: MinorUnits, endedAt: UtcTimestamp }),
+], 'PublicAuctionView');
+export type PublicAuctionView = t.TypeOf<typeof PublicAuctionView>;
+
+// ---- The live cache: the contract between the cache projector (writer) and the realtime nodes --
+
+const { status: _status, ...timelessViewProps } = publicViewProps;
+
+/**
+ * An auction's public state as the live cache holds it: the fields of the public view, with
+ * `outcome` in place of `status` (the status of a live auction depends on the clock:
+ * `publicStatus`), and `buyNowPrice` / `endedAt` null when absent from the view.
+ */
+export const LiveAuction = t.type({
+  ...timelessViewProps,
+  buyNowPrice: t.union([MinorUnits, t.null]),
   endedAt: t.union([UtcTimestamp, t.null]),
   outcome: Outcome,
-  version: Count,
 }, 'LiveAuction');
 export type LiveAuction = t.TypeOf<typeof LiveAuction>;
 

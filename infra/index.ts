@@ -6,3 +6,4 @@ export * from './sql/index.js';
 export * from './pseudonym.js';
 export * from './http/index.js';
 export * from './kafka.js';
+export * from './pause.js';

@@ -2,33 +2,12 @@
 // GET /v1/auctions/:id, status at the server's now), `auction.updated` (the cache's frame, forwarded
 // as it is), errors and the server's time.
 import * as t from 'io-ts';
-import { AuctionUpdated, Count, MinorUnits, PublicStatus, SoftClose, UtcTimestamp, publicStatus, toMillis } from '../domain/index.js';
+import { AuctionUpdated, PublicAuctionView, UtcTimestamp, publicStatus, toMillis } from '../domain/index.js';
 import type { LiveAuction } from '../domain/index.js';
 
 /** The public view of an auction: the fields GET /v1/auctions/:id shows a caller without a token. */
-export const AuctionSnapshotView = t.intersection([
-  t.type({
-    auctionId: t.string,
-    title: t.string,
-    description: t.string,
-    sellerId: t.string,
-    status: PublicStatus,
-    currency: t.string,
-    startingPrice: MinorUnits,
-    currentPrice: MinorUnits,
-    bidCount: Count,
-    leader: t.union([t.string, t.null]),
-    reserveMet: t.boolean,
-    startsAt: UtcTimestamp,
-    endsAt: UtcTimestamp,
-    softClose: t.union([SoftClose, t.null]),
-    createdAt: UtcTimestamp,
-    version: Count,
-  }),
-  /** buyNowPrice only while buy-now is offered; endedAt once sold, closed unsold or cancelled. */
-  t.partial({ buyNowPrice: MinorUnits, endedAt: UtcTimestamp }),
-], 'AuctionSnapshotView');
-export type AuctionSnapshotView = t.TypeOf<typeof AuctionSnapshotView>;
+export const AuctionSnapshotView = PublicAuctionView;
+export type AuctionSnapshotView = PublicAuctionView;
 
 export const SnapshotFrame = t.type({ type: t.literal('snapshot'), auction: AuctionSnapshotView }, 'SnapshotFrame');
 export type SnapshotFrame = t.TypeOf<typeof SnapshotFrame>;

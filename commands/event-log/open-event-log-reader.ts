@@ -8,6 +8,7 @@ import type { SqlExecutor } from '../../infra/index.js';
 import { openPglite, openPostgres } from '../../infra/index.js';
 import { openEventStoreEventLog } from './eventstore-event-log.js';
 import { createPostgresEventLog, parsePgPosition } from './postgres-event-log.js';
+import { closeBoth } from './open-event-log.js';
 
 export interface EventLogReaderOptions {
   readonly databaseUrl?: string | undefined;
@@ -59,13 +60,7 @@ const sqlReader = async (sql: SqlExecutor, description: string): Promise<EventLo
         );
         return Number(counted[0]?.n ?? '0');
       },
-      close: async () => {
-        try {
-          await log.close();
-        } finally {
-          await sql.close();
-        }
-      },
+      close: closeBoth(log, sql),
     };
   } catch (error) {
     await sql.close().catch(() => undefined);

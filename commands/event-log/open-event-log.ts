@@ -31,6 +31,15 @@ export interface OpenedEventLog {
   close(): Promise<void>;
 }
 
+/** Closes the log, then its SQL executor (even when closing the log failed). */
+export const closeBoth = (log: EventLog, sql: SqlExecutor) => async (): Promise<void> => {
+  try {
+    await log.close();
+  } finally {
+    await sql.close();
+  }
+};
+
 export const openEventLog = async (options: OpenEventLogOptions): Promise<OpenedEventLog> => {
   const sql = await openSqlExecutor(options, options.postgres);
   try {
@@ -39,17 +48,7 @@ export const openEventLog = async (options: OpenEventLogOptions): Promise<Opened
       options.eventstoreUrl !== undefined && options.eventstoreUrl !== ''
         ? await openEventStoreEventLog(options.eventstoreUrl)
         : await createPostgresEventLog(sql, options.log);
-    return {
-      log,
-      sql,
-      close: async () => {
-        try {
-          await log.close();
-        } finally {
-          await sql.close();
-        }
-      },
-    };
+    return { log, sql, close: closeBoth(log, sql) };
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;

@@ -12,7 +12,7 @@
 import pg from 'pg';
 import type { LogPosition } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
-import { assertSqlIdentifier } from '../../infra/index.js';
+import { assertSqlIdentifier, pause } from '../../infra/index.js';
 import { saveCheckpoint, takeCheckpoint } from './checkpoint-table.js';
 import type { RunQuery } from './checkpoint-table.js';
 
@@ -40,19 +40,6 @@ export interface LeaseProvider {
   /** Waits until this process holds the lease, or `signal` aborts (then undefined). */
   acquire(signal: AbortSignal): Promise<PublisherLease | undefined>;
 }
-
-/** Waits `ms`, or less when `signal` aborts. */
-export const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** The two int4 keys of the lock: a fixed class for publishers, and the hash of the lease name. */
 const LOCK_CLASS = 0x47535055; // "GSPU"

@@ -18,8 +18,8 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { EventLog, RecordedEvent } from '../../domain/index.js';
 import { toKafkaMessage } from '../../domain/index.js';
 import type { Logger } from '../../infra/index.js';
-import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic } from '../../infra/index.js';
-import { LeaseLostError, pause } from './lease.js';
+import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
+import { LeaseLostError } from './lease.js';
 import type { LeaseProvider, PublisherLease } from './lease.js';
 import type { PublisherMetrics } from './publisher-metrics.js';
 

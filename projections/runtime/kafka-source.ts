@@ -23,7 +23,7 @@ import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../domain/index.js';
 import { decodeKafkaValue } from '../../domain/index.js';
 import type { Logger } from '../../infra/index.js';
-import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic } from '../../infra/index.js';
+import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
 import type { EventSource, Projector, RunningProjection } from './projector.js';
 
 export const DEFAULT_GROUP_ID_PREFIX = 'gavelstream.projector.';
@@ -88,18 +88,6 @@ const nextAfter = (checkpoint: string | undefined): bigint => {
   if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a Kafka offset checkpoint: ${JSON.stringify(checkpoint)}`);
   return BigInt(checkpoint) + 1n;
 };
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 type SourceGauge = Gauge<'projector' | 'topic' | 'partition'>;
 
@@ -182,7 +170,7 @@ const runOverKafka = async (
         return;
       } catch (error) {
         report(error, partition);
-        await sleep(delay, signal);
+        await pause(delay, signal);
         delay = Math.min(delay * 2, maxDelay);
       }
     }
@@ -213,7 +201,7 @@ const runOverKafka = async (
       } catch (error) {
         if ((await onFailure(error)) === 'give-up') return undefined;
       }
-      await sleep(delay, signal);
+      await pause(delay, signal);
       delay = Math.min(delay * 2, maxDelay);
       if (signal.aborted || !payload.isRunning() || payload.isStale() || assignment !== generation) return undefined;
       await payload.heartbeat(); // throws when the group rebalances: kafkajs then rejoins

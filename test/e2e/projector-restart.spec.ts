@@ -24,6 +24,16 @@ import { startPublisherRole } from '../../scripts/compose/publisher.js';
 const projectorScript = fileURLToPath(new URL('../support/projector-process.js', import.meta.url));
 const rebuildScript = fileURLToPath(new URL('../../scripts/rebuild.js', import.meta.url));
 
+/** The projector role in a child process (test/support/projector-process.ts), once it runs. */
+const spawnProjector = async (env: NodeJS.ProcessEnv, children: Set<ChildProcess>): Promise<ChildProcess> => {
+  const child = spawn(process.execPath, [projectorScript], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  assert.equal(chunk.toString().trim(), 'running');
+  return child;
+};
+
 describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
   this.timeout(120_000);
   let database: { url: string; drop: () => Promise<void> };
@@ -46,14 +56,7 @@ describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
     await database?.drop();
   });
 
-  const startProjector = async (): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, [projectorScript], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-    assert.equal(chunk.toString().trim(), 'running');
-    return child;
-  };
+  const startProjector = () => spawnProjector(env, children);
   const checkpoint = () => checkpointOf(sql, READ_MODEL_PROJECTION, LOG_SOURCE);
 
   it('leaves the read models equal to a rebuild', async () => {
@@ -137,14 +140,7 @@ describe('projector killed and restarted mid-stream, fed through Kafka (PostgreS
     if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
   });
 
-  const startProjector = async (): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, [projectorScript], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-    assert.equal(chunk.toString().trim(), 'running');
-    return child;
-  };
+  const startProjector = () => spawnProjector(env, children);
   /** Every Kafka checkpoint of the read models, as one comparable string. */
   const checkpoints = async (): Promise<string> => {
     const { rows } = await resources.sql.query<{ c: string | null }>(
