@@ -41,6 +41,25 @@ export interface LeaseProvider {
   acquire(signal: AbortSignal): Promise<PublisherLease | undefined>;
 }
 
+/**
+ * How a lease ends, once: `lose(reason)` runs `onLose` the first time, resolves `lost` with that
+ * reason, and returns it (the first reason) every time; `gone()` tells whether it has ended.
+ */
+const lossLatch = (onLose: () => void) => {
+  let ended: Error | undefined;
+  let settle: (reason: Error) => void = () => undefined;
+  const lost = new Promise<Error>((resolve) => (settle = resolve));
+  const lose = (reason: Error): Error => {
+    if (ended === undefined) {
+      ended = reason;
+      onLose();
+      settle(reason);
+    }
+    return ended;
+  };
+  return { lost, lose, gone: (): Error | undefined => ended };
+};
+
 /** The two int4 keys of the lock: a fixed class for publishers, and the hash of the lease name. */
 const LOCK_CLASS = 0x47535055; // "GSPU"
 const TRY_LOCK_SQL = 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked';
@@ -110,18 +129,10 @@ export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => 
   const holdLease = async (client: pg.Client, broken: Promise<Error>): Promise<PublisherLease> => {
     const run = serialRunner(client);
     const taken = await takeCheckpoint(run, options.name, options.holder);
-    let gone: Error | undefined;
-    let settle: (reason: Error) => void = () => undefined;
-    const lost = new Promise<Error>((resolve) => (settle = resolve));
-    const lose = (reason: Error): Error => {
-      if (gone === undefined) {
-        gone = reason;
-        clearInterval(heartbeat);
-        settle(reason);
-        client.end().catch(() => undefined);
-      }
-      return gone;
-    };
+    const { lost, lose, gone } = lossLatch(() => {
+      clearInterval(heartbeat);
+      client.end().catch(() => undefined);
+    });
     void broken.then(lose);
     const heartbeat = setInterval(() => {
       run('SELECT 1', []).catch((error: unknown) => lose(new LeaseLostError(`the lease's heartbeat failed: ${String(error)}`)));
@@ -132,7 +143,8 @@ export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => 
       checkpoint: taken.position,
       lost,
       save: async (position) => {
-        if (gone !== undefined) throw gone;
+        const already = gone();
+        if (already !== undefined) throw already;
         let saved: boolean;
         try {
           saved = await saveCheckpoint(run, options.name, taken.epoch, position);
@@ -212,23 +224,14 @@ export const embeddedLeases = (options: EmbeddedLeaseOptions): LeaseProvider => 
         held.delete(options.name);
         throw error;
       }
-      let gone: Error | undefined;
-      let settle: (reason: Error) => void = () => undefined;
-      const lost = new Promise<Error>((resolve) => (settle = resolve));
-      const lose = (reason: Error): Error => {
-        if (gone === undefined) {
-          gone = reason;
-          held.delete(options.name);
-          settle(reason);
-        }
-        return gone;
-      };
+      const { lost, lose, gone } = lossLatch(() => held.delete(options.name));
       return {
         epoch: taken.epoch,
         checkpoint: taken.position,
         lost,
         save: async (position) => {
-          if (gone !== undefined) throw gone;
+          const already = gone();
+          if (already !== undefined) throw already;
           if (!(await saveCheckpoint(run, options.name, taken.epoch, position))) {
             throw lose(new LeaseLostError(`fenced: another publisher took the lease (epoch ${taken.epoch} is no longer current)`));
           }
