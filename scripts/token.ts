@@ -1,6 +1,8 @@
 // `npm run token -- --sub alice --roles bidder,seller [--ttl 24h]`: prints a bearer token signed
 // with the configured AUTH_JWT_SECRET (or the development secret, with a warning on stderr).
 import { parseArgs } from 'node:util';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { UserId } from '../domain/index.js';
 import { loadConfig } from '../infra/index.js';
 import { allUserRoles, mintToken, RoleCodec, spanMs } from '../infra/http/auth.js';
 import type { Role } from '../infra/http/auth.js';
@@ -9,7 +11,7 @@ const usage = `usage: npm run token -- --sub <user-id> --roles <role>[,<role>...
 
 Prints an HS256 bearer token for the command and read APIs, signed with AUTH_JWT_SECRET.
 
-  --sub <user-id>   the user id (claim "sub")
+  --sub <user-id>   the user id (claim "sub"): 1-255 characters, e.g. alice, auth0|5f7c8ec7, jane@example.com
   --roles <list>    comma-separated roles from ${allUserRoles.join(', ')}
   --ttl <span>      lifetime: 90s, 15m, 24h, 7d, or seconds (default 24h)
   -h, --help        this text
@@ -43,6 +45,8 @@ const main = async (): Promise<void> => {
   }
   const sub = values.sub?.trim();
   if (sub === undefined || sub === '') return fail('--sub is required');
+  const subject = UserId.decode(sub);
+  if (isLeft(subject)) return fail(`--sub ${subject.left[0]?.message ?? 'is not a valid user id'}`);
   if (values.roles === undefined) return fail('--roles is required');
   const roles = values.roles.split(',').map((r) => r.trim()).filter((r) => r !== '');
   const unknown = roles.filter((r) => !RoleCodec.is(r));

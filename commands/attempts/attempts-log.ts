@@ -3,6 +3,7 @@
 // The writer is off the request's hot path: `record` only buffers; batches are inserted in the
 // background (one statement per batch). `flush()`/`close()` drain the buffer (shutdown, tests).
 import * as t from 'io-ts';
+import { UserId } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { decodeOrThrow } from '../event-log/stored-event-codec.js';
 
@@ -44,7 +45,7 @@ const IsoTime = new t.Type<string, string, unknown>(
 /** A refused bid as the command side records it. `maxAmount` in minor units. */
 export const BidAttemptCodec = t.type({
   auctionId: t.string,
-  bidderId: t.string,
+  bidderId: UserId,
   maxAmount: SafeInteger,
   code: t.string,
   message: t.string,
@@ -72,7 +73,7 @@ const IntegerFromText = new t.Type<number, string, unknown>(
 const AttemptRow = t.type({
   id: t.string,
   auction_id: t.string,
-  bidder_id: t.string,
+  bidder_id: UserId,
   max_amount: IntegerFromText,
   code: t.string,
   message: t.string,

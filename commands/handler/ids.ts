@@ -2,7 +2,12 @@
 // each event's id from the command's id, so a retried command can never append twice.
 import { createHash, randomUUID } from 'node:crypto';
 
-/** A UUID-shaped (version 8, RFC 9562) digest of the given parts. */
+/**
+ * A UUID-shaped (version 8, RFC 9562) digest of the given parts. The parts are joined with NUL,
+ * which is unambiguous because no part can hold one: user ids (the domain's UserId codec) and
+ * Idempotency-Keys (visible ASCII) refuse NUL and lone surrogates (which UTF-8 hashing would
+ * otherwise fold into one U+FFFD).
+ */
 export const uuidFrom = (...parts: readonly string[]): string => {
   const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);

@@ -3,6 +3,7 @@
 // use to read their stored rows back.
 import * as t from 'io-ts';
 import type { EventMetadata, Json, JsonObject, RecordedEvent } from './port.js';
+import { StorableString, UserId } from '../ids.js';
 
 const MAX_JSON_DEPTH = 256;
 
@@ -28,15 +29,19 @@ export const JsonObjectCodec = new t.Type<JsonObject, JsonObject, unknown>(
   t.identity,
 );
 
-/** The metadata every event carries; other keys a writer added are kept as they are (the hash covers them). */
+/**
+ * The metadata every event carries; other keys a writer added are kept as they are (the hash
+ * covers them). `userId` is the domain's one subject codec; the other strings need only be
+ * storable (well-formed, no NUL), which every version has written.
+ */
 export const EventMetadataCodec: t.Type<EventMetadata & JsonObject, EventMetadata & JsonObject, unknown> = t.intersection([
   JsonObjectCodec,
   t.type({
-    commandId: t.string,
-    idempotencyKey: t.union([t.string, t.null]),
-    userId: t.string,
-    correlationId: t.string,
-    causationId: t.string,
+    commandId: StorableString,
+    idempotencyKey: t.union([StorableString, t.null]),
+    userId: UserId,
+    correlationId: StorableString,
+    causationId: StorableString,
     serverTime: t.string,
     schemaVersion: t.number,
   }),

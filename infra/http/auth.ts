@@ -4,21 +4,19 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { SignJWT, jwtVerify } from 'jose';
 import type { RequestHandler, Response } from 'express';
+import { UserId } from '../../domain/index.js';
 import { forbidden, unauthenticated } from './errors.js';
 
 export const RoleCodec = t.keyof({ bidder: null, seller: null, auditor: null, admin: null }, 'Role');
 export type Role = t.TypeOf<typeof RoleCodec>;
 export const allUserRoles: readonly Role[] = ['bidder', 'seller', 'auditor', 'admin'];
 
-const NonEmptyString = new t.Type<string, string, unknown>(
-  'NonEmptyString',
-  (u): u is string => typeof u === 'string' && u !== '',
-  (u, c) => (typeof u === 'string' && u.trim() !== '' && u.length <= 255 ? t.success(u) : t.failure(u, c, 'expected a non-empty string of at most 255 characters')),
-  t.identity,
-);
-
-/** The claims this service relies on (others, such as iat and exp, are checked by jose). */
-export const TokenClaimsCodec = t.type({ sub: NonEmptyString, roles: t.readonlyArray(RoleCodec) }, 'TokenClaims');
+/**
+ * The claims this service relies on (others, such as iat and exp, are checked by jose). `sub` is
+ * decoded by the domain's one subject codec, so every user id the gateway lets in can be stored
+ * and read back everywhere.
+ */
+export const TokenClaimsCodec = t.type({ sub: UserId, roles: t.readonlyArray(RoleCodec) }, 'TokenClaims');
 
 /** Who made the request, as `authenticate` puts it on `res.locals.user`. */
 export interface AuthenticatedUser {
@@ -41,6 +39,17 @@ export interface VerifyOptions {
   readonly now?: Date;
 }
 
+/**
+ * What is wrong with one claim, naming the claim and the problem but never the claim's value:
+ * the message also goes into the WWW-Authenticate header.
+ */
+const claimProblem = (error: t.ValidationError): string => {
+  const claim = error.context[1]?.key ?? 'claims';
+  if (error.value === undefined && error.context.length <= 2) return `claim ${claim} is required`;
+  if (claim === 'sub') return `claim sub ${error.message ?? 'must be a string'}`;
+  return `claim roles must be an array of roles from ${allUserRoles.join(', ')}`;
+};
+
 /** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims; throws InvalidTokenError. */
 export const verifyToken = async (token: string, secret: string | Uint8Array, options: VerifyOptions = {}): Promise<AuthenticatedUser> => {
   let payload: unknown;
@@ -62,7 +71,7 @@ export const verifyToken = async (token: string, secret: string | Uint8Array, op
     );
   }
   const claims = TokenClaimsCodec.decode(payload);
-  if (isLeft(claims)) throw new InvalidTokenError('the token lacks a valid sub or roles claim');
+  if (isLeft(claims)) throw new InvalidTokenError(`the token was refused: ${[...new Set(claims.left.map(claimProblem))].join('; ')}`);
   return { userId: claims.right.sub, roles: [...new Set(claims.right.roles)] };
 };
 

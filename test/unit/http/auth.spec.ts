@@ -3,6 +3,7 @@ import express from 'express';
 import { SignJWT } from 'jose';
 import { authenticate, currentUser, mintToken, requireRole, requireUser, spanMs, verifyToken } from '../../../infra/http/auth.js';
 import { errorHandler } from '../../../infra/http/errors.js';
+import { UserId } from '../../../domain/index.js';
 import { call, errorOf, SECRET, serve } from './harness.js';
 import type { Served } from './harness.js';
 
@@ -94,6 +95,33 @@ describe('http auth: bearer JWT', () => {
       const a = await call(served.url, '/me', { token });
       assert.equal(a.status, 401);
       assert.equal(errorOf(a).code, 'UNAUTHENTICATED');
+    }
+  });
+
+  it('accepts any subject an identity provider issues, as the domain UserId codec does', async () => {
+    for (const sub of ['auth0|5f7c8ec7', 'google-oauth2|1098', 'jane@example.com', 'https://idp.example/u/1', 'CN=Jane Doe, O=Acme', 'José 山田 😀', 'x'.repeat(255)]) {
+      const a = await call(served.url, '/me', { token: await sign({ sub, roles: ['bidder'] }) });
+      assert.equal(a.status, 200, sub);
+      assert.deepEqual(a.body, { userId: sub, roles: ['bidder'] });
+      assert.ok(UserId.is(sub), sub);
+    }
+  });
+
+  it('refuses a subject the domain could not store, naming the sub claim and the problem', async () => {
+    const cases: readonly [string, RegExp][] = [
+      ['alice\u0000', /control character/],
+      ['alice\u001f', /control character/],
+      ['\ud800alice', /lone surrogate|well-formed/],
+      ['x'.repeat(256), /255/],
+      [' \t ', /blank/],
+    ];
+    for (const [sub, problem] of cases) {
+      assert.ok(!UserId.is(sub));
+      const a = await call(served.url, '/me', { token: await sign({ sub, roles: ['bidder'] }) });
+      assert.equal(a.status, 401, JSON.stringify(sub));
+      assert.match(errorOf(a).message, /\bsub\b/);
+      assert.match(errorOf(a).message, problem);
+      assert.match(a.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     }
   });
 
