@@ -24,8 +24,9 @@ export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Eit
 
 export const decideCancel = (c: CommandOf<'CancelAuction'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionCancelled'>[]> => {
   if (state.kind === 'none') return notFound(c.auctionId);
-  if (state.phase.kind === 'cancelled') return E.right([]);
+  // Who may cancel is checked first: the idempotent no-op below is only for those who may.
   if (!c.byAdmin && c.userId !== state.sellerId) return E.left(reject('NOT_AUCTION_SELLER', 'only the seller or an admin may cancel this auction'));
+  if (state.phase.kind === 'cancelled') return E.right([]);
   if (state.phase.kind !== 'live' || toMillis(c.now) >= toMillis(state.endsAt)) {
     return E.left(reject('CANCEL_NOT_ALLOWED', 'the auction has already ended'));
   }

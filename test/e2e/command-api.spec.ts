@@ -152,6 +152,17 @@ const commandApiSuite = (backend: () => Backend) => {
     assert.deepEqual([byAdmin.status, byAdmin.body.version], [200, 3]);
   });
 
+  it('cancelling a cancelled auction: a no-op for its seller and an admin, 403 for another seller', async () => {
+    const { auctionId } = await create();
+    assert.equal((await sys.call('POST', `/v1/auctions/${auctionId}/cancel`, { token: seller, body: {} })).status, 200);
+    const other = await sys.call('POST', `/v1/auctions/${auctionId}/cancel`, { token: await sys.token('sue', 'seller'), body: {} });
+    assert.deepEqual([other.status, other.body.error?.code], [403, 'FORBIDDEN']);
+    const again = await sys.call('POST', `/v1/auctions/${auctionId}/cancel`, { token: seller, body: {} });
+    assert.deepEqual([again.status, again.body.version], [200, 2]);
+    assert.deepEqual([(await sys.call('POST', `/v1/auctions/${auctionId}/cancel`, { token: admin, body: {} })).status], [200]);
+    assert.equal((await sys.resources.log.readStream(streamIdOf(auctionId))).length, 2);
+  });
+
   it('the scheduler closes an auction at its end time, after which bids are refused', async () => {
     const { auctionId } = await create({ endsAt: inSeconds(1.5) });
     assert.equal((await bid(auctionId, alice, 2000)).status, 201);

@@ -72,6 +72,12 @@ describe('decide CancelAuction', () => {
     given(cancelled).when(close()).then([]);
   });
 
+  it('a seller who does not own a cancelled auction is refused, not answered as a no-op', () => {
+    const cancelled = afterBids(opened, cancel('seller'));
+    given(cancelled).when(cancel('mallory', false, 90)).thenRejects('NOT_AUCTION_SELLER');
+    given(cancelled).when(cancel('root', true, 90)).then([]);
+  });
+
   it('cannot cancel an auction that has ended', () => {
     given(opened).when(cancel('seller', false, HOUR)).thenRejects('CANCEL_NOT_ALLOWED');
     given(afterBids(opened, close())).when(cancel('root', true, HOUR + 1)).thenRejects('CANCEL_NOT_ALLOWED');
