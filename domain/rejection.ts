@@ -15,6 +15,10 @@ export const rejectionCodes = [
 export type RejectionCode = (typeof rejectionCodes)[number];
 
 export interface FieldProblem {
+  /**
+   * A field of the command as the client sent it (`reservePrice`), or, for a command whose events
+   * could not be stored, a field of one of those events (`events[0].data.title`).
+   */
   readonly path: string;
   readonly message: string;
 }

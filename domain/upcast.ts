@@ -1,6 +1,7 @@
 // Reading stored events: old shapes are upcast, step by step, to today's schema before decoding.
 // Stored events are never rewritten; this runs on every read.
 import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { JsonObject } from './event-log/port.js';
 import type { AuctionEvent } from './events.js';
@@ -35,10 +36,14 @@ export const upcast = (event: StoredEvent, registry: readonly Upcaster[] = upcas
   return { type: event.type, data };
 };
 
+/** Upcasts and decodes a stored event with the event codecs (throws when no upcaster applies). */
+export const decodeUpcast = (event: StoredEvent, registry: readonly Upcaster[] = upcasters): t.Validation<AuctionEvent> =>
+  AuctionEventCodec.decode(upcast(event, registry));
+
 /** A stored event as a domain event, or a message saying why it cannot be one. */
 export const decodeStoredEvent = (event: StoredEvent, registry: readonly Upcaster[] = upcasters): E.Either<string, AuctionEvent> => {
   try {
-    const decoded = AuctionEventCodec.decode(upcast(event, registry));
+    const decoded = decodeUpcast(event, registry);
     return E.isRight(decoded) ? decoded : E.left(`${event.type}: ${PathReporter.report(decoded).join('; ')}`);
   } catch (error) {
     return E.left(error instanceof Error ? error.message : String(error));

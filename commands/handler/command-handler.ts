@@ -4,7 +4,7 @@
 // Commands queued behind a busy auction are decided together and share one append (group commit).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UtcTimestamp } from '../../domain/index.js';
-import { currentSchemaVersion, decide, evolve, fromMillis, streamIdOf } from '../../domain/index.js';
+import { currentSchemaVersion, decide, evolve, fromMillis, reject, streamIdOf, unreadableParts } from '../../domain/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
 import { eventIdFor } from './ids.js';
@@ -50,6 +50,13 @@ export interface HandlerHooks {
 
 export class ConcurrencyExhaustedError extends Error {}
 
+/** An append that threw (as opposed to a conflict, which is an answer): `cause` is what the log threw. */
+class AppendFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the append failed', { cause });
+  }
+}
+
 type Outcome = E.Either<Rejection, Accepted>;
 
 interface Pending {
@@ -64,7 +71,7 @@ type Decided =
   | { readonly kind: 'replayed'; readonly versions: readonly number[] }
   | { readonly kind: 'refused'; readonly rejection: Rejection }
   | { readonly kind: 'no-op'; readonly version: number; readonly state: AuctionState }
-  | { readonly kind: 'events'; readonly events: readonly AuctionEvent[]; readonly from: number; readonly state: AuctionState };
+  | { readonly kind: 'events'; readonly events: readonly AuctionEvent[]; readonly newEvents: readonly NewEvent[]; readonly from: number; readonly state: AuctionState };
 
 /** Default for how many queued commands of one auction share one append. */
 const DEFAULT_MAX_BATCH = 64;
@@ -109,13 +116,41 @@ export class CommandHandler {
     while (queue.length > 0) {
       const batch = takeBatch(queue, this.maxBatch);
       try {
-        const outcomes = await this.lock.withLock(auctionId, () => this.decideAndAppend(auctionId, batch));
-        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+        const settled = await this.lock.withLock(auctionId, () => this.runBatch(auctionId, batch));
+        batch.forEach((p, i) => {
+          const s = settled[i]!;
+          if (s.status === 'fulfilled') p.resolve(s.value);
+          else p.reject(s.reason);
+        });
       } catch (error) {
         for (const p of batch) p.reject(error);
       }
     }
     this.queues.delete(auctionId);
+  }
+
+  /**
+   * Runs a batch as one append. When that append fails with an error (not a conflict: the
+   * database refused the events, the connection broke), nothing of the batch was written, so its
+   * commands run again one by one (each in its own append): only a command whose own append fails
+   * fails, and the others answer exactly as they would alone.
+   */
+  private async runBatch(auctionId: string, batch: readonly Pending[]): Promise<PromiseSettledResult<Outcome>[]> {
+    try {
+      return (await this.decideAndAppend(auctionId, batch)).map((value) => ({ status: 'fulfilled', value }));
+    } catch (error) {
+      if (!(error instanceof AppendFailed)) throw error;
+      if (batch.length === 1) throw error.cause;
+    }
+    const settled: PromiseSettledResult<Outcome>[] = [];
+    for (const pending of batch) {
+      try {
+        settled.push({ status: 'fulfilled', value: (await this.decideAndAppend(auctionId, [pending]))[0]! });
+      } catch (error) {
+        settled.push({ status: 'rejected', reason: error instanceof AppendFailed ? error.cause : error });
+      }
+    }
+    return settled;
   }
 
   private async decideAndAppend(auctionId: string, batch: readonly Pending[]): Promise<Outcome[]> {
@@ -128,7 +163,7 @@ export class CommandHandler {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const now = fromMillis(this.clock().getTime());
       const decided = decideInTurn(batch, current, now);
-      const newEvents = decided.flatMap((d, i) => (d.kind === 'events' ? toNewEvents(d.events, batch[i]!.context, now) : []));
+      const newEvents = decided.flatMap((d) => (d.kind === 'events' ? d.newEvents : []));
 
       if (newEvents.length === 0) {
         // Nothing to append proves the state current: refusals decided on a cached state are
@@ -141,7 +176,12 @@ export class CommandHandler {
         return this.settle(streamId, batch, decided, [], current, now);
       }
 
-      const result = await this.log.appendToStream(streamId, current.version, newEvents);
+      let result;
+      try {
+        result = await this.log.appendToStream(streamId, current.version, newEvents);
+      } catch (error) {
+        throw new AppendFailed(error);
+      }
       switch (result.kind) {
         case 'appended':
           // The append succeeded at the expected version: every decision of the batch was made on current state.
@@ -213,11 +253,25 @@ const decideInTurn = (batch: readonly Pending[], base: LoadedAuction, now: UtcTi
     const decision = decide({ ...command, now } as AuctionCommand, state);
     if (E.isLeft(decision)) return { kind: 'refused', rejection: decision.left };
     if (decision.right.length === 0) return { kind: 'no-op', version, state };
+    const newEvents = toNewEvents(decision.right, context, now);
+    const unreadable = unreadableEvents(newEvents);
+    if (unreadable !== null) return { kind: 'refused', rejection: unreadable };
     const from = version;
     state = decision.right.reduce(evolve, state);
     version += decision.right.length;
-    return { kind: 'events', events: decision.right, from, state };
+    return { kind: 'events', events: decision.right, newEvents, from, state };
   });
+};
+
+/**
+ * What is written can always be read: a command whose events the readers' codecs would refuse
+ * is refused (INVALID_REQUEST, naming each failing path as `events[i].data.title`), and none of
+ * its events is appended.
+ */
+const unreadableEvents = (events: readonly NewEvent[]): Rejection | null => {
+  const fields = events.flatMap((event, i) => unreadableParts(event).map((p) => ({ path: `events[${i}].${p.path}`, message: p.message })));
+  if (fields.length === 0) return null;
+  return reject('INVALID_REQUEST', `the command's events could not be stored: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, { fields });
 };
 
 const toNewEvents = (events: readonly AuctionEvent[], context: CommandContext, now: UtcTimestamp): NewEvent[] =>

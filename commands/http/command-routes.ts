@@ -9,7 +9,7 @@ import * as t from 'io-ts';
 import type { Rejection, UtcTimestamp } from '../../domain/index.js';
 import { AuctionId, fromMillis } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import { ApiError, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
+import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
 import type { Accepted, CommandContext, CommandHandler, UnstampedCommand } from '../handler/command-handler.js';
 import { commandIdFor, uuidFrom } from '../handler/ids.js';
 import type { IdempotencyStore } from './idempotency.js';
@@ -34,7 +34,7 @@ const statusOf: Partial<Record<Rejection['code'], number>> = {
 export const rejectionToApiError = (r: Rejection): ApiError => {
   const status = statusOf[r.code] ?? 409;
   const details =
-    r.fields !== undefined ? { fields: r.fields.map((f) => ({ path: `body.${f.path}`, message: f.message })) }
+    r.fields !== undefined ? { fields: r.fields.map((f) => ({ path: f.path.startsWith('events[') ? f.path : `body.${f.path}`, message: f.message })) }
     : r.minimumAmount !== undefined ? { minimumAmount: r.minimumAmount }
     : undefined;
   return new ApiError(status, status === 403 ? 'FORBIDDEN' : r.code, r.message, details);
@@ -42,14 +42,18 @@ export const rejectionToApiError = (r: Rejection): ApiError => {
 
 const utc = (iso: string): UtcTimestamp => fromMillis(Date.parse(iso));
 
+/** The client's request id, if it sent one: it becomes the events' correlation id, so it must be a sane id (else 400). */
+const CorrelationHeaders = t.partial({ 'X-Request-Id': RequestId });
+
 const contextOf = (req: Request, res: Response): CommandContext => {
   const user = requireUser(res);
   const idempotencyKey = idempotencyKeyOf(res) ?? null;
+  const { headers } = decodeRequest(req, { headers: CorrelationHeaders });
   return {
     commandId: commandIdFor(user.userId, idempotencyKey),
     userId: user.userId,
     idempotencyKey,
-    correlationId: req.get('X-Request-Id') ?? randomUUID(),
+    correlationId: headers['X-Request-Id'] ?? randomUUID(),
   };
 };
 

@@ -186,6 +186,22 @@ export const IdempotencyKey = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+const requestIdPattern = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * An `X-Request-Id` header value: 1 to 128 visible ASCII characters (a UUID, a W3C trace id,
+ * nginx's $request_id). It becomes the events' correlation id, so anything else is refused.
+ */
+export const RequestId = new t.Type<string, string, unknown>(
+  'RequestId',
+  (u): u is string => typeof u === 'string' && requestIdPattern.test(u),
+  (u, c) =>
+    typeof u === 'string' && requestIdPattern.test(u)
+      ? t.success(u)
+      : t.failure(u, c, typeof u === 'string' ? 'expected 1 to 128 visible ASCII characters (a request id such as a UUID)' : 'expected a single header value'),
+  t.identity,
+);
+
 /** An integer written as decimal digits, from `min` to `max` (query strings and path parameters). */
 export const integerFromString = (min: number, max: number, name = `IntegerFromString(${min}..${max})`) =>
   new t.Type<number, string, unknown>(

@@ -94,6 +94,63 @@ describe('command handler: group commit per auction', () => {
     assert.equal((await opened.log.readStream(streamIdOf(auctionId))).length, 2);
   });
 
+  it('an append that throws for one command fails that command alone; the others answer as they would alone', async () => {
+    const poisoned = new Set<string>();
+    /** The log, refusing (by throwing, as PostgreSQL does for a NUL in jsonb) any append holding a poisoned command's events. */
+    const refusing = (log: EventLog): EventLog & { widest: number } => {
+      const wrapped = Object.create(log) as EventLog & { widest: number };
+      wrapped.widest = 0;
+      wrapped.appendToStream = (streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> => {
+        const commands = new Set(events.map((e) => e.metadata.commandId));
+        wrapped.widest = Math.max(wrapped.widest, commands.size);
+        if ([...commands].some((c) => poisoned.has(c))) return Promise.reject(new Error('invalid byte sequence for encoding "UTF8": 0x00'));
+        return log.appendToStream(streamId, expected, events);
+      };
+      return wrapped;
+    };
+    const log = refusing(opened.log);
+    const batched = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock);
+    const sequential = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock);
+    const [a, b] = [await freshAuction(batched), await freshAuction(sequential)];
+    const commands = (auctionId: string) => Array.from({ length: 12 }, (_, i) => bid(auctionId, i, `bidder${i % 5}`, 1000 + i * 250));
+    for (const auctionId of [a, b]) for (const i of [3, 8]) poisoned.add(commands(auctionId)[i]![1].commandId);
+
+    const concurrent = await Promise.allSettled(commands(a).map((c) => batched.handle(...c)));
+    assert.ok(log.widest > 1, 'the commands were batched');
+    const oneByOne = [];
+    for (const c of commands(b)) oneByOne.push(await Promise.allSettled([sequential.handle(...c)]).then(([r]) => r!));
+
+    const seen = (r: PromiseSettledResult<Parameters<typeof answer>[0]>) =>
+      r.status === 'rejected' ? { failed: (r.reason as Error).message } : JSON.parse(JSON.stringify(answer(r.value)).replaceAll(a, 'X').replaceAll(b, 'X')) as unknown;
+    assert.deepEqual(concurrent.map(seen), oneByOne.map(seen));
+    assert.deepEqual(concurrent.map((r) => r.status), commands(a).map((_, i) => (i === 3 || i === 8 ? 'rejected' : 'fulfilled')));
+    const stream = await opened.log.readStream(streamIdOf(a));
+    assert.equal(stream.length, 1 + 10);
+    assert.ok(!stream.some((e) => poisoned.has(e.metadata.commandId)));
+  });
+
+  it('a command whose events the readers could not decode is refused alone (400 INVALID_REQUEST naming the path); nothing of it is written', async () => {
+    const handler = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
+    const auctionId = await freshAuction(handler);
+    const bad: [UnstampedCommand, CommandContext][] = [
+      [{ type: 'PlaceBid', auctionId, bidId: 'nul', bidderId: 'eve\u0000', maxAmount: 5000 as MinorUnits }, ctx('eve\u0000', 'k-nul')],
+      [{ type: 'PlaceBid', auctionId, bidId: 'surrogate', bidderId: 'eve', maxAmount: 6000 as MinorUnits }, { ...ctx('eve', 'k-sur'), correlationId: '\ud800' }],
+      [{ type: 'CancelAuction', auctionId, userId: 'root', byAdmin: true, reason: 'fraud\u0000' }, ctx('root', 'k-cancel')],
+    ];
+    const good = [bid(auctionId, 1, 'alice', 1500), bid(auctionId, 2, 'bob', 2500), bid(auctionId, 3, 'carol', 4000)];
+    const results = await Promise.all([good[0]!, bad[0]!, good[1]!, bad[1]!, bad[2]!, good[2]!].map((c) => handler.handle(...c)));
+    const [g1, b1, g2, b2, b3, g3] = results;
+    for (const r of [g1, g2, g3]) assert.ok(r !== undefined && E.isRight(r), JSON.stringify(r));
+    for (const [r, path] of [[b1, 'data.bidderId'], [b2, 'metadata.correlationId'], [b3, 'data.reason']] as const) {
+      if (E.isRight(r!)) assert.fail(`accepted: ${JSON.stringify(r)}`);
+      assert.equal(r!.left.code, 'INVALID_REQUEST');
+      assert.ok(r!.left.fields?.some((f) => f.path.endsWith(path)), JSON.stringify(r!.left));
+    }
+    const stream = await opened.log.readStream(streamIdOf(auctionId));
+    assert.deepEqual(stream.map((e) => e.type), ['AuctionCreated', 'BidPlaced', 'BidPlaced', 'BidPlaced']);
+    assert.deepEqual(stream.slice(1).map((e) => e.metadata.userId), ['alice', 'bob', 'carol']);
+  });
+
   it('property: concurrent (batched) answers equal sequential answers', async () => {
     const step = fc.record({ bidder: fc.constantFrom('alice', 'bob', 'carol', 'sam'), amount: fc.integer({ min: 900, max: 12_000 }), buyNow: fc.boolean() });
     await fc.assert(
