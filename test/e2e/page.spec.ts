@@ -88,7 +88,7 @@ describe('live bidding page over HTTP: embedded, development secret', () => {
   });
 
   it('POST /dev/token refuses a bad name or roles with a 400 naming the fields', async () => {
-    const r = await sys.call('POST', '/dev/token', { body: { sub: 'no spaces please', roles: [] } });
+    const r = await sys.call('POST', '/dev/token', { body: { sub: 'no\u0000nul please', roles: [] } });
     assert.equal(r.status, 400);
     assert.deepEqual(r.body.error.details.fields.map((f: { path: string }) => f.path).sort(), ['body.roles', 'body.sub']);
     const extra = await sys.call('POST', '/dev/token', { body: { sub: 'sam', roles: ['bidder'], admin: true } });
