@@ -15,6 +15,15 @@ export type Currency = t.TypeOf<typeof Currency>;
 /** The largest amount accepted: 10^13 minor units (100 billion of a two-decimal currency). */
 export const MAX_AMOUNT = 10_000_000_000_000;
 
+/** A refused value in a message: a number as it is, anything else by its kind only (it may be huge or nested thousands deep). */
+const kindOf = (u: unknown): string =>
+  typeof u === 'number' ? String(u)
+  : u === null ? 'null'
+  : Array.isArray(u) ? 'an array'
+  : typeof u === 'object' ? 'an object'
+  : typeof u === 'undefined' ? 'nothing'
+  : `a ${typeof u}`;
+
 interface MinorUnitsBrand { readonly MinorUnits: unique symbol }
 export type MinorUnits = t.Branded<number, MinorUnitsBrand>;
 const isMinorUnits = (u: unknown): u is MinorUnits => typeof u === 'number' && Number.isSafeInteger(u) && u > 0 && u <= MAX_AMOUNT;
@@ -22,7 +31,7 @@ const isMinorUnits = (u: unknown): u is MinorUnits => typeof u === 'number' && N
 export const MinorUnits = new t.Type<MinorUnits, number, unknown>(
   'MinorUnits',
   isMinorUnits,
-  (u, c) => (isMinorUnits(u) ? t.success(u) : t.failure(u, c, `expected a positive whole number of minor units (cents), at most ${MAX_AMOUNT}, got ${JSON.stringify(u) ?? String(u)}`)),
+  (u, c) => (isMinorUnits(u) ? t.success(u) : t.failure(u, c, `expected a positive whole number of minor units (cents), at most ${MAX_AMOUNT}, got ${kindOf(u)}`)),
   (a) => a,
 );
 

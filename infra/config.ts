@@ -95,7 +95,20 @@ export const EnvironmentCodec = t.partial({
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   TRUST_PROXY: TrustProxyCodec,
   LOG_LEVEL: t.keyof({ fatal: null, error: null, warn: null, info: null, debug: null, trace: null, silent: null }),
+  HTTP_REQUEST_TIMEOUT_MS: IntFromString('HTTP_REQUEST_TIMEOUT_MS', 1, 3_600_000),
+  HTTP_HEADERS_TIMEOUT_MS: IntFromString('HTTP_HEADERS_TIMEOUT_MS', 1, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: IntFromString('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1, 3_600_000),
 });
+
+/** How long the HTTP server waits for a client (slow clients are cut off with 408). */
+export interface HttpServerTimeouts {
+  /** The whole request, headers and body, must arrive within this (HTTP_REQUEST_TIMEOUT_MS). */
+  readonly requestMs: number;
+  /** The request's headers must arrive within this; at most `requestMs` (HTTP_HEADERS_TIMEOUT_MS). */
+  readonly headersMs: number;
+  /** An idle kept-alive connection is closed after this (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  readonly keepAliveMs: number;
+}
 
 export interface Config {
   readonly port: number;
@@ -116,6 +129,7 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
+  readonly httpTimeouts: HttpServerTimeouts;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -144,6 +158,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     }
   }
   const jwtSecret = e.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+  const requestMs = e.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
+  const headersMs = e.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestMs);
+  if (headersMs > requestMs) {
+    throw new ConfigError(`invalid configuration: HTTP_HEADERS_TIMEOUT_MS (${headersMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestMs})`);
+  }
   return {
     port: e.PORT ?? 3000,
     realtimePort: e.REALTIME_PORT ?? 3001,
@@ -159,5 +178,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: e.TRUST_PROXY ?? 'loopback',
+    httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
   };
 };

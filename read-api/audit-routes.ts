@@ -47,9 +47,8 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
       res.json(body);
       return;
     }
-    startExport(res, format, `auction-${params.id}-bids`);
     const pages = keysetPages<AuditBid, number>(afterVersion, (after, limit) => auditBidPage(sql, params.id, after, limit), (row) => row.version, ctx.exportPageSize);
-    await writeExport(res, format, auditBidColumns, pages);
+    await writeExport(res, format, auditBidColumns, pages, () => startExport(res, format, `auction-${params.id}-bids`));
   });
 
   router.get('/v1/audit/auctions/:id/attempts', auditor, async (req, res) => {
@@ -71,9 +70,8 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
       res.json(body);
       return;
     }
-    startExport(res, format, `auction-${params.id}-attempts`);
     const pages = keysetPages<BidAttemptView, string>(afterId, (after, limit) => attemptPage(sql, pseudonym, params.id, after, limit), (row) => row.id, ctx.exportPageSize);
-    await writeExport(res, format, attemptColumns, pages);
+    await writeExport(res, format, attemptColumns, pages, () => startExport(res, format, `auction-${params.id}-attempts`));
   });
 
   router.get('/v1/audit/auctions/:id/verify', auditor, async (req, res) => {

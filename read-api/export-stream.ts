@@ -1,6 +1,14 @@
 // Streamed exports (NDJSON, CSV): rows are fetched a page at a time and each page is written only
 // once the client has taken the previous one (backpressure), so an export of any length holds one
 // page in memory. A client that goes away stops the fetching.
+//
+// Everything that can be refused is checked before the status line is sent: the route validates
+// its parameters and the auction, and `writeExport` fetches the first page before it calls
+// `begin` (which sends 200 and the headers), so a bad request or a failing first query is still an
+// answer in the error model. A failure after that (a later page's query) can no longer change the
+// status: it is rethrown, and the error handler logs it and cuts the connection without the final
+// empty chunk, so the client sees an incomplete chunked transfer (fetch and curl report an error),
+// never a truncated file that looks complete.
 import type { Request } from 'express';
 import { ApiError } from '../infra/index.js';
 import { csvLine } from './csv.js';
@@ -68,27 +76,37 @@ export const exportContentTypes: Readonly<Record<StreamFormat, string>> = {
 };
 
 /**
- * Writes every page as NDJSON (one JSON object a line) or CSV (a header row of `columns`, then one
- * row each), then ends the sink. Resolves 'client-gone' if the client left (nothing more is read).
+ * Fetches the first page, then calls `begin` (status and headers), then writes every page as
+ * NDJSON (one JSON object a line) or CSV (a header row of `columns`, then one row each), and ends
+ * the sink. A failure before `begin` leaves the response untouched. Resolves 'client-gone' if the
+ * client left (nothing more is read).
  */
 export const writeExport = async <R extends object>(
   sink: ExportSink,
   format: StreamFormat,
   columns: readonly (keyof R & string)[],
   pages: AsyncIterable<readonly R[]>,
+  begin: () => void,
 ): Promise<'complete' | 'client-gone'> => {
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  begin();
+  const rows = (page: readonly R[]): string => format === 'ndjson'
+    ? page.map((row) => `${JSON.stringify(row)}\n`).join('')
+    : page.map((row) => csvLine(columns.map((column) => row[column]))).join('');
   try {
     if (format === 'csv') await writeWithBackpressure(sink, csvLine(columns));
-    for await (const page of pages) {
-      const chunk = format === 'ndjson'
-        ? page.map((row) => `${JSON.stringify(row)}\n`).join('')
-        : page.map((row) => csvLine(columns.map((column) => row[column]))).join('');
-      await writeWithBackpressure(sink, chunk);
+    while (next.done !== true) {
+      await writeWithBackpressure(sink, rows(next.value));
+      next = await iterator.next();
     }
     sink.end();
     return 'complete';
   } catch (error) {
-    if (error instanceof ClientGoneError) return 'client-gone';
+    if (error instanceof ClientGoneError) {
+      await iterator.return?.();
+      return 'client-gone';
+    }
     throw error;
   }
 };

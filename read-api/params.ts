@@ -40,12 +40,11 @@ const PositiveInt = new t.Type<number, number, unknown>(
   (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 1 && u <= MAX_VERSION ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
-const RowId = new t.Type<string, string, unknown>(
-  'RowId',
-  (u): u is string => typeof u === 'string' && /^\d{1,19}$/.test(u),
-  (u, c) => (typeof u === 'string' && /^\d{1,19}$/.test(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
+/** PostgreSQL's largest bigint (a bigserial id). */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const isRowId = (u: unknown): u is string => typeof u === 'string' && /^\d{1,19}$/.test(u) && BigInt(u) <= MAX_BIGINT;
+/** A bigserial row id as decimal text, within bigint's range (beyond it, the query itself would fail). */
+const RowId = new t.Type<string, string, unknown>('RowId', isRowId, (u, c) => (isRowId(u) ? t.success(u) : t.failure(u, c)), t.identity);
 
 /** Where a listing page ended: the filter it belongs to and the last item's sort key. */
 export const listingCursor = opaqueCursor('ListingCursor', t.type({

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Rejection, UtcTimestamp } from '../../domain/index.js';
 import { AuctionId, fromMillis } from '../../domain/index.js';
-import type { Pseudonymiser } from '../../infra/index.js';
+import type { Pseudonymiser, RequestCodecs } from '../../infra/index.js';
 import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
 import type { Accepted, CommandContext, CommandHandler, UnstampedCommand } from '../handler/command-handler.js';
 import { commandIdFor, uuidFrom } from '../handler/ids.js';
@@ -23,6 +23,12 @@ export interface CommandRoutesDeps {
 }
 
 const AuctionParams = t.type({ id: AuctionId });
+
+/** Each command route's request codecs. */
+const createRequest = { body: CreateAuctionBody };
+const bidRequest = { body: PlaceBidBody, params: AuctionParams };
+const buyNowRequest = { body: EmptyBody, params: AuctionParams };
+const cancelRequest = { body: CancelBody, params: AuctionParams };
 
 const statusOf: Partial<Record<Rejection['code'], number>> = {
   INVALID_REQUEST: 400,
@@ -65,11 +71,13 @@ const accepted = (result: E.Either<Rejection, Accepted>): Accepted => {
 export const commandRoutes = (deps: CommandRoutesDeps): Router => {
   const { handler, pseudonym } = deps;
   const router = Router();
-  const keyed = (required: boolean) => idempotency({ store: deps.idempotencyStore, required });
+  // Each route's codecs serve twice: the idempotency middleware decodes with them before it claims
+  // a key, the handler to get its typed input.
+  const keyed = (required: boolean, request: RequestCodecs<unknown, unknown, unknown, unknown>) => idempotency({ store: deps.idempotencyStore, required, request });
   const run = (command: UnstampedCommand, context: CommandContext) => handler.handle(command, context).then(accepted);
 
-  router.post('/v1/auctions', requireRole('seller'), keyed(false), async (req, res) => {
-    const { body } = decodeRequest(req, { body: CreateAuctionBody });
+  router.post('/v1/auctions', requireRole('seller'), keyed(false, createRequest), async (req, res) => {
+    const { body } = decodeRequest(req, createRequest);
     const context = contextOf(req, res);
     // With a key, a retried create names the same auction; the log refuses to create it twice.
     const auctionId = context.idempotencyKey === null ? randomUUID() : uuidFrom('auction', context.commandId);
@@ -93,8 +101,8 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
     res.status(201).location(`/v1/auctions/${auctionId}`).json({ auctionId, version: result.version });
   });
 
-  router.post('/v1/auctions/:id/bids', requireRole('bidder'), keyed(true), async (req, res) => {
-    const { body, params } = decodeRequest(req, { body: PlaceBidBody, params: AuctionParams });
+  router.post('/v1/auctions/:id/bids', requireRole('bidder'), keyed(true, bidRequest), async (req, res) => {
+    const { body, params } = decodeRequest(req, bidRequest);
     const context = contextOf(req, res);
     const result = await run(
       { type: 'PlaceBid', auctionId: params.id, bidId: uuidFrom('bid', context.commandId), bidderId: context.userId, maxAmount: body.maxAmount },
@@ -112,16 +120,16 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
     });
   });
 
-  router.post('/v1/auctions/:id/buy-now', requireRole('bidder'), keyed(false), async (req, res) => {
-    const { params } = decodeRequest(req, { body: EmptyBody, params: AuctionParams });
+  router.post('/v1/auctions/:id/buy-now', requireRole('bidder'), keyed(false, buyNowRequest), async (req, res) => {
+    const { params } = decodeRequest(req, buyNowRequest);
     const context = contextOf(req, res);
     const result = await run({ type: 'BuyNow', auctionId: params.id, buyerId: context.userId }, context);
     const price = result.state.kind === 'auction' && result.state.phase.kind === 'sold' ? result.state.phase.price : null;
     res.status(200).json({ auctionId: params.id, status: 'sold', price, buyerPseudonym: pseudonym(params.id, context.userId), version: result.version });
   });
 
-  router.post('/v1/auctions/:id/cancel', requireRole('seller', 'admin'), keyed(false), async (req, res) => {
-    const { body, params } = decodeRequest(req, { body: CancelBody, params: AuctionParams });
+  router.post('/v1/auctions/:id/cancel', requireRole('seller', 'admin'), keyed(false, cancelRequest), async (req, res) => {
+    const { body, params } = decodeRequest(req, cancelRequest);
     const context = contextOf(req, res);
     const byAdmin = requireUser(res).roles.includes('admin');
     const result = await run({ type: 'CancelAuction', auctionId: params.id, userId: context.userId, byAdmin, reason: body.reason ?? null }, context);

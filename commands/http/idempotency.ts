@@ -2,7 +2,12 @@
 // retrying a command with the same key gets the first response back instead of a second effect.
 //
 // - Keys are scoped to the authenticated user: two users may use the same key independently.
-// - The request's fingerprint is sha256(method, path with query, RFC 8785 canonical JSON body).
+// - The request is decoded with the route's own codecs (body, path parameters, query) BEFORE the
+//   key is claimed: a request the route would refuse is answered 400 INVALID_REQUEST exactly as
+//   without a key, and never takes the key. So only decoded, bounded values are fingerprinted.
+// - The request's fingerprint is sha256(method, path with query, RFC 8785 canonical JSON of the
+//   decoded body). Computing it never throws: a body that has no canonical form (a lone surrogate
+//   in a free-text field the route's codec let through) is a 400 INVALID_REQUEST naming `body`.
 // - The first response is stored (status, JSON body, Location) and replayed, with the header
 //   `Idempotent-Replayed: true`, for the same key and fingerprint, without running the handler.
 //   Stored: 2xx, 3xx and 4xx answers of the handler, including refusals by a rule (409
@@ -24,7 +29,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger, Redis } from '../../infra/index.js';
-import { conflict, invalidRequest, ApiError, decodeOr400, IdempotencyKey, requireUser } from '../../infra/index.js';
+import type { RequestCodecs } from '../../infra/index.js';
+import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser } from '../../infra/index.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -207,10 +213,23 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
 // ---------------------------------------------------------------- the middleware
 
-/** sha256 (hex) of the method, the path with its query, and the RFC 8785 canonical JSON body. */
-export const requestFingerprint = (req: Request): string => {
-  const body: unknown = req.body;
-  const canonical = body === undefined ? '' : (canonicalize(body) ?? '');
+/** RFC 8785 canonical JSON of a decoded body, or undefined when it has none (canonicalize throws on lone surrogates, non-finite numbers, cycles). */
+const canonicalJson = (body: unknown): string | undefined => {
+  if (body === undefined) return '';
+  try {
+    return canonicalize(body) ?? '';
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * sha256 (hex) of the method, the path with its query, and the RFC 8785 canonical JSON of `body`
+ * (the route's decoded body); undefined when the body has no canonical form. Never throws.
+ */
+export const requestFingerprint = (req: Pick<Request, 'method' | 'originalUrl'>, body: unknown): string | undefined => {
+  const canonical = canonicalJson(body);
+  if (canonical === undefined) return undefined;
   return createHash('sha256').update(`${req.method.toUpperCase()}\n${req.originalUrl}\n${canonical}`).digest('hex');
 };
 
@@ -234,6 +253,12 @@ export interface IdempotencyOptions {
   readonly store: IdempotencyStore;
   /** When true, a request without the header is refused with 400 naming `headers.Idempotency-Key`. */
   readonly required: boolean;
+  /**
+   * The route's request codecs (the same the handler decodes with): decoded before the key is
+   * claimed, so a request the route refuses is a 400 that takes no key, and the decoded body is
+   * what is fingerprinted.
+   */
+  readonly request: RequestCodecs<unknown, unknown, unknown, unknown>;
   /** How long a stored response is replayed. Default 24 h. */
   readonly ttlMs?: number;
   /** How long an in-flight claim holds the key if its process never answers. Default 60 s. */
@@ -270,7 +295,13 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
     const key = decodeOr400(IdempotencyKey, header, `headers.${IDEMPOTENCY_HEADER}`);
     const user = requireUser(res);
     const scopedKey = `${encodeURIComponent(user.userId)}:${key}`;
-    const fingerprint = requestFingerprint(req);
+    // The route's own validation first: what it would refuse never reaches the store.
+    const { body } = decodeRequest(req, options.request);
+    const fingerprint = requestFingerprint(req, body);
+    if (fingerprint === undefined) {
+      const message = 'has no canonical JSON form: it holds text that is not valid Unicode (a lone surrogate) or a number out of range';
+      throw invalidRequest(`invalid request: body ${message}`, [{ path: 'body', message }]);
+    }
     const owner = randomUUID();
 
     let existing: IdempotencyRecord | null;

@@ -81,10 +81,12 @@ export const codeForStatus = (status: number): string =>
     404: 'NOT_FOUND',
     405: 'METHOD_NOT_ALLOWED',
     406: 'NOT_ACCEPTABLE',
+    408: 'REQUEST_TIMEOUT',
     409: 'CONFLICT',
     413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA_TYPE',
     429: 'RATE_LIMITED',
+    431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
     503: 'UNAVAILABLE',
   })[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_REQUEST');
 
@@ -114,19 +116,30 @@ const bodyParserMessages: Readonly<Record<string, string>> = {
   'parameters.too.many': 'too many parameters',
 };
 
+/** zlib's error codes (a compressed body that does not decompress); their messages name internals. */
+const isDecompressionError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^(?:Z_|ERR_ZLIB|ERR__?BROTLI)/.test(code);
+};
+
 /** Turns any thrown value into the ApiError the client sees (INTERNAL for unexpected ones). */
 export const toApiError = (err: unknown): ApiError => {
   if (isApiError(err)) return err;
   if (isHttpLibraryError(err) && err.expose !== false) {
     const status = (err as { status?: number }).status ?? (err as unknown as { statusCode: number }).statusCode;
-    const message = (err.type !== undefined ? bodyParserMessages[err.type] : undefined) ?? err.message;
+    const message = (err.type !== undefined ? bodyParserMessages[err.type] : undefined)
+      ?? (isDecompressionError(err) ? 'the request body does not decompress as its Content-Encoding says' : err.message);
     return new ApiError(status, codeForStatus(status), message);
   }
   return new ApiError(500, 'INTERNAL', 'internal error');
 };
 
 export interface ErrorHandlerOptions {
-  /** Unexpected errors (500) are logged here at error level, with the request's method and path. */
+  /**
+   * Unexpected errors (500 INTERNAL, or any error once the response has begun) are logged here at
+   * error level, with the request's method and path; a 5xx a handler answers on purpose (an
+   * ApiError such as 503 READ_MODEL_BEHIND or BUSY: an expected, temporary condition) at warn.
+   */
   readonly logger?: Logger;
 }
 
@@ -138,8 +151,11 @@ export interface ErrorHandlerOptions {
 export const errorHandler = (options: ErrorHandlerOptions = {}): ErrorRequestHandler =>
   (err: unknown, req, res, _next) => {
     const apiError = toApiError(err);
-    if (apiError.status >= 500 || res.headersSent) {
-      options.logger?.error({ err, method: req.method, path: req.originalUrl }, 'unexpected error while handling a request');
+    const where = { method: req.method, path: req.originalUrl };
+    if (res.headersSent || (apiError.status >= 500 && !isApiError(err))) {
+      options.logger?.error({ err, ...where }, 'unexpected error while handling a request');
+    } else if (apiError.status >= 500) {
+      options.logger?.warn({ ...where, status: apiError.status, code: apiError.code }, `answered ${apiError.status} ${apiError.code}: ${apiError.message}`);
     }
     if (res.headersSent) {
       // Too late for an error body: cut the connection so the client sees the answer is broken

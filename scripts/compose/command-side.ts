@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import {
   AuctionRepository, CommandHandler, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
-  commandRoutes, createAttemptsLog,
+  bidAttemptOf, commandRoutes, createAttemptsLog,
 } from '../../commands/index.js';
 import type { RefusedAttempt } from '../../commands/index.js';
 import type { Resources } from './resources.js';
@@ -18,18 +18,9 @@ export interface CommandSide {
 export const buildCommandSide = (r: Resources, clock: () => Date = () => new Date()): CommandSide => {
   const { logger } = r;
   const attempts = createAttemptsLog(r.sql, { onError: (err) => logger.error({ err }, 'could not record refused bids') });
-  const recordRefusal = ({ command, rejection, serverTime, context }: RefusedAttempt): void => {
-    if (command.type !== 'PlaceBid') return;
-    attempts.record({
-      auctionId: command.auctionId,
-      bidderId: command.bidderId,
-      maxAmount: command.maxAmount,
-      code: rejection.code,
-      message: rejection.message,
-      serverTime,
-      commandId: context.commandId,
-      idempotencyKey: context.idempotencyKey,
-    });
+  const recordRefusal = (refused: RefusedAttempt): void => {
+    const attempt = bidAttemptOf(refused);
+    if (attempt !== undefined) attempts.record(attempt);
   };
   const lock = r.redis === undefined ? new InProcessLock() : new RedlockLock({ clients: [r.redis], logger });
   const handler = new CommandHandler(r.log, new AuctionRepository(r.log), lock, clock, { refused: recordRefusal });

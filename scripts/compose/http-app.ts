@@ -3,7 +3,7 @@
 import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, Redis } from '../../infra/index.js';
-import { ApiError, authenticate, createHttpMetrics, errorHandler, notFoundHandler, rateLimit } from '../../infra/index.js';
+import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit } from '../../infra/index.js';
 import { ConcurrencyExhaustedError } from '../../commands/index.js';
 import type { HttpMetrics } from '../../infra/index.js';
 
@@ -34,11 +34,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
     res.json({ status: 'ok', roles: config.roles });
   });
   app.get('/metrics', metrics.handler);
-  app.use(express.json({ limit: '32kb' }));
-  app.use((req, _res, next) => {
-    req.body ??= {};
-    next();
-  });
+  app.use(jsonBody({ limit: '32kb' }));
   app.use(authenticate({ secret: config.jwtSecret, required: false }));
   app.use(rateLimit({
     ...(options.redis !== undefined ? { redis: options.redis } : {}),

@@ -1,12 +1,11 @@
 // One process's share of the system, by role: opens the resources, builds the sides its roles
 // need, serves HTTP when a role has routes. `npm start` and the end-to-end tests both use it.
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
 import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
-import { createHttpMetrics } from '../../infra/index.js';
+import { createHttpMetrics, createHttpServer } from '../../infra/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
@@ -118,7 +117,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
         config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
         page: pageRoutes({ config, realtimePort }),
       });
-      const http = createServer(app);
+      const http = createHttpServer(app, config.httpTimeouts, logger);
       await listen(http, config.port);
       stops.push(() => new Promise<void>((resolve) => {
         http.close(() => resolve());

@@ -18,3 +18,28 @@ describe('configuration: TRUST_PROXY', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: 'loopback,;rm' }), ConfigError);
   });
 });
+
+describe('configuration: HTTP server timeouts', () => {
+  it('defaults to 30 s for a whole request, 10 s for its headers, 5 s for an idle kept-alive connection', () => {
+    assert.deepEqual(loadConfig({}).httpTimeouts, { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000 });
+  });
+
+  it('reads each variable; the headers wait defaults to no more than the request wait', () => {
+    assert.deepEqual(
+      loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' }).httpTimeouts,
+      { requestMs: 60_000, headersMs: 20_000, keepAliveMs: 65_000 },
+    );
+    assert.equal(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '500' }).httpTimeouts.headersMs, 500);
+  });
+
+  it('stops on a bad value or a headers wait longer than the request wait, naming the variable', () => {
+    for (const env of [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, { HTTP_REQUEST_TIMEOUT_MS: 'soon' }, { HTTP_KEEP_ALIVE_TIMEOUT_MS: '-1' }, { HTTP_HEADERS_TIMEOUT_MS: '3600001' }]) {
+      const name = Object.keys(env)[0]!;
+      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.message.includes(name), name);
+    }
+    assert.throws(
+      () => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' }),
+      (e: unknown) => e instanceof ConfigError && /HTTP_HEADERS_TIMEOUT_MS/.test(e.message) && /HTTP_REQUEST_TIMEOUT_MS/.test(e.message),
+    );
+  });
+});

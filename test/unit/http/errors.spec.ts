@@ -48,6 +48,9 @@ describe('http errors: the error model', () => {
         await Promise.resolve();
         throw new TypeError('cannot read properties of undefined');
       });
+      app.get('/behind', () => {
+        throw new ApiError(503, 'READ_MODEL_BEHIND', 'the read model is behind; retry shortly', undefined, { 'Retry-After': '1' });
+      });
       app.get('/late', (_req, res) => {
         res.status(200).write('partial');
         throw new Error('after headers');
@@ -97,6 +100,16 @@ describe('http errors: the error model', () => {
       const logged = records.filter((r) => r.level === 'error');
       assert.ok(logged.some((r) => JSON.stringify(r).includes('secret connection string')));
       assert.ok(logged.some((r) => r.path === '/async-boom'));
+    });
+
+    it('logs a 5xx a handler answers on purpose (READ_MODEL_BEHIND) at warn, as an expected condition, not at error', async () => {
+      const logged = records.length;
+      const a = await call(served.url, '/behind');
+      assert.equal(a.status, 503);
+      assert.equal(errorOf(a).code, 'READ_MODEL_BEHIND');
+      const mine = records.slice(logged);
+      assert.ok(!mine.some((r) => r.level === 'error'), JSON.stringify(mine));
+      assert.ok(mine.some((r) => r.level === 'warn' && r.code === 'READ_MODEL_BEHIND' && r.path === '/behind'), JSON.stringify(mine));
     });
 
     it('answers an unknown route with 404 NOT_FOUND in the error model', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as t from 'io-ts';
 import express from 'express';
 import { MemoryIdempotencyStore, requestFingerprint, storableStatus } from '../../../commands/http/idempotency.js';
 import type { DoneRecord } from '../../../commands/http/idempotency.js';
@@ -85,7 +86,7 @@ describe('http idempotency (memory store)', () => {
     const app = express();
     app.use(express.json());
     app.use(authenticate({ secret: SECRET, required: true }));
-    app.post('/cmd', idempotency({ store, required: true, logger }), (_req, res) => {
+    app.post('/cmd', idempotency({ store, required: true, logger, request: { body: t.UnknownRecord } }), (_req, res) => {
       res.status(201).json({ done: true });
     });
     app.use(errorHandler({ logger }));
@@ -115,14 +116,24 @@ describe('http idempotency (memory store)', () => {
   });
 
   it('requestFingerprint covers method, path with query and canonical body', () => {
-    const req = (method: string, originalUrl: string, body: unknown) => ({ method, originalUrl, body }) as unknown as express.Request;
-    const base = requestFingerprint(req('POST', '/v1/a/1/bids', { a: 1, b: 2 }));
-    assert.match(base, /^[0-9a-f]{64}$/);
-    assert.equal(requestFingerprint(req('post', '/v1/a/1/bids', { b: 2, a: 1 })), base);
-    assert.notEqual(requestFingerprint(req('PUT', '/v1/a/1/bids', { a: 1, b: 2 })), base);
-    assert.notEqual(requestFingerprint(req('POST', '/v1/a/2/bids', { a: 1, b: 2 })), base);
-    assert.notEqual(requestFingerprint(req('POST', '/v1/a/1/bids?x=1', { a: 1, b: 2 })), base);
-    assert.notEqual(requestFingerprint(req('POST', '/v1/a/1/bids', { a: 1, b: 3 })), base);
-    assert.notEqual(requestFingerprint(req('POST', '/v1/a/1/bids', undefined)), base);
+    const fp = (method: string, originalUrl: string, body: unknown) => requestFingerprint({ method, originalUrl }, body);
+    const base = fp('POST', '/v1/a/1/bids', { a: 1, b: 2 });
+    assert.match(base ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(fp('post', '/v1/a/1/bids', { b: 2, a: 1 }), base);
+    assert.notEqual(fp('PUT', '/v1/a/1/bids', { a: 1, b: 2 }), base);
+    assert.notEqual(fp('POST', '/v1/a/2/bids', { a: 1, b: 2 }), base);
+    assert.notEqual(fp('POST', '/v1/a/1/bids?x=1', { a: 1, b: 2 }), base);
+    assert.notEqual(fp('POST', '/v1/a/1/bids', { a: 1, b: 3 }), base);
+    assert.notEqual(fp('POST', '/v1/a/1/bids', undefined), base);
+  });
+
+  it('requestFingerprint never throws: a body without a canonical form has no fingerprint', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const body of [{ t: '\ud800' }, { n: Infinity }, { n: NaN }, cyclic, deep]) {
+      assert.equal(requestFingerprint({ method: 'POST', originalUrl: '/x' }, body), undefined);
+    }
   });
 });

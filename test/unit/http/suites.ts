@@ -111,8 +111,18 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
   let alice: string;
   let bob: string;
 
+  let claims = 0;
   before(async () => {
-    const store = makeStore();
+    const inner = makeStore();
+    // counts claims, so a test can tell that a refused request never took its key
+    const store: IdempotencyStore = {
+      claim: (...args) => {
+        claims++;
+        return inner.claim(...args);
+      },
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+    };
     alice = await tokenFor(`alice-${randomUUID()}`);
     bob = await tokenFor(`bob-${randomUUID()}`);
     const app = express();
@@ -134,18 +144,21 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
       res.setHeader('Location', `/v1/bids/${runs}`);
       res.status(201).json({ run: runs, maxAmount: body.maxAmount, key: idempotencyKeyOf(res) ?? null, at: new Date(0) });
     };
-    app.post('/anon', idempotency({ store, required: true }), handler);
+    // these routes' handler decodes for itself; `/strict` hands the middleware its body codec
+    const request = { body: t.UnknownRecord };
+    app.post('/anon', idempotency({ store, required: true, request }), handler);
     app.use(authenticate({ secret: SECRET, required: true }));
-    app.post('/v1/auctions/:id/bids', idempotency({ store, required: true }), handler);
-    app.post('/v1/auctions/:id/buy-now', idempotency({ store, required: true }), handler);
-    app.post('/optional', idempotency({ store, required: false }), handler);
+    app.post('/v1/auctions/:id/bids', idempotency({ store, required: true, request }), handler);
+    app.post('/v1/auctions/:id/buy-now', idempotency({ store, required: true, request }), handler);
+    app.post('/optional', idempotency({ store, required: false, request }), handler);
+    app.post('/strict', idempotency({ store, required: true, request: { body: t.type({ maxAmount: MinorUnits }) } }), handler);
     app.use(errorHandler());
     served = await serve(app);
   });
   after(() => served.close());
 
-  const bid = (token: string, key: string | undefined, json: unknown, path = '/v1/auctions/a1/bids') =>
-    call(served.url, path, { token, json, ...(key !== undefined ? { headers: { 'Idempotency-Key': key } } : {}) });
+  const bid = (token: string, key: string | undefined, json: unknown, path = '/v1/auctions/a1/bids', raw?: string) =>
+    call(served.url, path, { token, ...(raw !== undefined ? { raw } : { json }), ...(key !== undefined ? { headers: { 'Idempotency-Key': key } } : {}) });
   const newKey = () => `key-${randomUUID()}`;
 
   it('replays the first response for the same key and body, without running the handler again', async () => {
@@ -273,6 +286,30 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
     const b = await call(served.url, '/optional', { token: alice, json: { maxAmount: 5 } });
     assert.deepEqual([a.status, b.status], [201, 201]);
     assert.equal(runs, runsBefore + 2);
+  });
+
+  it("decodes with the route's codecs before claiming: a body the route refuses is its 400, and takes no key", async () => {
+    const key = newKey();
+    const before = { runs, claims };
+    for (const raw of ['{"maxAmount":1e400}', '{"maxAmount":"\\ud800"}', `{"maxAmount":${'['.repeat(3_000)}${']'.repeat(3_000)}}`]) {
+      const refused = await call(served.url, '/strict', { token: alice, raw, headers: { 'Idempotency-Key': key } });
+      assert.equal(refused.status, 400, raw.slice(0, 40));
+      assert.equal(errorOf(refused).code, 'INVALID_REQUEST');
+      assert.match((errorOf(refused).details as { fields: { path: string }[] }).fields[0]?.path ?? '', /^body\./);
+    }
+    assert.deepEqual({ runs, claims }, before, 'neither the handler nor the store saw them');
+    const valid = await call(served.url, '/strict', { token: alice, json: { maxAmount: 5 }, headers: { 'Idempotency-Key': key } });
+    assert.equal(valid.status, 201);
+  });
+
+  it('never throws while fingerprinting: a body without a canonical form is a 400 naming it, and takes no key', async () => {
+    const before = { runs, claims };
+    for (const raw of ['{"maxAmount":5,"note":"\\udfff"}', '{"maxAmount":5,"note":1e400}', `{"maxAmount":5,"note":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`]) {
+      const refused = await bid(alice, newKey(), undefined, undefined, raw);
+      assert.equal(refused.status, 400, raw.slice(0, 40));
+      assert.deepEqual((errorOf(refused).details as { fields: { path: string }[] }).fields.map((f) => f.path), ['body']);
+    }
+    assert.deepEqual({ runs, claims }, before);
   });
 
   it('refuses a key on an anonymous request with 401 (keys are per user)', async () => {
