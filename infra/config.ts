@@ -98,6 +98,14 @@ export const EnvironmentCodec = t.partial({
   HTTP_REQUEST_TIMEOUT_MS: IntFromString('HTTP_REQUEST_TIMEOUT_MS', 1, 3_600_000),
   HTTP_HEADERS_TIMEOUT_MS: IntFromString('HTTP_HEADERS_TIMEOUT_MS', 1, 3_600_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: IntFromString('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1, 3_600_000),
+  REALTIME_MAX_CONNECTIONS_PER_ADDRESS: IntFromString('REALTIME_MAX_CONNECTIONS_PER_ADDRESS', 0, 1_000_000),
+  REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: IntFromString('REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET', 1, 100_000),
+  REALTIME_FRAMES_PER_SECOND: IntFromString('REALTIME_FRAMES_PER_SECOND', 1, 1_000_000),
+  REALTIME_FRAME_BURST: IntFromString('REALTIME_FRAME_BURST', 1, 1_000_000),
+  REALTIME_MAX_FRAME_BYTES: IntFromString('REALTIME_MAX_FRAME_BYTES', 256, 16 * 1024 * 1024),
+  REALTIME_MAX_PAYLOAD_BYTES: IntFromString('REALTIME_MAX_PAYLOAD_BYTES', 256, 16 * 1024 * 1024),
+  REALTIME_MAX_BACKPRESSURE_BYTES: IntFromString('REALTIME_MAX_BACKPRESSURE_BYTES', 1024, 1024 * 1024 * 1024),
+  REALTIME_IDLE_TIMEOUT_SECONDS: IntFromString('REALTIME_IDLE_TIMEOUT_SECONDS', 8, 960),
 });
 
 /** How long the HTTP server waits for a client (slow clients are cut off with 408). */
@@ -109,6 +117,37 @@ export interface HttpServerTimeouts {
   /** An idle kept-alive connection is closed after this (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
   readonly keepAliveMs: number;
 }
+
+/** What one WebSocket client may cost a realtime node (the REALTIME_* variables). */
+export interface RealtimeClientLimits {
+  /** Open sockets per remote address (the address the node sees; behind a proxy, the proxy's); 0: no limit. */
+  readonly maxConnectionsPerAddress: number;
+  /** Auctions one socket may follow at once. */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Client frames per second per socket, on average (a token bucket)... */
+  readonly framesPerSecond: number;
+  /** ...and at most this many at once. */
+  readonly frameBurst: number;
+  /** Client frames above this get an error frame (FRAME_TOO_LARGE); the socket stays open. */
+  readonly maxFrameBytes: number;
+  /** Client frames above this close the socket (uWS maxPayloadLength). */
+  readonly maxPayloadBytes: number;
+  /** Bytes a socket may have waiting to be sent; past it the socket is dropped (a slow consumer). */
+  readonly maxBackpressureBytes: number;
+  /** Seconds without traffic before a socket is closed; uWS pings before that. */
+  readonly idleTimeoutSeconds: number;
+}
+
+export const defaultRealtimeClientLimits: RealtimeClientLimits = {
+  maxConnectionsPerAddress: 100,
+  maxSubscriptionsPerSocket: 50,
+  framesPerSecond: 20,
+  frameBurst: 40,
+  maxFrameBytes: 4 * 1024,
+  maxPayloadBytes: 64 * 1024,
+  maxBackpressureBytes: 1024 * 1024,
+  idleTimeoutSeconds: 60,
+};
 
 export interface Config {
   readonly port: number;
@@ -130,6 +169,8 @@ export interface Config {
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
+  /** The realtime node's limits per client (REALTIME_*). */
+  readonly realtime: RealtimeClientLimits;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -157,6 +198,20 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       throw new ConfigError(`invalid configuration: ${name} must be at least ${MIN_SECRET_LENGTH} characters`);
     }
   }
+  const d = defaultRealtimeClientLimits;
+  const realtime: RealtimeClientLimits = {
+    maxConnectionsPerAddress: e.REALTIME_MAX_CONNECTIONS_PER_ADDRESS ?? d.maxConnectionsPerAddress,
+    maxSubscriptionsPerSocket: e.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET ?? d.maxSubscriptionsPerSocket,
+    framesPerSecond: e.REALTIME_FRAMES_PER_SECOND ?? d.framesPerSecond,
+    frameBurst: e.REALTIME_FRAME_BURST ?? d.frameBurst,
+    maxFrameBytes: e.REALTIME_MAX_FRAME_BYTES ?? d.maxFrameBytes,
+    maxPayloadBytes: e.REALTIME_MAX_PAYLOAD_BYTES ?? d.maxPayloadBytes,
+    maxBackpressureBytes: e.REALTIME_MAX_BACKPRESSURE_BYTES ?? d.maxBackpressureBytes,
+    idleTimeoutSeconds: e.REALTIME_IDLE_TIMEOUT_SECONDS ?? d.idleTimeoutSeconds,
+  };
+  if (realtime.maxFrameBytes > realtime.maxPayloadBytes) {
+    throw new ConfigError(`invalid configuration: REALTIME_MAX_FRAME_BYTES (${realtime.maxFrameBytes}) must not exceed REALTIME_MAX_PAYLOAD_BYTES (${realtime.maxPayloadBytes})`);
+  }
   const jwtSecret = e.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
   const requestMs = e.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
   const headersMs = e.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestMs);
@@ -179,5 +234,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
+    realtime,
   };
 };

@@ -51,6 +51,16 @@ export interface RelayOptions {
   readonly retryDelayMs?: number;
   /** Called each time the relay re-reads the cache after a gap. */
   readonly onResync?: () => void;
+  /** Told when a cache read starts and when it has settled (metrics, and the bound on pending reads). */
+  readonly reads?: CacheReadObserver;
+}
+
+/** What the relay reads from the cache: the auction's state and what the relay missed (start, resync), or the frames history of resuming sockets. */
+export type CacheReadKind = 'resync' | 'history';
+
+export interface CacheReadObserver {
+  started(kind: CacheReadKind): void;
+  settled(kind: CacheReadKind): void;
 }
 
 type MemberState =
@@ -89,6 +99,12 @@ export class AuctionRelay {
   private lingerTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
   private stopped = false;
+  /** Until the first read of the cache has settled. */
+  private starting = true;
+  /** The history read in flight (one at a time; sockets resuming meanwhile wait for it or the next one). */
+  private historyFrom: number | undefined;
+  /** Cache reads in flight (at most one of each kind). */
+  private pending = 0;
 
   constructor(private readonly options: RelayOptions) {
     this.auctionId = options.auctionId;
@@ -107,16 +123,24 @@ export class AuctionRelay {
       this.unsubscribe = unsubscribe;
     } catch (err) {
       this.options.logger.warn({ err, auctionId: this.auctionId }, 'realtime: cannot subscribe to the live feed');
+      this.starting = false;
       this.failAll('LIVE_FEED_UNAVAILABLE', 'the live feed is unavailable; subscribe again later');
       await this.stop();
       return;
     }
     this.subscribed = true;
     await this.resync();
+    this.starting = false;
+    this.idleCheck();
   }
 
   get memberCount(): number {
     return this.members.size;
+  }
+
+  /** Cache reads in flight for this auction: at most 2 (its state, and one frames history). */
+  get pendingReads(): number {
+    return this.pending;
   }
 
   get isStopped(): boolean {
@@ -226,9 +250,9 @@ export class AuctionRelay {
         this.syncAgain = false;
         if (this.readOnce) this.options.onResync?.();
         const before = this.lastVersion;
-        const current = await this.options.feed.current(this.auctionId);
+        const current = await this.read('resync', () => this.options.feed.current(this.auctionId));
         const missed = current !== undefined && this.latest !== undefined && current.version > this.lastVersion
-          ? await this.options.feed.framesAfter(this.auctionId, this.lastVersion)
+          ? await this.read('resync', () => this.options.feed.framesAfter(this.auctionId, this.lastVersion))
           : [];
         if (this.stopped) return;
         this.readOnce = true;
@@ -261,6 +285,7 @@ export class AuctionRelay {
       this.retryDelayMs = Math.min(this.retryDelayMs * 2, RESYNC_RETRY_MAX_MS);
     }
     if (this.latest !== undefined) this.admitWaiting();
+    this.idleCheck();
   }
 
   /** Publishes what the topic lacks up to `current`: the missed frames, or a snapshot when they are gone. */
@@ -326,9 +351,8 @@ export class AuctionRelay {
       this.joinWith(member, fromRing);
       return;
     }
-    const state: MemberState = { kind: 'fetching', sinceVersion };
-    this.members.set(member, state);
-    void this.fetchHistory(member, state);
+    this.members.set(member, { kind: 'fetching', sinceVersion });
+    this.fetchHistory();
   }
 
   private joinWith(member: RelayMember, texts: readonly string[]): void {
@@ -349,19 +373,49 @@ export class AuctionRelay {
     return texts;
   }
 
-  private async fetchHistory(member: RelayMember, state: MemberState & { kind: 'fetching' }): Promise<void> {
-    let frames: readonly AuctionUpdated[] | undefined;
+  /**
+   * Reads the frames history for the sockets waiting for it: one read per auction at a time, from
+   * the oldest version they hold, whatever their number. A socket that asks for older history
+   * while a read is in flight waits for the next one; a socket that left is simply not waited for.
+   */
+  private fetchHistory(): void {
+    if (this.historyFrom !== undefined || this.stopped) return;
+    let from: number | undefined;
+    for (const state of this.members.values()) if (state.kind === 'fetching') from = Math.min(from ?? state.sinceVersion, state.sinceVersion);
+    if (from === undefined) return;
+    const since = from;
+    this.historyFrom = since;
+    void this.read('history', () => this.options.feed.framesAfter(this.auctionId, since)).then(
+      (frames) => frames,
+      (err: unknown) => {
+        this.options.logger.warn({ err, auctionId: this.auctionId }, 'realtime: reading the frames history failed');
+        return undefined;
+      },
+    ).then((frames) => {
+      this.historyFrom = undefined;
+      if (this.stopped) return;
+      const fetched = new Map((frames ?? []).map((frame) => [frame.version, JSON.stringify(frame)] as const));
+      for (const [member, state] of [...this.members]) {
+        if (state.kind !== 'fetching' || state.sinceVersion < since) continue;
+        const texts = frames === undefined ? undefined : this.framesFrom(state.sinceVersion, fetched);
+        this.joinWith(member, texts ?? [snapshotText(this.latest!, this.options.now())]);
+      }
+      // Sockets that asked for older history meanwhile.
+      this.fetchHistory();
+      this.idleCheck();
+    });
+  }
+
+  /** Runs one cache read, counted while it is in flight. */
+  private async read<T>(kind: CacheReadKind, run: () => Promise<T>): Promise<T> {
+    this.pending += 1;
+    this.options.reads?.started(kind);
     try {
-      frames = await this.options.feed.framesAfter(this.auctionId, state.sinceVersion);
-    } catch (err) {
-      this.options.logger.warn({ err, auctionId: this.auctionId }, 'realtime: reading the frames history failed');
-      frames = undefined;
+      return await run();
+    } finally {
+      this.pending -= 1;
+      this.options.reads?.settled(kind);
     }
-    // Left, or subscribed again, meanwhile.
-    if (this.stopped || this.members.get(member) !== state) return;
-    const fetched = new Map((frames ?? []).map((frame) => [frame.version, JSON.stringify(frame)] as const));
-    const texts = frames === undefined ? undefined : this.framesFrom(state.sinceVersion, fetched);
-    this.joinWith(member, texts ?? [snapshotText(this.latest!, this.options.now())]);
   }
 
   private admitWaiting(): void {
@@ -415,15 +469,22 @@ export class AuctionRelay {
     for (const member of members) member.failed(this.auctionId, code, message);
   }
 
+  /**
+   * With no socket left, the relay stops: at once when the auction is unknown, else after
+   * `lingerMs`, and never while a read of its own is in flight (a socket subscribing again
+   * meanwhile finds it, instead of a second relay reading the same auction).
+   */
   private idleCheck(): void {
     if (this.members.size > 0 || this.stopped || this.lingerTimer !== undefined) return;
-    if (this.options.lingerMs <= 0) {
+    if (this.starting || this.pending > 0) return; // checked again once the read has settled
+    const linger = this.latest === undefined ? 0 : this.options.lingerMs;
+    if (linger <= 0) {
       void this.stop();
       return;
     }
     this.lingerTimer = setTimeout(() => {
       this.lingerTimer = undefined;
       if (this.members.size === 0) void this.stop();
-    }, this.options.lingerMs);
+    }, linger);
   }
 }

@@ -6,6 +6,7 @@ export interface RealtimeGauges {
   connections(): number;
   subscriptions(): number;
   auctionFeeds(): number;
+  pendingCacheReads(): number;
 }
 
 export interface RealtimeMetrics {
@@ -14,6 +15,12 @@ export interface RealtimeMetrics {
   readonly clientErrors: Counter<'code'>;
   readonly disconnects: Counter<'code'>;
   readonly resyncs: Counter;
+  /** Sockets closed for sending frames over their rate (1008). */
+  readonly rateLimitCloses: Counter;
+  /** Upgrades refused with 429: the address had its maximum of sockets open. */
+  readonly refusedConnections: Counter;
+  /** Reads of the live cache, by kind (resync: an auction's state; history: catch-ups of resuming sockets). */
+  readonly cacheReads: Counter<'kind'>;
 }
 
 export const createRealtimeMetrics = (registry: Registry, gauges: RealtimeGauges, prefix = 'gavelstream_realtime_'): RealtimeMetrics => {
@@ -41,6 +48,14 @@ export const createRealtimeMetrics = (registry: Registry, gauges: RealtimeGauges
       this.set(gauges.auctionFeeds());
     },
   });
+  new Gauge({
+    name: `${prefix}pending_cache_reads`,
+    help: 'Reads of the live cache in flight (at most two per followed auction)',
+    registers: [registry],
+    collect() {
+      this.set(gauges.pendingCacheReads());
+    },
+  });
   return {
     frames: new Counter({ name: `${prefix}frames_sent_total`, help: 'Frames sent to sockets, by type', labelNames: ['type'] as const, registers: [registry] }),
     clientErrors: new Counter({ name: `${prefix}client_errors_total`, help: 'Error frames sent, by code', labelNames: ['code'] as const, registers: [registry] }),
@@ -51,5 +66,8 @@ export const createRealtimeMetrics = (registry: Registry, gauges: RealtimeGauges
       registers: [registry],
     }),
     resyncs: new Counter({ name: `${prefix}feed_resyncs_total`, help: 'Re-reads of the live cache after a gap in the feed', registers: [registry] }),
+    rateLimitCloses: new Counter({ name: `${prefix}rate_limit_closes_total`, help: 'Sockets closed (1008) for sending frames over their rate', registers: [registry] }),
+    refusedConnections: new Counter({ name: `${prefix}refused_connections_total`, help: 'WebSocket upgrades refused with 429 (per-address connection limit)', registers: [registry] }),
+    cacheReads: new Counter({ name: `${prefix}cache_reads_total`, help: 'Reads of the live cache, by kind (resync, history)', labelNames: ['kind'] as const, registers: [registry] }),
   };
 };

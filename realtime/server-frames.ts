@@ -27,8 +27,18 @@ export const ErrorCode = t.keyof({
   TOO_MANY_SUBSCRIPTIONS: null,
   /** The live feed (Redis) failed for this auction: subscribe again later. */
   LIVE_FEED_UNAVAILABLE: null,
+  /** Over the per-socket frame rate: the frame was ignored (keep sending and the socket is closed, 1008). */
+  RATE_LIMITED: null,
 }, 'ErrorCode');
 export type ErrorCode = t.TypeOf<typeof ErrorCode>;
+
+/** The close codes the server sends (README, WebSocket protocol). */
+export const CloseCode = {
+  /** The server is shutting down. */
+  GOING_AWAY: 1001,
+  /** The socket kept sending frames over its rate after RATE_LIMITED. */
+  POLICY_VIOLATION: 1008,
+} as const;
 
 /** An error; `auctionId` names the subscription it concerns, when it concerns one. */
 export const ErrorFrame = t.intersection([

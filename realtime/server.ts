@@ -1,32 +1,26 @@
 // The realtime node (DESIGN.md section 6): WebSockets on uWebSockets.js at /v1/realtime, one relay
 // per followed auction (one live-feed subscription each, ref-counted by its sockets), uWS topics
 // for the fan-out, the server's time on connect and periodically, heartbeats by uWS pings, slow
-// consumers closed at the backpressure limit. GET /health and GET /metrics on the same port.
+// consumers closed at the backpressure limit, at most so many sockets per remote address, each
+// within a frame budget. GET /health and GET /metrics on the same port.
 import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import { Registry } from 'prom-client';
 import type { LiveFeed } from '../domain/index.js';
-import type { Logger } from '../infra/index.js';
+import type { Logger, RealtimeClientLimits } from '../infra/index.js';
+import { defaultRealtimeClientLimits } from '../infra/index.js';
 import { AuctionRelay } from './auction-relay.js';
+import type { CacheReadObserver } from './auction-relay.js';
 import { Connection } from './connection.js';
-import type { SocketData } from './connection.js';
+import type { ConnectionContext, SocketData } from './connection.js';
 import { createRealtimeMetrics } from './metrics.js';
-import { timeText } from './server-frames.js';
+import { CloseCode, timeText } from './server-frames.js';
 
 export const REALTIME_PATH = '/v1/realtime';
 const TIME_TOPIC = 'time';
 
-export interface RealtimeLimits {
-  /** Auctions one socket may follow at once. */
-  readonly maxSubscriptionsPerSocket: number;
-  /** Client frames above this get an error frame (FRAME_TOO_LARGE); the socket stays open. */
-  readonly maxFrameBytes: number;
-  /** Client frames above this close the socket (uWS maxPayloadLength, close code 1006). */
-  readonly maxPayloadBytes: number;
-  /** Bytes a socket may have waiting to be sent; past it the socket is closed (a slow consumer). */
-  readonly maxBackpressureBytes: number;
-  /** Seconds without traffic before a socket is closed; uWS pings before that. */
-  readonly idleTimeoutSeconds: number;
+/** The node's limits: what a client may cost (REALTIME_* configuration), and the relays' tuning. */
+export interface RealtimeLimits extends RealtimeClientLimits {
   /** How often every socket gets a time frame. */
   readonly timeIntervalMs: number;
   /** How long a subscription to an auction the cache does not know waits for it before AUCTION_NOT_FOUND. */
@@ -40,11 +34,7 @@ export interface RealtimeLimits {
 }
 
 export const defaultRealtimeLimits: RealtimeLimits = {
-  maxSubscriptionsPerSocket: 50,
-  maxFrameBytes: 4 * 1024,
-  maxPayloadBytes: 64 * 1024,
-  maxBackpressureBytes: 1024 * 1024,
-  idleTimeoutSeconds: 60,
+  ...defaultRealtimeClientLimits,
   timeIntervalMs: 15_000,
   notFoundGraceMs: 2_000,
   aheadWaitMs: 5_000,
@@ -70,6 +60,13 @@ export interface RealtimeStats {
   readonly subscriptions: number;
   /** Auctions followed on the live feed. */
   readonly auctionFeeds: number;
+  /** Reads of the live cache in flight now, and the most there have been at once since the start. */
+  readonly pendingCacheReads: number;
+  readonly peakPendingCacheReads: number;
+  /** Reads of the live cache since the start, by kind. */
+  readonly cacheReads: { readonly resync: number; readonly history: number };
+  /** Upgrades refused with 429 since the start (per-address limit). */
+  readonly refusedConnections: number;
 }
 
 export interface RealtimeServer {
@@ -96,11 +93,26 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
   const relays = new Map<string, AuctionRelay>();
   const connections = new Set<Connection>();
   const sockets = new Set<WebSocket<SocketData>>();
+  /** Open sockets per remote address. */
+  const perAddress = new Map<string, number>();
+  const counts = { pending: 0, peak: 0, resync: 0, history: 0, refused: 0 };
   const metrics = createRealtimeMetrics(registry, {
     connections: () => connections.size,
     subscriptions: () => [...connections].reduce((n, c) => n + c.subscriptionCount, 0),
     auctionFeeds: () => relays.size,
+    pendingCacheReads: () => counts.pending,
   });
+  const readObserver: CacheReadObserver = {
+    started: (kind) => {
+      counts.pending += 1;
+      counts.peak = Math.max(counts.peak, counts.pending);
+      counts[kind] += 1;
+      metrics.cacheReads.inc({ kind });
+    },
+    settled: () => {
+      counts.pending -= 1;
+    },
+  };
   const app: TemplatedApp = uWS.App();
 
   const publish = (topic: string, text: string, kind: string): void => {
@@ -128,13 +140,35 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
         if (relays.get(auctionId) === stopped) relays.delete(auctionId);
       },
       onResync: () => metrics.resyncs.inc(),
+      reads: readObserver,
     });
     relays.set(auctionId, relay);
     void relay.start();
     return relay;
   };
 
-  const context = { maxFrameBytes: limits.maxFrameBytes, maxSubscriptions: limits.maxSubscriptionsPerSocket, relayFor, metrics };
+  const context: ConnectionContext = {
+    maxFrameBytes: limits.maxFrameBytes,
+    maxSubscriptions: limits.maxSubscriptionsPerSocket,
+    framesPerSecond: limits.framesPerSecond,
+    frameBurst: limits.frameBurst,
+    now: () => performance.now(),
+    relayFor,
+    metrics,
+  };
+  const refuseUpgrade = (res: HttpResponse, address: string): void => {
+    counts.refused += 1;
+    metrics.refusedConnections.inc();
+    logger.warn({ address, limit: limits.maxConnectionsPerAddress }, 'realtime: too many connections from one address, upgrade refused');
+    res.cork(() => {
+      res.writeStatus('429 Too Many Requests')
+        .writeHeader('Content-Type', 'application/json')
+        .writeHeader('Retry-After', '10')
+        .end(JSON.stringify({
+          error: { code: 'TOO_MANY_CONNECTIONS', message: `at most ${limits.maxConnectionsPerAddress} WebSocket connections per address; close one first` },
+        }));
+    });
+  };
 
   app.ws<SocketData>(REALTIME_PATH, {
     compression: uWS.DISABLED,
@@ -144,7 +178,24 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
     closeOnBackpressureLimit: 1,
     idleTimeout: limits.idleTimeoutSeconds,
     sendPingsAutomatically: true,
+    // The per-address limit: the address is the TCP peer's (behind a proxy, the proxy's).
+    upgrade: (res, req, upgradeContext) => {
+      const address = Buffer.from(res.getRemoteAddressAsText()).toString();
+      if (limits.maxConnectionsPerAddress > 0 && (perAddress.get(address) ?? 0) >= limits.maxConnectionsPerAddress) {
+        refuseUpgrade(res, address);
+        return;
+      }
+      res.upgrade<SocketData>(
+        { address },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        upgradeContext,
+      );
+    },
     open: (ws) => {
+      const { address } = ws.getUserData();
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       const connection = new Connection(ws, context);
       ws.getUserData().connection = connection;
       connections.add(connection);
@@ -162,6 +213,10 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
     },
     close: (ws, code) => {
       sockets.delete(ws);
+      const { address } = ws.getUserData();
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
       const connection = ws.getUserData().connection;
       if (connection === undefined) return;
       connections.delete(connection);
@@ -213,13 +268,17 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
       connections: connections.size,
       subscriptions: [...connections].reduce((n, c) => n + c.subscriptionCount, 0),
       auctionFeeds: relays.size,
+      pendingCacheReads: counts.pending,
+      peakPendingCacheReads: counts.peak,
+      cacheReads: { resync: counts.resync, history: counts.history },
+      refusedConnections: counts.refused,
     }),
     close: async () => {
       if (closed) return;
       closed = true;
       clearInterval(ticker);
       uWS.us_listen_socket_close(listenSocket);
-      for (const ws of [...sockets]) ws.end(1001, 'server shutting down');
+      for (const ws of [...sockets]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
       await Promise.all([...relays.values()].map((relay) => relay.stop()));
     },
   };

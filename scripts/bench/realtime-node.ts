@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { LiveFeed } from '../../domain/index.js';
-import { closeRedis, createLogger, openRedis, pseudonymiser } from '../../infra/index.js';
+import { closeRedis, createLogger, loadConfig, openRedis, pseudonymiser } from '../../infra/index.js';
 import type { Redis } from '../../infra/index.js';
 import { MemoryLiveCache } from '../../projections/index.js';
 import { openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
@@ -33,7 +33,12 @@ const main = async (): Promise<void> => {
     logger,
     port: 0,
     host: '127.0.0.1',
-    limits: { maxBackpressureBytes: Number(process.env.BENCH_MAX_BACKPRESSURE ?? 1024 * 1024) },
+    // The REALTIME_* configuration; the benchmark's clients all come from one address (the
+    // benchmark sets REALTIME_MAX_CONNECTIONS_PER_ADDRESS=0 unless told otherwise).
+    limits: {
+      ...loadConfig(process.env).realtime,
+      ...(process.env.BENCH_MAX_BACKPRESSURE !== undefined ? { maxBackpressureBytes: Number(process.env.BENCH_MAX_BACKPRESSURE) } : {}),
+    },
   });
   let stream: AuctionStream | undefined;
   process.on('message', (raw: unknown) => {

@@ -18,6 +18,7 @@ export interface LiveOptions {
   readonly clock?: () => Date;
   /** Redis key prefix of the live-cache projector's checkpoints (tests give each system its own). */
   readonly namespace?: string;
+  /** Over the configuration's REALTIME_* limits (tests). */
   readonly realtimeLimits?: Partial<RealtimeLimits>;
   /** The process's metrics registry (the realtime node's metrics join it; /metrics on both ports). */
   readonly registry?: Registry;
@@ -66,7 +67,7 @@ export const startLive = async (r: Resources, options: LiveOptions): Promise<Liv
         logger,
         port: config.realtimePort,
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
-        ...(options.realtimeLimits !== undefined ? { limits: options.realtimeLimits } : {}),
+        limits: { ...config.realtime, ...options.realtimeLimits },
         ...(options.registry !== undefined ? { registry: options.registry } : {}),
       });
       realtime = server;

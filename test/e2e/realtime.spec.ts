@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isRight } from 'fp-ts/lib/Either.js';
-import type { RecordedEvent } from '../../domain/index.js';
+import type { LiveFeed, RecordedEvent } from '../../domain/index.js';
 import { AuctionUpdated, auctionChannel, streamIdOf } from '../../domain/index.js';
 import type { Projector } from '../../projections/index.js';
 import { RedisLiveCache } from '../../projections/index.js';
 import { ErrorFrame, SnapshotFrame, TimeFrame, openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
+import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
 import type { Redis } from '../../infra/index.js';
 import { closeRedis, createLogger, loadConfig, openRedis, pseudonymiser } from '../../infra/index.js';
 import { startSystem } from '../../scripts/compose/system.js';
@@ -18,7 +19,7 @@ import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embedded, eventually, startTestSystem } from '../support/system.js';
 import type { Frame, TestClient } from '../support/ws-client.js';
-import { connect, versions } from '../support/ws-client.js';
+import { connect, refusedUpgrade, versions } from '../support/ws-client.js';
 import { AuctionStream } from '../support/live-events.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -41,8 +42,10 @@ const realtimeSuite = (backend: () => Backend) => {
     carol = await sys.token('carol', 'bidder');
   });
   after(async () => sys?.stop());
+  const nodes: (() => Promise<void>)[] = [];
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
+    for (const close of nodes.splice(0)) await close();
   });
 
   const client = async (url = sys.realtimeUrl!) => {
@@ -67,6 +70,24 @@ const realtimeSuite = (backend: () => Backend) => {
   /** Everything a client received about one auction (snapshots and updates), in order. */
   const about = (c: TestClient, auctionId: string): Frame[] =>
     c.frames.filter((f) => (f.type === 'auction.updated' && f.auctionId === auctionId) || (f.type === 'snapshot' && (f.auction as { auctionId: string }).auctionId === auctionId));
+  /** A realtime node of its own on the system's live feed (its own counters and limits); closed after the test. */
+  const ownNode = async (nodeLimits: Partial<RealtimeLimits>): Promise<RealtimeServer> => {
+    let feed: LiveFeed;
+    let closeFeed = (): Promise<void> => Promise.resolve();
+    if (sys.live.memoryCache !== undefined) {
+      feed = sys.live.memoryCache;
+    } else {
+      const redisFeed = await openRedisLiveFeed(sys.config.redisUrl!, sys.resources.redis!);
+      feed = redisFeed;
+      closeFeed = () => redisFeed.close();
+    }
+    const node = await startRealtimeServer({ feed, logger: createLogger('silent'), port: 0, limits: nodeLimits });
+    nodes.push(async () => {
+      await node.close();
+      await closeFeed();
+    });
+    return node;
+  };
   /** A projector that writes synthetic auctions into the system's live cache (to make frames fast). */
   const cacheWriter = (): Projector =>
     sys.live.memoryCache ?? new RedisLiveCache({ redis: sys.resources.redis!, pseudonym: pseudonymiser('synthetic'), namespace: `gs:test:${randomUUID()}` });
@@ -259,6 +280,86 @@ const realtimeSuite = (backend: () => Backend) => {
     c.send({ type: 'subscribe', auctionId: ids[3] });
     await snapshotOf(c, ids[3]!);
     assert.equal(c.frames.filter((f) => f.type === 'error').length, 1);
+  });
+
+  it('a churning client that never reads (subscribe with sinceVersion / unsubscribe) is told, then closed with 1008; its catch-ups cost a bounded number of reads; an honest subscriber is served', async () => {
+    const node = await ownNode({ framesPerSecond: 10, frameBurst: 20, ringLength: 2, lingerMs: 0 });
+    const writer = cacheWriter();
+    const stream = new AuctionStream(`churn-${randomUUID()}`);
+    const write = (events: readonly RecordedEvent[]) => writer.apply(events, 'synthetic', events[events.length - 1]!.position);
+    await write(stream.create());
+    await write(stream.bidding(10)); // version 11: resuming from 1 needs the cache's history
+
+    const attacker = await client(node.url);
+    await attacker.waitFor((f) => f.type === 'time', 'the time frame');
+    attacker.socket.pause(); // it never reads: the node must drop it all the same
+    for (let i = 0; i < 500; i++) {
+      attacker.send({ type: 'subscribe', auctionId: stream.auctionId, sinceVersion: 1 });
+      attacker.send({ type: 'unsubscribe', auctionId: stream.auctionId });
+    }
+    await eventually(async () => (node.stats().connections === 0 ? true : undefined), 'the node to drop the attacker');
+    attacker.socket.resume();
+    assert.equal(await attacker.waitClosed('the attacker to see its socket closed'), 1008);
+    const refusals = attacker.frames.filter((f) => f.type === 'error');
+    assert.ok(refusals.length >= 1, 'told before being closed');
+    for (const e of refusals) {
+      assert.equal(e.code, 'RATE_LIMITED');
+      assert.ok(isRight(ErrorFrame.decode(e)), JSON.stringify(e));
+    }
+    const stats = node.stats();
+    assert.ok(stats.peakPendingCacheReads <= 2, `at most one state read and one history read of the auction at once, saw ${stats.peakPendingCacheReads}`);
+    assert.ok(stats.cacheReads.history < 100, `history reads bounded by the frames accepted, not the 500 sent; saw ${stats.cacheReads.history}`);
+    // Nothing left behind: no subscription, no followed auction, no read in flight.
+    await eventually(async () => {
+      const now = node.stats();
+      return now.connections === 0 && now.subscriptions === 0 && now.auctionFeeds === 0 && now.pendingCacheReads === 0 ? true : undefined;
+    }, 'the node to forget the attacker and its pending work');
+    assert.match(await node.registry.getSingleMetricAsString('gavelstream_realtime_rate_limit_closes_total'), /_total 1$/m);
+
+    const honest = await client(node.url);
+    honest.send({ type: 'subscribe', auctionId: stream.auctionId });
+    const snapshot = await snapshotOf(honest, stream.auctionId);
+    assert.equal((snapshot.auction as { version: number }).version, 11);
+    await write(stream.bidding(1));
+    await updateOf(honest, stream.auctionId, 12);
+  });
+
+  it('however fast the churn is let in, one auction never has more than one state read and one history read in flight', async () => {
+    const node = await ownNode({ framesPerSecond: 1_000_000, frameBurst: 1_000_000, ringLength: 2, lingerMs: 0 });
+    const writer = cacheWriter();
+    const stream = new AuctionStream(`churn-${randomUUID()}`);
+    const write = (events: readonly RecordedEvent[]) => writer.apply(events, 'synthetic', events[events.length - 1]!.position);
+    await write(stream.create());
+    await write(stream.bidding(10));
+    const churners = await Promise.all([client(node.url), client(node.url), client(node.url)]);
+    for (let i = 0; i < 300; i++) {
+      for (const c of churners) {
+        c.send({ type: 'subscribe', auctionId: stream.auctionId, sinceVersion: 1 + (i % 5) });
+        c.send({ type: 'unsubscribe', auctionId: stream.auctionId });
+      }
+    }
+    // A socket's frames are handled in order: once each answers this, its churn has been handled.
+    for (const c of churners) c.send({ type: 'subscribe', auctionId: stream.auctionId });
+    for (const c of churners) await snapshotOf(c, stream.auctionId);
+    const stats = node.stats();
+    // (How many reads in all depends on how fast each settles: in memory, each one before the next frame.)
+    assert.ok(stats.peakPendingCacheReads <= 2, `saw ${stats.peakPendingCacheReads} reads in flight at once`);
+    assert.equal(churners.filter((c) => c.closed !== undefined).length, 0);
+  });
+
+  it('refuses a connection over the per-address limit with 429 TOO_MANY_CONNECTIONS, and accepts one again once a socket closes', async () => {
+    const node = await ownNode({ ...loadConfig({ REALTIME_MAX_CONNECTIONS_PER_ADDRESS: '3' }).realtime });
+    const open = await Promise.all([client(node.url), client(node.url), client(node.url)]);
+    const refused = await refusedUpgrade(node.url);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.retryAfter, '10');
+    assert.equal((refused.body as { error: { code: string } }).error.code, 'TOO_MANY_CONNECTIONS');
+    assert.equal(node.stats().connections, 3);
+    assert.equal(node.stats().refusedConnections, 1);
+    await open[0]!.close();
+    await eventually(async () => (node.stats().connections === 2 ? true : undefined), 'the server to see the socket closed');
+    const again = await client(node.url);
+    await again.waitFor((f) => f.type === 'time', 'the time frame');
   });
 
   it('drops a slow consumer at the backpressure limit instead of buffering for it, and keeps serving the others', async () => {

@@ -60,3 +60,26 @@ export const connect = async (url: string): Promise<TestClient> => {
 
 /** Versions of the frames, for order assertions. */
 export const versions = (frames: readonly Frame[]): number[] => frames.map((f) => f.version as number);
+
+/** Opens a socket the server is expected to refuse at the upgrade: its HTTP status, Retry-After and JSON body. */
+export const refusedUpgrade = (url: string): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.on('unexpected-response', (request, response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        request.destroy();
+        try {
+          resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString()) });
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    socket.on('open', () => {
+      socket.terminate();
+      reject(new Error('the server accepted the connection'));
+    });
+    socket.on('error', () => undefined);
+  });

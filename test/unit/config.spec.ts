@@ -43,3 +43,33 @@ describe('configuration: HTTP server timeouts', () => {
     );
   });
 });
+
+describe('configuration: realtime limits', () => {
+  it('has defaults', () => {
+    assert.deepEqual(loadConfig({}).realtime, {
+      maxConnectionsPerAddress: 100, maxSubscriptionsPerSocket: 50, framesPerSecond: 20, frameBurst: 40,
+      maxFrameBytes: 4096, maxPayloadBytes: 65_536, maxBackpressureBytes: 1_048_576, idleTimeoutSeconds: 60,
+    });
+  });
+
+  it('reads each REALTIME_* variable (0 connections per address: no limit)', () => {
+    assert.deepEqual(loadConfig({
+      REALTIME_MAX_CONNECTIONS_PER_ADDRESS: '0', REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: '10', REALTIME_FRAMES_PER_SECOND: '5',
+      REALTIME_FRAME_BURST: '8', REALTIME_MAX_FRAME_BYTES: '1024', REALTIME_MAX_PAYLOAD_BYTES: '2048',
+      REALTIME_MAX_BACKPRESSURE_BYTES: '65536', REALTIME_IDLE_TIMEOUT_SECONDS: '120',
+    }).realtime, {
+      maxConnectionsPerAddress: 0, maxSubscriptionsPerSocket: 10, framesPerSecond: 5, frameBurst: 8,
+      maxFrameBytes: 1024, maxPayloadBytes: 2048, maxBackpressureBytes: 65_536, idleTimeoutSeconds: 120,
+    });
+  });
+
+  it('stops on a value out of range or a frame limit above the transport limit, naming the variable', () => {
+    for (const [name, value] of [
+      ['REALTIME_FRAMES_PER_SECOND', '0'], ['REALTIME_FRAME_BURST', '-1'], ['REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET', 'many'],
+      ['REALTIME_IDLE_TIMEOUT_SECONDS', '4'], ['REALTIME_MAX_BACKPRESSURE_BYTES', '1.5'], ['REALTIME_MAX_CONNECTIONS_PER_ADDRESS', '1e3'],
+    ] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+    }
+    assert.throws(() => loadConfig({ REALTIME_MAX_FRAME_BYTES: '8192', REALTIME_MAX_PAYLOAD_BYTES: '4096' }), /REALTIME_MAX_FRAME_BYTES/);
+  });
+});

@@ -117,6 +117,57 @@ describe('auction relay', () => {
     assert.deepEqual(resumed.trace, ['s8', 'u9']);
   });
 
+  it('sockets resuming at once cost one history read; one asking for older history waits for the next read', async () => {
+    h = new RelayHarness({ ringLength: 2 });
+    await h.apply([...h.stream.create(), ...h.stream.bidding(9)]); // versions 1..10
+    h.join(h.member());
+    await h.relay.start();
+    h.feed.holdReads();
+    const resuming = Array.from({ length: 100 }, (_, i) => {
+      const m = h.member();
+      h.join(m, 3 + (i % 3)); // 3, 4 or 5: all beyond the relay's two frames
+      return m;
+    });
+    const older = h.member();
+    h.join(older, 1); // asks for more than the read in flight brings
+    assert.equal(h.feed.calls.framesAfter, 1, 'one read for the hundred');
+    assert.equal(h.relay.pendingReads, 1);
+    h.feed.releaseReads();
+    await settle();
+    assert.equal(h.feed.calls.framesAfter, 2, 'the older one needed a second read, no more');
+    assert.equal(h.relay.pendingReads, 0);
+    for (const [i, m] of resuming.entries()) assert.deepEqual(m.trace, u(4 + (i % 3), 10));
+    assert.deepEqual(older.trace, u(2, 10));
+  });
+
+  it('churn: a socket that subscribes and leaves a thousand times costs one read; an idle relay stops once its read settled', async () => {
+    h = new RelayHarness({ ringLength: 2, lingerMs: 0 });
+    await h.apply([...h.stream.create(), ...h.stream.bidding(9)]);
+    const keeper = h.member();
+    h.join(keeper);
+    await h.relay.start();
+    h.feed.holdReads();
+    const churner = h.member();
+    for (let i = 0; i < 1000; i++) {
+      h.join(churner, 2);
+      h.relay.leave(churner);
+    }
+    assert.equal(h.feed.calls.framesAfter, 1);
+    h.relay.leave(keeper);
+    await settle();
+    assert.equal(h.stopped, false, 'it waits for its own read rather than leave it behind');
+    const back = h.member();
+    h.join(back); // a socket coming back meanwhile finds the same relay
+    h.relay.leave(back);
+    h.feed.releaseReads();
+    await settle();
+    assert.equal(h.stopped, true);
+    assert.equal(h.relay.pendingReads, 0);
+    assert.deepEqual(churner.trace, [], 'nothing is sent to a socket that left');
+    assert.deepEqual(back.trace, ['s10']);
+    assert.equal(h.cache.subscribedAuctions(), 0);
+  });
+
   it('a socket ahead of the node joins when the node reaches its version, without doubles', async () => {
     h = new RelayHarness();
     await h.apply([...h.stream.create(), ...h.stream.bidding(2)]);

@@ -76,6 +76,8 @@ export class ControlledFeed implements LiveFeed {
   /** Reads take their value when called (true) or when released (false): both happen with Redis. */
   readAtCall = false;
   readsFail = false;
+  /** Reads asked for so far, by method. */
+  readonly calls = { current: 0, framesAfter: 0 };
   private readonly gaps = new Set<() => void>();
 
   constructor(readonly cache: MemoryLiveCache) {}
@@ -101,11 +103,13 @@ export class ControlledFeed implements LiveFeed {
   }
 
   current(auctionId: string): Promise<LiveAuction | undefined> {
+    this.calls.current += 1;
     const now = this.readAtCall ? this.cache.current(auctionId) : undefined;
     return this.read(() => undefined).then(() => now ?? this.cache.current(auctionId));
   }
 
   framesAfter(auctionId: string, version: number): Promise<readonly AuctionUpdated[] | undefined> {
+    this.calls.framesAfter += 1;
     const now = this.readAtCall ? this.cache.framesAfter(auctionId, version) : undefined;
     return this.read(() => undefined).then(() => now ?? this.cache.framesAfter(auctionId, version));
   }
