@@ -1,6 +1,7 @@
 // The state of one fuzz run against one system: the auctions it knows (set up in every state by
 // valid commands first, then created by the run), and the stream versions that commands answered
 // 2xx with, which are the only ones the log may hold afterwards (see log-checks.ts).
+import { randomBytes } from 'node:crypto';
 import type { RawResponse } from '../support/raw-http.js';
 import type { TestSystem } from '../support/system.js';
 import type { RequestSpec } from './http-arbitraries.js';
@@ -25,10 +26,12 @@ export class FuzzWorld {
   /** How many requests were sent, by status class, for the summary line. */
   readonly statusCounts = new Map<string, number>();
 
+  private readonly keySalt = randomBytes(4).toString('hex');
+
   constructor(private readonly sys: TestSystem) {}
 
   private get context() {
-    return { url: this.sys.url, secret: this.sys.config.jwtSecret, auctionIds: this.auctionIds };
+    return { url: this.sys.url, secret: this.sys.config.jwtSecret, auctionIds: this.auctionIds, keySalt: this.keySalt };
   }
 
   /** The seller of an auction, as its first event says. */

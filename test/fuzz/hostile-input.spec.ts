@@ -13,6 +13,7 @@ import { setUpAuctionsInEveryState } from './auction-states.js';
 import { FuzzWorld } from './fuzz-world.js';
 import { fuzzSettings, runFuzz } from './fuzz-run.js';
 import { batchArb } from './http-arbitraries.js';
+import { exportProblems } from './export-sweep.js';
 import { attemptProblems, logProblems, readModelProblems, readWholeLog } from './log-checks.js';
 import { socketsArb } from './ws-arbitraries.js';
 import { hostileSocketsStep } from './ws-checks.js';
@@ -48,7 +49,7 @@ const hostileInputSuite = (backend: () => Backend) => {
   it('HTTP: no hostile request gets a 5xx, an answer outside the error model, or a cut-off body', async function () {
     this.timeout(240_000);
     try {
-      await runFuzz('HTTP', fc.asyncProperty(batchArb, (batch) => world.batch(batch)), fuzzSettings(30, 60_000));
+      await runFuzz('HTTP', fc.asyncProperty(batchArb, (batch) => world.batch(batch)), fuzzSettings(40, 45_000));
     } finally {
       console.log(`    answers: ${world.summary()}`);
     }
@@ -57,10 +58,10 @@ const hostileInputSuite = (backend: () => Backend) => {
   it('WebSocket: hostile frames get error frames or a close, and a fresh honest client still gets its snapshot', async function () {
     this.timeout(240_000);
     const honestAuctionId = world.auctionIds[0]!;
-    await runFuzz('WebSocket', fc.asyncProperty(socketsArb, (sockets) => hostileSocketsStep(sys, world.auctionIds, honestAuctionId, sockets)), fuzzSettings(12, 45_000));
+    await runFuzz('WebSocket', fc.asyncProperty(socketsArb, (sockets) => hostileSocketsStep(sys, world.auctionIds, honestAuctionId, sockets)), fuzzSettings(12, 30_000));
   });
 
-  it('afterwards: the log holds only what 2xx commands wrote, all of it readable, and the read models are its projection', async function () {
+  it('afterwards: the log holds only what 2xx commands wrote, all of it readable (also as audit exports), and the read models are its projection', async function () {
     this.timeout(180_000);
     const problems: string[] = [];
     // The projector is caught up: a last valid auction is readable through the read API.
@@ -86,6 +87,7 @@ const hostileInputSuite = (backend: () => Backend) => {
       const known = new Set(events.map((e) => auctionIdOfStream(e.streamId) ?? e.streamId));
       problems.push(...(await attemptProblems(sys.resources.sql, known)));
     }
+    problems.push(...(await exportProblems(world)));
     if (caughtUp) problems.push(...(await readModelProblems(sys.resources.sql, sys.resources.log, sys.config.pseudonymSecret)));
     else problems.push('the read models were not compared with the log: the projector never caught up');
     if (problems.length > 0) assert.fail(`the log or the read models changed other than by accepted commands:\n  ${summarise(problems).join('\n  ')}`);

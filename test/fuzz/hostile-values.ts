@@ -142,8 +142,10 @@ export const hostileIdSegmentArb: fc.Arbitrary<string> = fc.oneof(
 
 /** Idempotency-Key header values: fresh, fixed (so keys get reused), hostile. */
 export const idempotencyKeyArb: fc.Arbitrary<string | undefined> = fc.oneof(
-  fc.constant(undefined),
-  fc.uuid(),
-  fc.constantFrom('fz-key-1', 'fz-key-2'),
-  fc.constantFrom('', ' ', '=1+1', 'k'.repeat(300), 'ключ', 'a\tb', 'key with spaces', '\u00ff\u00fe'),
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 3, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: fc.constantFrom('fz-key-1', 'fz-key-2') },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'k'.repeat(300), 'ключ', 'a\tb', 'key with spaces', '\u00ff\u00fe', '"quoted"') },
+  // Formula-leading keys: auditors' CSV exports show them.
+  { weight: 2, arbitrary: fc.constantFrom('=1+1', '+1+1', '-1+1', '@SUM(1)', '=HYPERLINK("http://evil.example")') },
 );

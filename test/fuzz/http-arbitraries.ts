@@ -63,7 +63,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/auctions/:id', weight: 2, query: ['minVersion'] },
   { method: 'GET', path: '/v1/auctions/:id/bids', weight: 2, query: ['order', 'limit', 'cursor', 'minVersion'] },
   { method: 'GET', path: '/v1/audit/auctions/:id/bids', weight: 3, query: ['limit', 'cursor', 'minVersion', 'format'] },
-  { method: 'GET', path: '/v1/audit/auctions/:id/attempts', weight: 3, query: ['limit', 'cursor', 'format'] },
+  { method: 'GET', path: '/v1/audit/auctions/:id/attempts', weight: 4, query: ['limit', 'cursor', 'format'] },
   { method: 'GET', path: '/v1/audit/auctions/:id/verify', weight: 1, query: [] },
   { method: 'GET', path: '/health', weight: 1, query: [] },
   { method: 'GET', path: '/metrics', weight: 1, query: [] },
@@ -145,7 +145,12 @@ export const cursorArb: fc.Arbitrary<string> = fc.oneof(
 /** A cursor of the shape a route hands out, with hostile values (or any cursor at all). */
 const routeCursorArb = (path: string): fc.Arbitrary<string> => {
   const own = path.endsWith('/attempts')
-    ? fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 25n }).map((n) => b64(`{"at":"${n}"}`)), hostileNumberTextArb.map((n) => b64(`{"at":${n}}`)))
+    ? fc.oneof(
+      // 19 digits and beyond a bigint: what a row id may look like, and not be.
+      fc.bigInt({ min: 2n ** 63n, max: 10n ** 19n - 1n }).map((n) => b64(`{"at":"${n}"}`)),
+      fc.bigInt({ min: 0n, max: 10n ** 25n }).map((n) => b64(`{"at":"${n}"}`)),
+      hostileNumberTextArb.map((n) => b64(`{"at":${n}}`)),
+    )
     : path.startsWith('/v1/audit/') ? hostileNumberTextArb.map((n) => b64(`{"av":${n}}`))
     : path.endsWith('/bids') ? fc.tuple(fc.constantFrom('newest', 'oldest'), hostileNumberTextArb).map(([o, n]) => b64(`{"o":"${o}","v":${n}}`))
     : fc.tuple(hostileStringArb, fc.constantFrom('open', 'sold')).map(([s, st]) => b64(JSON.stringify({ st, so: 'ending-soon', se: null, k: '2026-01-01T00:00:00.000000Z', i: s })));
@@ -180,8 +185,8 @@ const queryNames = ['cursor', 'limit', 'minVersion', 'format', 'status', 'sort',
 export const queryArb = (own: readonly string[], path: string): fc.Arbitrary<(readonly [string, string])[]> => {
   const names = own.length === 0
     ? fc.constantFrom(...queryNames)
-    : fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...queryNames) });
-  return fc.array(names.chain((name) => queryValueArb(name, path).map((value) => [name, value] as const)), { minLength: 1, maxLength: 4 });
+    : fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...own) }, { weight: own.includes('cursor') ? 3 : 0, arbitrary: fc.constant('cursor') }, { weight: 1, arbitrary: fc.constantFrom(...queryNames) });
+  return fc.array(names.chain((name) => queryValueArb(name, path).map((value) => [name, value] as const)), { minLength: 1, maxLength: 3, size: 'xsmall' });
 };
 
 const contentTypeArb = fc.oneof(
@@ -299,11 +304,11 @@ const mutationArb = (route: Route): fc.Arbitrary<{ readonly what: string; readon
     { weight: 1, arbitrary: named('contentType', contentTypeArb, (r, contentType) => ({ ...r, contentType })) },
     { weight: 1, arbitrary: named('accept', acceptArb, (r, accept) => ({ ...r, accept })) },
     { weight: 1, arbitrary: named('requestId', requestIdArb, (r, requestId) => ({ ...r, requestId })) },
-    { weight: 4, arbitrary: named('bodyField', mutatedBodyArb(route.path), (r, body) => ({ ...r, body })) },
+    { weight: route.method === 'POST' ? 4 : 1, arbitrary: named('bodyField', mutatedBodyArb(route.path), (r, body) => ({ ...r, body })) },
     // One field of a valid body set to a hostile text or number, the rest left valid.
     ...(textFields(route.path).length > 0 ? [{ weight: 5, arbitrary: named('text', fc.tuple(fc.constantFrom(...textFields(route.path)), hostileStringArb), (r, [name, value]) => withField(r, name, value)) }] : []),
     ...(numberFields(route.path).length > 0 ? [{ weight: 3, arbitrary: named('number', fc.tuple(fc.constantFrom(...numberFields(route.path)), hostileNumberTextArb), (r, [name, raw]) => withField(r, name, { raw })) }] : []),
-    { weight: 2, arbitrary: named('body', bodyArb(route.path), (r, body) => ({ ...r, body })) },
+    { weight: route.method === 'POST' ? 2 : 1, arbitrary: named('body', bodyArb(route.path), (r, body) => ({ ...r, body })) },
     { weight: 1, arbitrary: named('method', fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'get', 'FOO', 'TRACE'), (r, method) => ({ ...r, method })) },
   );
 };

@@ -14,6 +14,11 @@ export interface SendContext {
   readonly secret: string;
   /** Known auction ids, in the order they became known (never empty once the world is set up). */
   readonly auctionIds: readonly string[];
+  /**
+   * Appended to every non-blank Idempotency-Key: keys live in Redis beyond one system (under a
+   * prefix no test can change), so without it a later run would meet an earlier run's keys.
+   */
+  readonly keySalt: string;
 }
 
 export interface ResolvedRequest {
@@ -92,7 +97,7 @@ export const resolveRequest = async (spec: RequestSpec, ctx: SendContext): Promi
   const auth = await authHeader(spec.auth, ctx.secret);
   const headers: [string, string][] = [];
   if (auth.value !== undefined) headers.push(['Authorization', auth.value]);
-  if (spec.idempotencyKey !== undefined) headers.push(['Idempotency-Key', spec.idempotencyKey]);
+  if (spec.idempotencyKey !== undefined) headers.push(['Idempotency-Key', spec.idempotencyKey.trim() === '' ? spec.idempotencyKey : `${spec.idempotencyKey}.${ctx.keySalt}`]);
   if (spec.contentType !== undefined && spec.body.kind !== 'none') headers.push(['Content-Type', spec.contentType]);
   if (spec.accept !== undefined) headers.push(['Accept', spec.accept]);
   if (spec.requestId !== undefined) headers.push(['X-Request-Id', spec.requestId]);
