@@ -73,7 +73,7 @@ const hostileInputSuite = (backend: () => Backend) => {
     const caughtUp = await eventually(async () => {
       const r = await fetch(`${sys.url}/v1/auctions/${String(last.auctionId)}?minVersion=${String(last.version)}`);
       return r.status === 200 ? true : undefined;
-    }, 'the last auction in the read API', 20_000).catch(() => false);
+    }, 'the last auction in the read API', 30_000).catch(() => false);
     if (!caughtUp) problems.push(`the read API never showed the last auction ${String(last.auctionId)}: the projector is stuck`);
 
     let events;
