@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
+import { lockDataFolder } from './data-folder-lock.js';
+import type { DataFolderLock } from './data-folder-lock.js';
 import type { SqlExecutor, SqlResult, SqlValue } from './executor.js';
 import { assertSqlIdentifier, withSavepoint } from './executor.js';
 
@@ -27,15 +29,32 @@ const transactionExecutor = (tx: Transaction): SqlExecutor => {
   return self;
 };
 
-/** Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. */
-export const openPglite = async (dataDir: string): Promise<SqlExecutor> => {
+export interface PgliteOptions {
+  /** Runs once the folder is locked, before PGlite opens it; what it throws is thrown. */
+  readonly whenLocked?: (path: string) => void;
+}
+
+/**
+ * Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. A
+ * folder is locked for this process until close (data-folder-lock.ts): DataFolderInUseError when
+ * another process holds it.
+ */
+export const openPglite = async (dataDir: string, options: PgliteOptions = {}): Promise<SqlExecutor> => {
   let db: PGlite;
+  let lock: DataFolderLock | undefined;
   if (dataDir === 'memory') {
     db = await PGlite.create();
   } else {
     const path = resolve(dataDir);
     mkdirSync(path, { recursive: true });
-    db = await PGlite.create(path);
+    lock = lockDataFolder(path);
+    try {
+      options.whenLocked?.(path);
+      db = await PGlite.create(path);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
   return {
     kind: 'pglite',
@@ -54,7 +73,11 @@ export const openPglite = async (dataDir: string): Promise<SqlExecutor> => {
       };
     },
     close: async () => {
-      if (!db.closed) await db.close();
+      try {
+        if (!db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 };

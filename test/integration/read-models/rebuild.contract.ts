@@ -121,6 +121,7 @@ export const rebuildContract = (server: () => ScratchServer) => {
 
   it('a rebuild killed after its preparation leaves leftovers that the next rebuild clears: it gives the tables of a clean one', async () => {
     await runTraffic(writer, { auctions: 8, commands: 90, seed: 91, prefix: 'kl' });
+    await settledHead(db.sql, db.log); // the whole log, also on a shared PostgreSQL server
     await rebuild();
     const clean = await dumpReadModels(db.sql);
     const schema = await dumpReadModelSchema(db.sql);
