@@ -80,14 +80,14 @@ const checkPgliteFolder = (dataDir: string): string => {
 
 /**
  * Once the folder is locked (no running server or tool holds it), a postmaster.pid left means that
- * its last holder was killed, or that a Gavelstream from before the folder lock has it open: the
- * reader, which writes nothing, does not run PGlite's recovery.
+ * its last holder was killed (or that a Gavelstream from before the folder lock has it open): the
+ * reader, which writes nothing, does not run PGlite's recovery; any writing opener does.
  */
 const checkClosedCleanly = (path: string): void => {
   if (existsSync(join(path, 'postmaster.pid'))) {
     throw new EventLogUnavailableError(
-      `the PGlite database in ${path} is open in another process or was not closed cleanly (postmaster.pid is present): stop Gavelstream first, ` +
-        'or, if it is not running (it was killed), start and stop it once so that it closes the folder cleanly',
+      `the PGlite database in ${path} was not closed cleanly (postmaster.pid is present; its last holder was killed): ` +
+        'run npm run migrate once (it recovers the folder and closes it cleanly), then try again',
     );
   }
 };

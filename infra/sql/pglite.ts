@@ -40,14 +40,24 @@ export interface PgliteOptions {
  * another process holds it.
  */
 export const openPglite = async (dataDir: string, options: PgliteOptions = {}): Promise<SqlExecutor> => {
-  let db: PGlite;
+  let db: PGlite | undefined;
   let lock: DataFolderLock | undefined;
+  // One close, whoever asks first (the holder, or a signal: data-folder-lock.ts); the lock goes last.
+  let closing: Promise<void> | undefined;
+  const closeOnce = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        if (db !== undefined && !db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
+    })());
   if (dataDir === 'memory') {
     db = await PGlite.create();
   } else {
     const path = resolve(dataDir);
     mkdirSync(path, { recursive: true });
-    lock = lockDataFolder(path);
+    lock = lockDataFolder(path, () => closeOnce());
     try {
       options.whenLocked?.(path);
       db = await PGlite.create(path);
@@ -72,12 +82,6 @@ export const openPglite = async (dataDir: string, options: PgliteOptions = {}): 
         if (!db.closed) await unsubscribe();
       };
     },
-    close: async () => {
-      try {
-        if (!db.closed) await db.close();
-      } finally {
-        lock?.release();
-      }
-    },
+    close: closeOnce,
   };
 };
