@@ -29,6 +29,23 @@ const transactionExecutor = (tx: Transaction): SqlExecutor => {
   return self;
 };
 
+/**
+ * PGlite answers without I/O, so a loop of queries (a rebuild, a verify of the whole log) runs on
+ * microtasks alone and would starve the event loop: no timer, no socket and no signal handler
+ * (Ctrl-C: data-folder-lock.ts) would run until it ends. A query lets the loop turn first when it
+ * has not turned for this long.
+ */
+const MAX_TURN_MS = 50;
+
+const eventLoopTurns = () => {
+  let last = Date.now();
+  return async (): Promise<void> => {
+    if (Date.now() - last < MAX_TURN_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
+};
+
 export interface PgliteOptions {
   /** Runs once the folder is locked, before PGlite opens it; what it throws is thrown. */
   readonly whenLocked?: (path: string) => void;
@@ -66,16 +83,22 @@ export const openPglite = async (dataDir: string, options: PgliteOptions = {}): 
       throw error;
     }
   }
+  const turn = eventLoopTurns();
   return {
     kind: 'pglite',
     query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => {
+      await turn();
       const result = await db.query<R>(sql, mutableParams(params));
       return { rows: result.rows };
     },
     exec: async (sql: string) => {
+      await turn();
       await db.exec(sql);
     },
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => db.transaction((tx) => fn(transactionExecutor(tx))),
+    transaction: async <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+      await turn();
+      return db.transaction((tx) => fn(transactionExecutor(tx)));
+    },
     listen: async (channel: string, onNotify: (payload: string) => void) => {
       const unsubscribe = await db.listen(assertSqlIdentifier(channel, 'channel'), onNotify);
       return async () => {

@@ -207,7 +207,18 @@ describe('operator tools on a live embedded data folder', function () {
       assert.equal((await holder.exited).signal, signal);
       assert.deepEqual(holderFiles(), { lock: undefined, postmaster: undefined }, `after ${signal}`);
     }
-    const replayed = await tool('verify-chain', auctionId);
-    assert.equal(replayed.code, 0, replayed.stderr);
+    // a real tool: a rebuild interrupted while it builds (unless it was done first) ends by the
+    // signal once it has closed the folder
+    const rebuild = start(join(scripts, 'rebuild.js'), ['--batch-size', '1'], dataDir, children);
+    await new Promise<void>((resolve) => rebuild.child.stderr!.on('data', (d: Buffer) => d.toString().includes('rebuild: building') && resolve()));
+    rebuild.child.kill('SIGINT');
+    const interrupted = await rebuild.exited;
+    if (interrupted.code !== 0) {
+      assert.equal(interrupted.signal, 'SIGINT', interrupted.stderr);
+      assert.match(interrupted.stderr, /rebuild\.js: SIGINT: closing the data folder/);
+    }
+    assert.deepEqual(holderFiles(), { lock: undefined, postmaster: undefined }, 'after the interrupted rebuild');
+    const verified = await tool('verify-chain', auctionId);
+    assert.equal(verified.code, 0, verified.stderr);
   });
 });
