@@ -4,7 +4,8 @@
 // instances' caches damage the database ("could not open file base/…"). So every opener (the
 // server, rebuild, verify-chain, replay, migrate: all through openPglite) first takes this lock:
 // the file `gavelstream.lock` in the folder, created atomically (written beside it, then hard-linked
-// into place: it never exists half-written), naming the holder's pid and host.
+// into place: it never exists half-written; O_EXCL where there are no hard links), naming the
+// holder's pid and host.
 //
 // A lock whose pid is no longer alive on this host (its holder was killed) is stale and taken over:
 // renamed away first, so that of two processes taking it over at once only one wins. A lock of
@@ -15,7 +16,7 @@
 // own) first closes what it holds (PGlite finishes the statement it runs, then shuts down
 // cleanly), releases, and then ends by the signal as it would have; a second signal ends it at once.
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import * as t from 'io-ts';
@@ -135,6 +136,25 @@ const refusal = (folder: string, existing: LockRecord | undefined): string | und
   return `the data folder ${folder} is open in another process, ${who}: stop it first (two processes on one PGlite folder damage it)`;
 };
 
+/**
+ * Puts `draft`'s content at `file` unless a file is there (EEXIST): a hard link, atomic with its
+ * content; where the file system has no hard links, an exclusive create (O_EXCL), then the write.
+ */
+const createExclusive = (draft: string, file: string, content: string): void => {
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    const fd = openSync(file, 'wx');
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+  }
+};
+
 /** Moves a stale lock out of the way unless another process has replaced it meanwhile. */
 const takeOver = (file: string, staleText: string): void => {
   const aside = `${file}.stale-${process.pid}-${randomUUID()}`;
@@ -170,11 +190,12 @@ export const lockDataFolder = (folder: string, close: () => Promise<void>): Data
     token: randomUUID(),
   };
   const draft = `${file}.new-${process.pid}-${record.token}`;
-  writeFileSync(draft, `${JSON.stringify(LockRecordCodec.encode(record))}\n`, { flag: 'wx' });
+  const content = `${JSON.stringify(LockRecordCodec.encode(record))}\n`;
+  writeFileSync(draft, content, { flag: 'wx' });
   try {
     for (let round = 0; round < 5; round += 1) {
       try {
-        linkSync(draft, file); // atomic: fails with EEXIST when a lock is there
+        createExclusive(draft, file, content); // fails with EEXIST when a lock is there
         held.set(folder, { token: record.token, close });
         hookExit();
         return { release: () => releaseOne(folder, record.token) };
