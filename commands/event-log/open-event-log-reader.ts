@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventLog, LogPosition } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
-import { openPglite, openPostgres } from '../../infra/index.js';
+import { DataFolderInUseError, openPglite, openPostgres } from '../../infra/index.js';
 import { openEventStoreEventLog } from './eventstore-event-log.js';
 import { createPostgresEventLog, parsePgPosition } from './postgres-event-log.js';
 import { closeBoth } from './open-event-log.js';
@@ -68,23 +68,36 @@ const sqlReader = async (sql: SqlExecutor, description: string): Promise<EventLo
   }
 };
 
-/**
- * The PGlite folder must hold a database that no other process has open: PGlite has no lock of
- * its own, and two instances on one folder can damage it. An open instance leaves postmaster.pid.
- */
+/** The PGlite folder must hold a database: a missing one is an error, not a fresh empty one. */
 const checkPgliteFolder = (dataDir: string): string => {
   if (dataDir === 'memory') throw new EventLogUnavailableError('DATA_DIR=memory keeps no event log between processes: point DATA_DIR at a data folder, or set DATABASE_URL or EVENTSTORE_URL');
   const path = resolve(dataDir);
   if (!existsSync(path) || !statSync(path).isDirectory() || !existsSync(join(path, 'PG_VERSION'))) {
     throw new EventLogUnavailableError(`no PGlite database in ${path} (DATA_DIR): start Gavelstream once to create it, or set DATABASE_URL or EVENTSTORE_URL`);
   }
+  return path;
+};
+
+/**
+ * Once the folder is locked (no running server or tool holds it), a postmaster.pid left means that
+ * its last holder was killed (or that a Gavelstream from before the folder lock has it open): the
+ * reader, which writes nothing, does not run PGlite's recovery; any writing opener does.
+ */
+const checkClosedCleanly = (path: string): void => {
   if (existsSync(join(path, 'postmaster.pid'))) {
     throw new EventLogUnavailableError(
-      `the PGlite database in ${path} is open in another process (postmaster.pid is present): stop Gavelstream first, ` +
-        'or, if it is not running (it was killed), start and stop it once so that it closes the folder cleanly',
+      `the PGlite database in ${path} was not closed cleanly (postmaster.pid is present; its last holder was killed): ` +
+        'run npm run migrate once (it recovers the folder and closes it cleanly), then try again',
     );
   }
-  return path;
+};
+
+const openPgliteReadOnly = async (path: string): Promise<SqlExecutor> => {
+  try {
+    return await openPglite(path, { whenLocked: checkClosedCleanly });
+  } catch (error) {
+    throw error instanceof DataFolderInUseError ? new EventLogUnavailableError(error.message) : error;
+  }
 };
 
 /** EventStoreDB when `eventstoreUrl` is set, else PostgreSQL (`databaseUrl`), else PGlite under `dataDir`. */
@@ -98,7 +111,7 @@ export const openEventLogReader = async (options: EventLogReaderOptions): Promis
     return sqlReader(sql, 'PostgreSQL (DATABASE_URL)');
   }
   const path = checkPgliteFolder(options.dataDir);
-  const sql = await openPglite(path);
+  const sql = await openPgliteReadOnly(path);
   try {
     await sql.exec('SET default_transaction_read_only = on');
   } catch (error) {

@@ -9,6 +9,8 @@ export { sqlErrorCode, sqlErrorConstraint, UNIQUE_VIOLATION, assertSqlIdentifier
 export { openPostgres } from './postgres.js';
 export type { PostgresOptions } from './postgres.js';
 export { openPglite } from './pglite.js';
+export type { PgliteOptions } from './pglite.js';
+export { DataFolderInUseError, LOCK_FILE } from './data-folder-lock.js';
 export { migrate } from './migrate.js';
 export type { Migration } from './migrate.js';
 

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
+import { lockDataFolder } from './data-folder-lock.js';
+import type { DataFolderLock } from './data-folder-lock.js';
 import type { SqlExecutor, SqlResult, SqlValue } from './executor.js';
 import { assertSqlIdentifier, withSavepoint } from './executor.js';
 
@@ -27,34 +29,82 @@ const transactionExecutor = (tx: Transaction): SqlExecutor => {
   return self;
 };
 
-/** Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. */
-export const openPglite = async (dataDir: string): Promise<SqlExecutor> => {
-  let db: PGlite;
+/**
+ * PGlite answers without I/O, so a loop of queries (a rebuild, a verify of the whole log) runs on
+ * microtasks alone and would starve the event loop: no timer, no socket and no signal handler
+ * (Ctrl-C: data-folder-lock.ts) would run until it ends. A query lets the loop turn first when it
+ * has not turned for this long.
+ */
+const MAX_TURN_MS = 50;
+
+const eventLoopTurns = () => {
+  let last = Date.now();
+  return async (): Promise<void> => {
+    if (Date.now() - last < MAX_TURN_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
+};
+
+export interface PgliteOptions {
+  /** Runs once the folder is locked, before PGlite opens it; what it throws is thrown. */
+  readonly whenLocked?: (path: string) => void;
+}
+
+/**
+ * Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. A
+ * folder is locked for this process until close (data-folder-lock.ts): DataFolderInUseError when
+ * another process holds it.
+ */
+export const openPglite = async (dataDir: string, options: PgliteOptions = {}): Promise<SqlExecutor> => {
+  let db: PGlite | undefined;
+  let lock: DataFolderLock | undefined;
+  // One close, whoever asks first (the holder, or a signal: data-folder-lock.ts); the lock goes last.
+  let closing: Promise<void> | undefined;
+  const closeOnce = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        if (db !== undefined && !db.closed) await db.close();
+      } finally {
+        lock?.release();
+      }
+    })());
   if (dataDir === 'memory') {
     db = await PGlite.create();
   } else {
     const path = resolve(dataDir);
     mkdirSync(path, { recursive: true });
-    db = await PGlite.create(path);
+    lock = lockDataFolder(path, () => closeOnce());
+    try {
+      options.whenLocked?.(path);
+      db = await PGlite.create(path);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
+  const turn = eventLoopTurns();
   return {
     kind: 'pglite',
     query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => {
+      await turn();
       const result = await db.query<R>(sql, mutableParams(params));
       return { rows: result.rows };
     },
     exec: async (sql: string) => {
+      await turn();
       await db.exec(sql);
     },
-    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => db.transaction((tx) => fn(transactionExecutor(tx))),
+    transaction: async <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+      await turn();
+      return db.transaction((tx) => fn(transactionExecutor(tx)));
+    },
     listen: async (channel: string, onNotify: (payload: string) => void) => {
       const unsubscribe = await db.listen(assertSqlIdentifier(channel, 'channel'), onNotify);
       return async () => {
         if (!db.closed) await unsubscribe();
       };
     },
-    close: async () => {
-      if (!db.closed) await db.close();
-    },
+    close: closeOnce,
   };
 };

@@ -77,7 +77,23 @@ export class RebuildBehindError extends Error {
   }
 }
 
-const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${t.auctionView}, ${t.bidHistory}, ${t.bidderActivity};`;
+const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity];
+const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${tableNames(t).join(', ')};`;
+
+/**
+ * Drops what an interrupted rebuild may have left under the fresh tables' names: the tables (made
+ * and partly filled, never swapped), and a row type whose table is gone (a damaged catalog), which
+ * would make CREATE TABLE fail with 'type … already exists'. Run in the preparation's transaction.
+ */
+const dropLeftovers = async (tx: SqlExecutor, fresh: ReadModelTables): Promise<void> => {
+  for (const name of tableNames(fresh)) {
+    const { rows } = await tx.query<{ kind: string }>('SELECT relkind::text AS kind FROM pg_class WHERE oid = to_regclass($1)', [name]);
+    const kind = rows[0]?.kind;
+    if (kind === 'r') await tx.exec(`DROP TABLE ${name}`);
+    else if (kind === 'c') await tx.exec(`DROP TYPE ${name}`);
+    else if (kind !== undefined) throw new Error(`${name} exists and is not a table of an earlier rebuild (relkind ${kind}): drop it by hand`);
+  }
+};
 
 /** Projects pages of the log after `from` until an empty page, each through `applyPage`. */
 const catchUp = async (
@@ -112,7 +128,10 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const projection = options.projection ?? READ_MODEL_PROJECTION;
 
   // Leftovers of an interrupted rebuild are dropped: every rebuild starts from empty tables.
-  await sql.transaction(async (tx) => tx.exec(`${dropTables(fresh)}\n${readModelDdl(fresh.suffix)}`));
+  await sql.transaction(async (tx) => {
+    await dropLeftovers(tx, fresh);
+    await tx.exec(readModelDdl(fresh.suffix));
+  });
 
   const built = await catchUp(
     log,

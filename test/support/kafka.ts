@@ -124,12 +124,16 @@ export const decodeCollected = (message: CollectedMessage): RecordedEvent => {
 
 /**
  * Checks that `messages` carry every event of `expected`, each auction in one partition, and
- * that the first copy of each event arrives in stream-version order (repeats of events already
- * seen are allowed). Returns the number of repeated copies.
+ * that the first copy of each event arrives in stream-version order. Repeats of events already
+ * seen are allowed (the publisher is at-least-once; consumers drop them by stream version), but
+ * only as copies: a repeat, like a first copy, is the very event the log holds at that version.
+ * So, by version per stream, every event arrives exactly once. Returns the number of repeated copies.
  */
 export const assertCarriesInOrder = (messages: readonly CollectedMessage[], expected: readonly RecordedEvent[]): number => {
   const partitionOf = new Map<string, number>();
   const seen = new Map<string, number>(); // stream -> highest version seen first
+  const firstCopies = new Map<string, string>(); // stream and version -> the event id first carried
+  const at = (streamId: string, version: number) => `${streamId}@${version}`;
   let repeats = 0;
   const byPartition = new Map<number, CollectedMessage[]>();
   for (const m of messages) byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), m]);
@@ -143,16 +147,22 @@ export const assertCarriesInOrder = (messages: readonly CollectedMessage[], expe
       const last = seen.get(event.streamId) ?? 0;
       if (event.streamVersion <= last) {
         repeats += 1;
+        const first = firstCopies.get(at(event.streamId, event.streamVersion));
+        assert.equal(event.eventId, first, `${event.streamId}: version ${event.streamVersion} carried as two different events (${first}, then ${event.eventId})`);
         continue;
       }
       assert.equal(event.streamVersion, last + 1, `${event.streamId}: version ${event.streamVersion} arrived after ${last} (a gap or a reordering)`);
       seen.set(event.streamId, event.streamVersion);
+      firstCopies.set(at(event.streamId, event.streamVersion), event.eventId);
     }
   }
   const expectedLast = new Map<string, number>();
   for (const e of expected) expectedLast.set(e.streamId, Math.max(expectedLast.get(e.streamId) ?? 0, e.streamVersion));
   for (const [streamId, version] of expectedLast) {
     assert.equal(seen.get(streamId) ?? 0, version, `${streamId}: Kafka carries up to version ${seen.get(streamId) ?? 0}, the log has ${version}`);
+  }
+  for (const e of expected) {
+    assert.equal(firstCopies.get(at(e.streamId, e.streamVersion)), e.eventId, `${e.streamId}: version ${e.streamVersion} is not the log's event ${e.eventId}`);
   }
   return repeats;
 };

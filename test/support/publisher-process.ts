@@ -1,8 +1,9 @@
 // One publisher in a process of its own, for the takeover tests (which kill or pause it).
-// Environment: DATABASE_URL, KAFKA_BROKERS, TEST_TOPIC, TEST_HOLDER. It logs pino JSON lines to
-// stdout; the tests watch for 'holding the publisher lease: publishing' and 'lost the publisher
-// lease: standing by'. The lease heartbeats every 200 ms and the server ends a silent session
-// after 1 s, so a paused process loses the lease quickly.
+// Environment: DATABASE_URL, KAFKA_BROKERS, TEST_TOPIC, TEST_HOLDER, TEST_IDLE_TIMEOUT_MS. It logs
+// pino JSON lines to stdout; the tests watch for 'holding the publisher lease: publishing' and
+// 'lost the publisher lease: standing by'. The lease heartbeats every 200 ms and the server ends a
+// session silent for TEST_IDLE_TIMEOUT_MS (default 1 s), so a paused process loses the lease
+// quickly (and so may a slow one, on a busy machine: tests that need it to keep the lease give more).
 import { openEventLog, postgresLeases, startPublisher } from '../../commands/index.js';
 import { createKafka, createLogger } from '../../infra/index.js';
 
@@ -27,7 +28,7 @@ const publisher = await startPublisher({
     applicationName: holder,
     retryMs: 50,
     heartbeatMs: 200,
-    idleTimeoutMs: 1_000,
+    idleTimeoutMs: Number(process.env.TEST_IDLE_TIMEOUT_MS ?? '1000'),
     onError: (err) => logger.warn({ err }, 'lease problem'),
   }),
   logger,

@@ -119,6 +119,35 @@ export const rebuildContract = (server: () => ScratchServer) => {
     assert.deepEqual(projected, await dumpReadModels(db.sql));
   });
 
+  it('a rebuild killed after its preparation leaves leftovers that the next rebuild clears: it gives the tables of a clean one', async () => {
+    await runTraffic(writer, { auctions: 8, commands: 90, seed: 91, prefix: 'kl' });
+    await settledHead(db.sql, db.log); // the whole log, also on a shared PostgreSQL server
+    await rebuild();
+    const clean = await dumpReadModels(db.sql);
+    const schema = await dumpReadModelSchema(db.sql);
+    // killed after two pages: fresh tables created and partly filled, never swapped
+    let pages = 0;
+    const killed = new Error('killed');
+    await assert.rejects(
+      rebuild({
+        batchSize: 5,
+        onProgress: () => {
+          pages += 1;
+          if (pages === 2) throw killed;
+        },
+      }),
+      (e: unknown) => e === killed,
+    );
+    assert.equal(await exists('bid_history_rebuild'), true);
+    assert.deepEqual(await dumpReadModels(db.sql), clean);
+    // and what a damaged catalog leaves behind: a row type whose table is gone
+    await db.sql.exec('DROP TABLE auction_view_rebuild; CREATE TYPE auction_view_rebuild AS (auction_id text)');
+    await rebuild({ batchSize: 7 });
+    assert.deepEqual(await dumpReadModels(db.sql), clean);
+    assert.deepEqual(await dumpReadModelSchema(db.sql), schema);
+    for (const table of ['auction_view_rebuild', 'bid_history_rebuild', 'bidder_activity_rebuild']) assert.equal(await exists(table), false, table);
+  });
+
   it('refuses to swap when a live row is ahead of the log, and leaves the live tables as they were', async () => {
     await runTraffic(writer, { auctions: 3, commands: 20, seed: 71, prefix: 'ah' });
     await applyInBatches(new ReadModelProjector({ sql: db.sql, pseudonym }), await readAllEvents(db), 100);
