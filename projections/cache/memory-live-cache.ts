@@ -1,10 +1,12 @@
 // The live cache in memory, for embedded mode: the projector and the feed realtime nodes read, in
 // one object, with the Redis cache's semantics (redelivery harmless, a gap refused, the latest
 // frames kept, every change announced after it is stored, in version order).
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent } from '../../domain/index.js';
+import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { LIVE_HISTORY_LENGTH } from '../../domain/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
+import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
+import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
 import { groupByAuction } from '../read-models/projected-event.js';
 import { planLiveChanges } from './live-auction.js';
 
@@ -16,6 +18,10 @@ export interface MemoryLiveCacheOptions {
   readonly historyLength?: number;
   /** Receives errors thrown by subscribers' callbacks (they never reach the projector). */
   readonly logger?: Logger;
+  /** Where newly parked streams and skipped events are reported. */
+  readonly parking?: ParkingReporter;
+  /** How old event shapes are upcast (default the domain's upcasters). */
+  readonly upcasters?: readonly Upcaster[];
 }
 
 interface Entry {
@@ -30,6 +36,8 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   readonly name = LIVE_CACHE_PROJECTOR;
   private readonly auctions = new Map<string, Entry>();
   private readonly checkpoints = new Map<string, string>();
+  /** Parked streams by auction id: kept, like the checkpoints, for the life of the process. */
+  private readonly parked = new Map<string, ParkedStream>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly historyLength: number;
 
@@ -41,18 +49,38 @@ export class MemoryLiveCache implements Projector, LiveFeed {
     return Promise.resolve(this.checkpoints.get(source));
   }
 
-  /** Plans every auction's changes first, so a gap or an unreadable event changes nothing. */
+  /** Plans every auction's changes first, so a gap changes nothing; an unprojectable event parks its stream. */
   apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
     try {
-      const planned = [...groupByAuction(events)].map(([auctionId, group]) =>
-        planLiveChanges(auctionId, this.auctions.get(auctionId)?.auction, group, this.options.pseudonym),
-      );
+      const planned: LiveChange[][] = [];
+      const parked: [string, ParkedStream][] = [];
+      let skipped = 0;
+      for (const [auctionId, group] of groupByAuction(events)) {
+        const stored = this.auctions.get(auctionId)?.auction;
+        if (this.parked.has(auctionId)) {
+          skipped += skippedFrom(group, (stored?.version ?? 0) + 1);
+          continue;
+        }
+        const plan = planLiveChanges(auctionId, stored, group, this.options.pseudonym, this.options.upcasters);
+        planned.push(plan.changes);
+        if (plan.unprojectable === undefined) continue;
+        parked.push([auctionId, parkedStreamOf(this.name, plan.unprojectable)]);
+        skipped += skippedFrom(group, plan.unprojectable.recorded.streamVersion);
+      }
       for (const changes of planned) for (const change of changes) this.store(change);
+      for (const [auctionId, stream] of parked) this.parked.set(auctionId, stream);
       this.checkpoints.set(source, position);
+      for (const [, stream] of parked) this.options.parking?.parked(stream);
+      this.options.parking?.skipped(this.name, skipped);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  /** The streams this cache has parked. */
+  parkedStreams(): Promise<ParkedStream[]> {
+    return Promise.resolve([...this.parked.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0)));
   }
 
   private store(change: LiveChange): void {
