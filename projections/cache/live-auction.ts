@@ -5,6 +5,8 @@
 import type { AuctionUpdated, LiveAuction, LiveChange, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { LiveAuction as LiveAuctionCodec, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
+import type { ParkedStream } from '../runtime/parked-streams.js';
+import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
 import type { AuctionRow } from '../read-models/auction-rows.js';
 import { evolveAuctionRow } from '../read-models/auction-rows.js';
 import type { ProjectedEvent, Unprojectable } from '../read-models/projected-event.js';
@@ -116,4 +118,45 @@ export const planLiveChanges = (
     state = next;
   }, registry);
   return { changes, unprojectable };
+};
+
+/** What one delivered batch does to the live cache. */
+export interface LiveBatchPlan {
+  /** Every auction's changes, each auction's in version order. */
+  readonly changes: readonly LiveChange[];
+  /** Streams to park now: their event at `stream.streamVersion` cannot be projected. */
+  readonly parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[];
+  /** Events left out because their stream is parked (before, or now). */
+  readonly skipped: number;
+}
+
+/**
+ * The live cache's plan for a batch grouped by auction, from the states it holds (`stored`) and
+ * the streams it has parked (`isParked`): a parked stream's events are skipped; the first event of
+ * a stream that cannot be projected parks it.
+ */
+export const planLiveBatch = (
+  projection: string,
+  groups: ReadonlyMap<string, readonly RecordedEvent[]>,
+  stored: (auctionId: string) => LiveAuction | undefined,
+  isParked: (auctionId: string) => boolean,
+  pseudonym: Pseudonymiser,
+  registry: readonly Upcaster[] = upcasters,
+): LiveBatchPlan => {
+  const changes: LiveChange[] = [];
+  const parked: { auctionId: string; stream: ParkedStream }[] = [];
+  let skipped = 0;
+  for (const [auctionId, group] of groups) {
+    const state = stored(auctionId);
+    if (isParked(auctionId)) {
+      skipped += skippedFrom(group, (state?.version ?? 0) + 1);
+      continue;
+    }
+    const plan = planLiveChanges(auctionId, state, group, pseudonym, registry);
+    changes.push(...plan.changes);
+    if (plan.unprojectable === undefined) continue;
+    parked.push({ auctionId, stream: parkedStreamOf(projection, plan.unprojectable) });
+    skipped += skippedFrom(group, plan.unprojectable.recorded.streamVersion);
+  }
+  return { changes, parked, skipped };
 };

@@ -6,9 +6,9 @@ import { LIVE_HISTORY_LENGTH } from '../../domain/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
-import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
+import { byStreamId } from '../runtime/parked-streams.js';
 import { groupByAuction } from '../read-models/projected-event.js';
-import { planLiveChanges } from './live-auction.js';
+import { planLiveBatch } from './live-auction.js';
 
 export const LIVE_CACHE_PROJECTOR = 'live-cache';
 
@@ -52,26 +52,14 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   /** Plans every auction's changes first, so a gap changes nothing; an unprojectable event parks its stream. */
   apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
     try {
-      const planned: LiveChange[][] = [];
-      const parked: [string, ParkedStream][] = [];
-      let skipped = 0;
-      for (const [auctionId, group] of groupByAuction(events)) {
-        const stored = this.auctions.get(auctionId)?.auction;
-        if (this.parked.has(auctionId)) {
-          skipped += skippedFrom(group, (stored?.version ?? 0) + 1);
-          continue;
-        }
-        const plan = planLiveChanges(auctionId, stored, group, this.options.pseudonym, this.options.upcasters);
-        planned.push(plan.changes);
-        if (plan.unprojectable === undefined) continue;
-        parked.push([auctionId, parkedStreamOf(this.name, plan.unprojectable)]);
-        skipped += skippedFrom(group, plan.unprojectable.recorded.streamVersion);
-      }
-      for (const changes of planned) for (const change of changes) this.store(change);
-      for (const [auctionId, stream] of parked) this.parked.set(auctionId, stream);
+      const plan = planLiveBatch(
+        this.name, groupByAuction(events), (id) => this.auctions.get(id)?.auction, (id) => this.parked.has(id), this.options.pseudonym, this.options.upcasters,
+      );
+      for (const change of plan.changes) this.store(change);
+      for (const { auctionId, stream } of plan.parked) this.parked.set(auctionId, stream);
       this.checkpoints.set(source, position);
-      for (const [, stream] of parked) this.options.parking?.parked(stream);
-      this.options.parking?.skipped(this.name, skipped);
+      for (const { stream } of plan.parked) this.options.parking?.parked(stream);
+      this.options.parking?.skipped(this.name, plan.skipped);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error as Error);
@@ -80,7 +68,7 @@ export class MemoryLiveCache implements Projector, LiveFeed {
 
   /** The streams this cache has parked. */
   parkedStreams(): Promise<ParkedStream[]> {
-    return Promise.resolve([...this.parked.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0)));
+    return Promise.resolve([...this.parked.values()].sort(byStreamId));
   }
 
   private store(change: LiveChange): void {

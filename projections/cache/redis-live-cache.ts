@@ -13,9 +13,9 @@ import {
 import type { Pseudonymiser, Redis } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
-import { ParkedStreamCodec, parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
+import { ParkedStreamCodec, byStreamId } from '../runtime/parked-streams.js';
 import { ProjectionGapError, groupByAuction } from '../read-models/projected-event.js';
-import { planLiveChanges } from './live-auction.js';
+import { planLiveBatch } from './live-auction.js';
 import { defineApplyLiveChange } from './apply-change-script.js';
 import { LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
 
@@ -71,34 +71,21 @@ export class RedisLiveCache implements Projector {
   }
 
   async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
-    const groups = [...groupByAuction(events)];
-    const auctionIds = groups.map(([auctionId]) => auctionId);
+    const groups = groupByAuction(events);
+    const auctionIds = [...groups.keys()];
     const [stored, parkedBefore] = await Promise.all([this.readStates(auctionIds), this.readParked(auctionIds)]);
-    const changes: LiveChange[] = [];
-    const toPark: [string, ParkedStream][] = [];
-    let skipped = 0;
-    for (const [auctionId, group] of groups) {
-      if (parkedBefore.has(auctionId)) {
-        skipped += skippedFrom(group, (stored.get(auctionId)?.version ?? 0) + 1);
-        continue;
-      }
-      const plan = planLiveChanges(auctionId, stored.get(auctionId), group, this.options.pseudonym, this.options.upcasters);
-      changes.push(...plan.changes);
-      if (plan.unprojectable === undefined) continue;
-      toPark.push([auctionId, parkedStreamOf(this.name, plan.unprojectable)]);
-      skipped += skippedFrom(group, plan.unprojectable.recorded.streamVersion);
-    }
-    if (changes.length > 0) await this.store(changes, stored);
-    const parked = await this.park(toPark);
+    const plan = planLiveBatch(this.name, groups, (id) => stored.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
+    if (plan.changes.length > 0) await this.store(plan.changes, stored);
+    const parked = await this.park(plan.parked);
     await this.redis.set(this.checkpointKey(source), position);
     for (const stream of parked) this.options.parking?.parked(stream);
-    this.options.parking?.skipped(this.name, skipped);
+    this.options.parking?.skipped(this.name, plan.skipped);
   }
 
   /** The streams this cache has parked. */
   async parkedStreams(): Promise<ParkedStream[]> {
     const values = await this.redis.hvals(this.parkedKey());
-    return values.map((value) => this.decodeParked(value)).sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    return values.map((value) => this.decodeParked(value)).sort(byStreamId);
   }
 
   private decodeParked(value: string): ParkedStream {
@@ -120,12 +107,12 @@ export class RedisLiveCache implements Projector {
   }
 
   /** Parks the streams (HSETNX: a redelivery finds them parked); returns those parked now. */
-  private async park(toPark: readonly [string, ParkedStream][]): Promise<ParkedStream[]> {
+  private async park(toPark: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<ParkedStream[]> {
     if (toPark.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const [auctionId, stream] of toPark) pipeline.hsetnx(this.parkedKey(), auctionId, JSON.stringify(stream));
+    for (const { auctionId, stream } of toPark) pipeline.hsetnx(this.parkedKey(), auctionId, JSON.stringify(stream));
     const replies = (await pipeline.exec()) ?? [];
-    return toPark.flatMap(([, stream], i) => {
+    return toPark.flatMap(({ stream }, i) => {
       const [error, created] = replies[i] ?? [new Error('no reply')];
       if (error) throw error;
       return created === 1 ? [stream] : [];

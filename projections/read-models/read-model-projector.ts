@@ -8,14 +8,13 @@ import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import { sqlErrorCode } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
-import { skippedFrom } from '../runtime/parked-streams.js';
+import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
 import { CheckpointMovedError } from '../runtime/projector.js';
 import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
 import { foldAuction } from './auction-rows.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
 import { eventsAfter, groupByAuction } from './projected-event.js';
 import { AuctionRowConflictError, ReadModelStore } from './read-model-store.js';
-import type { ParkedRow } from './read-model-store.js';
 
 /** The checkpoint name of the read-model projection (and its Kafka consumer group's). */
 export const READ_MODEL_PROJECTION = 'read-models';
@@ -57,7 +56,7 @@ export const projectBatch = async (
   const bids: BidRow[] = [];
   const activity: ActivityIncrement[] = [];
   const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
-  const toPark: ParkedRow[] = [];
+  const toPark: { auctionId: string; stream: ParkedStream }[] = [];
   let applied = 0;
   let skipped = 0;
   for (const auctionId of auctionIds) {
@@ -71,11 +70,8 @@ export const projectBatch = async (
     const fresh = eventsAfter(auctionId, storedVersion, group);
     const { changes, unprojectable } = foldAuction(auctionId, before, fresh, pseudonym, options.upcasters);
     if (unprojectable !== undefined) {
-      const { recorded, reason } = unprojectable;
-      toPark.push({
-        auctionId, streamId: recorded.streamId, streamVersion: recorded.streamVersion, logPosition: recorded.position, eventId: recorded.eventId, eventType: recorded.type, reason,
-      });
-      skipped += skippedFrom(fresh, recorded.streamVersion);
+      toPark.push({ auctionId, stream: parkedStreamOf(projection, unprojectable) });
+      skipped += skippedFrom(fresh, unprojectable.recorded.streamVersion);
     }
     if (changes === undefined) continue;
     applied += changes.row.version - storedVersion;
@@ -88,9 +84,7 @@ export const projectBatch = async (
   await store.insertBids(tx, bids);
   await store.writeActivity(tx, activity, newLeaders);
   const newlyParked = await store.park(tx, toPark);
-  const parked = toPark
-    .filter((p) => newlyParked.has(p.auctionId))
-    .map((p): ParkedStream => ({ projection, streamId: p.streamId, streamVersion: p.streamVersion, position: p.logPosition, eventId: p.eventId, eventType: p.eventType, reason: p.reason }));
+  const parked = toPark.filter((p) => newlyParked.has(p.auctionId)).map((p) => p.stream);
   return { auctions: auctions.length, applied, parked, skipped };
 };
 
@@ -142,9 +136,8 @@ export class ReadModelProjector implements Projector {
   }
 
   /** The streams this projection has parked, as its table holds them. */
-  async parkedStreams(): Promise<ParkedStream[]> {
-    const rows = await this.store.listParked(this.sql);
-    return rows.map((r) => ({ projection: this.name, streamId: r.streamId, streamVersion: r.streamVersion, position: r.logPosition, eventId: r.eventId, eventType: r.eventType, reason: r.reason }));
+  parkedStreams(): Promise<ParkedStream[]> {
+    return this.store.listParked(this.sql, this.name);
   }
 
   async loadCheckpoint(source: string): Promise<string | undefined> {

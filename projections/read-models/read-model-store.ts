@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { SqlExecutor } from '../../infra/index.js';
+import type { ParkedStream } from '../runtime/parked-streams.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
   auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition, rowsAsJson,
@@ -129,17 +130,6 @@ RETURNING auction_id`,
   listParked: `SELECT stream_id, stream_version, log_position, event_id, event_type, reason FROM ${t.parkedStreams} ORDER BY stream_id`,
 });
 
-/** A parked stream as the table holds it. */
-export interface ParkedRow {
-  readonly auctionId: string;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly logPosition: string;
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly reason: string;
-}
-
 const ParkedStored = t.type({
   stream_id: t.string, stream_version: t.number, log_position: t.string, event_id: t.string, event_type: t.string, reason: t.string,
 }, 'parked_streams');
@@ -195,25 +185,25 @@ export class ReadModelStore {
     return new Set(rows.map((r) => r.auction_id));
   }
 
-  /** Parks these streams; returns the auction ids that were not parked before. */
-  async park(tx: SqlExecutor, parked: readonly ParkedRow[]): Promise<Set<string>> {
+  /** Parks these auctions' streams; returns the auction ids that were not parked before. */
+  async park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
     if (parked.length === 0) return new Set();
-    const json = JSON.stringify(parked.map((p) => ({
-      auction_id: p.auctionId, stream_id: p.streamId, stream_version: p.streamVersion, log_position: p.logPosition,
+    const json = JSON.stringify(parked.map(({ auctionId, stream: p }) => ({
+      auction_id: auctionId, stream_id: p.streamId, stream_version: p.streamVersion, log_position: p.position,
       event_id: p.eventId, event_type: p.eventType, reason: p.reason,
     })));
     const { rows } = await tx.query<{ auction_id: string }>(this.sql.park, [json], PREPARED);
     return new Set(rows.map((r) => r.auction_id));
   }
 
-  /** Every parked stream, by stream id. */
-  async listParked(sql: SqlExecutor): Promise<Omit<ParkedRow, 'auctionId'>[]> {
+  /** Every parked stream, by stream id, as parked by `projection` (the one that writes these tables). */
+  async listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
     const { rows } = await sql.query(this.sql.listParked);
     return rows.map((raw) => {
       const decoded = ParkedStored.decode(raw);
       if (E.isLeft(decoded)) throw new Error(`unexpected stored parked_streams row: ${PathReporter.report(decoded).join('; ')}`);
       const r = decoded.right;
-      return { streamId: r.stream_id, streamVersion: r.stream_version, logPosition: r.log_position, eventId: r.event_id, eventType: r.event_type, reason: r.reason };
+      return { projection, streamId: r.stream_id, streamVersion: r.stream_version, position: r.log_position, eventId: r.event_id, eventType: r.event_type, reason: r.reason };
     });
   }
 }

@@ -156,9 +156,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
       async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
       (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
     );
-    const parked = (await store.listParked(tx)).map((p): ParkedStream => ({
-      projection, streamId: p.streamId, streamVersion: p.streamVersion, position: p.logPosition, eventId: p.eventId, eventType: p.eventType, reason: p.reason,
-    }));
+    const parked = await store.listParked(tx, projection);
     if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
     // A stream the rebuild parked is reported, not "behind": the live tables may hold more of it
     // only because an older decoder read what this one refuses.

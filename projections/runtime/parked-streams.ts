@@ -50,6 +50,9 @@ export interface ParkingReporter {
 /** A projector's parked streams as it stores them now. */
 export type ParkedStreamLister = () => Promise<readonly ParkedStream[]>;
 
+/** Orders parked streams by stream id (listings). */
+export const byStreamId = (a: ParkedStream, b: ParkedStream): number => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0);
+
 /** How many of one stream's delivered events a parked stream skips: those from `version` on. */
 export const skippedFrom = (events: readonly RecordedEvent[], version: number): number => events.filter((e) => e.streamVersion >= version).length;
 
