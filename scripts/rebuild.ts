@@ -4,10 +4,10 @@
 import { parseArgs } from 'node:util';
 import { createPostgresEventLog, openEventLog } from '../commands/index.js';
 import { ConfigError, loadConfig, pseudonymiser } from '../infra/index.js';
-import { rebuildReadModels, readModelMigrations } from '../projections/index.js';
-import type { RebuildProgress } from '../projections/index.js';
+import { RebuildParkedError, rebuildReadModels, readModelMigrations } from '../projections/index.js';
+import type { ParkedStream, RebuildProgress } from '../projections/index.js';
 
-const usage = `usage: npm run rebuild [-- --batch-size <n>]
+const usage = `usage: npm run rebuild [-- --batch-size <n>] [-- --strict]
 
 Rebuilds the read models (auction_view, bid_history, bidder_activity) from the start of the event
 log into fresh tables, then swaps them in atomically and sets the projection's 'log' checkpoint to
@@ -17,14 +17,20 @@ EVENTSTORE_URL, and PSEUDONYM_SECRET / AUTH_JWT_SECRET, which must be the server
 pseudonyms derive from them).
 
   --batch-size <n>   events per page and transaction (default 1000)
+  --strict           refuse to swap (exit 1) when an event cannot be projected
   -h, --help         this text
 
-Prints a summary as JSON on stdout, progress on stderr.`;
+An event that cannot be projected (it does not decode, even upcast) parks its stream: the stream is
+projected up to the event before it and listed in parked_streams; every other stream is rebuilt.
+Prints a summary as JSON on stdout (parked streams under "parked"), progress and one line per
+parked stream on stderr. Exit status 0 rebuilt, 1 failed (nothing swapped), 2 bad arguments.`;
 
 const fail = (message: string, code = 2): never => {
   process.stderr.write(`rebuild: ${message}\n`);
   process.exit(code);
 };
+
+const describeParked = (p: ParkedStream): string => `rebuild: parked ${p.streamId} at version ${p.streamVersion} (${p.eventType}, log position ${p.position}): ${p.reason}\n`;
 
 const progressPrinter = () => {
   const tty = process.stderr.isTTY;
@@ -44,9 +50,13 @@ const progressPrinter = () => {
 };
 
 const main = async (): Promise<void> => {
-  let values: { 'batch-size'?: string; help?: boolean };
+  let values: { 'batch-size'?: string; strict?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { 'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      options: { 'batch-size': { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     return fail(`${(err as Error).message}\n\n${usage}`);
   }
@@ -71,8 +81,14 @@ const main = async (): Promise<void> => {
       // The PostgreSQL/PGlite log read on the swap's own connection (PGlite has only one).
       ...(logInSql ? { logWithin: (tx) => createPostgresEventLog(tx) } : {}),
       onProgress: progress.update,
+      strict: values.strict === true,
+    }).catch((error: unknown) => {
+      progress.done();
+      if (error instanceof RebuildParkedError) for (const p of error.parked) process.stderr.write(describeParked(p));
+      throw error;
     });
     progress.done();
+    for (const p of report.parked) process.stderr.write(describeParked(p));
     const perSecond = report.durationMs > 0 ? Math.round((report.events * 1000) / report.durationMs) : report.events;
     process.stdout.write(`${JSON.stringify({ ...report, eventsPerSecond: perSecond })}\n`);
   } finally {

@@ -84,7 +84,12 @@ const printState = async (reader: EventLogReader, request: Extract<ReplayRequest
   await sink.writeText(`${JSON.stringify(report, null, 2)}\n`);
   await sink.finish();
   output.commit();
-  return EXIT_OK;
+  if (report.unreadable === undefined) return EXIT_OK;
+  const u = report.unreadable;
+  process.stderr.write(
+    `replay: auction ${request.auctionId}: the event at stream version ${u.streamVersion} (${u.type}, log position ${u.position}) cannot be read: ${u.reason}; the state shown is the one before it (see README, "Events that cannot be read")\n`,
+  );
+  return EXIT_FAILED;
 };
 
 const run = async (argv: readonly string[], signal: AbortSignal): Promise<number> => {

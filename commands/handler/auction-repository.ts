@@ -10,11 +10,21 @@ export interface LoadedAuction {
   readonly commands: ReadonlyMap<string, readonly number[]>;
 }
 
-export class CorruptStreamError extends Error {}
+/**
+ * The auction's stream holds an event that cannot be read (it does not decode, even upcast, or a
+ * version is missing): no command on that auction can be decided until an operator deals with it
+ * (README, "Events that cannot be read"). Other auctions are not affected.
+ */
+export class CorruptStreamError extends Error {
+  constructor(readonly streamId: string, readonly streamVersion: number, readonly reason: string) {
+    super(`${streamId}@${streamVersion}: ${reason}`);
+    this.name = 'CorruptStreamError';
+  }
+}
 
 export const decodeRecorded = (recorded: RecordedEvent): AuctionEvent => {
   const decoded = decodeStoredEvent(recorded);
-  if (decoded._tag === 'Left') throw new CorruptStreamError(`${recorded.streamId}@${recorded.streamVersion}: ${decoded.left}`);
+  if (decoded._tag === 'Left') throw new CorruptStreamError(recorded.streamId, recorded.streamVersion, decoded.left);
   return decoded.right;
 };
 
@@ -24,7 +34,7 @@ const apply = (from: LoadedAuction, recorded: readonly RecordedEvent[]): LoadedA
   let version = from.version;
   const commands = new Map(from.commands);
   for (const event of recorded) {
-    if (event.streamVersion !== version + 1) throw new CorruptStreamError(`${event.streamId}: expected version ${version + 1}, read ${event.streamVersion}`);
+    if (event.streamVersion !== version + 1) throw new CorruptStreamError(event.streamId, version + 1, `expected version ${version + 1}, read ${event.streamVersion}`);
     state = evolve(state, decodeRecorded(event));
     version = event.streamVersion;
     commands.set(event.metadata.commandId, [...(commands.get(event.metadata.commandId) ?? []), version]);

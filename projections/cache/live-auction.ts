@@ -2,13 +2,15 @@
 // `auction.updated` frame the change publishes. It reuses the read model's row fold
 // (evolveAuctionRow), so the cache and GET /v1/auctions/:id copy the same facts the same way; no
 // rule runs here. Pure.
-import type { AuctionUpdated, LiveAuction, LiveChange, RecordedEvent } from '../../domain/index.js';
-import { LiveAuction as LiveAuctionCodec } from '../../domain/index.js';
+import type { AuctionUpdated, LiveAuction, LiveChange, RecordedEvent, Upcaster } from '../../domain/index.js';
+import { LiveAuction as LiveAuctionCodec, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
+import type { ParkedStream } from '../runtime/parked-streams.js';
+import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
 import type { AuctionRow } from '../read-models/auction-rows.js';
 import { evolveAuctionRow } from '../read-models/auction-rows.js';
-import type { ProjectedEvent } from '../read-models/projected-event.js';
-import { ProjectionDecodeError, decodeForProjection, eventsAfter, statusAt } from '../read-models/projected-event.js';
+import type { ProjectedEvent, Unprojectable } from '../read-models/projected-event.js';
+import { ProjectionDecodeError, eventsAfter, projectEach, statusAt } from '../read-models/projected-event.js';
 
 /**
  * The row a LiveAuction stands for. Private columns the cache never holds (real ids, the reserve)
@@ -89,22 +91,72 @@ export const frameOf = (live: LiveAuction, recorded: RecordedEvent): AuctionUpda
   status: statusAt(live.outcome, live.startsAt, recorded),
 });
 
+/** The changes of one auction's delivered events, and the event that stopped them, if one did. */
+export interface LivePlan {
+  readonly changes: LiveChange[];
+  /** The first event that could not be projected: it and every later one were left out. */
+  readonly unprojectable: Unprojectable | undefined;
+}
+
 /**
  * The changes one auction's delivered events make, in version order, from the state the cache
  * holds (`stored`): events at or below its version are skipped (redelivery), a missing version
- * throws ProjectionGapError, an unreadable event ProjectionDecodeError.
+ * throws ProjectionGapError; the changes stop before an event that cannot be projected.
  */
 export const planLiveChanges = (
   auctionId: string,
   stored: LiveAuction | undefined,
   events: readonly RecordedEvent[],
   pseudonym: Pseudonymiser,
-): LiveChange[] => {
+  registry: readonly Upcaster[] = upcasters,
+): LivePlan => {
   const changes: LiveChange[] = [];
   let state = stored;
-  for (const recorded of eventsAfter(auctionId, stored?.version ?? 0, events)) {
-    state = evolveLive(state, decodeForProjection(auctionId, recorded), pseudonym);
-    changes.push({ auction: state, frame: frameOf(state, recorded) });
+  const unprojectable = projectEach(auctionId, eventsAfter(auctionId, stored?.version ?? 0, events), (projected) => {
+    const next = evolveLive(state, projected, pseudonym);
+    changes.push({ auction: next, frame: frameOf(next, projected.recorded) });
+    state = next;
+  }, registry);
+  return { changes, unprojectable };
+};
+
+/** What one delivered batch does to the live cache. */
+export interface LiveBatchPlan {
+  /** Every auction's changes, each auction's in version order. */
+  readonly changes: readonly LiveChange[];
+  /** Streams to park now: their event at `stream.streamVersion` cannot be projected. */
+  readonly parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[];
+  /** Events left out because their stream is parked (before, or now). */
+  readonly skipped: number;
+}
+
+/**
+ * The live cache's plan for a batch grouped by auction, from the states it holds (`stored`) and
+ * the streams it has parked (`isParked`): a parked stream's events are skipped; the first event of
+ * a stream that cannot be projected parks it.
+ */
+export const planLiveBatch = (
+  projection: string,
+  groups: ReadonlyMap<string, readonly RecordedEvent[]>,
+  stored: (auctionId: string) => LiveAuction | undefined,
+  isParked: (auctionId: string) => boolean,
+  pseudonym: Pseudonymiser,
+  registry: readonly Upcaster[] = upcasters,
+): LiveBatchPlan => {
+  const changes: LiveChange[] = [];
+  const parked: { auctionId: string; stream: ParkedStream }[] = [];
+  let skipped = 0;
+  for (const [auctionId, group] of groups) {
+    const state = stored(auctionId);
+    if (isParked(auctionId)) {
+      skipped += skippedFrom(group, (state?.version ?? 0) + 1);
+      continue;
+    }
+    const plan = planLiveChanges(auctionId, state, group, pseudonym, registry);
+    changes.push(...plan.changes);
+    if (plan.unprojectable === undefined) continue;
+    parked.push({ auctionId, stream: parkedStreamOf(projection, plan.unprojectable) });
+    skipped += skippedFrom(group, plan.unprojectable.recorded.streamVersion);
   }
-  return changes;
+  return { changes, parked, skipped };
 };

@@ -1,12 +1,14 @@
 // The live cache in memory, for embedded mode: the projector and the feed realtime nodes read, in
 // one object, with the Redis cache's semantics (redelivery harmless, a gap refused, the latest
 // frames kept, every change announced after it is stored, in version order).
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent } from '../../domain/index.js';
+import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { LIVE_HISTORY_LENGTH } from '../../domain/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
+import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
+import { byStreamId } from '../runtime/parked-streams.js';
 import { groupByAuction } from '../read-models/projected-event.js';
-import { planLiveChanges } from './live-auction.js';
+import { planLiveBatch } from './live-auction.js';
 
 export const LIVE_CACHE_PROJECTOR = 'live-cache';
 
@@ -16,6 +18,10 @@ export interface MemoryLiveCacheOptions {
   readonly historyLength?: number;
   /** Receives errors thrown by subscribers' callbacks (they never reach the projector). */
   readonly logger?: Logger;
+  /** Where newly parked streams and skipped events are reported. */
+  readonly parking?: ParkingReporter;
+  /** How old event shapes are upcast (default the domain's upcasters). */
+  readonly upcasters?: readonly Upcaster[];
 }
 
 interface Entry {
@@ -30,6 +36,8 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   readonly name = LIVE_CACHE_PROJECTOR;
   private readonly auctions = new Map<string, Entry>();
   private readonly checkpoints = new Map<string, string>();
+  /** Parked streams by auction id: kept, like the checkpoints, for the life of the process. */
+  private readonly parked = new Map<string, ParkedStream>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly historyLength: number;
 
@@ -41,18 +49,26 @@ export class MemoryLiveCache implements Projector, LiveFeed {
     return Promise.resolve(this.checkpoints.get(source));
   }
 
-  /** Plans every auction's changes first, so a gap or an unreadable event changes nothing. */
+  /** Plans every auction's changes first, so a gap changes nothing; an unprojectable event parks its stream. */
   apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
     try {
-      const planned = [...groupByAuction(events)].map(([auctionId, group]) =>
-        planLiveChanges(auctionId, this.auctions.get(auctionId)?.auction, group, this.options.pseudonym),
+      const plan = planLiveBatch(
+        this.name, groupByAuction(events), (id) => this.auctions.get(id)?.auction, (id) => this.parked.has(id), this.options.pseudonym, this.options.upcasters,
       );
-      for (const changes of planned) for (const change of changes) this.store(change);
+      for (const change of plan.changes) this.store(change);
+      for (const { auctionId, stream } of plan.parked) this.parked.set(auctionId, stream);
       this.checkpoints.set(source, position);
+      for (const { stream } of plan.parked) this.options.parking?.parked(stream);
+      this.options.parking?.skipped(this.name, plan.skipped);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error as Error);
     }
+  }
+
+  /** The streams this cache has parked. */
+  parkedStreams(): Promise<ParkedStream[]> {
+    return Promise.resolve([...this.parked.values()].sort(byStreamId));
   }
 
   private store(change: LiveChange): void {

@@ -2,15 +2,20 @@
 // auction, the changes after the version the cache holds, each stored and published by one
 // script (apply-change-script.ts) in version order. A batch costs three round trips whatever its
 // size: read the states it touches, apply every change (one pipeline), save the checkpoint.
-import type { LiveAuction, LiveChange, RecordedEvent } from '../../domain/index.js';
+// A stream whose event cannot be projected is parked (hash `<namespace>:parked`, field auction id,
+// written before the checkpoint moves past it) and its later events skipped.
+import * as E from 'fp-ts/lib/Either.js';
+import type { LiveAuction, LiveChange, RecordedEvent, Upcaster } from '../../domain/index.js';
 import {
   ENDED_FRAMES_TTL_SECONDS, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash,
   encodeLiveAuctionHash,
 } from '../../domain/index.js';
 import type { Pseudonymiser, Redis } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
+import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
+import { ParkedStreamCodec, byStreamId } from '../runtime/parked-streams.js';
 import { ProjectionGapError, groupByAuction } from '../read-models/projected-event.js';
-import { planLiveChanges } from './live-auction.js';
+import { planLiveBatch } from './live-auction.js';
 import { defineApplyLiveChange } from './apply-change-script.js';
 import { LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
 
@@ -23,6 +28,10 @@ export interface RedisLiveCacheOptions {
   readonly historyLength?: number;
   /** How long an ended auction's frames are kept (default ENDED_FRAMES_TTL_SECONDS). */
   readonly endedFramesTtlSeconds?: number;
+  /** Where newly parked streams and skipped events are reported. */
+  readonly parking?: ParkingReporter;
+  /** How old event shapes are upcast (default the domain's upcasters). */
+  readonly upcasters?: readonly Upcaster[];
 }
 
 /** The cache's hash holds something that is not a LiveAuction: the projection stops rather than guess. */
@@ -56,12 +65,58 @@ export class RedisLiveCache implements Projector {
     return (await this.redis.get(this.checkpointKey(source))) ?? undefined;
   }
 
+  /** The hash of parked streams: field auction id, value the ParkedStream as JSON. */
+  parkedKey(): string {
+    return `${this.namespace}:parked`;
+  }
+
   async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
-    const groups = [...groupByAuction(events)];
-    const stored = await this.readStates(groups.map(([auctionId]) => auctionId));
-    const changes = groups.flatMap(([auctionId, group]) => planLiveChanges(auctionId, stored.get(auctionId), group, this.options.pseudonym));
-    if (changes.length > 0) await this.store(changes, stored);
+    const groups = groupByAuction(events);
+    const auctionIds = [...groups.keys()];
+    const [stored, parkedBefore] = await Promise.all([this.readStates(auctionIds), this.readParked(auctionIds)]);
+    const plan = planLiveBatch(this.name, groups, (id) => stored.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
+    if (plan.changes.length > 0) await this.store(plan.changes, stored);
+    const parked = await this.park(plan.parked);
     await this.redis.set(this.checkpointKey(source), position);
+    for (const stream of parked) this.options.parking?.parked(stream);
+    this.options.parking?.skipped(this.name, plan.skipped);
+  }
+
+  /** The streams this cache has parked. */
+  async parkedStreams(): Promise<ParkedStream[]> {
+    const values = await this.redis.hvals(this.parkedKey());
+    return values.map((value) => this.decodeParked(value)).sort(byStreamId);
+  }
+
+  private decodeParked(value: string): ParkedStream {
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      json = undefined;
+    }
+    const decoded = ParkedStreamCodec.decode(json);
+    if (E.isLeft(decoded)) throw new Error(`unreadable parked stream in ${this.parkedKey()}: ${value.slice(0, 200)}`);
+    return decoded.right;
+  }
+
+  private async readParked(auctionIds: readonly string[]): Promise<Set<string>> {
+    if (auctionIds.length === 0) return new Set();
+    const values = await this.redis.hmget(this.parkedKey(), ...auctionIds);
+    return new Set(auctionIds.filter((_, i) => values[i] !== null && values[i] !== undefined));
+  }
+
+  /** Parks the streams (HSETNX: a redelivery finds them parked); returns those parked now. */
+  private async park(toPark: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<ParkedStream[]> {
+    if (toPark.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { auctionId, stream } of toPark) pipeline.hsetnx(this.parkedKey(), auctionId, JSON.stringify(stream));
+    const replies = (await pipeline.exec()) ?? [];
+    return toPark.flatMap(({ stream }, i) => {
+      const [error, created] = replies[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      return created === 1 ? [stream] : [];
+    });
   }
 
   private async readStates(auctionIds: readonly string[]): Promise<Map<string, LiveAuction | undefined>> {

@@ -2,11 +2,11 @@
 // one auction becomes its final `auction_view` row, one `bid_history` row per bid, and per-bidder
 // `bidder_activity` increments. Only facts carried by the events are copied; the initial
 // reserve/buy-now flags of a new auction come from the domain's own `evolve`.
-import type { Outcome, RecordedEvent } from '../../domain/index.js';
-import { evolve, initialState } from '../../domain/index.js';
+import type { Outcome, RecordedEvent, Upcaster } from '../../domain/index.js';
+import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ProjectedEvent } from './projected-event.js';
-import { ProjectionDecodeError, requireExisting } from './projected-event.js';
+import type { ProjectedEvent, Unprojectable } from './projected-event.js';
+import { ProjectionDecodeError, projectEach, requireExisting } from './projected-event.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
 export interface AuctionRow {
@@ -172,19 +172,35 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
   }
 };
 
+/** What the new events of one auction change, and the event that stopped them, if one did. */
+export interface FoldResult {
+  /** Undefined when nothing is to be written. */
+  readonly changes: AuctionChanges | undefined;
+  /** The first event that could not be projected: it and every later one were left out. */
+  readonly unprojectable: Unprojectable | undefined;
+}
+
 /**
  * Folds the new events of one auction (already filtered past the stored version, in stream
- * order) from its stored row. Returns undefined when there is nothing new.
+ * order) from its stored row, decoding each (upcast with `registry`), up to the first event that
+ * cannot be projected.
  */
-export const foldAuction = (stored: AuctionRow | undefined, events: readonly ProjectedEvent[], pseudonym: Pseudonymiser): AuctionChanges | undefined => {
-  if (events.length === 0) return undefined;
+export const foldAuction = (
+  auctionId: string,
+  stored: AuctionRow | undefined,
+  events: readonly RecordedEvent[],
+  pseudonym: Pseudonymiser,
+  registry: readonly Upcaster[] = upcasters,
+): FoldResult => {
   let row = stored;
+  let applied = 0;
   const bids: BidRow[] = [];
   const activity = new Map<string, Omit<ActivityIncrement, 'leading'>>();
-  for (const projected of events) {
-    row = evolveAuctionRow(row, projected, pseudonym);
-    const { event, recorded, auctionId } = projected;
-    if (event.type !== 'BidPlaced') continue;
+  const unprojectable = projectEach(auctionId, events, (projected) => {
+    row = evolveAuctionRow(row, projected, pseudonym); // throws before anything below changes
+    applied += 1;
+    const { event, recorded } = projected;
+    if (event.type !== 'BidPlaced') return;
     const d = event.data;
     bids.push({
       auctionId,
@@ -214,13 +230,17 @@ export const foldAuction = (stored: AuctionRow | undefined, events: readonly Pro
       firstBidAt: earlier?.firstBidAt ?? d.placedAt,
       lastBidAt: d.placedAt,
     });
-  }
-  if (row === undefined) return undefined;
-  const leaderId = row.leaderId;
+  }, registry);
+  const folded: AuctionRow | undefined = row;
+  if (applied === 0 || folded === undefined) return { changes: undefined, unprojectable };
+  const leaderId = folded.leaderId;
   return {
-    row,
-    bids,
-    activity: [...activity.values()].map((a) => ({ ...a, leading: a.bidderId === leaderId })),
-    leaderChanged: (stored?.leaderId ?? null) !== leaderId,
+    changes: {
+      row: folded,
+      bids,
+      activity: [...activity.values()].map((a) => ({ ...a, leading: a.bidderId === leaderId })),
+      leaderChanged: (stored?.leaderId ?? null) !== leaderId,
+    },
+    unprojectable,
   };
 };

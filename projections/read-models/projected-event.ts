@@ -1,16 +1,24 @@
 // What every projector does before projecting: group a delivered batch per auction, keep only the
 // events after what the projection already reflects (redelivery is harmless), insist that what is
 // left continues the stream without a hole, and decode it (old shapes are upcast by the domain).
-import type { AuctionEvent, RecordedEvent } from '../../domain/index.js';
-import { auctionIdOfStream, decodeStoredEvent, publicStatus, toMillis } from '../../domain/index.js';
+// An event that cannot be decoded, or cannot follow the state before it, stops its own stream
+// only: the projector parks that stream (see parked-streams.ts) and goes on with the others.
+import type { AuctionEvent, RecordedEvent, Upcaster } from '../../domain/index.js';
+import { auctionIdOfStream, decodeStoredEvent, publicStatus, toMillis, upcasters } from '../../domain/index.js';
 import type { Outcome, PublicStatus, UtcTimestamp } from '../../domain/index.js';
 
-/** A stored event the projection cannot read (a missing upcaster, a corrupt row): it stops rather than skip it. */
+/** A stored event the projection cannot project (a missing upcaster, a corrupt row, an event before AuctionCreated). */
 export class ProjectionDecodeError extends Error {
-  constructor(readonly streamId: string, readonly streamVersion: number, reason: string) {
+  constructor(readonly streamId: string, readonly streamVersion: number, readonly reason: string) {
     super(`cannot project ${streamId}@${streamVersion}: ${reason}`);
     this.name = 'ProjectionDecodeError';
   }
+}
+
+/** The event that stops its stream's projection, and why. */
+export interface Unprojectable {
+  readonly recorded: RecordedEvent;
+  readonly reason: string;
 }
 
 /**
@@ -60,10 +68,28 @@ export const eventsAfter = (auctionId: string, storedVersion: number, events: re
   return fresh;
 };
 
-export const decodeForProjection = (auctionId: string, recorded: RecordedEvent): ProjectedEvent => {
-  const decoded = decodeStoredEvent(recorded);
-  if (decoded._tag === 'Left') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, decoded.left);
-  return { auctionId, recorded, event: decoded.right };
+/**
+ * Decodes each event (upcast with `registry`) and hands it to `project`, in order, until one cannot
+ * be decoded or `project` throws ProjectionDecodeError for it: that event is returned, and no later
+ * one is handed over. `project` must change nothing when it throws. Other errors propagate.
+ */
+export const projectEach = (
+  auctionId: string,
+  events: readonly RecordedEvent[],
+  project: (projected: ProjectedEvent) => void,
+  registry: readonly Upcaster[] = upcasters,
+): Unprojectable | undefined => {
+  for (const recorded of events) {
+    const decoded = decodeStoredEvent(recorded, registry);
+    if (decoded._tag === 'Left') return { recorded, reason: decoded.left };
+    try {
+      project({ auctionId, recorded, event: decoded.right });
+    } catch (error) {
+      if (error instanceof ProjectionDecodeError) return { recorded, reason: error.reason };
+      throw error;
+    }
+  }
+  return undefined;
 };
 
 /** The public status right after `recorded`, evaluated at the event's own server time (deterministic). */

@@ -2,7 +2,11 @@
 // a batch at once as one JSON array (`jsonb_to_recordset`), so a batch costs a fixed handful of
 // round trips however many events and auctions it holds. Parameterised by table-name suffix, so
 // the same statements fill a rebuild's fresh tables.
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { SqlExecutor } from '../../infra/index.js';
+import type { ParkedStream } from '../runtime/parked-streams.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
   auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition, rowsAsJson,
@@ -17,13 +21,14 @@ export interface ReadModelTables {
   readonly auctionView: string;
   readonly bidHistory: string;
   readonly bidderActivity: string;
+  readonly parkedStreams: string;
 }
 
 const suffixPattern = /^(?:_[a-z0-9]{1,20})?$/;
 
 export const readModelTableNames = (suffix = ''): ReadModelTables => {
   if (!suffixPattern.test(suffix)) throw new Error(`a read-model table suffix is '' or _[a-z0-9]{1,20}, got ${JSON.stringify(suffix)}`);
-  return { suffix, auctionView: `auction_view${suffix}`, bidHistory: `bid_history${suffix}`, bidderActivity: `bidder_activity${suffix}` };
+  return { suffix, auctionView: `auction_view${suffix}`, bidHistory: `bid_history${suffix}`, bidderActivity: `bidder_activity${suffix}`, parkedStreams: `parked_streams${suffix}` };
 };
 
 /**
@@ -50,6 +55,9 @@ interface Statements {
   readonly writeAuctions: string;
   readonly insertBids: string;
   readonly writeActivity: string;
+  readonly loadParked: string;
+  readonly park: string;
+  readonly listParked: string;
 }
 
 const statementsFor = (t: ReadModelTables): Statements => ({
@@ -108,7 +116,23 @@ WITH increments AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM upserted)::integer AS upserted, (SELECT count(*) FROM releaded)::integer AS releaded`,
+
+  loadParked: `SELECT auction_id FROM ${t.parkedStreams} WHERE auction_id = ANY($1::text[])`,
+
+  // A stream is parked once: a redelivered batch finds it parked already and returns nothing.
+  park: `
+INSERT INTO ${t.parkedStreams} (auction_id, stream_id, stream_version, log_position, event_id, event_type, reason)
+SELECT auction_id, stream_id, stream_version, log_position, event_id, event_type, reason
+FROM jsonb_to_recordset($1::jsonb) AS r(auction_id text, stream_id text, stream_version integer, log_position text, event_id text, event_type text, reason text)
+ON CONFLICT (auction_id) DO NOTHING
+RETURNING auction_id`,
+
+  listParked: `SELECT stream_id, stream_version, log_position, event_id, event_type, reason FROM ${t.parkedStreams} ORDER BY stream_id`,
 });
+
+const ParkedStored = t.type({
+  stream_id: t.string, stream_version: t.number, log_position: t.string, event_id: t.string, event_type: t.string, reason: t.string,
+}, 'parked_streams');
 
 const PREPARED = { prepare: true } as const;
 
@@ -152,5 +176,34 @@ export class ReadModelStore {
     if (increments.length === 0 && newLeaders.length === 0) return;
     const leaders = JSON.stringify(newLeaders.map((l) => ({ auction_id: l.auctionId, leader_id: l.leaderId })));
     await tx.query(this.sql.writeActivity, [rowsAsJson(bidderActivityColumns, increments), leaders], PREPARED);
+  }
+
+  /** Which of these auctions' streams are parked. */
+  async loadParked(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Set<string>> {
+    if (auctionIds.length === 0) return new Set();
+    const { rows } = await tx.query<{ auction_id: string }>(this.sql.loadParked, [auctionIds], PREPARED);
+    return new Set(rows.map((r) => r.auction_id));
+  }
+
+  /** Parks these auctions' streams; returns the auction ids that were not parked before. */
+  async park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
+    if (parked.length === 0) return new Set();
+    const json = JSON.stringify(parked.map(({ auctionId, stream: p }) => ({
+      auction_id: auctionId, stream_id: p.streamId, stream_version: p.streamVersion, log_position: p.position,
+      event_id: p.eventId, event_type: p.eventType, reason: p.reason,
+    })));
+    const { rows } = await tx.query<{ auction_id: string }>(this.sql.park, [json], PREPARED);
+    return new Set(rows.map((r) => r.auction_id));
+  }
+
+  /** Every parked stream, by stream id, as parked by `projection` (the one that writes these tables). */
+  async listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
+    const { rows } = await sql.query(this.sql.listParked);
+    return rows.map((raw) => {
+      const decoded = ParkedStored.decode(raw);
+      if (E.isLeft(decoded)) throw new Error(`unexpected stored parked_streams row: ${PathReporter.report(decoded).join('; ')}`);
+      const r = decoded.right;
+      return { projection, streamId: r.stream_id, streamVersion: r.stream_version, position: r.log_position, eventId: r.event_id, eventType: r.event_type, reason: r.reason };
+    });
   }
 }

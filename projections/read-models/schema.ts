@@ -5,11 +5,11 @@
 import type { Migration } from '../../infra/index.js';
 
 /** Every read-model table, in the order a rebuild creates them. */
-export const readModelTables = ['auction_view', 'bid_history', 'bidder_activity'] as const;
+export const readModelTables = ['auction_view', 'bid_history', 'bidder_activity', 'parked_streams'] as const;
 export type ReadModelTable = (typeof readModelTables)[number];
 
-/** The CREATE statements of the read models, parameterised by table-name suffix for rebuilds. */
-export const readModelDdl = (suffix = ''): string => `
+/** The CREATE statements of the first read models (migration 001, as it was applied). */
+const firstTablesDdl = (suffix = ''): string => `
 CREATE TABLE auction_view${suffix} (
   auction_id        text PRIMARY KEY,
   seller_id         text NOT NULL,
@@ -79,8 +79,28 @@ CREATE TABLE bidder_activity${suffix} (
 CREATE INDEX bidder_activity${suffix}_auction ON bidder_activity${suffix} (auction_id);
 `;
 
+/**
+ * Streams the read-model projection parked at an event it cannot project (see
+ * projections/runtime/parked-streams.ts): written in the same transaction as the checkpoint; the
+ * auction's other tables stay as they were before that event. A rebuild fills it afresh.
+ */
+const parkedStreamsDdl = (suffix = ''): string => `
+CREATE TABLE parked_streams${suffix} (
+  auction_id        text PRIMARY KEY,
+  stream_id         text NOT NULL,
+  stream_version    integer NOT NULL,       -- the event that could not be projected
+  log_position      text NOT NULL,          -- its log position
+  event_id          text NOT NULL,
+  event_type        text NOT NULL,
+  reason            text NOT NULL
+);
+`;
+
+/** The CREATE statements of every read-model table, parameterised by table-name suffix for rebuilds. */
+export const readModelDdl = (suffix = ''): string => `${firstTablesDdl(suffix)}${parkedStreamsDdl(suffix)}`;
+
 export const readModelMigrations: readonly Migration[] = [
-  { id: 'read-models/001-tables', sql: readModelDdl() },
+  { id: 'read-models/001-tables', sql: firstTablesDdl() },
   {
     id: 'read-models/002-checkpoints',
     sql: `
@@ -94,4 +114,5 @@ CREATE TABLE projection_checkpoints (
   PRIMARY KEY (projection, source)
 );`,
   },
+  { id: 'read-models/003-parked-streams', sql: parkedStreamsDdl() },
 ];

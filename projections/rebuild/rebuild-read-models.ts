@@ -18,7 +18,12 @@
 //   ahead skips nothing that the new tables lack. Kafka checkpoints are therefore kept as they are;
 //   the 'log' checkpoint moves to the rebuild's position, and a live log source, finding it moved
 //   (CheckpointMovedError), resumes from there.
-import type { EventLog, LogPosition, RecordedEvent } from '../../domain/index.js';
+//
+// A stream whose event cannot be projected is parked in the fresh parked_streams table, as the live
+// projector does (the same code), and swapped in with the rest: the report lists them. A stream
+// parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
+// from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
+import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import { resetCheckpoint } from '../read-models/checkpoint-store.js';
@@ -27,6 +32,7 @@ import { ReadModelStore, readModelTableNames } from '../read-models/read-model-s
 import type { ReadModelTables } from '../read-models/read-model-store.js';
 import { readModelDdl } from '../read-models/schema.js';
 import { LOG_SOURCE } from '../runtime/log-source.js';
+import type { ParkedStream } from '../runtime/parked-streams.js';
 import { renameTableWithDependents } from './swap-tables.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
@@ -55,6 +61,10 @@ export interface RebuildOptions {
   /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
   readonly projection?: string;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /** How old event shapes are upcast (default the domain's upcasters). */
+  readonly upcasters?: readonly Upcaster[];
+  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
+  readonly strict?: boolean;
   /** Test hooks: before the swap's transaction, and inside it right after the lock. */
   readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
 }
@@ -67,6 +77,8 @@ export interface RebuildReport {
   /** The log position the swapped-in tables reflect; the 'log' checkpoint now. */
   readonly position: LogPosition;
   readonly durationMs: number;
+  /** The streams parked in the swapped-in tables (events that cannot be projected), by stream id. */
+  readonly parked: readonly ParkedStream[];
 }
 
 /** A live row whose auction is missing from, or ahead of, the rebuilt tables: the swap refuses. */
@@ -77,7 +89,15 @@ export class RebuildBehindError extends Error {
   }
 }
 
-const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity];
+/** A strict rebuild would park streams: nothing was swapped. */
+export class RebuildParkedError extends Error {
+  constructor(readonly parked: readonly ParkedStream[]) {
+    super(`${parked.length} streams cannot be projected (${parked.slice(0, 5).map((p) => `${p.streamId}@${p.streamVersion}`).join(', ')}${parked.length > 5 ? ', ...' : ''}); nothing was swapped`);
+    this.name = 'RebuildParkedError';
+  }
+}
+
+const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams];
 const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${tableNames(t).join(', ')};`;
 
 /**
@@ -126,6 +146,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const live = readModelTableNames();
   const store = new ReadModelStore(fresh);
   const projection = options.projection ?? READ_MODEL_PROJECTION;
+  const batchOptions = { projection, ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}) };
 
   // Leftovers of an interrupted rebuild are dropped: every rebuild starts from empty tables.
   await sql.transaction(async (tx) => {
@@ -137,26 +158,31 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     log,
     START,
     batchSize,
-    (page) => sql.transaction(async (tx) => void (await projectBatch(tx, store, pseudonym, page))),
+    (page) => sql.transaction(async (tx) => void (await projectBatch(tx, store, pseudonym, page, batchOptions))),
     (events, position) => options.onProgress?.({ phase: 'build', events, position }),
   );
   await options.hooks?.beforeSwap?.();
 
   const swapped = await sql.transaction(async (tx) => {
     // Table order as the projector's transactions take them: auction_view first.
-    await tx.query(`LOCK TABLE ${live.auctionView}, ${live.bidHistory}, ${live.bidderActivity} IN ACCESS EXCLUSIVE MODE`);
+    await tx.query(`LOCK TABLE ${live.auctionView}, ${live.bidHistory}, ${live.bidderActivity}, ${live.parkedStreams} IN ACCESS EXCLUSIVE MODE`);
     await options.hooks?.afterLock?.();
     const reader = options.logWithin !== undefined ? await options.logWithin(tx) : log;
     const last = await catchUp(
       reader,
       built.position,
       batchSize,
-      async (page) => void (await projectBatch(tx, store, pseudonym, page)),
+      async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
       (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
     );
+    const parked = await store.listParked(tx, projection);
+    if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
+    // A stream the rebuild parked is reported, not "behind": the live tables may hold more of it
+    // only because an older decoder read what this one refuses.
     const { rows } = await tx.query<{ ahead: number }>(
       `SELECT count(*)::integer AS ahead FROM ${live.auctionView} l LEFT JOIN ${fresh.auctionView} f ON f.auction_id = l.auction_id
-       WHERE f.version IS NULL OR f.version < l.version`,
+       WHERE (f.version IS NULL OR f.version < l.version)
+         AND NOT EXISTS (SELECT 1 FROM ${fresh.parkedStreams} p WHERE p.auction_id = l.auction_id)`,
     );
     const ahead = rows[0]?.ahead ?? 0;
     if (ahead > 0) throw new RebuildBehindError(ahead);
@@ -164,9 +190,16 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     await renameTableWithDependents(tx, fresh.auctionView, live.auctionView);
     await renameTableWithDependents(tx, fresh.bidHistory, live.bidHistory);
     await renameTableWithDependents(tx, fresh.bidderActivity, live.bidderActivity);
+    await renameTableWithDependents(tx, fresh.parkedStreams, live.parkedStreams);
     await resetCheckpoint(tx, projection, LOG_SOURCE, last.position);
-    return last;
+    return { ...last, parked };
   });
 
-  return { events: built.events + swapped.events, caughtUpInSwap: swapped.events, position: swapped.position, durationMs: Date.now() - started };
+  return {
+    events: built.events + swapped.events,
+    caughtUpInSwap: swapped.events,
+    position: swapped.position,
+    durationMs: Date.now() - started,
+    parked: swapped.parked,
+  };
 };

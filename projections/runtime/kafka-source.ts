@@ -9,6 +9,9 @@
 // - Each batch goes to `projector.apply(events, source, lastOffset)`, in offset order. A failing
 //   apply is retried (with backoff, heartbeating) without advancing; before each retry the
 //   checkpoint is read again, since another consumer or a rebuild may have moved it.
+// - An event that is a RecordedEvent but cannot be projected (it does not decode, even upcast) is
+//   the projector's to deal with: it parks that event's stream and goes on (parked-streams.ts), so
+//   the partition keeps flowing. What follows concerns only messages the publisher never writes.
 // - A message that is not a RecordedEvent is never skipped silently: the events before it are
 //   applied, then it is reported (PoisonMessageError, to `onError` and the log) and its partition
 //   is paused (and counted in gavelstream_projector_kafka_stopped_partitions), while the other

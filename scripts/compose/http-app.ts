@@ -3,8 +3,8 @@
 import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, Redis } from '../../infra/index.js';
-import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit } from '../../infra/index.js';
-import { ConcurrencyExhaustedError } from '../../commands/index.js';
+import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit, sendApiError } from '../../infra/index.js';
+import { ConcurrencyExhaustedError, CorruptStreamError } from '../../commands/index.js';
 import type { HttpMetrics } from '../../infra/index.js';
 
 export interface HttpAppOptions {
@@ -15,11 +15,37 @@ export interface HttpAppOptions {
   readonly page?: Router;
   readonly redis?: Redis;
   readonly metrics?: HttpMetrics;
+  /** Extra fields of GET /health (e.g. the parked streams of this process's projectors). */
+  readonly health?: () => Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** A command that kept losing the append race: a transient condition the client may retry. */
 const busyHandler: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
   next(err instanceof ConcurrencyExhaustedError ? new ApiError(503, 'BUSY', 'the auction is too busy right now; retry shortly', undefined, { 'Retry-After': '1' }) : err);
+};
+
+/** Distinct streams reported at error level, at most (then the memory starts over). */
+const REPORTED_STREAMS_LIMIT = 10_000;
+
+/**
+ * A command on an auction whose stream holds an event that cannot be read: 503
+ * AUCTION_UNAVAILABLE, logged at error level once per stream and version (not per request).
+ */
+const unreadableStreamHandler = (logger: Logger): ErrorRequestHandler => {
+  const reported = new Set<string>();
+  return (err: unknown, _req, res, next) => {
+    if (!(err instanceof CorruptStreamError) || res.headersSent) return next(err);
+    const key = `${err.streamId}@${err.streamVersion}`;
+    if (!reported.has(key)) {
+      if (reported.size >= REPORTED_STREAMS_LIMIT) reported.clear();
+      reported.add(key);
+      logger.error(
+        { streamId: err.streamId, streamVersion: err.streamVersion, reason: err.reason },
+        `commands on stream ${err.streamId} are refused: its event at version ${err.streamVersion} cannot be read (${err.reason}); see README, "Events that cannot be read"`,
+      );
+    }
+    sendApiError(res, new ApiError(503, 'AUCTION_UNAVAILABLE', `this auction cannot take commands right now: its event at version ${err.streamVersion} cannot be read; operators are alerted`));
+  };
 };
 
 export const buildHttpApp = (options: HttpAppOptions): express.Express => {
@@ -30,8 +56,13 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', roles: config.roles });
+  const health = options.health;
+  app.get('/health', (_req, res, next) => {
+    if (health === undefined) {
+      res.json({ status: 'ok', roles: config.roles });
+      return;
+    }
+    health().then((extra) => res.json({ status: 'ok', roles: config.roles, ...extra }), next);
   });
   app.get('/metrics', metrics.handler);
   app.use(jsonBody({ limit: '32kb' }));
@@ -46,6 +77,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   if (options.page !== undefined) app.use(options.page);
   app.use(notFoundHandler);
   app.use(busyHandler);
+  app.use(unreadableStreamHandler(logger));
   app.use(errorHandler({ logger }));
   return app;
 };

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { LiveFeed } from '../../domain/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
-import type { EventSource } from '../../projections/index.js';
+import type { EventSource, ParkingMonitor } from '../../projections/index.js';
 import { openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
 import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
 import type { Resources } from './resources.js';
@@ -22,6 +22,8 @@ export interface LiveOptions {
   readonly realtimeLimits?: Partial<RealtimeLimits>;
   /** The process's metrics registry (the realtime node's metrics join it; /metrics on both ports). */
   readonly registry?: Registry;
+  /** Where the live-cache projector reports parked streams. */
+  readonly parking?: ParkingMonitor;
 }
 
 export interface LiveSide {
@@ -34,7 +36,8 @@ export interface LiveSide {
 export const startLive = async (r: Resources, options: LiveOptions): Promise<LiveSide> => {
   const { logger, config } = r;
   const pseudonym = pseudonymiser(config.pseudonymSecret);
-  const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger }) : undefined;
+  const parking = options.parking;
+  const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger, ...(parking !== undefined ? { parking } : {}) }) : undefined;
   if (options.realtime && memoryCache !== undefined && options.projectorSource === undefined) {
     throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL, or run the projector role in the same process');
   }
@@ -48,7 +51,9 @@ export const startLive = async (r: Resources, options: LiveOptions): Promise<Liv
         redis: r.redis!,
         pseudonym,
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+        ...(parking !== undefined ? { parking } : {}),
       });
+      parking?.register(projector.name, () => projector.parkedStreams());
       const running = await options.projectorSource.run(projector);
       stops.push(() => running.stop());
     }

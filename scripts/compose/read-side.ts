@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import { CheckpointMovedError, ReadModelProjector, logEventSource } from '../../projections/index.js';
-import type { EventSource, RunningProjection } from '../../projections/index.js';
+import type { EventSource, ParkingMonitor, RunningProjection } from '../../projections/index.js';
 import { readRoutes } from '../../read-api/index.js';
 import type { ReadRoutesDeps } from '../../read-api/index.js';
 import type { Resources } from './resources.js';
@@ -24,13 +24,15 @@ export const logSourceFor = (r: Resources, options: ProjectionSourceOptions = {}
     },
   });
 
-export const startReadModelProjection = async (r: Resources, source: EventSource): Promise<RunningProjection> => {
+export const startReadModelProjection = async (r: Resources, source: EventSource, parking?: ParkingMonitor): Promise<RunningProjection> => {
   const { logger } = r;
   const projector = new ReadModelProjector({
     sql: r.sql,
     pseudonym: pseudonymiser(r.config.pseudonymSecret),
+    ...(parking !== undefined ? { parking } : {}),
     onApplied: ({ source, position, applied, delivered }) => logger.debug({ source, position, applied, delivered }, 'read models projected'),
   });
+  parking?.register(projector.name, () => projector.parkedStreams());
   const running = await source.run(projector);
   logger.info({ projection: projector.name }, 'read-model projection running');
   return running;

@@ -2,6 +2,8 @@
 // CloseAuction at each end time. Safe with any number of scheduler processes on one Redis.
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { LogPosition } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { CloseOutcome, ClosingQueue, CommandHandler, FeedCheckpoint } from '../../commands/index.js';
@@ -31,6 +33,8 @@ export interface SchedulerOptions {
   readonly now?: () => Date;
   /** Redis key namespace of the queue and its checkpoint (default 'gs:closing'). */
   readonly namespace?: string;
+  /** Where the feed's counter of skipped (unreadable) events goes. */
+  readonly registry?: Registry;
 }
 
 export const startScheduler = async (r: Resources, handler: CommandHandler, options: SchedulerOptions = {}): Promise<Scheduler> => {
@@ -54,8 +58,23 @@ export const startScheduler = async (r: Resources, handler: CommandHandler, opti
 
   const worker = new ClosingWorker({ queue, closeAuction, now, logger });
   memoryQueue?.onScheduled((endsAt) => worker.nudge(endsAt));
-  const feed = await startScheduleFeed(r.log, queue, r.redis === undefined ? memoryCheckpoint() : redisCheckpoint(r.redis, namespace), (err) =>
-    logger.error({ err }, 'closing schedule feed failed'),
+  const skipped = options.registry === undefined ? undefined : new Counter({
+    name: 'gavelstream_schedule_feed_skipped_events_total',
+    help: 'Events the closing schedule feed skipped because it cannot decode them (see README, "Events that cannot be read")',
+    registers: [options.registry],
+  });
+  const feed = await startScheduleFeed(
+    r.log,
+    queue,
+    r.redis === undefined ? memoryCheckpoint() : redisCheckpoint(r.redis, namespace),
+    (err) => logger.error({ err }, 'closing schedule feed failed'),
+    ({ recorded, reason }) => {
+      skipped?.inc();
+      logger.error(
+        { streamId: recorded.streamId, streamVersion: recorded.streamVersion, position: recorded.position, eventType: recorded.type, reason },
+        `closing schedule feed skipped ${recorded.streamId}@${recorded.streamVersion} (log position ${recorded.position}): it cannot be decoded: ${reason}`,
+      );
+    },
   );
   worker.start();
   return {

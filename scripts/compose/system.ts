@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
 import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
 import { createHttpMetrics, createHttpServer } from '../../infra/index.js';
+import { ParkingMonitor } from '../../projections/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
 import type { Resources } from './resources.js';
@@ -32,6 +33,8 @@ export interface RunningSystem {
   readonly live: LiveSide;
   /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
   readonly publisher: RunningPublisher | undefined;
+  /** This process's projectors' parked streams (for /health, /metrics and the log). */
+  readonly parking: ParkingMonitor;
   stop(): Promise<void>;
 }
 
@@ -70,13 +73,15 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     if (commandSide !== undefined) stops.push(() => commandSide.close());
     if (commandSide !== undefined && has('command-api')) routers.push(commandSide.router);
 
+    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+    const parking = new ParkingMonitor({ logger, registry: metrics.registry });
     const scheduler = commandSide !== undefined && has('scheduler') ? await startScheduler(resources, commandSide.handler, {
+      registry: metrics.registry,
       ...(options.clock !== undefined ? { now: options.clock } : {}),
       ...(options.schedulerNamespace !== undefined ? { namespace: options.schedulerNamespace } : {}),
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
-    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
     const publisher = has('publisher')
       ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
       : undefined;
@@ -98,12 +103,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
       ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
       registry: metrics.registry,
+      parking,
     });
     stops.push(() => live.stop());
     if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
     if (projectorSource !== undefined) {
-      const projection = await startReadModelProjection(resources, projectorSource);
+      const projection = await startReadModelProjection(resources, projectorSource, parking);
       stops.push(() => projection.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
@@ -116,6 +122,10 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       const app = buildHttpApp({
         config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
         page: pageRoutes({ config, realtimePort }),
+        health: async () => {
+          const { parked, unavailable } = await parking.list();
+          return { parkedStreams: parked, ...(unavailable.length > 0 ? { parkedStreamsUnavailable: unavailable } : {}) };
+        },
       });
       const http = createHttpServer(app, config.httpTimeouts, logger);
       await listen(http, config.port);
@@ -126,7 +136,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, publisher, realtimeUrl: live.realtime?.url, live, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, realtimeUrl: live.realtime?.url, live, parking, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -196,7 +196,8 @@ Times are ISO 8601 with a zone (2025-06-01T12:00:00Z, 2025-06-01T14:00:00+02:00)
 the start of the log.
 
 Exit status: 0 done (also when a reader such as head closes the pipe early), 1 the log could not
-be read, 2 bad arguments or no such auction.
+be read (with --state-of: an event of the auction cannot be decoded; the report names it under
+"unreadable" and shows the state before it), 2 bad arguments or no such auction.
 
 Examples:
   npm run -s replay > log.ndjson                                   # the whole log

@@ -1,5 +1,7 @@
 // The state of one auction as of a log position or a moment: the fold of the longest prefix of
 // its stream up to that point (each event decoded, old shapes upcast), and its public status then.
+// An event that cannot be decoded is reported (`unreadable`), and the state is the one just before
+// it: what the projectors show for a parked stream.
 import type { AuctionEvent, AuctionState, EventLog, LogPosition, PublicStatus, RecordedEvent } from '../../domain/index.js';
 import { decodeStoredEvent, fold, publicStatus, streamIdOf } from '../../domain/index.js';
 import type { StatePoint } from './options.js';
@@ -15,16 +17,19 @@ export interface StateReport {
   /** The public status at that point (null before the auction existed). */
   readonly status: PublicStatus | null;
   readonly state: AuctionState;
+  /** The first event up to that point that cannot be decoded (the state stops before it), if any. */
+  readonly unreadable?: { readonly position: LogPosition; readonly streamVersion: number; readonly type: string; readonly reason: string };
 }
 
-export class CorruptEventError extends Error {
-  override readonly name = 'CorruptEventError';
-}
-
-const decode = (event: RecordedEvent): AuctionEvent => {
-  const decoded = decodeStoredEvent(event);
-  if (decoded._tag === 'Left') throw new CorruptEventError(`${event.streamId}@${event.streamVersion} (position ${event.position}): ${decoded.left}`);
-  return decoded.right;
+/** The events of `events` up to the first that cannot be decoded, decoded; and that one, with why. */
+const decodeReadable = (events: readonly RecordedEvent[]): { readonly decoded: AuctionEvent[]; readonly unreadable?: { event: RecordedEvent; reason: string } } => {
+  const decoded: AuctionEvent[] = [];
+  for (const event of events) {
+    const result = decodeStoredEvent(event);
+    if (result._tag === 'Left') return { decoded, unreadable: { event, reason: result.left } };
+    decoded.push(result.right);
+  }
+  return { decoded };
 };
 
 const takeWhile = <A>(items: readonly A[], keep: (a: A) => boolean): readonly A[] => {
@@ -61,8 +66,9 @@ export const stateAt = async (log: EventLog, auctionId: string, at: StatePoint, 
     at.kind === 'position'
       ? takeWhile(stream, (event) => log.compareLogPositions(event.position, at.position) <= 0)
       : takeWhile(stream, (event) => ms(event) <= at.ms);
-  const state = fold(prefix.map(decode));
-  const last = prefix[prefix.length - 1];
+  const readable = decodeReadable(prefix);
+  const state = fold(readable.decoded);
+  const last = prefix[readable.decoded.length - 1];
 
   let status: PublicStatus | null = null;
   if (state.kind === 'auction' && last !== undefined) {
@@ -86,5 +92,8 @@ export const stateAt = async (log: EventLog, auctionId: string, at: StatePoint, 
     lastEvent: last === undefined ? null : { position: last.position, streamVersion: last.streamVersion, type: last.type, serverTime: last.metadata.serverTime },
     status,
     state,
+    ...(readable.unreadable !== undefined
+      ? { unreadable: { position: readable.unreadable.event.position, streamVersion: readable.unreadable.event.streamVersion, type: readable.unreadable.event.type, reason: readable.unreadable.reason } }
+      : {}),
   };
 };

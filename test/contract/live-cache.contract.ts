@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LiveChange, LiveFeed } from '../../domain/index.js';
-import type { Projector } from '../../projections/index.js';
+import type { ParkedStream, ParkingReporter, Projector } from '../../projections/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { eventually } from '../support/system.js';
 import { AuctionStream, LogPositions } from '../support/live-events.js';
+import { RecordingParking } from '../support/unreadable-event.js';
 
 export const PSEUDONYM_SECRET = 'live-cache-contract-secret-0123456789';
 export const pseudonym = pseudonymiser(PSEUDONYM_SECRET);
@@ -19,10 +20,12 @@ export interface LiveCacheUnderTest {
   readonly feed: LiveFeed;
   /** A second projector on the same store, when the store is shared (Redis). */
   readonly rival?: Projector;
+  /** The streams the projector parked. */
+  parkedStreams(): Promise<readonly ParkedStream[]>;
   close(): Promise<void>;
 }
 
-export type MakeLiveCache = (options: { historyLength: number }) => Promise<LiveCacheUnderTest>;
+export type MakeLiveCache = (options: { historyLength: number; parking?: ParkingReporter }) => Promise<LiveCacheUnderTest>;
 
 /** Subscribes and collects every change of an auction. */
 const watch = async (feed: LiveFeed, auctionId: string) => {
@@ -41,7 +44,7 @@ const apply = (projector: Projector, events: readonly Parameters<Projector['appl
 
 export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: boolean }) => {
   let cache: LiveCacheUnderTest | undefined;
-  const open = async (historyLength = 256) => (cache = await make()({ historyLength }));
+  const open = async (historyLength = 256, parking?: ParkingReporter) => (cache = await make()({ historyLength, ...(parking !== undefined ? { parking } : {}) }));
   afterEach(async () => {
     await cache?.close();
     cache = undefined;
@@ -117,6 +120,40 @@ export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: 
     const events = [...s.create(), ...s.bid('alice', 2000)];
     await assert.rejects(apply(projector, events.slice(1)), (error: Error) => error.name === 'ProjectionGapError');
     assert.equal(await feed.current(s.auctionId), undefined);
+  });
+
+  it('parks a stream at an event it cannot read: that stream stops there, every other one goes on, the checkpoint advances', async () => {
+    const parking = new RecordingParking();
+    const { projector, feed, parkedStreams } = await open(256, parking);
+    const positions = new LogPositions();
+    const bad = new AuctionStream(newAuctionId(), positions);
+    const good = new AuctionStream(newAuctionId(), positions);
+    const seenBad = await watch(feed, bad.auctionId);
+    const b = [...bad.create(), ...bad.bid('alice', 2000), ...bad.bid('bob', 3000), ...bad.bid('alice', 5000)];
+    const g = [...good.create(), ...good.bid('carol', 2000), ...good.bid('dave', 3000)];
+    // version 3 of `bad` as a buggy writer stored it: money with a fraction of a cent, no outcome
+    const { outcome: _outcome, ...data } = b[2]!.data;
+    const unreadable = { ...b[2]!, data: { ...data, maxAmount: 3000.5 } };
+    const batches = [[b[0]!, b[1]!, g[0]!], [unreadable, g[1]!], [b[3]!, g[2]!]];
+    for (const batch of batches) await apply(projector, batch);
+
+    assert.equal((await feed.current(good.auctionId))?.version, 3);
+    assert.equal((await feed.current(bad.auctionId))?.version, 2);
+    assert.deepEqual(seenBad.versions(), [1, 2]);
+    assert.equal(await projector.loadCheckpoint('log'), b[3]!.position > g[2]!.position ? b[3]!.position : g[2]!.position);
+    const parked = await parkedStreams();
+    assert.deepEqual(parked.map((p) => [p.projection, p.streamId, p.streamVersion, p.position, p.eventType]), [
+      [projector.name, unreadable.streamId, 3, unreadable.position, 'BidPlaced'],
+    ]);
+    assert.match(parked[0]!.reason, /maxAmount|outcome/);
+    assert.deepEqual(parking.parkedStreams.map((p) => `${p.streamId}@${p.streamVersion}`), [`${unreadable.streamId}@3`]);
+    assert.equal(parking.skippedEvents.get(projector.name), 2);
+
+    // redelivered: nothing stored, published or parked twice
+    await apply(projector, batches.flat());
+    assert.equal((await feed.current(bad.auctionId))?.version, 2);
+    assert.deepEqual(seenBad.versions(), [1, 2]);
+    assert.equal(parking.parkedStreams.length, 1);
   });
 
   it('keeps only the latest frames; framesAfter says when the history no longer reaches back', async () => {

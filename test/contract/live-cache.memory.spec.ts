@@ -3,8 +3,8 @@ import { MemoryLiveCache } from '../../projections/index.js';
 import { liveCacheContract, pseudonym } from './live-cache.contract.js';
 
 describe('live cache (in memory)', () => {
-  liveCacheContract(() => async ({ historyLength }) => {
-    const cache = new MemoryLiveCache({ pseudonym, historyLength });
-    return { projector: cache, feed: cache, close: () => cache.close() };
+  liveCacheContract(() => async ({ historyLength, parking }) => {
+    const cache = new MemoryLiveCache({ pseudonym, historyLength, ...(parking !== undefined ? { parking } : {}) });
+    return { projector: cache, feed: cache, parkedStreams: () => cache.parkedStreams(), close: () => cache.close() };
   }, { shared: false });
 });

@@ -24,9 +24,9 @@ describe('live cache (Redis)', function () {
     await closeRedis(redis);
   });
 
-  liveCacheContract(() => async ({ historyLength }) => {
+  liveCacheContract(() => async ({ historyLength, parking }) => {
     const namespace = `gs:test:${randomUUID()}:live-cache`;
-    const projector = new RedisLiveCache({ redis, pseudonym, namespace, historyLength });
+    const projector = new RedisLiveCache({ redis, pseudonym, namespace, historyLength, ...(parking !== undefined ? { parking } : {}) });
     const rivalConnection = await openRedis(url, 'live-cache-test-rival');
     const rival = new RedisLiveCache({ redis: rivalConnection, pseudonym, namespace, historyLength });
     const feed = await openRedisLiveFeed(url, redis);
@@ -34,6 +34,7 @@ describe('live cache (Redis)', function () {
       projector,
       rival,
       feed,
+      parkedStreams: () => projector.parkedStreams(),
       close: async () => {
         await feed.close();
         await closeRedis(rivalConnection);

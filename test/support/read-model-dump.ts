@@ -8,6 +8,7 @@ export interface ReadModelDump {
   readonly auctionView: readonly string[];
   readonly bidHistory: readonly string[];
   readonly bidderActivity: readonly string[];
+  readonly parkedStreams: readonly string[];
 }
 
 const rows = async (sql: SqlExecutor, text: string): Promise<string[]> => (await sql.query<{ r: string }>(text)).rows.map((row) => row.r);
@@ -18,6 +19,7 @@ export const dumpReadModels = async (sql: SqlExecutor, suffix = ''): Promise<Rea
     auctionView: await rows(sql, `SELECT x::text AS r FROM ${t.auctionView} x ORDER BY auction_id`),
     bidHistory: await rows(sql, `SELECT x::text AS r FROM ${t.bidHistory} x ORDER BY auction_id, stream_version`),
     bidderActivity: await rows(sql, `SELECT x::text AS r FROM ${t.bidderActivity} x ORDER BY bidder_id, auction_id`),
+    parkedStreams: await rows(sql, `SELECT x::text AS r FROM ${t.parkedStreams} x ORDER BY auction_id`),
   };
 };
 
@@ -25,7 +27,7 @@ export const dumpReadModels = async (sql: SqlExecutor, suffix = ''): Promise<Rea
 export const dumpReadModelSchema = async (sql: SqlExecutor, suffix = ''): Promise<Record<string, string[]>> => {
   const t = readModelTableNames(suffix);
   const out: Record<string, string[]> = {};
-  for (const table of [t.auctionView, t.bidHistory, t.bidderActivity]) {
+  for (const table of [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams]) {
     const columns = await sql.query<{ d: string }>(
       `SELECT column_name || ' ' || data_type || ' ' || is_nullable AS d FROM information_schema.columns
        WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,

@@ -13,6 +13,7 @@ import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
 import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
+import { RecordingParking, insertRawEvent, unreadableBid } from '../../support/unreadable-event.js';
 
 export const pseudonym = pseudonymiser('read-model-test-secret-0123456789abcdef');
 
@@ -284,6 +285,49 @@ export const readModelProjectorContract = (server: () => ScratchServer) => {
     await db.sql.exec(readModelDdl('_ref'));
     await applyInBatches(projectorOn('_ref', 'reference'), await readAllEvents(db), 1_000);
     assert.deepEqual(await dumpReadModels(db.sql), await dumpReadModels(db.sql, '_ref'));
+  });
+
+  it('parks a stream at an event it cannot read, skips that stream from then on, and goes on with every other one', async () => {
+    await writer.create('bad', {});
+    await writer.bid('bad', 'alice', 1200);
+    await insertRawEvent(db.sql, 'bad', unreadableBid('bad'));
+    // a later event of the parked stream, readable on its own: skipped all the same
+    await insertRawEvent(db.sql, 'bad', { type: 'AuctionCancelled', data: { auctionId: 'bad', cancelledBy: 'sam', byAdmin: false, reason: null, cancelledAt: writer.clock.iso() } });
+    await writer.create('good', {});
+    await writer.bid('good', 'bob', 1500);
+    // a stream whose first event is not AuctionCreated
+    await insertRawEvent(db.sql, 'orphan', { type: 'AuctionCancelled', data: { auctionId: 'orphan', cancelledBy: 'sam', byAdmin: false, reason: null, cancelledAt: writer.clock.iso() } });
+    await writer.bid('good', 'carol', 2500);
+    const events = await readAllEvents(db);
+    const parking = new RecordingParking();
+    const projector = new ReadModelProjector({ sql: db.sql, pseudonym, parking });
+    await applyInBatches(projector, events, 3);
+
+    const { rows: views } = await db.sql.query('SELECT auction_id, version, bid_count, outcome FROM auction_view ORDER BY auction_id');
+    assert.deepEqual(views, [
+      { auction_id: 'bad', version: 2, bid_count: 1, outcome: 'live' },
+      { auction_id: 'good', version: 3, bid_count: 2, outcome: 'live' },
+    ]);
+    const { rows: parked } = await db.sql.query('SELECT auction_id, stream_id, stream_version, log_position, event_type FROM parked_streams ORDER BY auction_id');
+    assert.deepEqual(parked, [
+      { auction_id: 'bad', stream_id: 'auction-bad', stream_version: 3, log_position: events[2]!.position, event_type: 'BidPlaced' },
+      { auction_id: 'orphan', stream_id: 'auction-orphan', stream_version: 1, log_position: events[6]!.position, event_type: 'AuctionCancelled' },
+    ]);
+    assert.equal(await checkpointOf(db.sql, READ_MODEL_PROJECTION, LOG_SOURCE), events[events.length - 1]!.position);
+    assert.deepEqual(parking.parkedStreams.map((p) => `${p.projection} ${p.streamId}@${p.streamVersion} ${p.position}`), [
+      `${READ_MODEL_PROJECTION} auction-bad@3 ${events[2]!.position}`,
+      `${READ_MODEL_PROJECTION} auction-orphan@1 ${events[6]!.position}`,
+    ]);
+    assert.match(parking.parkedStreams[0]!.reason, /maxAmount/);
+    assert.match(parking.parkedStreams[1]!.reason, /before AuctionCreated/);
+    assert.equal(parking.skippedEvents.get(READ_MODEL_PROJECTION), 3);
+    assert.deepEqual((await projector.parkedStreams()).map((p) => p.streamId), ['auction-bad', 'auction-orphan']);
+
+    // redelivered: nothing changes, and nothing is parked twice
+    const before = await dumpReadModels(db.sql);
+    await projector.apply(events, LOG_SOURCE, events[events.length - 1]!.position);
+    assert.deepEqual(await dumpReadModels(db.sql), before);
+    assert.equal(parking.parkedStreams.length, 2);
   });
 };
 

@@ -1,13 +1,18 @@
 // Rebuild of the read models against a real database: fresh tables from the start of the log,
 // swapped in atomically; compared by dumps of every row and of the tables' definitions.
 import assert from 'node:assert/strict';
-import { LOG_SOURCE, READ_MODEL_PROJECTION, RebuildBehindError, ReadModelProjector, logEventSource, rebuildReadModels } from '../../../projections/index.js';
+import type { Upcaster } from '../../../domain/index.js';
+import { upcasters } from '../../../domain/index.js';
+import {
+  LOG_SOURCE, READ_MODEL_PROJECTION, RebuildBehindError, RebuildParkedError, ReadModelProjector, logEventSource, rebuildReadModels,
+} from '../../../projections/index.js';
 import type { RebuildOptions } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
 import { checkpointOf, dumpReadModelSchema, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 import { applyInBatches, pseudonym, readAllEvents } from './read-model-projector.contract.js';
+import { insertRawEvent } from '../../support/unreadable-event.js';
 
 export const rebuildContract = (server: () => ScratchServer) => {
   let db: Scratch;
@@ -163,5 +168,60 @@ export const rebuildContract = (server: () => ScratchServer) => {
     await rebuild();
     assert.deepEqual(await dumpReadModels(db.sql), honest);
     assert.equal(await exists('auction_view_rebuild'), false);
+  });
+
+  // README, "Events that cannot be read": the operator's procedure, end to end.
+  it('parks a stream it cannot read, as the live projector does, identically twice; with an upcaster for the old shape it projects the stream and un-parks it', async () => {
+    await writer.create('old', { startingPrice: 1000 });
+    await writer.bid('old', 'alice', 1200);
+    // what an older version wrote: a bid of schema version 0, with `bidder`/`leader` for `bidderId`/`leaderId`
+    await insertRawEvent(db.sql, 'old', {
+      type: 'BidPlaced',
+      schemaVersion: 0,
+      data: {
+        auctionId: 'old', bidId: 'b-0', bidder: 'bob', maxAmount: 1500, placedAt: writer.clock.iso(), outcome: 'new-leader', leader: 'bob',
+        currentPrice: 1250, bidCount: 2, reserveMet: true, buyNowAvailable: false, endsAt: writer.clock.iso(3600), extended: false,
+      },
+      userId: 'bob',
+      serverTime: writer.clock.iso(),
+    });
+    await writer.create('fine', {});
+    await writer.bid('fine', 'carol', 1500);
+    const events = await readAllEvents(db);
+    await applyInBatches(new ReadModelProjector({ sql: db.sql, pseudonym }), events, 2);
+    const live = await dumpReadModels(db.sql);
+    assert.equal(live.parkedStreams.length, 1);
+
+    // strict: refuses to swap, and changes nothing
+    await assert.rejects(rebuild({ strict: true }), (e: unknown) => e instanceof RebuildParkedError && e.parked.map((p) => p.streamId).join() === 'auction-old');
+    assert.deepEqual(await dumpReadModels(db.sql), live);
+
+    const first = await rebuild();
+    assert.deepEqual(first.parked.map((p) => [p.streamId, p.streamVersion, p.position, p.eventType]), [['auction-old', 3, events[2]!.position, 'BidPlaced']]);
+    assert.match(first.parked[0]!.reason, /no upcaster for BidPlaced from schema version 0/);
+    const once = await dumpReadModels(db.sql);
+    assert.deepEqual(once, live);
+    await rebuild({ batchSize: 1 });
+    assert.deepEqual(await dumpReadModels(db.sql), once);
+
+    // the fix: an upcaster from schema version 0 (in domain/upcast.ts), then a rebuild
+    const renameBidder: Upcaster = {
+      type: 'BidPlaced',
+      from: 0,
+      up: ({ bidder, leader, ...rest }) => ({ ...rest, bidderId: bidder ?? null, leaderId: leader ?? null }),
+    };
+    const fixed = await rebuild({ upcasters: [...upcasters, renameBidder] });
+    assert.deepEqual(fixed.parked, []);
+    const { rows } = await db.sql.query('SELECT auction_id, version, bid_count, leader_id FROM auction_view ORDER BY auction_id');
+    assert.deepEqual(rows, [
+      { auction_id: 'fine', version: 2, bid_count: 1, leader_id: 'carol' },
+      { auction_id: 'old', version: 3, bid_count: 2, leader_id: 'bob' },
+    ]);
+    assert.deepEqual((await dumpReadModels(db.sql)).parkedStreams, []);
+    // and the live projector, with the same upcaster, carries on from there
+    await writer.bid('fine', 'dave', 3000);
+    const projector = new ReadModelProjector({ sql: db.sql, pseudonym, upcasters: [...upcasters, renameBidder] });
+    await applyInBatches(projector, await readAllEvents(db, fixed.position), 10);
+    assert.deepEqual(await projector.parkedStreams(), []);
   });
 };
