@@ -9,7 +9,7 @@
 import { sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointArchive, CheckpointBody, EventLog, LogPosition, SignedCheckpoint, StreamHead, StreamLeafProof } from '../../domain/index.js';
-import { CHECKPOINT_FORMAT, START, checkpointSigningInput, compareStreamIds, inclusionProof, leafHash, merkleRoot, publicKeyId } from '../../domain/index.js';
+import { CHECKPOINT_FORMAT, START, checkpointSigningInput, compareStreamIds, leafHash, merkleRoot, publicKeyId, streamLeafProof } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, publicKeyPemOf, sqlErrorCode } from '../../infra/index.js';
 import { insertCheckpoint, listCheckpoints, readCheckpoint, readHeadsAt, readLatestCheckpoint } from './checkpoint-tables.js';
@@ -83,11 +83,7 @@ class SqlLogCheckpoints implements LogCheckpoints {
   }
 
   async proof(sequence: number, streamId: string): Promise<StreamLeafProof | undefined> {
-    const heads = await readHeadsAt(this.options.sql, sequence);
-    const index = heads.findIndex((h) => h.streamId === streamId);
-    const head = heads[index];
-    if (head === undefined) return undefined;
-    return { head, index, proof: inclusionProof(heads.map(leafHash), index) };
+    return streamLeafProof(await readHeadsAt(this.options.sql, sequence), streamId);
   }
 
   private serially<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,9 +6,10 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import * as t from 'io-ts';
+import { Count } from '../ids.js';
 import type { ChainLink } from './hash-chain.js';
 import type { StreamHead } from './merkle.js';
-import { leafHash, verifyInclusion } from './merkle.js';
+import { compareStreamIds, inclusionProof, leafHash, verifyInclusion } from './merkle.js';
 
 export const CHECKPOINT_FORMAT = 'gavelstream-log-checkpoint/1';
 
@@ -16,12 +17,6 @@ const Hex64 = new t.Type<string, string, unknown>(
   'Hex64',
   (u): u is string => typeof u === 'string' && /^[0-9a-f]{64}$/.test(u),
   (u, c) => (typeof u === 'string' && /^[0-9a-f]{64}$/.test(u) ? t.success(u) : t.failure(u, c, 'expected 64 lower-case hex digits')),
-  t.identity,
-);
-const Count = new t.Type<number, number, unknown>(
-  'Count',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'expected a whole number')),
   t.identity,
 );
 const Base64 = new t.Type<string, string, unknown>(
@@ -109,15 +104,24 @@ export interface StreamLeafProof {
   readonly proof: readonly string[];
 }
 
+/** The stream's leaf and inclusion proof among a checkpoint's heads (any order), or undefined when it has none. */
+export const streamLeafProof = (heads: readonly StreamHead[], streamId: string): StreamLeafProof | undefined => {
+  const sorted = [...heads].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+  const index = sorted.findIndex((h) => h.streamId === streamId);
+  const head = sorted[index];
+  return head === undefined ? undefined : { head, index, proof: inclusionProof(sorted.map(leafHash), index) };
+};
+
 /**
  * What a checkpoint says about a stream now:
  * - not-covered: the checkpoint knows no such stream (created after it);
  * - truncated: the event at the version the checkpoint knew is gone;
  * - rewritten: that event's hash is not the checkpoint's head hash;
  * - proof-mismatch: the leaf given for the stream does not lead to the signed root (the stored
- *   leaves were altered).
+ *   leaves were altered);
+ * - signature-invalid: the checkpoint itself is forged, altered, or signed by another key.
  */
-export type CheckpointProblem = 'not-covered' | 'truncated' | 'rewritten' | 'proof-mismatch';
+export type CheckpointProblem = 'not-covered' | 'truncated' | 'rewritten' | 'proof-mismatch' | 'signature-invalid';
 
 export interface CheckpointFinding {
   readonly sequence: number;
@@ -158,4 +162,20 @@ export const checkStreamAgainstCheckpoint = (
     return { ...known, problem: 'rewritten', message: `event at version ${leaf.head.version} differs from the checkpoint's head hash (checkpoint ${sequence})` };
   }
   return { ...known, message: `stream ${streamId} still holds version ${leaf.head.version} as checkpoint ${sequence} knew it` };
+};
+
+/**
+ * The whole check of a stream against a kept checkpoint: its signature with the public key the
+ * auditor trusts (a forged one, or one of another key, is refused), then the stream's head.
+ */
+export const checkStreamAgainstSignedCheckpoint = (
+  streamId: string,
+  events: readonly ChainLink[],
+  checkpoint: SignedCheckpoint,
+  publicKeyPem: string,
+  leaf: StreamLeafProof | undefined,
+): CheckpointFinding => {
+  const signature = verifyCheckpointSignature(checkpoint, publicKeyPem);
+  if (!signature.ok) return { sequence: checkpoint.sequence, covered: false, problem: 'signature-invalid', message: signature.reason };
+  return checkStreamAgainstCheckpoint(streamId, events, checkpoint, leaf);
 };
