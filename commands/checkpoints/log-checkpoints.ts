@@ -25,7 +25,7 @@ export interface LogCheckpointsOptions {
 }
 
 export interface LogCheckpoints extends CheckpointArchive {
-  /** Takes a checkpoint unless the latest one is younger than `intervalMs`; returns the new one, if any. */
+  /** Takes a checkpoint unless the latest one is younger than `intervalMs` or the log has not grown since; returns the new one, if any. */
   createIfDue(intervalMs: number): Promise<SignedCheckpoint | undefined>;
 }
 
@@ -99,6 +99,8 @@ class SqlLogCheckpoints implements LogCheckpoints {
       if (intervalMs !== undefined && previous !== undefined && this.clock().getTime() - Date.parse(previous.createdAt) < intervalMs) return undefined;
       const known = await this.knownAt(previous?.sequence ?? 0);
       const { changed, events, lastPosition } = await this.changesAfter(previous?.lastPosition ?? START);
+      // A periodic checkpoint of a log that did not grow would say nothing new.
+      if (intervalMs !== undefined && previous !== undefined && events === 0) return undefined;
       const heads = new Map(known.heads);
       for (const [streamId, leaf] of changed) heads.set(streamId, leaf);
       const leaves = [...heads.keys()].sort(compareStreamIds).map((id) => heads.get(id)!.leaf);

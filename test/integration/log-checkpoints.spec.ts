@@ -63,7 +63,7 @@ const archiveContract = (server: () => ScratchServer) => {
     assert.deepEqual((await a.list({ limit: 2 })).map((c) => c.sequence), [6, 5]);
   });
 
-  it('takes a periodic checkpoint only when the latest is at least an interval old', async () => {
+  it('takes a periodic checkpoint only when the latest is at least an interval old and the log has grown', async () => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const archive = createLogCheckpoints({ sql: scratch.sql, log: scratch.log, signingKey: privateKey, clock: () => new Date(now) });
     await append('auction-1', 0, 1);
@@ -71,7 +71,10 @@ const archiveContract = (server: () => ScratchServer) => {
     now += 59_000;
     assert.equal(await archive.createIfDue(60_000), undefined);
     now += 1_000;
+    assert.equal(await archive.createIfDue(60_000), undefined, 'the log has not grown');
+    await append('auction-1', 1, 1);
     assert.equal((await archive.createIfDue(60_000))?.sequence, 2);
+    await append('auction-2', 0, 1);
 
     const later = () => new Date((now += 1_000));
     const running = startPeriodicCheckpoints(createLogCheckpoints({ sql: scratch.sql, log: scratch.log, signingKey: privateKey, clock: later }), { intervalMs: 20, onError: (e) => assert.fail(String(e)) });
