@@ -3,7 +3,8 @@
 // `--checkpoint <file.json> [--public-key <file.pem>]` also checks the stream against a signed
 // checkpoint an auditor kept (as GET /v1/audit/checkpoints/... served it): its signature with the
 // public key, then that the stream still holds the head the checkpoint signed (a deleted last event
-// or a rewrite with every later hash recomputed shows here), printed as `checkpoint`.
+// or a rewrite with every later hash recomputed shows here), printed as `checkpoint`; with `--all`,
+// every stream the checkpoint knew, naming each one that changed.
 // Exit status: 0 valid, 1 broken, 2 usage error, no such stream, or a refused checkpoint.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,15 +13,15 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { openEventLog } from '../commands/event-log/index.js';
 import { readHeadsAt } from '../commands/index.js';
-import type { ChainCheck, EventLog, LogPosition, SignedCheckpoint } from '../domain/index.js';
+import type { ChainCheck, EventLog, LogPosition, SignedCheckpoint, StreamHead } from '../domain/index.js';
 import {
-  START, SignedCheckpointCodec, chainCheckResult, checkNextLink, checkStreamAgainstSignedCheckpoint, isTamperFinding, startChainCheck, streamLeafProof,
-  verifyChain, verifyCheckpointSignature,
+  START, SignedCheckpointCodec, chainCheckResult, checkNextLink, checkStreamAgainstSignedCheckpoint, compareWithCheckpointHead, isTamperFinding, leafHash,
+  merkleRoot, startChainCheck, streamLeafProof, verifyChain, verifyCheckpointSignature,
 } from '../domain/index.js';
 import type { Config, SqlExecutor } from '../infra/index.js';
 import { EMBEDDED_KEY_FILE, loadConfig, parseEd25519PrivateKey, publicKeyPemOf } from '../infra/index.js';
 
-const usage = 'usage: npm run verify-chain -- <auctionId> [--checkpoint <file.json> [--public-key <file.pem>]] | --all';
+const usage = 'usage: npm run verify-chain -- <auctionId> | --all [--checkpoint <file.json> [--public-key <file.pem>]]';
 
 class UsageError extends Error {}
 
@@ -48,11 +49,7 @@ const publicKeyFor = (config: Config, file: string | undefined): string => {
 };
 
 const verifyAgainstCheckpoint = async (log: EventLog, sql: SqlExecutor, auctionId: string, checkpoint: SignedCheckpoint, publicKeyPem: string): Promise<number> => {
-  const signature = verifyCheckpointSignature(checkpoint, publicKeyPem);
-  if (!signature.ok) {
-    process.stderr.write(`verify-chain: checkpoint refused: ${signature.reason}\n`);
-    return 2;
-  }
+  if (signatureRefused(checkpoint, publicKeyPem)) return 2;
   const streamId = `auction-${auctionId}`;
   const events = await log.readStream(streamId);
   const chain = verifyChain(events);
@@ -78,15 +75,29 @@ const verifyOne = async (log: EventLog, auctionId: string): Promise<number> => {
   return result.valid ? 0 : 1;
 };
 
-/** Pages through the whole log once, checking each stream's links as its events come by. */
-const verifyAll = async (log: EventLog): Promise<number> => {
+/** A kept checkpoint checked against the whole log: the stored heads, and each stream's event at its known version. */
+interface WholeLogCheckpoint {
+  readonly checkpoint: SignedCheckpoint;
+  readonly heads: readonly StreamHead[];
+}
+
+/**
+ * Pages through the whole log once, checking each stream's links as its events come by; with a
+ * kept checkpoint also every stream it knew (truncated, rewritten), naming each one that changed.
+ */
+const verifyAll = async (log: EventLog, kept?: WholeLogCheckpoint): Promise<number> => {
   const checks = new Map<string, ChainCheck>();
+  const known = new Map((kept?.heads ?? []).map((h) => [h.streamId, h]));
+  const hashAtKnown = new Map<string, string>();
+  const lastVersion = new Map<string, number>();
   let after: LogPosition = START;
   let total = 0;
   for (;;) {
     const page = await log.readAll({ after, limit: 1_000 });
     for (const event of page) {
       checks.set(event.streamId, checkNextLink(checks.get(event.streamId) ?? startChainCheck, event));
+      if (known.get(event.streamId)?.version === event.streamVersion) hashAtKnown.set(event.streamId, event.hash);
+      lastVersion.set(event.streamId, Math.max(lastVersion.get(event.streamId) ?? 0, event.streamVersion));
     }
     total += page.length;
     const last = page[page.length - 1];
@@ -97,8 +108,30 @@ const verifyAll = async (log: EventLog): Promise<number> => {
     .map(([streamId, check]) => ({ streamId, ...chainCheckResult(check) }))
     .filter((r) => !r.valid)
     .map(({ streamId, brokenAt }) => ({ streamId, brokenAt }));
-  process.stdout.write(`${JSON.stringify({ valid: broken.length === 0, streams: checks.size, events: total, broken })}\n`);
-  return broken.length === 0 ? 0 : 1;
+  let valid = broken.length === 0;
+  let checkpoint: Record<string, unknown> | undefined;
+  if (kept !== undefined) {
+    const { sequence, streams, root } = kept.checkpoint;
+    // The stored heads must be exactly what was signed, else the findings below rest on altered heads.
+    const headsMatchRoot = kept.heads.length === streams && merkleRoot(kept.heads.map(leafHash)) === root;
+    const changed = kept.heads
+      .map((head) => ({ streamId: head.streamId, ...compareWithCheckpointHead(sequence, head, hashAtKnown.get(head.streamId), lastVersion.get(head.streamId) ?? 0) }))
+      .filter((f) => f.problem !== undefined)
+      .map(({ streamId, problem, message }) => ({ streamId, problem, message }));
+    valid = valid && headsMatchRoot && changed.length === 0;
+    checkpoint = { sequence, streams: kept.heads.length, storedHeadsMatchRoot: headsMatchRoot, changed };
+    if (!headsMatchRoot) process.stderr.write(`verify-chain: the stored heads of checkpoint ${sequence} do not reproduce its signed root: the checkpoint tables were altered\n`);
+    for (const c of changed) process.stderr.write(`verify-chain: ${c.streamId}: ${c.message}\n`);
+  }
+  process.stdout.write(`${JSON.stringify({ valid, streams: checks.size, events: total, broken, ...(checkpoint !== undefined ? { checkpoint } : {}) })}\n`);
+  return valid ? 0 : 1;
+};
+
+/** Refuses (exit 2) a kept checkpoint whose signature does not verify with the public key. */
+const signatureRefused = (checkpoint: SignedCheckpoint, publicKeyPem: string): boolean => {
+  const signature = verifyCheckpointSignature(checkpoint, publicKeyPem);
+  if (!signature.ok) process.stderr.write(`verify-chain: checkpoint refused: ${signature.reason}\n`);
+  return !signature.ok;
 };
 
 const main = async (): Promise<number> => {
@@ -109,12 +142,15 @@ const main = async (): Promise<number> => {
   const target = positionals[0];
   const all = values.all === true;
   if (values.help === true || positionals.length > 1 || (all ? target !== undefined : target === undefined || target === '')) throw new UsageError(usage);
-  if (all && values.checkpoint !== undefined) throw new UsageError('--checkpoint goes with one auction id, not --all');
   if (values['public-key'] !== undefined && values.checkpoint === undefined) throw new UsageError('--public-key goes with --checkpoint');
   const config = loadConfig();
   const kept = values.checkpoint === undefined ? undefined : { checkpoint: readCheckpointFile(values.checkpoint), publicKey: publicKeyFor(config, values['public-key']) };
   const { log, sql, close } = await openEventLog(config);
   try {
+    if (all && kept !== undefined) {
+      if (signatureRefused(kept.checkpoint, kept.publicKey)) return 2;
+      return await verifyAll(log, { checkpoint: kept.checkpoint, heads: await readHeadsAt(sql, kept.checkpoint.sequence) });
+    }
     if (all) return await verifyAll(log);
     if (kept !== undefined) return await verifyAgainstCheckpoint(log, sql, target!, kept.checkpoint, kept.publicKey);
     return await verifyOne(log, target!);

@@ -153,15 +153,23 @@ export const checkStreamAgainstCheckpoint = (
   if (leaf.head.streamId !== streamId || !verifyInclusion(leafHash(leaf.head), leaf.index, checkpoint.streams, leaf.proof, checkpoint.root)) {
     return { ...known, problem: 'proof-mismatch', message: `the head recorded for ${streamId} at checkpoint ${sequence} does not lead to its signed root: the stored checkpoint leaves were altered` };
   }
-  const atKnown = events.find((e) => e.streamVersion === leaf.head.version);
-  if (atKnown === undefined) {
-    const last = events.reduce((max, e) => Math.max(max, e.streamVersion), 0);
-    return { ...known, problem: 'truncated', message: `events after version ${last} are missing (checkpoint ${sequence} knew version ${leaf.head.version})` };
+  const last = events.reduce((max, e) => Math.max(max, e.streamVersion), 0);
+  return compareWithCheckpointHead(sequence, leaf.head, events.find((e) => e.streamVersion === leaf.head.version)?.hash, last);
+};
+
+/**
+ * A stream's head as a checkpoint knew it against what the stream holds now: the hash of its
+ * event at that version (undefined when there is none) and its last version (0 when empty).
+ */
+export const compareWithCheckpointHead = (sequence: number, head: StreamHead, hashNow: string | undefined, lastVersion: number): CheckpointFinding => {
+  const known = { sequence, covered: true, knownVersion: head.version, knownHash: head.hash };
+  if (hashNow === undefined) {
+    return { ...known, problem: 'truncated', message: `events after version ${lastVersion} are missing (checkpoint ${sequence} knew version ${head.version})` };
   }
-  if (atKnown.hash !== leaf.head.hash) {
-    return { ...known, problem: 'rewritten', message: `event at version ${leaf.head.version} differs from the checkpoint's head hash (checkpoint ${sequence})` };
+  if (hashNow !== head.hash) {
+    return { ...known, problem: 'rewritten', message: `event at version ${head.version} differs from the checkpoint's head hash (checkpoint ${sequence})` };
   }
-  return { ...known, message: `stream ${streamId} still holds version ${leaf.head.version} as checkpoint ${sequence} knew it` };
+  return { ...known, message: `stream ${head.streamId} still holds version ${head.version} as checkpoint ${sequence} knew it` };
 };
 
 /**

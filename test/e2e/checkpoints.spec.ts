@@ -19,7 +19,7 @@ import type { SqlExecutor } from '../../infra/index.js';
 import { ChainReportCodec, CheckpointPageCodec, CheckpointPublicKeyCodec, CheckpointViewCodec } from '../../read-api/index.js';
 import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, startTestSystem } from '../support/system.js';
+import { embedded, eventually, startTestSystem } from '../support/system.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'verify-chain.js');
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -55,6 +55,32 @@ const rewriteWithRecomputedHashes = async (sys: TestSystem, auctionId: string, v
       prevHash = hash;
     }
   });
+};
+
+/** The whole log as a checkpoint of it must state (from scratch, not incrementally). */
+const wholeLog = async (sys: TestSystem) => {
+  const heads = new Map<string, { streamId: string; version: number; hash: string }>();
+  let events = 0;
+  let position = START;
+  for (;;) {
+    const page = await sys.resources.log.readAll({ after: position, limit: 500 });
+    if (page.length === 0) break;
+    for (const e of page) heads.set(e.streamId, { streamId: e.streamId, version: e.streamVersion, hash: e.hash });
+    events += page.length;
+    position = page[page.length - 1]!.position;
+  }
+  const sorted = [...heads.values()].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+  return { events, streams: sorted.length, root: merkleRoot(sorted.map(leafHash)), lastPosition: position };
+};
+
+/**
+ * Waits until the whole log reads every event appended so far: a reader in commit order (and so a
+ * checkpoint) sees an event only once every older transaction on the server has ended.
+ */
+const allVisible = async (sys: TestSystem): Promise<void> => {
+  const { rows } = await sys.resources.sql.query<{ n: number }>('SELECT count(*)::integer AS n FROM events');
+  const appended = rows[0]?.n ?? 0;
+  await eventually(async () => ((await wholeLog(sys)).events >= appended ? true : undefined), `${appended} events readable in commit order`, 60_000);
 };
 
 const checkpointSuite = (backend: () => Backend, env: () => Record<string, string>, withScript: boolean) => {
@@ -120,24 +146,13 @@ const checkpointSuite = (backend: () => Backend, env: () => Record<string, strin
 
   it('covers the whole log incrementally: the root over every stream head, the event count, the last position', async () => {
     await auctionWithBids(2);
+    await allVisible(sys);
     const before = await takeCheckpoint();
     await auctionWithBids(1);
+    await allVisible(sys);
     const after = await takeCheckpoint();
-    const heads = new Map<string, { streamId: string; version: number; hash: string }>();
-    let events = 0;
-    let position = START;
-    for (;;) {
-      const page = await sys.resources.log.readAll({ after: position, limit: 500 });
-      if (page.length === 0) break;
-      for (const e of page) heads.set(e.streamId, { streamId: e.streamId, version: e.streamVersion, hash: e.hash });
-      events += page.length;
-      position = page[page.length - 1]!.position;
-    }
-    const sorted = [...heads.values()].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
-    assert.deepEqual(
-      { events: after.events, streams: after.streams, root: after.root, lastPosition: after.lastPosition },
-      { events, streams: sorted.length, root: merkleRoot(sorted.map(leafHash)), lastPosition: position },
-    );
+    const expected = await wholeLog(sys);
+    assert.deepEqual({ events: after.events, streams: after.streams, root: after.root, lastPosition: after.lastPosition }, expected);
     assert.equal(after.events, before.events + 2);
   });
 
@@ -145,6 +160,7 @@ const checkpointSuite = (backend: () => Backend, env: () => Record<string, strin
     const truncated = await auctionWithBids(3);
     const rewritten = await auctionWithBids(3);
     const intact = await auctionWithBids(2);
+    await allVisible(sys);
     const checkpoint = await takeCheckpoint();
     const later = await auctionWithBids(1);
 
@@ -191,7 +207,7 @@ const checkpointSuite = (backend: () => Backend, env: () => Record<string, strin
     const unknown = await sys.call('GET', `/v1/audit/auctions/${later}/verify?checkpoint=999999`, { token: tokens.auditor });
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'CHECKPOINT_NOT_FOUND']);
 
-    if (withScript) await scriptChecks(sys, checkpoint, await publicKey(), { truncated, rewritten, later });
+    if (withScript) await scriptChecks(sys, checkpoint, await publicKey(), { truncated, rewritten, later, gone: intact });
   });
 
   it('refuses a stored checkpoint whose signed content was altered', async () => {
@@ -214,7 +230,7 @@ const run = (env: Record<string, string>, args: string[]): Promise<{ code: numbe
   });
 
 /** `npm run verify-chain -- <auctionId> --checkpoint <file> --public-key <file>` on the same database. */
-const scriptChecks = async (sys: TestSystem, checkpoint: SignedCheckpoint, publicKeyPem: string, ids: { truncated: string; rewritten: string; later: string }) => {
+const scriptChecks = async (sys: TestSystem, checkpoint: SignedCheckpoint, publicKeyPem: string, ids: { truncated: string; rewritten: string; later: string; gone: string }) => {
   const dir = mkdtempSync(join(tmpdir(), 'gs-checkpoint-'));
   try {
     const env = { DATABASE_URL: sys.config.databaseUrl!, LOG_LEVEL: 'silent' };
@@ -231,6 +247,14 @@ const scriptChecks = async (sys: TestSystem, checkpoint: SignedCheckpoint, publi
     const rewritten = await run(env, [ids.rewritten, '--checkpoint', kept, '--public-key', key]);
     assert.equal(rewritten.code, 1, rewritten.stderr);
     assert.match(rewritten.stderr, /event at version 4 differs from the checkpoint's head hash/);
+    const whole = await run(env, ['--all', '--checkpoint', kept, '--public-key', key]);
+    assert.equal(whole.code, 1, whole.stderr);
+    const report = JSON.parse(whole.stdout) as { valid: boolean; broken: unknown[]; checkpoint: { storedHeadsMatchRoot: boolean; changed: { streamId: string; problem: string }[] } };
+    assert.deepEqual([report.valid, report.broken, report.checkpoint.storedHeadsMatchRoot], [false, [], true]);
+    assert.deepEqual(
+      report.checkpoint.changed.map((c) => [c.streamId, c.problem]).sort(),
+      [[streamIdOf(ids.truncated), 'truncated'], [streamIdOf(ids.rewritten), 'rewritten'], [streamIdOf(ids.gone), 'truncated']].sort(),
+    );
     const later = await run(env, [ids.later, '--checkpoint', kept, '--public-key', key]);
     assert.equal(later.code, 0, later.stderr);
     assert.equal(JSON.parse(later.stdout).checkpoint.problem, 'not-covered');

@@ -32,12 +32,20 @@ const archiveContract = (server: () => ScratchServer) => {
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   beforeEach(async () => {
     scratch = await server().open();
+    appended = 0;
   });
   afterEach(async () => scratch?.close());
 
+  let appended = 0;
+  /** Appends, then waits until a reader in commit order sees it (every older transaction on the server has ended). */
   const append = async (stream: string, from: number, n: number) => {
     const r = await scratch.log.appendToStream(stream, from, Array.from({ length: n }, (_, i) => newEvent(`${stream}-${from + i}`)));
     assert.equal(r.kind, 'appended');
+    appended += n;
+    for (let i = 0; (await fromScratch(scratch.log)).events < appended; i++) {
+      if (i > 3_000) assert.fail(`${appended} events never became readable in commit order`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
 
   it('stores one checkpoint per sequence number when writers race, each equal to one computed from scratch', async () => {
