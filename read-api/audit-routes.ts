@@ -108,7 +108,8 @@ const checkpointFinding = async (ctx: ReadContext, streamId: string, events: rea
   const archive = archiveOf(ctx);
   const checkpoint = await archive.get(sequence);
   if (checkpoint === undefined) throw checkpointNotFound(sequence);
-  const leaf = await archive.proof(sequence, streamId);
-  const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, archive.publicKeyPem, leaf);
+  const stored = await archive.proof(sequence, streamId);
+  const leaf = stored.leaf;
+  const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, archive.publicKeyPem, stored);
   return { ...finding, ...(leaf !== undefined ? { leaf: { head: leaf.head, index: leaf.index, proof: [...leaf.proof] } } : {}) };
 };

@@ -16,7 +16,7 @@ import { readHeadsAt } from '../commands/index.js';
 import type { ChainCheck, EventLog, LogPosition, SignedCheckpoint, StreamHead } from '../domain/index.js';
 import {
   START, SignedCheckpointCodec, chainCheckResult, checkNextLink, checkStreamAgainstSignedCheckpoint, compareWithCheckpointHead, isTamperFinding, leafHash,
-  merkleRoot, startChainCheck, streamLeafProof, verifyChain, verifyCheckpointSignature,
+  merkleRoot, startChainCheck, storedLeafOf, verifyChain, verifyCheckpointSignature,
 } from '../domain/index.js';
 import type { Config, SqlExecutor } from '../infra/index.js';
 import { EMBEDDED_KEY_FILE, loadConfig, parseEd25519PrivateKey, publicKeyPemOf } from '../infra/index.js';
@@ -53,7 +53,7 @@ const verifyAgainstCheckpoint = async (log: EventLog, sql: SqlExecutor, auctionI
   const streamId = `auction-${auctionId}`;
   const events = await log.readStream(streamId);
   const chain = verifyChain(events);
-  const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, publicKeyPem, streamLeafProof(await readHeadsAt(sql, checkpoint.sequence), streamId));
+  const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, publicKeyPem, storedLeafOf(await readHeadsAt(sql, checkpoint.sequence), streamId));
   const valid = chain.valid && !isTamperFinding(finding);
   process.stdout.write(`${JSON.stringify({ ...chain, valid, checkpoint: finding })}\n`);
   if (events.length === 0 && !finding.covered) {

@@ -8,8 +8,8 @@
 // that lost the race reloads the winner's heads and carries on from there.
 import { sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { CheckpointArchive, CheckpointBody, EventLog, LogPosition, SignedCheckpoint, StreamHead, StreamLeafProof } from '../../domain/index.js';
-import { CHECKPOINT_FORMAT, START, checkpointSigningInput, compareStreamIds, leafHash, merkleRoot, publicKeyId, streamLeafProof } from '../../domain/index.js';
+import type { CheckpointArchive, CheckpointBody, EventLog, LogPosition, SignedCheckpoint, StoredLeaf, StreamHead } from '../../domain/index.js';
+import { CHECKPOINT_FORMAT, START, checkpointSigningInput, compareStreamIds, leafHash, merkleRoot, publicKeyId, storedLeafOf } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, publicKeyPemOf, sqlErrorCode } from '../../infra/index.js';
 import { insertCheckpoint, listCheckpoints, readCheckpoint, readHeadsAt, readLatestCheckpoint } from './checkpoint-tables.js';
@@ -82,8 +82,8 @@ class SqlLogCheckpoints implements LogCheckpoints {
     return listCheckpoints(this.options.sql, options.before, options.limit);
   }
 
-  async proof(sequence: number, streamId: string): Promise<StreamLeafProof | undefined> {
-    return streamLeafProof(await readHeadsAt(this.options.sql, sequence), streamId);
+  async proof(sequence: number, streamId: string): Promise<StoredLeaf> {
+    return storedLeafOf(await readHeadsAt(this.options.sql, sequence), streamId);
   }
 
   private serially<T>(fn: () => Promise<T>): Promise<T> {

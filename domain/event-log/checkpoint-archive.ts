@@ -1,6 +1,6 @@
 // The port through which auditors' routes reach the signed checkpoints of the log (types only; the
 // adapter, which signs and stores them, lives in commands/checkpoints/).
-import type { SignedCheckpoint, StreamLeafProof } from './checkpoint.js';
+import type { SignedCheckpoint, StoredLeaf } from './checkpoint.js';
 
 export interface CheckpointArchive {
   /** The Ed25519 public key (SPKI PEM) that verifies every checkpoint this archive signs. */
@@ -13,6 +13,6 @@ export interface CheckpointArchive {
   get(sequence: number): Promise<SignedCheckpoint | undefined>;
   /** Newest first, sequences below `before` when given. */
   list(options: { readonly before?: number; readonly limit: number }): Promise<readonly SignedCheckpoint[]>;
-  /** The stream's leaf at checkpoint `sequence` with its inclusion proof, or undefined when not covered. */
-  proof(sequence: number, streamId: string): Promise<StreamLeafProof | undefined>;
+  /** The stream's stored leaf at checkpoint `sequence` with its inclusion proof, and the root of the stored heads. */
+  proof(sequence: number, streamId: string): Promise<StoredLeaf>;
 }

@@ -9,7 +9,7 @@ import * as t from 'io-ts';
 import { Count } from '../ids.js';
 import type { ChainLink } from './hash-chain.js';
 import type { StreamHead } from './merkle.js';
-import { compareStreamIds, inclusionProof, leafHash, verifyInclusion } from './merkle.js';
+import { compareStreamIds, inclusionProof, leafHash, merkleRoot, verifyInclusion } from './merkle.js';
 
 export const CHECKPOINT_FORMAT = 'gavelstream-log-checkpoint/1';
 
@@ -104,12 +104,23 @@ export interface StreamLeafProof {
   readonly proof: readonly string[];
 }
 
-/** The stream's leaf and inclusion proof among a checkpoint's heads (any order), or undefined when it has none. */
-export const streamLeafProof = (heads: readonly StreamHead[], streamId: string): StreamLeafProof | undefined => {
+/**
+ * What the stored heads of a checkpoint say about one stream: its leaf with the inclusion proof
+ * (undefined when it has none), and the root those heads give, so that a missing leaf can be told
+ * from a deleted one (the stored heads then no longer give the signed root).
+ */
+export interface StoredLeaf {
+  readonly leaf: StreamLeafProof | undefined;
+  readonly headsRoot: string;
+}
+
+/** The stream's stored leaf among a checkpoint's heads (any order). */
+export const storedLeafOf = (heads: readonly StreamHead[], streamId: string): StoredLeaf => {
   const sorted = [...heads].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+  const leaves = sorted.map(leafHash);
   const index = sorted.findIndex((h) => h.streamId === streamId);
   const head = sorted[index];
-  return head === undefined ? undefined : { head, index, proof: inclusionProof(sorted.map(leafHash), index) };
+  return { leaf: head === undefined ? undefined : { head, index, proof: inclusionProof(leaves, index) }, headsRoot: merkleRoot(leaves) };
 };
 
 /**
@@ -137,15 +148,19 @@ export const isTamperFinding = (finding: CheckpointFinding): boolean => finding.
 
 /**
  * Checks a stream's current events (in stream order) against a checkpoint whose signature was
- * already checked, given the stream's leaf and proof (undefined when the checkpoint has none).
+ * already checked, given what the checkpoint's stored heads say about the stream.
  */
 export const checkStreamAgainstCheckpoint = (
   streamId: string,
   events: readonly ChainLink[],
   checkpoint: CheckpointBody,
-  leaf: StreamLeafProof | undefined,
+  stored: StoredLeaf,
 ): CheckpointFinding => {
   const sequence = checkpoint.sequence;
+  const leaf = stored.leaf;
+  if (leaf === undefined && stored.headsRoot !== checkpoint.root) {
+    return { sequence, covered: false, problem: 'proof-mismatch', message: `stream ${streamId} has no stored head at checkpoint ${sequence}, and the stored heads do not give its signed root: the stored checkpoint leaves were altered` };
+  }
   if (leaf === undefined) {
     return { sequence, covered: false, problem: 'not-covered', message: `stream ${streamId} is not covered by checkpoint ${sequence} (it has no head there: created after it)` };
   }
@@ -181,9 +196,9 @@ export const checkStreamAgainstSignedCheckpoint = (
   events: readonly ChainLink[],
   checkpoint: SignedCheckpoint,
   publicKeyPem: string,
-  leaf: StreamLeafProof | undefined,
+  stored: StoredLeaf,
 ): CheckpointFinding => {
   const signature = verifyCheckpointSignature(checkpoint, publicKeyPem);
   if (!signature.ok) return { sequence: checkpoint.sequence, covered: false, problem: 'signature-invalid', message: signature.reason };
-  return checkStreamAgainstCheckpoint(streamId, events, checkpoint, leaf);
+  return checkStreamAgainstCheckpoint(streamId, events, checkpoint, stored);
 };

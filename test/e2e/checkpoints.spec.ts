@@ -220,6 +220,16 @@ const checkpointSuite = (backend: () => Backend, env: () => Record<string, strin
     assert.deepEqual([report.valid, report.checkpoint?.problem], [false, 'signature-invalid']);
     assert.match(report.checkpoint?.message ?? '', /does not verify/);
   });
+
+  it("refuses to call a stream \"not covered\" when its stored head was deleted", async () => {
+    const auctionId = await auctionWithBids(1);
+    await allVisible(sys);
+    const checkpoint = await takeCheckpoint();
+    assert.equal((await verify(auctionId, checkpoint.sequence)).checkpoint?.covered, true);
+    await sys.resources.sql.query('DELETE FROM log_checkpoint_heads WHERE stream_id = $1', [streamIdOf(auctionId)]);
+    const report = await verify(auctionId, checkpoint.sequence);
+    assert.deepEqual([report.valid, report.checkpoint?.problem], [false, 'proof-mismatch']);
+  });
 };
 
 const run = (env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>

@@ -66,8 +66,8 @@ const archiveContract = (server: () => ScratchServer) => {
     await append('auction-3', 0, 1);
     const sixth = await a.create();
     assert.deepEqual({ events: sixth.events, streams: sixth.streams, root: sixth.root, lastPosition: sixth.lastPosition }, await fromScratch(scratch.log));
-    assert.equal((await a.proof(5, 'auction-3')), undefined);
-    assert.equal((await a.proof(6, 'auction-3'))?.head.version, 1);
+    assert.deepEqual(await a.proof(5, 'auction-3'), { leaf: undefined, headsRoot: next.root });
+    assert.equal((await a.proof(6, 'auction-3')).leaf?.head.version, 1);
     assert.deepEqual((await a.list({ limit: 2 })).map((c) => c.sequence), [6, 5]);
   });
 

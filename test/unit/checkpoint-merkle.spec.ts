@@ -84,7 +84,7 @@ describe('checking a stream against a signed checkpoint', () => {
   };
   const signed: SignedCheckpoint = { ...body, signature: sign(null, checkpointSigningInput(body), privateKey).toString('base64') };
   const index = all.findIndex((h) => h.streamId === 'auction-a');
-  const leaf = { head: all[index]!, index, proof: inclusionProof(leaves, index) };
+  const leaf = { leaf: { head: all[index]!, index, proof: inclusionProof(leaves, index) }, headsRoot: body.root };
 
   it('accepts its own signature and refuses a forged one or another key', () => {
     assert.deepEqual(verifyCheckpointSignature(signed, publicPem), { ok: true });
@@ -114,10 +114,13 @@ describe('checking a stream against a signed checkpoint', () => {
   });
 
   it('refuses a leaf that does not lead to the signed root, and says when a stream is not covered', () => {
-    const altered = { ...leaf, head: { ...leaf.head, version: 3, hash: stream[2]!.hash } };
+    const altered = { ...leaf, leaf: { ...leaf.leaf, head: { ...leaf.leaf.head, version: 3, hash: stream[2]!.hash } } };
     assert.equal(checkStreamAgainstCheckpoint('auction-a', stream, signed, altered).problem, 'proof-mismatch');
     assert.equal(checkStreamAgainstCheckpoint('auction-b', stream, signed, leaf).problem, 'proof-mismatch');
-    const uncovered = checkStreamAgainstCheckpoint('auction-new', [], signed, undefined);
+    const uncovered = checkStreamAgainstCheckpoint('auction-new', [], signed, { leaf: undefined, headsRoot: body.root });
     assert.deepEqual([uncovered.covered, uncovered.problem], [false, 'not-covered']);
+    // A head deleted from the stored leaves: the rest no longer gives the signed root.
+    const deleted = checkStreamAgainstCheckpoint('auction-a', stream, signed, { leaf: undefined, headsRoot: merkleRoot(leaves.filter((_, i) => i !== index)) });
+    assert.deepEqual([deleted.covered, deleted.problem], [false, 'proof-mismatch']);
   });
 });
