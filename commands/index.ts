@@ -10,3 +10,4 @@ export * from './scheduler/index.js';
 export * from './event-log/index.js';
 export * from './attempts/index.js';
 export * from './publisher/index.js';
+export * from './checkpoints/index.js';

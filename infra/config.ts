@@ -2,6 +2,7 @@
 // Invalid configuration stops the process at start with a message naming the variable.
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { parseEd25519PrivateKey } from './checkpoint-key.js';
 
 const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
 export type ProcessRole = (typeof roles)[number];
@@ -80,6 +81,22 @@ const TrustProxyCodec = new t.Type<TrustProxy, string, unknown>(
   String,
 );
 
+/** An Ed25519 private key (PKCS#8 PEM or base64 DER), kept as given once it parses. */
+const SigningKey = new t.Type<string, string, unknown>(
+  'CheckpointSigningKey',
+  t.string.is,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected an Ed25519 private key');
+    try {
+      parseEd25519PrivateKey(u);
+      return t.success(u);
+    } catch (error) {
+      return t.failure(u, c, error instanceof Error ? error.message : String(error));
+    }
+  },
+  t.identity,
+);
+
 /** The environment as read: every variable optional, each with its own codec. */
 export const EnvironmentCodec = t.partial({
   PORT: IntFromString('PORT', 0, 65535),
@@ -94,6 +111,8 @@ export const EnvironmentCodec = t.partial({
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   TRUST_PROXY: TrustProxyCodec,
+  CHECKPOINT_SIGNING_KEY: SigningKey,
+  CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
   LOG_LEVEL: t.keyof({ fatal: null, error: null, warn: null, info: null, debug: null, trace: null, silent: null }),
   HTTP_REQUEST_TIMEOUT_MS: IntFromString('HTTP_REQUEST_TIMEOUT_MS', 1, 3_600_000),
   HTTP_HEADERS_TIMEOUT_MS: IntFromString('HTTP_HEADERS_TIMEOUT_MS', 1, 3_600_000),
@@ -171,6 +190,10 @@ export interface Config {
   readonly httpTimeouts: HttpServerTimeouts;
   /** The realtime node's limits per client (REALTIME_*). */
   readonly realtime: RealtimeClientLimits;
+  /** Ed25519 key signing the log's checkpoints (CHECKPOINT_SIGNING_KEY); see checkpoint-key.ts when absent. */
+  readonly checkpointSigningKey: string | undefined;
+  /** Seconds between periodic checkpoints (the scheduler role); 0: on demand only. */
+  readonly checkpointIntervalSeconds: number;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -178,11 +201,15 @@ const MIN_SECRET_LENGTH = 32;
 
 export class ConfigError extends Error {}
 
+/** Variables whose value must never appear in a message. */
+const secretVariables: ReadonlySet<string> = new Set(['CHECKPOINT_SIGNING_KEY']);
+
 const describe = (errors: t.Errors): string =>
   errors
     .map((e) => {
       const variable = e.context[1]?.key ?? e.context[0]?.key ?? '?';
-      return `${variable}=${JSON.stringify(e.value)}: ${e.message ?? 'invalid'}`;
+      const shown = secretVariables.has(variable) ? '(secret, not shown)' : JSON.stringify(e.value);
+      return `${variable}=${shown}: ${e.message ?? 'invalid'}`;
     })
     .join('; ');
 
@@ -235,5 +262,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,
+    checkpointSigningKey: e.CHECKPOINT_SIGNING_KEY,
+    checkpointIntervalSeconds: e.CHECKPOINT_INTERVAL_SECONDS ?? 60,
   };
 };

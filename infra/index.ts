@@ -7,3 +7,4 @@ export * from './pseudonym.js';
 export * from './http/index.js';
 export * from './kafka.js';
 export * from './pause.js';
+export * from './checkpoint-key.js';

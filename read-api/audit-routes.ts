@@ -1,8 +1,10 @@
 // Auditors' reads (DESIGN.md section 5): the full bid history with real ids, maximums, stream
 // versions, log positions and hashes; refused attempts; exports streamed as NDJSON or CSV; and
-// the re-verification of an auction's hash chain straight from the event log.
+// the re-verification of an auction's hash chain straight from the event log, optionally against
+// a signed checkpoint of the log (`?checkpoint=N`), which also exposes truncation and rewrites.
 import type { Response, Router } from 'express';
-import { streamIdOf, verifyChain } from '../domain/index.js';
+import type { RecordedEvent } from '../domain/index.js';
+import { checkStreamAgainstSignedCheckpoint, isTamperFinding, streamIdOf, verifyChain } from '../domain/index.js';
 import { decodeRequest, requireRole } from '../infra/index.js';
 import { attemptPage, auditBidPage, auditKnows } from './bid-queries.js';
 import type { ReadContext } from './context.js';
@@ -10,8 +12,9 @@ import { auditCaching, awaitMinVersion } from './context.js';
 import type { StreamFormat } from './export-stream.js';
 import { exportContentTypes, keysetPages, negotiateFormat, writeExport } from './export-stream.js';
 import { auctionNotFound } from './min-version.js';
-import { AttemptsQuery, AuctionParams, AuditBidsQuery, DEFAULT_AUDIT_PAGE, NoQuery, attemptsCursor, auditBidsCursor } from './params.js';
-import type { AttemptPage, AuditBid, AuditBidPage, BidAttemptView, ChainReport } from './responses.js';
+import { archiveOf, checkpointNotFound } from './checkpoint-routes.js';
+import { AttemptsQuery, AuctionParams, AuditBidsQuery, DEFAULT_AUDIT_PAGE, VerifyQuery, attemptsCursor, auditBidsCursor } from './params.js';
+import type { AttemptPage, AuditBid, AuditBidPage, BidAttemptView, ChainReport, CheckpointFindingView } from './responses.js';
 import { attemptColumns, auditBidColumns } from './responses.js';
 
 const startExport = (res: Response, format: StreamFormat, filename: string): void => {
@@ -75,22 +78,36 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
   });
 
   router.get('/v1/audit/auctions/:id/verify', auditor, async (req, res) => {
-    const { params } = decodeRequest(req, { params: AuctionParams, query: NoQuery });
+    const { params, query } = decodeRequest(req, { params: AuctionParams, query: VerifyQuery });
     const streamId = streamIdOf(params.id);
     const events = await ctx.log.readStream(streamId);
     const head = events[events.length - 1];
-    if (head === undefined) throw auctionNotFound(params.id);
     const result = verifyChain(events);
+    const checkpoint = query.checkpoint === undefined ? undefined : await checkpointFinding(ctx, streamId, events, query.checkpoint);
+    // A stream that no event is left of: unknown, unless a checkpoint knew it (then it was deleted).
+    if (head === undefined && checkpoint?.covered !== true) throw auctionNotFound(params.id);
     const body: ChainReport = {
       auctionId: params.id,
       streamId,
-      valid: result.valid,
+      valid: result.valid && (checkpoint === undefined || !isTamperFinding(checkpoint)),
       events: result.events,
       ...(result.brokenAt !== undefined ? { brokenAt: result.brokenAt } : {}),
-      headVersion: head.streamVersion,
-      headHash: head.hash,
+      headVersion: head?.streamVersion ?? 0,
+      headHash: head?.hash ?? '',
+      ...(checkpoint !== undefined ? { checkpoint } : {}),
     };
     auditCaching(res);
     res.json(body);
   });
+};
+
+/** The stream against the stored checkpoint `sequence`: its signature with this server's key, the stream's leaf and proof. */
+const checkpointFinding = async (ctx: ReadContext, streamId: string, events: readonly RecordedEvent[], sequence: number): Promise<CheckpointFindingView> => {
+  const archive = archiveOf(ctx);
+  const checkpoint = await archive.get(sequence);
+  if (checkpoint === undefined) throw checkpointNotFound(sequence);
+  const stored = await archive.proof(sequence, streamId);
+  const leaf = stored.leaf;
+  const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, archive.publicKeyPem, stored);
+  return { ...finding, ...(leaf !== undefined ? { leaf: { head: leaf.head, index: leaf.index, proof: [...leaf.proof] } } : {}) };
 };

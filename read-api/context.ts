@@ -1,6 +1,6 @@
 // What every read route shares: its dependencies with defaults filled in, and small helpers.
 import type { Response } from 'express';
-import type { EventLog } from '../domain/index.js';
+import type { CheckpointArchive, EventLog } from '../domain/index.js';
 import type { AuthenticatedUser, Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import { invalidRequest } from '../infra/index.js';
 import { auctionVersion } from './auction-queries.js';
@@ -19,6 +19,8 @@ export interface ReadRoutesDeps {
   readonly minVersionWaitMs?: number;
   /** Rows fetched per page of a streamed export (default 500). */
   readonly exportPageSize?: number;
+  /** The log's signed checkpoints; absent when checkpoints are disabled (no signing key). */
+  readonly checkpoints?: CheckpointArchive | undefined;
 }
 
 export interface ReadContext {
@@ -28,6 +30,7 @@ export interface ReadContext {
   readonly clock: () => Date;
   readonly minVersionWaitMs: number;
   readonly exportPageSize: number;
+  readonly checkpoints: CheckpointArchive | undefined;
 }
 
 export const readContext = (deps: ReadRoutesDeps): ReadContext => {
@@ -42,6 +45,7 @@ export const readContext = (deps: ReadRoutesDeps): ReadContext => {
     clock: deps.clock ?? (() => new Date()),
     minVersionWaitMs,
     exportPageSize,
+    checkpoints: deps.checkpoints,
   };
 };
 

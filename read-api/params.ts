@@ -95,5 +95,12 @@ export const AttemptsQuery = closedObject('AttemptsQuery', {}, {
 
 export const NoQuery = closedObject('NoQuery', {}, {});
 
+/** Checkpoint sequence numbers: 1, 2, 3, ... */
+const CheckpointSequence = integerFromString(1, Number.MAX_SAFE_INTEGER);
+export const CheckpointParams = t.type({ sequence: CheckpointSequence }, 'CheckpointParams');
+export const CheckpointListQuery = closedObject('CheckpointListQuery', {}, { before: CheckpointSequence, limit: integerFromString(1, 500) });
+export const VerifyQuery = closedObject('VerifyQuery', {}, { checkpoint: CheckpointSequence });
+export const DEFAULT_CHECKPOINT_PAGE = 50;
+
 export const DEFAULT_PAGE = 20;
 export const DEFAULT_AUDIT_PAGE = 100;

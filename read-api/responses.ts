@@ -2,7 +2,8 @@
 // Money is integer minor units, times ISO 8601 UTC strings. Public answers carry pseudonyms only;
 // real ids and maximums appear only in the auditors' answers and in a caller's own fields.
 import * as t from 'io-ts';
-import { Count, PublicStatus, SoftClose } from '../domain/index.js';
+import type { SignedCheckpoint } from '../domain/index.js';
+import { Count, PublicStatus, SignedCheckpointCodec, SoftClose } from '../domain/index.js';
 import { BidOrder } from './params.js';
 
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
@@ -129,9 +130,39 @@ export const attemptColumns = Object.keys(BidAttemptViewCodec.props) as readonly
 export const AttemptPageCodec = t.type({ auctionId: t.string, items: t.array(BidAttemptViewCodec), nextCursor: Nullable(t.string) }, 'AttemptPage');
 export type AttemptPage = t.TypeOf<typeof AttemptPageCodec>;
 
-/** The auditors' chain check of one stream. `headVersion`/`headHash`: the stream's last event as stored. */
+/** A signed checkpoint of the whole log, as auditors fetch and keep it (see domain/event-log/checkpoint.ts). */
+export const CheckpointViewCodec = SignedCheckpointCodec;
+export type CheckpointView = SignedCheckpoint;
+
+export const CheckpointPageCodec = t.type({ items: t.array(CheckpointViewCodec), nextBefore: Nullable(Count) }, 'CheckpointPage');
+export type CheckpointPage = t.TypeOf<typeof CheckpointPageCodec>;
+
+export const CheckpointPublicKeyCodec = t.type({ algorithm: t.literal('Ed25519'), keyId: t.string, publicKey: t.string }, 'CheckpointPublicKey');
+export type CheckpointPublicKey = t.TypeOf<typeof CheckpointPublicKeyCodec>;
+
+/** What a checkpoint says about the stream (`?checkpoint=N`); `leaf` is the stream's head there with its inclusion proof. */
+export const CheckpointFindingCodec = t.intersection([
+  t.type({
+    sequence: Count,
+    covered: t.boolean,
+    message: t.string,
+  }),
+  t.partial({
+    knownVersion: Count,
+    knownHash: t.string,
+    problem: t.keyof({ 'not-covered': null, truncated: null, rewritten: null, 'proof-mismatch': null, 'signature-invalid': null }),
+    leaf: t.type({ head: t.type({ streamId: t.string, version: Count, hash: t.string }), index: Count, proof: t.array(t.string) }),
+  }),
+], 'CheckpointFinding');
+export type CheckpointFindingView = t.TypeOf<typeof CheckpointFindingCodec>;
+
+/**
+ * The auditors' chain check of one stream. `headVersion`/`headHash`: the stream's last event as
+ * stored (0 and '' when none is left). With `?checkpoint=N`, `checkpoint` says whether the stream
+ * still holds the head that checkpoint signed; `valid` is false when it does not.
+ */
 export const ChainReportCodec = t.intersection([
   t.type({ auctionId: t.string, streamId: t.string, valid: t.boolean, events: Count, headVersion: Count, headHash: t.string }),
-  t.partial({ brokenAt: Count }),
+  t.partial({ brokenAt: Count, checkpoint: CheckpointFindingCodec }),
 ], 'ChainReport');
 export type ChainReport = t.TypeOf<typeof ChainReportCodec>;

@@ -6,12 +6,13 @@ import type { Migration, PostgresOptions, SqlExecutor } from '../../infra/index.
 import { migrate, openSqlExecutor } from '../../infra/index.js';
 import { attemptsLogMigrations } from '../attempts/attempts-log.js';
 import { publisherMigrations } from '../publisher/checkpoint-table.js';
+import { checkpointMigrations } from '../checkpoints/checkpoint-tables.js';
 import { openEventStoreEventLog } from './eventstore-event-log.js';
 import { createPostgresEventLog, eventLogMigrations } from './postgres-event-log.js';
 import type { PostgresEventLogOptions } from './postgres-event-log.js';
 
-/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints. */
-export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations];
+/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints. */
+export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations];
 
 export interface OpenEventLogOptions {
   readonly databaseUrl?: string | undefined;

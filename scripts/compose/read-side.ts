@@ -38,7 +38,7 @@ export const startReadModelProjection = async (r: Resources, source: EventSource
   return running;
 };
 
-export type ReadRouterOptions = Pick<ReadRoutesDeps, 'minVersionWaitMs' | 'exportPageSize' | 'clock'>;
+export type ReadRouterOptions = Pick<ReadRoutesDeps, 'minVersionWaitMs' | 'exportPageSize' | 'clock' | 'checkpoints'>;
 
 export const buildReadRouter = (r: Resources, options: ReadRouterOptions = {}): Router =>
   readRoutes({ ...options, sql: r.sql, log: r.log, pseudonym: pseudonymiser(r.config.pseudonymSecret) });

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { Config, Logger } from '../../infra/index.js';
-import type { CommandHandler, RunningPublisher } from '../../commands/index.js';
+import type { CommandHandler, LogCheckpoints, RunningPublisher } from '../../commands/index.js';
 import { createHttpMetrics, createHttpServer } from '../../infra/index.js';
 import { ParkingMonitor } from '../../projections/index.js';
 import { buildHttpApp } from './http-app.js';
@@ -20,6 +20,7 @@ import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
 import { kafkaSourceFor } from './kafka-source.js';
 import { buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
+import { checkpointsFor, startCheckpointing } from './checkpoints.js';
 import type { ReadRouterOptions } from './read-side.js';
 
 export interface RunningSystem {
@@ -35,6 +36,8 @@ export interface RunningSystem {
   readonly publisher: RunningPublisher | undefined;
   /** This process's projectors' parked streams (for /health, /metrics and the log). */
   readonly parking: ParkingMonitor;
+  /** The log's signed checkpoints, when this process serves or takes them and a signing key is available. */
+  readonly checkpoints: LogCheckpoints | undefined;
   stop(): Promise<void>;
 }
 
@@ -82,6 +85,10 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }) : undefined;
     if (scheduler !== undefined) stops.push(() => scheduler.stop());
 
+    // Signed checkpoints of the log: served by the read API, taken periodically by the scheduler role.
+    const checkpoints = has('read-api') || has('scheduler') ? checkpointsFor(resources, options.clock) : undefined;
+    const checkpointing = checkpoints !== undefined && has('scheduler') ? startCheckpointing(resources, checkpoints) : undefined;
+    if (checkpointing !== undefined) stops.push(() => checkpointing.stop());
     const publisher = has('publisher')
       ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
       : undefined;
@@ -114,7 +121,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
     if (has('read-api')) {
-      routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi }));
+      routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi, checkpoints }));
     }
 
     let url: string | undefined;
@@ -136,7 +143,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, publisher, realtimeUrl: live.realtime?.url, live, parking, stop: stopAll };
+    return { resources, url, handler: commandSide?.handler, scheduler, publisher, checkpoints, realtimeUrl: live.realtime?.url, live, parking, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
