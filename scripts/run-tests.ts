@@ -15,7 +15,7 @@ const specFiles = (dir: string): string[] =>
   });
 
 const filter = process.argv[2];
-const mocha = new Mocha({ timeout: 30_000, reporter: 'spec' });
+const mocha = new Mocha({ timeout: 60_000, reporter: 'spec' });
 for (const file of specFiles(testRoot).sort()) {
   if (filter === undefined || file.includes(filter)) mocha.addFile(file);
 }

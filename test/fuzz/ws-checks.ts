@@ -1,5 +1,6 @@
 // One WebSocket fuzz step against a running system: hostile sockets send their frames at once; then
-// each of them must have been answered (an error frame for every refused frame, or a close), every
+// each of them must have been answered (an error frame for every refused frame, RATE_LIMITED once
+// for a socket over its frame budget, or a close), every
 // frame the server sent must be a frame of the protocol, the node must still serve, a fresh honest
 // client must still get its snapshot, and once every socket is gone the node holds none of them.
 import { isRight } from 'fp-ts/lib/Either.js';
@@ -19,7 +20,13 @@ const describeFrames = (specs: readonly FrameSpec[]): string =>
 
 const answered = async (client: TestClient, refusals: number): Promise<string | undefined> => {
   try {
-    await eventually(async () => (client.closed !== undefined || client.frames.filter((f) => f.type === 'error').length >= refusals ? true : undefined), 'answers', PATIENCE_MS);
+    // A socket over its frame budget is told once (RATE_LIMITED), then its frames are ignored until
+    // it slows down or is closed: that one error frame answers every frame it sent after it.
+    const done = () => {
+      const errors = client.frames.filter((f) => f.type === 'error');
+      return client.closed !== undefined || errors.length >= refusals || errors.some((f) => f.code === 'RATE_LIMITED');
+    };
+    await eventually(async () => (done() ? true : undefined), 'answers', PATIENCE_MS);
     return undefined;
   } catch {
     const errors = client.frames.filter((f) => f.type === 'error');
