@@ -17,3 +17,5 @@ export type { PostgresEventLog, PostgresEventLogOptions } from './postgres-event
 export { openEventStoreEventLog, compareEsdbPositions, formatEsdbPosition, parseEsdbPosition, esdbEventUuid } from './eventstore-event-log.js';
 export type { EventStoreEventLogOptions } from './eventstore-event-log.js';
 export type { PollingTimings } from './polling-subscription.js';
+export { LogTail } from './log-tail.js';
+export type { LogTailOptions, TailSource } from './log-tail.js';

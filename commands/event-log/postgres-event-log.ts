@@ -15,6 +15,7 @@ import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, Rec
 import { START, canonicalEventJson } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
+import { LogTail } from './log-tail.js';
 import { startPollingSubscription } from './polling-subscription.js';
 import type { PollingTimings } from './polling-subscription.js';
 import { EventMetadataCodec, JsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
@@ -243,6 +244,8 @@ class PgEventLog implements PostgresEventLog {
   private closed = false;
   private readonly notify: boolean;
   private readonly onError: (error: unknown) => void;
+  /** The head of the log, read once for every subscription of this process. */
+  private readonly tail: LogTail;
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -250,6 +253,11 @@ class PgEventLog implements PostgresEventLog {
   ) {
     this.notify = options.notify ?? sql.kind === 'postgres';
     this.onError = options.onError ?? (() => undefined);
+    this.tail = new LogTail({
+      readAll: (after, limit) => this.readAll({ after, limit }),
+      hasPendingAfter: (after) => this.hasPendingAfter(after),
+      compare: comparePgPositions,
+    });
   }
 
   async appendToStream(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> {
@@ -317,8 +325,12 @@ class PgEventLog implements PostgresEventLog {
     return rows.map(toRecorded);
   }
 
-  /** True when rows exist after `after` that are not yet below the horizon. */
+  /**
+   * True when rows exist after `after` that are not yet below the horizon. PGlite runs one
+   * transaction at a time, so a read there always sees every committed row: nothing is pending.
+   */
   private async hasPendingAfter(position: LogPosition): Promise<boolean> {
+    if (this.sql.kind === 'pglite') return false;
     const after = parsePgPosition(position);
     const { rows } = await this.sql.query<{ pending: boolean }>(
       'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)) AS pending',
@@ -333,8 +345,8 @@ class PgEventLog implements PostgresEventLog {
     this.startListening();
     const subscription = startPollingSubscription(
       {
-        readBatch: (after, limit) => this.readAll({ after, limit }),
-        hasPendingAfter: (after) => this.hasPendingAfter(after),
+        readBatch: (after, limit) => this.tail.readBatch(after, limit),
+        hasPendingAfter: (after) => this.tail.hasPendingAfter(after),
         onWake: (wake) => {
           this.wakers.add(wake);
           return () => this.wakers.delete(wake);

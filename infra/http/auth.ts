@@ -2,6 +2,7 @@
 // user id, claim `roles` an array from bidder, seller, auditor, admin.
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { RequestHandler, Response } from 'express';
 import { UserId } from '../../domain/index.js';
@@ -27,6 +28,15 @@ export interface AuthenticatedUser {
 const encoder = new TextEncoder();
 const keyOf = (secret: string | Uint8Array): Uint8Array => (typeof secret === 'string' ? encoder.encode(secret) : secret);
 
+/** A secret, or an HMAC key imported once (jose would otherwise import the raw bytes on every verification). */
+export type VerificationKey = string | Uint8Array | webcrypto.CryptoKey;
+
+/** Imports an HS256 secret once, for verifying many tokens. */
+export const importVerificationKey = (secret: string | Uint8Array): Promise<webcrypto.CryptoKey> =>
+  webcrypto.subtle.importKey('raw', keyOf(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+
+const verificationKeyOf = (key: VerificationKey): Uint8Array | webcrypto.CryptoKey => (typeof key === 'string' || key instanceof Uint8Array ? keyOf(key) : key);
+
 /** Why a token was refused (the message of the 401). */
 export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
@@ -51,10 +61,10 @@ const claimProblem = (error: t.ValidationError): string => {
 };
 
 /** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims; throws InvalidTokenError. */
-export const verifyToken = async (token: string, secret: string | Uint8Array, options: VerifyOptions = {}): Promise<AuthenticatedUser> => {
+export const verifyToken = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<AuthenticatedUser> => {
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, keyOf(secret), {
+    ({ payload } = await jwtVerify(token, verificationKeyOf(secret), {
       algorithms: ['HS256'],
       requiredClaims: ['exp'],
       clockTolerance: options.clockToleranceSeconds ?? 5,
@@ -120,7 +130,7 @@ export interface AuthenticateOptions {
  * 401 only when `required`. 401s carry `WWW-Authenticate: Bearer`.
  */
 export const authenticate = (options: AuthenticateOptions): RequestHandler => {
-  const key = keyOf(options.secret);
+  const key = importVerificationKey(options.secret);
   const verifyOptions: VerifyOptions = options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {};
   return async (req, res, next) => {
     const header = req.headers.authorization;
@@ -132,7 +142,7 @@ export const authenticate = (options: AuthenticateOptions): RequestHandler => {
     const m = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
     if (m === null) throw unauthenticated('expected an Authorization: Bearer <token> header', true);
     try {
-      res.locals.user = await verifyToken(m[1]!, key, verifyOptions);
+      res.locals.user = await verifyToken(m[1]!, await key, verifyOptions);
     } catch (err) {
       if (err instanceof InvalidTokenError) throw unauthenticated(err.message, true);
       throw err;

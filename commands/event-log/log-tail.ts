@@ -1,0 +1,120 @@
+// One reader of the log's head per process, shared by every subscription (the projectors, the
+// live cache, the scheduler's feed): the newest events, read once in commit order, are kept in a
+// bounded buffer that holds every event after `start` up to `end`, and each subscription takes its
+// next batch from there when its position falls inside. A subscription at the head asks for one
+// shared read (coalesced: however many ask while a read runs, one more read follows it); one
+// further behind than the buffer reaches reads the log itself until it catches up.
+//
+// Why the buffer may stand for the log: a commit-order read returns only rows below the horizon
+// (older than every transaction still running), and no row can later appear before such a row, so
+// what the buffer holds is a prefix of the log in commit order that never changes.
+import type { LogPosition, RecordedEvent } from '../../domain/index.js';
+
+export interface TailSource {
+  /** The log's events after `after` in commit order (below the horizon), at most `limit`. */
+  readAll(after: LogPosition, limit: number): Promise<readonly RecordedEvent[]>;
+  /** True when events exist after `after` that `readAll` may not return yet. */
+  hasPendingAfter(after: LogPosition): Promise<boolean>;
+  compare(a: LogPosition, b: LogPosition): number;
+}
+
+export interface LogTailOptions {
+  /** Events the buffer keeps (default 5,000): a subscription further behind reads the log. */
+  readonly capacity?: number;
+  /** Events one read of the head takes (default 1,000). */
+  readonly pageSize?: number;
+}
+
+export class LogTail {
+  private events: RecordedEvent[] = [];
+  /** The buffer holds every event of the log after `start` up to `end` (undefined: not begun). */
+  private start: LogPosition | undefined;
+  private end: LogPosition | undefined;
+  private reading: Promise<void> | undefined;
+  private readingNext: Promise<void> | undefined;
+  private readonly pendingChecks = new Map<LogPosition, Promise<boolean>>();
+  private readonly capacity: number;
+  private readonly pageSize: number;
+
+  constructor(private readonly source: TailSource, options: LogTailOptions = {}) {
+    this.capacity = options.capacity ?? 5_000;
+    this.pageSize = options.pageSize ?? 1_000;
+    if (!(this.pageSize >= 1 && this.capacity >= this.pageSize)) throw new Error('a log tail needs 1 <= pageSize <= capacity');
+  }
+
+  /** The events after `after`, at most `limit`: from the buffer when it reaches `after`, else from the log. */
+  async readBatch(after: LogPosition, limit: number): Promise<readonly RecordedEvent[]> {
+    // The buffer begins where the first reader stands.
+    if (this.start === undefined) this.start = this.end = after;
+    if (!this.covers(after)) return this.source.readAll(after, limit);
+    if (this.source.compare(after, this.end!) === 0) {
+      await this.readHead();
+      // Reads by others meanwhile may have moved the buffer's start past `after`.
+      if (!this.covers(after)) return this.source.readAll(after, limit);
+    }
+    return this.slice(after, limit);
+  }
+
+  /** One check per position at a time, shared by the subscriptions that ask together. */
+  hasPendingAfter(after: LogPosition): Promise<boolean> {
+    let check = this.pendingChecks.get(after);
+    if (check === undefined) {
+      check = this.source.hasPendingAfter(after).finally(() => this.pendingChecks.delete(after));
+      this.pendingChecks.set(after, check);
+    }
+    return check;
+  }
+
+  private covers(after: LogPosition): boolean {
+    return this.source.compare(after, this.start!) >= 0 && this.source.compare(after, this.end!) <= 0;
+  }
+
+  /**
+   * Reads the events after `end` into the buffer. A caller that comes while a read runs may have
+   * been woken by an append that read did not see yet, so it gets the next read, which starts once
+   * the running one is done (and serves everyone who came meanwhile).
+   */
+  private readHead(): Promise<void> {
+    if (this.reading === undefined) {
+      this.reading = this.readPage().finally(() => {
+        this.reading = undefined;
+      });
+      return this.reading;
+    }
+    this.readingNext ??= this.reading.then(
+      () => this.startNext(),
+      () => this.startNext(),
+    );
+    return this.readingNext;
+  }
+
+  private startNext(): Promise<void> {
+    this.readingNext = undefined;
+    return this.readHead();
+  }
+
+  private async readPage(): Promise<void> {
+    const page = await this.source.readAll(this.end!, this.pageSize);
+    const last = page[page.length - 1];
+    if (last === undefined) return;
+    this.events.push(...page);
+    this.end = last.position;
+    const excess = this.events.length - this.capacity;
+    if (excess > 0) {
+      this.start = this.events[excess - 1]!.position;
+      this.events = this.events.slice(excess);
+    }
+  }
+
+  /** The buffered events after `after` (which the buffer covers), at most `limit`. */
+  private slice(after: LogPosition, limit: number): readonly RecordedEvent[] {
+    let low = 0;
+    let high = this.events.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.source.compare(this.events[mid]!.position, after) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return this.events.slice(low, low + limit);
+  }
+}
