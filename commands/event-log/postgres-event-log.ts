@@ -16,6 +16,7 @@ import { START, canonicalEventJson } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
 import { LogTail } from './log-tail.js';
+import { GroupCommit, appendToStreams } from './multi-stream-append.js';
 import { startPollingSubscription } from './polling-subscription.js';
 import type { PollingTimings } from './polling-subscription.js';
 import { EventMetadataCodec, JsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
@@ -226,6 +227,8 @@ export const appendEventsWithin = async (
 export interface PostgresEventLogOptions extends PollingTimings {
   /** NOTIFY other processes after appends (default: on PostgreSQL yes, on PGlite no: one process). */
   readonly notify?: boolean;
+  /** Statements appending at once; appends arriving meanwhile go together into the next (default: PGlite 1, PostgreSQL 4). */
+  readonly appendsInFlight?: number;
   /** Errors of the background LISTEN/NOTIFY work (subscriptions report theirs through onError). */
   readonly onError?: (error: unknown) => void;
 }
@@ -246,6 +249,8 @@ class PgEventLog implements PostgresEventLog {
   private readonly onError: (error: unknown) => void;
   /** The head of the log, read once for every subscription of this process. */
   private readonly tail: LogTail;
+  /** Appends to many streams that arrive together share one statement. */
+  private readonly groupCommit: GroupCommit;
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -258,6 +263,13 @@ class PgEventLog implements PostgresEventLog {
       hasPendingAfter: (after) => this.hasPendingAfter(after),
       compare: comparePgPositions,
     });
+    // PGlite runs one statement at a time anyway; PostgreSQL takes a few at once (the pool's other
+    // connections serve reads and projections).
+    this.groupCommit = new GroupCommit(
+      (append) => appendEventsWithin(this.sql, append.streamId, append.expectedVersion, append.events),
+      (appends) => appendToStreams(this.sql, appends, formatPgPosition),
+      options.appendsInFlight ?? (sql.kind === 'pglite' ? 1 : 4),
+    );
   }
 
   async appendToStream(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> {
@@ -271,7 +283,7 @@ class PgEventLog implements PostgresEventLog {
     }
     let recorded: RecordedEvent[];
     try {
-      recorded = await appendEventsWithin(this.sql, streamId, expectedVersion, events);
+      recorded = await this.groupCommit.append({ streamId, expectedVersion, events });
     } catch (error) {
       if (sqlErrorCode(error) === UNIQUE_VIOLATION) return this.refused(streamId, events);
       throw error;

@@ -164,6 +164,45 @@ export const eventLogContract = (name: string, open: (ctx: Context) => Promise<E
         assert.deepEqual(verifyChain(stored), { valid: true, events: 3 });
       });
 
+      it('answers concurrent appends to many streams each on its own, as if each ran alone', async () => {
+        // Fresh streams, streams with history, stale and future expected versions, retried commands
+        // and a race on one stream, all at once (a log may put them in one statement).
+        const fresh = Array.from({ length: 12 }, (_, i) => ({ s: stream(`many-fresh${i}`), c: command(`many-fresh${i}`) }));
+        const older = Array.from({ length: 6 }, (_, i) => ({ s: stream(`many-old${i}`), c: command(`many-old${i}`) }));
+        for (const o of older) await appended(log(), o.s, 0, [newEvent(command('seed'), 0), newEvent(command('seed2'), 0)]);
+        const retried = stream('many-retried');
+        const retriedEvents = [newEvent(command('many-retried'), 0)];
+        const first = await log().appendToStream(retried, 0, retriedEvents);
+        const raced = stream('many-raced');
+        const results = await Promise.all([
+          ...fresh.map((f) => log().appendToStream(f.s, 0, [newEvent(f.c, 0), newEvent(f.c, 1)])),
+          ...older.map((o, i) => log().appendToStream(o.s, i % 3 === 0 ? 1 : i % 3 === 1 ? 2 : 7, [newEvent(o.c, 0)])),
+          log().appendToStream(retried, 0, retriedEvents),
+          ...Array.from({ length: 4 }, (_, i) => log().appendToStream(raced, 0, [newEvent(command(`many-race${i}`), 0)])),
+        ]);
+        fresh.forEach((f, i) => {
+          const r = results[i]!;
+          assert.equal(r.kind, 'appended', f.s);
+          if (r.kind === 'appended') assert.deepEqual(r.events.map((e) => [e.streamId, e.streamVersion]), [[f.s, 1], [f.s, 2]]);
+        });
+        older.forEach((o, i) => {
+          const r = results[fresh.length + i]!;
+          if (i % 3 === 1) assert.equal(r.kind, 'appended', o.s);
+          else assert.deepEqual(r, { kind: 'conflict', actualVersion: 2 }, o.s);
+        });
+        assert.equal(first.kind, 'appended');
+        if (first.kind === 'appended') assert.deepEqual(results[fresh.length + older.length], { kind: 'duplicate', nextVersion: 1, events: first.events });
+        const race = results.slice(fresh.length + older.length + 1);
+        assert.equal(race.filter((r) => r.kind === 'appended').length, 1, JSON.stringify(race.map((r) => r.kind)));
+        for (const id of [...fresh.map((f) => f.s), ...older.map((o) => o.s), retried, raced]) {
+          const stored = await log().readStream(id);
+          assert.deepEqual(verifyChain(stored), { valid: true, events: stored.length }, id);
+          assert.deepEqual(stored.map((e) => e.streamVersion), stored.map((_, i) => i + 1), id);
+        }
+        const appendedPositions = results.flatMap((r) => (r.kind === 'appended' ? r.events.map((e) => e.position) : []));
+        assert.equal(new Set(appendedPositions).size, appendedPositions.length, 'every event has its own position');
+      });
+
       it('recognises a retried command by its event ids and writes nothing', async () => {
         const s = stream('retry');
         const c = command('retry');

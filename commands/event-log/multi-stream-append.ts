@@ -1,0 +1,177 @@
+// Group commit across streams: appends to different streams that arrive while an append is in
+// flight go into the next single statement, each stream checked against its own expected version
+// and answered on its own. A stream whose version moved meanwhile is simply not written by the
+// statement (its caller then learns why, as after a single append); the others are.
+import * as t from 'io-ts';
+import type { NewEvent, RecordedEvent } from '../../domain/index.js';
+import { canonicalEventJson } from '../../domain/index.js';
+import type { SqlExecutor } from '../../infra/index.js';
+import { decodeOrThrow } from './stored-event-codec.js';
+
+/** One stream's append in a group: its events go in only if the stream is at `expectedVersion`. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+}
+
+// $1: the group as a JSON array of {req, streamId, expected, ord, eventId, type, data, metadata,
+// canonical}. Per stream: its head (last version, and the hash at the expected version), then the
+// chain over its new events and the insert, for the streams at their expected version only.
+const MULTI_APPEND_SQL = `
+WITH RECURSIVE
+input AS (
+  SELECT (x.e->>'req')::integer AS req, x.e->>'streamId' AS stream_id, (x.e->>'expected')::integer AS expected,
+         (x.e->>'ord')::integer AS ord, x.e->>'eventId' AS event_id, x.e->>'type' AS type,
+         x.e->'data' AS data, x.e->'metadata' AS metadata, x.e->>'canonical' AS canonical
+  FROM jsonb_array_elements($1::jsonb) AS x(e)
+),
+head AS (
+  SELECT i.req, i.stream_id, i.expected,
+         coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = i.stream_id), 0) AS version,
+         coalesce((SELECT e.hash FROM events e WHERE e.stream_id = i.stream_id AND e.stream_version = i.expected), '') AS hash
+  FROM input i WHERE i.ord = 1
+),
+chain AS (
+  SELECT i.req, i.ord, h.hash AS prev_hash, encode(sha256(convert_to(h.hash || i.canonical, 'UTF8')), 'hex') AS hash
+  FROM head h JOIN input i ON i.req = h.req AND i.ord = 1
+  WHERE h.version = h.expected
+  UNION ALL
+  SELECT i.req, i.ord, c.hash, encode(sha256(convert_to(c.hash || i.canonical, 'UTF8')), 'hex')
+  FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord + 1
+),
+inserted AS (
+  INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, prev_hash, hash)
+  SELECT i.stream_id, i.expected + c.ord, i.event_id, i.type, i.data, i.metadata, c.prev_hash, c.hash
+  FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord
+  ORDER BY c.req, c.ord
+  RETURNING stream_id, transaction_id, global_position, stream_version, prev_hash, hash
+)
+SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash
+FROM inserted ORDER BY global_position`;
+
+const InsertedRow = t.type({
+  stream_id: t.string,
+  transaction_id: t.string,
+  global_position: t.string,
+  stream_version: t.number,
+  prev_hash: t.string,
+  hash: t.string,
+});
+
+/**
+ * Appends each stream's events in ONE statement (one transaction, one round trip), for the streams
+ * that are at their expected version; the result has, per append in `group` order, the recorded
+ * events ([] for a stream that was not at its expected version). Streams must be distinct. Throws
+ * the database's error (e.g. a unique violation when another process wrote first): then nothing
+ * of the group was written.
+ */
+export const appendToStreams = async (
+  sql: SqlExecutor,
+  group: readonly StreamAppend[],
+  position: (transactionId: string, globalPosition: string) => string,
+): Promise<RecordedEvent[][]> => {
+  const rows = group.flatMap((append, req) =>
+    append.events.map((event, index) => ({
+      req,
+      streamId: append.streamId,
+      expected: append.expectedVersion,
+      ord: index + 1,
+      eventId: event.eventId,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      canonical: canonicalEventJson({ ...event, streamId: append.streamId, streamVersion: append.expectedVersion + index + 1 }),
+    })),
+  );
+  const { rows: inserted } = await sql.query(MULTI_APPEND_SQL, [JSON.stringify(rows)], { prepare: true });
+  const byStream = new Map<string, RecordedEvent[]>();
+  const appendOf = new Map(group.map((append) => [append.streamId, append]));
+  for (const row of inserted) {
+    const r = decodeOrThrow(InsertedRow, row, 'appended row');
+    const append = appendOf.get(r.stream_id);
+    const event = append?.events[r.stream_version - append.expectedVersion - 1];
+    if (append === undefined || event === undefined) throw new Error('a group append returned an unexpected row');
+    let recorded = byStream.get(r.stream_id);
+    if (recorded === undefined) byStream.set(r.stream_id, (recorded = []));
+    recorded.push({ ...event, streamId: r.stream_id, streamVersion: r.stream_version, position: position(r.transaction_id, r.global_position), prevHash: r.prev_hash, hash: r.hash });
+  }
+  return group.map((append) => {
+    const recorded = byStream.get(append.streamId) ?? [];
+    if (recorded.length !== 0 && recorded.length !== append.events.length) throw new Error(`a group append wrote part of ${append.streamId}`);
+    return recorded.sort((a, b) => a.streamVersion - b.streamVersion);
+  });
+};
+
+interface Waiting {
+  readonly append: StreamAppend;
+  readonly resolve: (recorded: RecordedEvent[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The queue in front of the appends: at most `maxInFlight` statements at a time; appends that
+ * arrive meanwhile wait and go together into the next statement (one per stream in a group; a
+ * second append to a stream waits for the next group). A lone append runs as it is, so an idle log
+ * adds no wait. When a group's statement fails (nothing of it was written), its appends run again
+ * one at a time, so each gets its own answer.
+ */
+export class GroupCommit {
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly single: (append: StreamAppend) => Promise<RecordedEvent[]>,
+    private readonly group: (appends: readonly StreamAppend[]) => Promise<RecordedEvent[][]>,
+    private readonly maxInFlight: number,
+    private readonly maxGroup = 256,
+  ) {}
+
+  append(append: StreamAppend): Promise<RecordedEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ append, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.maxInFlight && this.waiting.length > 0) {
+      const taken = this.take();
+      this.running += 1;
+      void this.flush(taken).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest waiting appends, one per stream, in arrival order. */
+  private take(): Waiting[] {
+    const streams = new Set<string>();
+    const taken: Waiting[] = [];
+    for (let i = 0; i < this.waiting.length && taken.length < this.maxGroup; ) {
+      const w = this.waiting[i]!;
+      if (streams.has(w.append.streamId)) {
+        i += 1;
+        continue;
+      }
+      streams.add(w.append.streamId);
+      taken.push(w);
+      this.waiting.splice(i, 1);
+    }
+    return taken;
+  }
+
+  private async flush(taken: readonly Waiting[]): Promise<void> {
+    if (taken.length > 1) {
+      try {
+        const results = await this.group(taken.map((w) => w.append));
+        taken.forEach((w, i) => w.resolve(results[i]!));
+        return;
+      } catch {
+        // Nothing of the group was written: each append alone, with its own answer.
+      }
+    }
+    await Promise.all(taken.map((w) => this.single(w.append).then(w.resolve, w.reject)));
+  }
+}
