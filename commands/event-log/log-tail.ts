@@ -25,6 +25,9 @@ export interface LogTailOptions {
   readonly pageSize?: number;
 }
 
+/** Longest time a reader at the head goes without reading the log when nothing poked the tail. */
+const MAX_QUIET_MS = 250;
+
 export class LogTail {
   private events: RecordedEvent[] = [];
   /** The buffer holds every event of the log after `start` up to `end` (undefined: not begun). */
@@ -33,6 +36,9 @@ export class LogTail {
   private reading: Promise<void> | undefined;
   private readingNext: Promise<void> | undefined;
   private readonly pendingChecks = new Map<LogPosition, Promise<boolean>>();
+  /** Something may have been written since the last read of the head began (an append, a NOTIFY, a pending row). */
+  private stale = true;
+  private lastReadAt = 0;
   private readonly capacity: number;
   private readonly pageSize: number;
 
@@ -42,13 +48,24 @@ export class LogTail {
     if (!(this.pageSize >= 1 && this.capacity >= this.pageSize)) throw new Error('a log tail needs 1 <= pageSize <= capacity');
   }
 
+  /**
+   * Says that events may have been written (a local append, another process's NOTIFY): the next
+   * reader at the head reads the log. Without a poke the head is read again only after
+   * `MAX_QUIET_MS`, so readers that come back to the head after each batch cost no read.
+   */
+  poke(): void {
+    this.stale = true;
+  }
+
   /** The events after `after`, at most `limit`: from the buffer when it reaches `after`, else from the log. */
   async readBatch(after: LogPosition, limit: number): Promise<readonly RecordedEvent[]> {
     // The buffer begins where the first reader stands.
     if (this.start === undefined) this.start = this.end = after;
     if (!this.covers(after)) return this.source.readAll(after, limit);
     if (this.source.compare(after, this.end!) === 0) {
-      await this.readHead();
+      if (this.stale || Date.now() - this.lastReadAt >= MAX_QUIET_MS) await this.readHead();
+      else if (this.reading !== undefined) await this.reading; // it began after the last poke: it brings what there is
+      else return [];
       // Reads by others meanwhile may have moved the buffer's start past `after`.
       if (!this.covers(after)) return this.source.readAll(after, limit);
     }
@@ -59,7 +76,11 @@ export class LogTail {
   hasPendingAfter(after: LogPosition): Promise<boolean> {
     let check = this.pendingChecks.get(after);
     if (check === undefined) {
-      check = this.source.hasPendingAfter(after).finally(() => this.pendingChecks.delete(after));
+      check = this.source.hasPendingAfter(after).then((pending) => {
+        // Rows wait behind an open transaction: the next reader at the head must look again.
+        if (pending) this.stale = true;
+        return pending;
+      }).finally(() => this.pendingChecks.delete(after));
       this.pendingChecks.set(after, check);
     }
     return check;
@@ -94,7 +115,11 @@ export class LogTail {
   }
 
   private async readPage(): Promise<void> {
+    this.stale = false;
+    this.lastReadAt = Date.now();
     const page = await this.source.readAll(this.end!, this.pageSize);
+    // A full page may have left more behind it.
+    if (page.length >= this.pageSize) this.stale = true;
     const last = page[page.length - 1];
     if (last === undefined) return;
     this.events.push(...page);

@@ -395,6 +395,7 @@ class PgEventLog implements PostgresEventLog {
   }
 
   private wakeAll() {
+    this.tail.poke();
     for (const wake of this.wakers) wake();
   }
 

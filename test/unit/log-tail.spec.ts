@@ -64,13 +64,17 @@ describe('log tail: one shared read of the head for every subscription of a proc
           for (const step of steps) {
             if (step.kind === 'append') {
               log.append(step.count);
+              tail.poke(); // as the log does after each append
               continue;
             }
             // The same reader asking `together` times at once stands for several readers at one position.
             const from = positions[step.reader]!;
             const expected = log.after(from);
             const reads = Array.from({ length: step.together }, () => tail.readBatch(from, step.limit));
-            if (step.together > 1) log.append(1); // an append while the reads run
+            if (step.together > 1) {
+              log.append(1); // an append while the reads run
+              tail.poke();
+            }
             const batches = await Promise.all(reads);
             for (const batch of batches) {
               assert.ok(batch.length <= step.limit);
@@ -82,7 +86,7 @@ describe('log tail: one shared read of the head for every subscription of a proc
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -91,6 +95,7 @@ describe('log tail: one shared read of the head for every subscription of a proc
     const tail = new LogTail(log.source());
     await tail.readBatch('0', 100);
     log.append(5);
+    tail.poke();
     const before = log.reads;
     const batches = await Promise.all(Array.from({ length: 10 }, () => tail.readBatch('0', 100)));
     assert.ok(log.reads - before <= 2, `${log.reads - before} reads for 10 readers at the head`);
@@ -99,9 +104,26 @@ describe('log tail: one shared read of the head for every subscription of a proc
     const small = new LogTail(log.source(), { capacity: 2, pageSize: 2 });
     await small.readBatch('3', 10);
     log.append(2);
+    small.poke();
     await small.readBatch('5', 10);
     const reads = log.reads;
     assert.deepEqual((await small.readBatch('1', 10)).map((e) => e.position), ['2', '3', '4', '5', '6', '7']);
     assert.equal(log.reads, reads + 1);
+  });
+
+  it('reads the head again only when poked (an append, a NOTIFY) or after a quiet spell, so readers coming back cost nothing', async () => {
+    const log = new FakeLog();
+    log.append(2);
+    const tail = new LogTail(log.source());
+    assert.equal((await tail.readBatch('0', 10)).length, 2);
+    const reads = log.reads;
+    for (let i = 0; i < 5; i++) assert.deepEqual(await tail.readBatch('2', 10), []);
+    assert.equal(log.reads, reads, 'no poke, no read');
+    log.append(1);
+    tail.poke();
+    assert.deepEqual((await tail.readBatch('2', 10)).map((e) => e.position), ['3']);
+    log.append(1); // written by someone who does not poke this tail: seen after the quiet spell
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual((await tail.readBatch('3', 10)).map((e) => e.position), ['4']);
   });
 });
