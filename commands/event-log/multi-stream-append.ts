@@ -112,8 +112,8 @@ interface Waiting {
 /**
  * The queue in front of the appends: at most `maxInFlight` statements at a time; appends that
  * arrive meanwhile wait and go together into the next statement (one per stream in a group; a
- * second append to a stream waits for the next group). A lone append runs as it is, so an idle log
- * adds no wait. When a group's statement fails (nothing of it was written), its appends run again
+ * second append to a stream waits for the next group). A lone append runs at once (a group of
+ * one), so an idle log adds no wait. When a group's statement fails (nothing of it was written), its appends run again
  * one at a time, so each gets its own answer.
  */
 export class GroupCommit {
@@ -121,7 +121,6 @@ export class GroupCommit {
   private running = 0;
 
   constructor(
-    private readonly single: (append: StreamAppend) => Promise<RecordedEvent[]>,
     private readonly group: (appends: readonly StreamAppend[]) => Promise<RecordedEvent[][]>,
     private readonly maxInFlight: number,
     private readonly maxGroup = 256,
@@ -172,6 +171,6 @@ export class GroupCommit {
         // Nothing of the group was written: each append alone, with its own answer.
       }
     }
-    await Promise.all(taken.map((w) => this.single(w.append).then(w.resolve, w.reject)));
+    await Promise.all(taken.map((w) => this.group([w.append]).then((results) => w.resolve(results[0]!), w.reject)));
   }
 }

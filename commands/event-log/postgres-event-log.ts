@@ -1,9 +1,10 @@
 // The event log on PostgreSQL, through a SqlExecutor: the same SQL runs on `pg` and on PGlite.
 //
-// Append: one statement (autocommit, so one transaction and one round trip). It takes the hash of
-// the stream's event at the expected version, chains the new events onto it with sha256 in SQL,
-// and inserts them at versions expected+1..; the unique (stream_id, stream_version) fences
-// concurrent writers, so exactly one wins. Only a refused append costs a second query, which
+// Append: one statement (autocommit, so one transaction and one round trip; appends to other
+// streams that arrive meanwhile share it, see multi-stream-append.ts). For a stream at its expected
+// version it takes the hash there, chains the new events onto it with sha256 in SQL, and inserts
+// them at versions expected+1..; the unique (stream_id, stream_version) fences concurrent writers,
+// so exactly one wins. Only a refused append costs a second query, which
 // tells a conflict from a retried command (its event ids already stored).
 //
 // Commit order: each row records its writer's transaction id (xid8). Readers take only rows whose
@@ -12,7 +13,7 @@
 // the horizon back until it ends, so its events are delivered late but never skipped.
 import * as t from 'io-ts';
 import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../../domain/index.js';
-import { START, canonicalEventJson } from '../../domain/index.js';
+import { START } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
 import { LogTail } from './log-tail.js';
@@ -59,37 +60,6 @@ export const eventLogMigrations: readonly Migration[] = [
   },
 ];
 
-// One statement: the head hash, the chain (recursive, in SQL: sha256 over UTF-8 of prevHash ||
-// canonical JSON computed by the caller), the insert. $1 stream id, $2 expected version, $3 the
-// batch as a JSON array of {eventId, type, data, metadata, canonical}.
-const APPEND_SQL = `
-WITH RECURSIVE
-input AS (
-  SELECT x.ord::integer AS ord, x.e->>'eventId' AS event_id, x.e->>'type' AS type,
-         x.e->'data' AS data, x.e->'metadata' AS metadata, x.e->>'canonical' AS canonical
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, ord)
-),
-head AS (
-  SELECT ''::text AS hash WHERE $2::integer = 0
-  UNION ALL
-  SELECT hash FROM events WHERE $2::integer > 0 AND stream_id = $1::text AND stream_version = $2::integer
-),
-chain AS (
-  SELECT i.ord, h.hash AS prev_hash, encode(sha256(convert_to(h.hash || i.canonical, 'UTF8')), 'hex') AS hash
-  FROM head h JOIN input i ON i.ord = 1
-  UNION ALL
-  SELECT i.ord, c.hash, encode(sha256(convert_to(c.hash || i.canonical, 'UTF8')), 'hex')
-  FROM chain c JOIN input i ON i.ord = c.ord + 1
-),
-inserted AS (
-  INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, prev_hash, hash)
-  SELECT $1::text, $2::integer + c.ord, i.event_id, i.type, i.data, i.metadata, c.prev_hash, c.hash
-  FROM chain c JOIN input i ON i.ord = c.ord
-  ORDER BY c.ord
-  RETURNING transaction_id, global_position, stream_version, prev_hash, hash
-)
-SELECT transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash
-FROM inserted ORDER BY stream_version`;
 
 // Note: the casts alias the column names, so ORDER BY must qualify them (events.x) to sort by the
 // column rather than by its text.
@@ -113,13 +83,6 @@ const EventRow = t.type({
   hash: t.string,
 });
 
-const AppendedRow = t.type({
-  transaction_id: t.string,
-  global_position: t.string,
-  stream_version: t.number,
-  prev_hash: t.string,
-  hash: t.string,
-});
 
 // ---- positions: "<transaction id>:<global position>", START ('0') before everything ----
 
@@ -188,41 +151,16 @@ export class EventIdConflictError extends Error {
 
 /**
  * Appends inside a transaction the caller holds (or in its own autocommit statement when given the
- * pool). Returns the recorded events, or [] when the stream is not at `expectedVersion` (behind
- * it); throws the database's unique violation (SQLSTATE 23505) when another writer got there first
- * or an event id is already stored. Most callers want `appendToStream` of the log instead.
+ * pool). Returns the recorded events, or [] when the stream is not at `expectedVersion`; throws
+ * the database's unique violation (SQLSTATE 23505) when another writer got there first or an event
+ * id is already stored. Most callers want `appendToStream` of the log instead.
  */
 export const appendEventsWithin = async (
   sql: SqlExecutor,
   streamId: string,
   expectedVersion: number,
   events: readonly NewEvent[],
-): Promise<RecordedEvent[]> => {
-  const batch = events.map((event, index) => ({
-    eventId: event.eventId,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-    canonical: canonicalEventJson({ ...event, streamId, streamVersion: expectedVersion + index + 1 }),
-  }));
-  const { rows } = await sql.query(APPEND_SQL, [streamId, expectedVersion, JSON.stringify(batch)], PREPARED);
-  return rows.map((row, index) => {
-    const r = decodeOrThrow(AppendedRow, row, 'appended row');
-    const event = events[index];
-    if (event === undefined || r.stream_version !== expectedVersion + index + 1) throw new Error('append returned unexpected rows');
-    return {
-      eventId: event.eventId,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      streamId,
-      streamVersion: r.stream_version,
-      position: formatPgPosition(r.transaction_id, r.global_position),
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    };
-  });
-};
+): Promise<RecordedEvent[]> => (await appendToStreams(sql, [{ streamId, expectedVersion, events }], formatPgPosition))[0]!;
 
 export interface PostgresEventLogOptions extends PollingTimings {
   /** NOTIFY other processes after appends (default: on PostgreSQL yes, on PGlite no: one process). */
@@ -266,7 +204,6 @@ class PgEventLog implements PostgresEventLog {
     // PGlite runs one statement at a time anyway; PostgreSQL takes a few at once (the pool's other
     // connections serve reads and projections).
     this.groupCommit = new GroupCommit(
-      (append) => appendEventsWithin(this.sql, append.streamId, append.expectedVersion, append.events),
       (appends) => appendToStreams(this.sql, appends, formatPgPosition),
       options.appendsInFlight ?? (sql.kind === 'pglite' ? 1 : 4),
     );
