@@ -15,6 +15,8 @@ import { loadBids, loadHello } from './load.js';
 import type { LoadOptions } from './load.js';
 import { parseBenchOptions, usage, UsageError } from './options.js';
 import type { BenchOptions, Mode, ScenarioName } from './options.js';
+import { formatGoals, throughputGoals } from './goals.js';
+import type { GoalLine } from './goals.js';
 import { formatNotes, formatTable } from './report.js';
 import type { Row, VersionCheck } from './report.js';
 
@@ -202,6 +204,8 @@ const main = async (): Promise<number> => {
   console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
   console.log(formatNotes(rows));
   for (const line of skipped) console.log(line);
+  const goals: GoalLine[] = [...throughputGoals(rows)];
+  if (goals.length > 0) console.log(`\n${formatGoals(goals)}`);
   console.log(`load average ${load()} at the end (other processes on this machine share its CPUs)`);
   for (const profile of profiles) console.log(`\n${profile}`);
   if (options.json) {
