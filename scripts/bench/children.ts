@@ -8,7 +8,10 @@ import type { ParentMessage } from './protocol.js';
 
 export interface Child {
   readonly name: string;
+  /** The HTTP base URL, '' when the child serves no HTTP. */
   readonly url: string;
+  /** The realtime node's WebSocket URL, when the child runs one. */
+  readonly realtimeUrl: string | undefined;
   /** Sends a request and waits for the child's next message (a 'failed' answer rejects). */
   ask(message: ParentMessage, timeoutMs?: number): Promise<ChildMessage>;
   /** Asks the child to stop, and kills it if it has not exited within a few seconds. */
@@ -86,6 +89,7 @@ export const startChild = async (options: StartChildOptions): Promise<Child> => 
   return {
     name,
     url: ready.url,
+    realtimeUrl: ready.realtimeUrl,
     ask: (message, timeoutMs = 60_000) => {
       const answer = queue.then(() => {
         const reply = nextMessage(child, name, timeoutMs);

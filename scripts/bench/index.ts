@@ -7,10 +7,14 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mintToken } from '../../infra/index.js';
 import { createBidPlan } from './bid-plan.js';
+import { measureAtHalfRate } from './bid-to-frame.js';
+import type { HalfRateFigures } from './bid-to-frame.js';
 import { startChild } from './children.js';
 import type { Child } from './children.js';
 import { formatProfileSummary, readProfile, summariseProfile } from './cpu-profile.js';
-import { freshDatabase } from './database.js';
+import { distributedGoals, formatHalfRateNotes } from './distributed-goals.js';
+import { requiredEnvironment, startSystemUnderTest } from './systems.js';
+import type { SystemUnderTest } from './systems.js';
 import { loadBids, loadHello } from './load.js';
 import type { LoadOptions } from './load.js';
 import { parseBenchOptions, usage, UsageError } from './options.js';
@@ -29,7 +33,7 @@ const progress = (message: string) => process.stderr.write(`bench: ${message}\n`
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
 /** Variables the benchmark decides for its children; everything else is inherited. */
-const decided = ['DATABASE_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'KAFKA_BROKERS', 'PORT', 'REALTIME_PORT', 'DATA_DIR', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'RATE_LIMIT_PER_MINUTE', 'NODE_OPTIONS'];
+const decided = ['DATABASE_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'KAFKA_BROKERS', 'ROLES', 'PORT', 'REALTIME_PORT', 'DATA_DIR', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'RATE_LIMIT_PER_MINUTE', 'NODE_OPTIONS'];
 const inherited = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !decided.includes(k)));
 
 interface Tokens {
@@ -87,12 +91,12 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
   const auctions = scenario === 'many' ? options.auctions : 1;
   const label = labelOf(scenario, auctions);
   progress(`${label} / ${mode}: starting the server (load average ${load()})`);
-  const database = mode === 'pg+redis' ? await freshDatabase(process.env.DATABASE_URL!) : undefined;
-  let server: Child | undefined;
+  let system: SystemUnderTest | undefined;
   try {
-    server = await startChild({
-      name: `server (${mode})`,
-      module: new URL('./server.js', import.meta.url),
+    system = await startSystemUnderTest({
+      mode,
+      tag: `${runId}-${index}`,
+      warn: progress,
       env: {
         ...inherited(),
         PORT: '0',
@@ -102,10 +106,10 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
         AUTH_JWT_SECRET: JWT_SECRET,
         RATE_LIMIT_PER_MINUTE: '10000000',
         BENCH_NAMESPACE: `gs:bench:${runId}:${index}`,
-        ...(database !== undefined ? { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL } : {}),
       },
     });
-    const created = await createAuctions(server.url, tokens.seller, auctions);
+    const server = system;
+    const created = await createAuctions(server.urls[0]!, tokens.seller, auctions);
     const plan = createBidPlan({
       auctionIds: created.map((c) => c.auctionId),
       bidders: tokens.bidders.length,
@@ -114,42 +118,58 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
       keyPrefix: `bench-${runId}-${index}`,
     });
     const bidLoad = { plan, bidderTokens: tokens.bidders };
-    const same = (url: string, durationSeconds: number): LoadOptions => ({ url, connections: options.connections, durationSeconds });
+    const same = (url: LoadOptions['url'], durationSeconds: number): LoadOptions => ({ url, connections: options.connections, durationSeconds });
 
     progress(`${label} / ${mode}: hello world for ${options.durationSeconds} s`);
     const hello = await loadHello(same(ctx.hello.url, options.durationSeconds));
     let warmAccepted = 0;
     if (options.warmupSeconds > 0) {
       progress(`${label} / ${mode}: warming up for ${options.warmupSeconds} s`);
-      warmAccepted = (await loadBids(same(server.url, options.warmupSeconds), bidLoad)).ok;
+      warmAccepted = (await loadBids(same(server.urls, options.warmupSeconds), bidLoad)).ok;
     }
-    const profileFile = options.profileDir === undefined ? undefined : join(resolve(options.profileDir), `${scenario}-${mode.replace('+', '-')}.cpuprofile`);
-    if (profileFile !== undefined) await server.ask({ type: 'profile-start' });
+    // One profile per process of the system (one in every mode but processes).
+    const profileFile = (child: Child) =>
+      options.profileDir === undefined ? undefined : join(resolve(options.profileDir), `${scenario}-${mode}${server.processes.length > 1 ? `-${child.name}` : ''}.cpuprofile`.replace(/[^\w.-]+/g, '-'));
+    if (options.profileDir !== undefined) for (const child of server.processes) await child.ask({ type: 'profile-start' });
     progress(`${label} / ${mode}: bids for ${options.durationSeconds} s`);
-    const bids = await loadBids(same(server.url, options.durationSeconds), bidLoad);
-    if (profileFile !== undefined) {
-      await server.ask({ type: 'profile-stop', file: profileFile });
-      ctx.profiles.push(formatProfileSummary(`CPU profile of the server, ${label} / ${mode} (${profileFile})`, summariseProfile(await readProfile(profileFile))));
+    const bids = await loadBids(same(server.urls, options.durationSeconds), bidLoad);
+    for (const child of server.processes) {
+      const file = profileFile(child);
+      if (file === undefined) continue;
+      await child.ask({ type: 'profile-stop', file });
+      const title = server.processes.length > 1 ? `the ${child.name} process` : 'the server';
+      ctx.profiles.push(formatProfileSummary(`CPU profile of ${title}, ${label} / ${mode} (${file})`, summariseProfile(await readProfile(file))));
     }
 
     // Requests in flight when a load stopped are still answered by the server: let them finish.
     await sleep(1000);
-    const answer = await server.ask({ type: 'versions', auctionIds: created.map((c) => c.auctionId) }, 120_000);
+    let halfRate: HalfRateFigures | undefined;
+    if (mode === 'processes' && scenario === 'many') {
+      progress(`${label} / ${mode}: bids at half the maximum rate, and their frames, for ${options.durationSeconds} s`);
+      halfRate = await measureAtHalfRate({
+        urls: server.urls, realtimeUrl: server.realtimeUrl, auctionIds: created.map((c) => c.auctionId),
+        load: bidLoad, maxOkPerSecond: bids.okPerSecond, durationSeconds: options.durationSeconds,
+      });
+    }
+    const answer = await server.logReader.ask({ type: 'versions', auctionIds: created.map((c) => c.auctionId) }, 120_000);
     let versions: VersionCheck | undefined;
     if (answer.type === 'versions') {
       const bidEvents = answer.total - created.reduce((sum, c) => sum + c.version, 0);
-      const accepted = warmAccepted + bids.ok;
+      // The half-rate run waits for every answer, so it leaves none unanswered.
+      const accepted = warmAccepted + bids.ok + (halfRate?.paced.ok ?? 0);
       const unanswered = bidEvents - accepted;
       const loads = options.warmupSeconds > 0 ? 2 : 1;
       versions = { streams: answer.streams, bidEvents, accepted, unanswered, addsUp: answer.streams === auctions && unanswered >= 0 && unanswered <= loads * options.connections };
     }
-    return { scenario, label, mode, auctions, bids, hello, ratio: hello.okPerSecond > 0 ? bids.okPerSecond / hello.okPerSecond : 0, ...(versions !== undefined ? { versions } : {}) };
+    return {
+      scenario, label, mode, auctions, bids, hello, ratio: hello.okPerSecond > 0 ? bids.okPerSecond / hello.okPerSecond : 0,
+      ...(versions !== undefined ? { versions } : {}), ...(halfRate !== undefined ? { halfRate } : {}),
+    };
   } catch (error) {
     progress(`${label} / ${mode} failed: ${error instanceof Error ? error.message : String(error)}`);
     return { scenario, label, mode, auctions, failed: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   } finally {
-    await server?.stop();
-    await database?.drop().catch((error: unknown) => progress(`could not drop the benchmark database: ${String(error)}`));
+    await system?.stop();
   }
 };
 
@@ -175,10 +195,9 @@ const main = async (): Promise<number> => {
   );
   const skipped: string[] = [];
   const modes = options.modes.filter((mode) => {
-    if (mode !== 'pg+redis') return true;
-    const missing = ['DATABASE_URL', 'REDIS_URL'].filter((v) => (process.env[v] ?? '') === '');
+    const missing = requiredEnvironment(mode).filter((v) => (process.env[v] ?? '') === '');
     if (missing.length === 0) return true;
-    const line = `pg+redis: skipped (${missing.join(' and ')} not set)`;
+    const line = `${mode}: skipped (${missing.join(', ')} not set)`;
     skipped.push(line);
     console.log(line);
     return false;
@@ -203,8 +222,9 @@ const main = async (): Promise<number> => {
   console.log('');
   console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
   console.log(formatNotes(rows));
+  for (const line of formatHalfRateNotes(rows)) console.log(line);
   for (const line of skipped) console.log(line);
-  const goals: GoalLine[] = [...throughputGoals(rows)];
+  const goals: GoalLine[] = [...throughputGoals(rows), ...distributedGoals(rows)];
   if (goals.length > 0) console.log(`\n${formatGoals(goals)}`);
   console.log(`load average ${load()} at the end (other processes on this machine share its CPUs)`);
   for (const profile of profiles) console.log(`\n${profile}`);
@@ -229,6 +249,7 @@ const main = async (): Promise<number> => {
           durationSeconds: r.bids.durationSeconds,
         } : {}),
         ...(r.versions !== undefined ? { versions: r.versions } : {}),
+        ...(r.halfRate !== undefined ? { halfRate: r.halfRate } : {}),
         ...(r.failed !== undefined ? { failed: r.failed } : {}),
       })),
       skipped,

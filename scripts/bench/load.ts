@@ -4,7 +4,8 @@ import autocannon from 'autocannon';
 import type { BidPlan } from './bid-plan.js';
 
 export interface LoadOptions {
-  readonly url: string;
+  /** One base URL, or several: autocannon then gives connection i to URL i mod n (no load balancer). */
+  readonly url: string | readonly string[];
   readonly connections: number;
   readonly durationSeconds: number;
 }
@@ -78,7 +79,8 @@ const run = (
     const allLatencies = new Latencies();
     const instance = autocannon(
       {
-        url: options.url,
+        // autocannon takes a list of URLs at run time (run.js); its types only say string.
+        url: options.url as string,
         connections: options.connections,
         duration: options.durationSeconds,
         pipelining: 1,

@@ -1,7 +1,7 @@
 // The benchmark's command line (node:util parseArgs).
 import { parseArgs } from 'node:util';
 
-export const modes = ['embedded', 'pg+redis'] as const;
+export const modes = ['embedded', 'pg+redis', 'pg+redis+kafka', 'processes'] as const;
 export type Mode = (typeof modes)[number];
 export const scenarios = ['many', 'hot'] as const;
 export type ScenarioName = (typeof scenarios)[number];
@@ -23,9 +23,14 @@ export const usage = `npm run bench -- [options]
 
 Accepted bids per second over HTTP (with p50/p99 latency), beside an Express "hello world" route
 loaded with the same connections and duration, in two scenarios (bids spread over many auctions;
-every bid on one hot auction) and two modes (embedded: PGlite and in-memory adapters; pg+redis:
-PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are set). The server under test and the
-hello-world server each run in their own child process. Nothing about time is asserted.
+every bid on one hot auction) and four modes (embedded: PGlite and in-memory adapters; pg+redis:
+PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are set; pg+redis+kafka: the same with
+KAFKA_BROKERS, all roles in one process; processes: the roles as separate processes on all three,
+two command-api with read-api, a publisher, a projector, a realtime node and a scheduler, the load
+spread over the two command APIs). In the processes mode a second run sends bids at a fixed rate,
+half the accepted bids/s of the first, for its p99 and the time from a bid's request to its
+auction.updated frame on a subscribed WebSocket. The system under test and the hello-world server
+run in child processes of their own. Nothing about time is asserted.
 
 Options:
   --duration <s>       seconds of measured load per run (default 10; --quick: 3)
@@ -33,16 +38,18 @@ Options:
   --connections <n>    concurrent keep-alive connections (default 24)
   --auctions <n>       auctions in the "many auctions" scenario (default 200)
   --bidders <n>        distinct bidder tokens (default 100)
-  --mode <m>           embedded, pg+redis or all (default all)
+  --mode <m>           embedded, pg+redis, pg+redis+kafka, processes or all (default all),
+                       or a comma-separated list of them
   --scenario <s>       many, hot or all (default all)
   --quick              short runs (a smoke test of the benchmark itself)
-  --profile <dir>      write a CPU profile of the server for each measured run into <dir>,
-                       and print where its time went
+  --profile <dir>      write a CPU profile of the server (of each process of the processes
+                       mode) for each measured run into <dir>, and print where its time went
   --no-json            leave out the machine-readable JSON line at the end
   -h, --help           this text
 
 Environment: DATABASE_URL (a PostgreSQL server; a fresh database is created on it for each run and
-dropped afterwards) and REDIS_URL (use a database number of your own, e.g. redis://host:6379/7).`;
+dropped afterwards), REDIS_URL (use a database number of your own, e.g. redis://host:6379/7) and
+KAFKA_BROKERS (a fresh topic and consumer groups per run, deleted afterwards).`;
 
 export class UsageError extends Error {}
 
@@ -55,8 +62,10 @@ const positive = (name: string, raw: string | undefined, fallback: number, max: 
 
 const choice = <T extends string>(name: string, raw: string | undefined, all: readonly T[]): readonly T[] => {
   if (raw === undefined || raw === 'all') return all;
-  if ((all as readonly string[]).includes(raw)) return [raw as T];
-  throw new UsageError(`--${name} expects one of ${all.join(', ')} or all, got ${JSON.stringify(raw)}`);
+  const chosen = raw.split(',').map((s) => s.trim());
+  const unknown = chosen.filter((c) => !(all as readonly string[]).includes(c));
+  if (unknown.length > 0 || chosen.length === 0) throw new UsageError(`--${name} expects one of ${all.join(', ')} or all (or a comma-separated list), got ${JSON.stringify(raw)}`);
+  return all.filter((a) => chosen.includes(a));
 };
 
 /** The options, or 'help'; throws a UsageError naming a bad option. */

@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 
 /** Child -> parent. */
 export const ChildMessage = t.union([
-  t.type({ type: t.literal('ready'), url: t.string }),
+  /** Started: its HTTP base URL ('' when its roles serve no HTTP) and its realtime node's WebSocket URL. */
+  t.intersection([t.type({ type: t.literal('ready'), url: t.string }), t.partial({ realtimeUrl: t.string })]),
   t.type({ type: t.literal('failed'), message: t.string }),
   /** The sum of the stream versions of the auctions asked about, and how many streams exist. */
   t.type({ type: t.literal('versions'), streams: t.number, total: t.number }),

@@ -1,5 +1,6 @@
 // The benchmark's figures: one row per scenario and mode, printed as a table, with the notes
 // (refused bids, stream-version check) below it and a machine-readable JSON line at the end.
+import type { HalfRateFigures } from './bid-to-frame.js';
 import type { LoadResult } from './load.js';
 import type { Mode, ScenarioName } from './options.js';
 
@@ -25,6 +26,8 @@ export interface Row {
   /** bids/s ÷ hello req/s. */
   readonly ratio?: number;
   readonly versions?: VersionCheck;
+  /** The processes mode's second run, at a fixed half of the maximum rate. */
+  readonly halfRate?: HalfRateFigures;
   readonly failed?: string;
 }
 
@@ -32,7 +35,7 @@ const fixed = (n: number, digits: number): string => n.toFixed(digits);
 
 const columns = [
   { title: 'scenario', width: 22, left: true },
-  { title: 'mode', width: 9, left: true },
+  { title: 'mode', width: 14, left: true },
   { title: 'bids/s', width: 8 },
   { title: 'p50 ms', width: 7 },
   { title: 'p99 ms', width: 7 },

@@ -1,7 +1,8 @@
 // The system under test, in a child process of the benchmark so that the load generator does not
 // share its event loop. Configured by the environment like `npm start` (the parent sets PORT=0,
 // DATA_DIR=memory, LOG_LEVEL=silent, a raised RATE_LIMIT_PER_MINUTE, and DATABASE_URL/REDIS_URL for
-// the pg+redis mode); BENCH_NAMESPACE names its closing queue in Redis. Reports over IPC.
+// the pg+redis mode); BENCH_NAMESPACE names its closing queue in Redis, BENCH_KAFKA_TOPIC and
+// BENCH_KAFKA_GROUP_PREFIX its Kafka topic and consumer groups. Reports over IPC.
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -62,12 +63,14 @@ const profiler = () => {
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { name: 'gavelstream-bench' });
-  const namespace = process.env.BENCH_NAMESPACE;
-  const system = await startSystem(config, logger, namespace !== undefined && namespace !== '' ? { schedulerNamespace: namespace, liveCacheNamespace: `${namespace}:live-cache` } : {});
-  if (system.url === undefined) {
-    await system.stop();
-    throw new Error('the system under test serves no HTTP (ROLES without command-api?)');
-  }
+  const given = (name: string): string | undefined => (process.env[name] ?? '') === '' ? undefined : process.env[name];
+  const namespace = given('BENCH_NAMESPACE');
+  const topic = given('BENCH_KAFKA_TOPIC');
+  const groupIdPrefix = given('BENCH_KAFKA_GROUP_PREFIX');
+  const system = await startSystem(config, logger, {
+    ...(namespace !== undefined ? { schedulerNamespace: namespace, liveCacheNamespace: `${namespace}:live-cache` } : {}),
+    kafka: { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) },
+  });
 
   const cpu = profiler();
   let stopping = false;
@@ -99,7 +102,7 @@ const main = async (): Promise<void> => {
       (error: unknown) => send({ type: 'failed', message: `${message.type}: ${String(error)}` }),
     );
   });
-  await send({ type: 'ready', url: system.url });
+  await send({ type: 'ready', url: system.url ?? '', ...(system.realtimeUrl !== undefined ? { realtimeUrl: system.realtimeUrl } : {}) });
 };
 
 main().catch(async (error: unknown) => {
