@@ -13,7 +13,7 @@ import { halfRate, loadBidsPaced } from './paced-load.js';
 import type { PacedResult } from './paced-load.js';
 
 /** Auctions the WebSocket clients follow (at most). */
-const SAMPLE_AUCTIONS = 48;
+const SAMPLE_AUCTIONS = 96;
 /** How long to wait, after the last answer, for the frames still on their way. */
 const FRAME_GRACE_MS = 5_000;
 

@@ -1,5 +1,6 @@
 // Issue 9's distributed goals (PostgreSQL + Redis + Kafka, all roles in one process and roles as
 // processes), each figure beside its goal, and the notes of the half-rate run.
+import { formatCpuPerBid } from './cpu-time.js';
 import type { GoalLine } from './goals.js';
 import type { Row } from './report.js';
 
@@ -47,9 +48,10 @@ export const distributedGoals = (rows: readonly Row[]): GoalLine[] => {
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record).map(([what, n]) => `${what} x${n}`).join(', ');
 
-/** The lines about each half-rate run: the rate, what came back, the frames. */
-export const formatHalfRateNotes = (rows: readonly Row[]): string[] =>
-  rows.flatMap((r) => {
+/** Per row, the CPU time per accepted bid by process; then each half-rate run: the rate, what came back, the frames. */
+export const formatDistributedNotes = (rows: readonly Row[]): string[] => [
+  ...rows.flatMap((r) => (r.cpu === undefined || r.cpu.length === 0 ? [] : [`${r.label} / ${r.mode}: CPU per accepted bid: ${formatCpuPerBid(r.cpu)}`])),
+  ...rows.flatMap((r) => {
     const half = r.halfRate;
     if (half === undefined) return [];
     const p = half.paced;
@@ -67,4 +69,5 @@ export const formatHalfRateNotes = (rows: readonly Row[]): string[] =>
       );
     }
     return lines;
-  });
+  }),
+];

@@ -12,7 +12,8 @@ import type { HalfRateFigures } from './bid-to-frame.js';
 import { startChild } from './children.js';
 import type { Child } from './children.js';
 import { formatProfileSummary, readProfile, summariseProfile } from './cpu-profile.js';
-import { distributedGoals, formatHalfRateNotes } from './distributed-goals.js';
+import { cpuPerBid } from './cpu-time.js';
+import { distributedGoals, formatDistributedNotes } from './distributed-goals.js';
 import { requiredEnvironment, startSystemUnderTest } from './systems.js';
 import type { SystemUnderTest } from './systems.js';
 import { loadBids, loadHello } from './load.js';
@@ -132,7 +133,9 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
       options.profileDir === undefined ? undefined : join(resolve(options.profileDir), `${scenario}-${mode}${server.processes.length > 1 ? `-${child.name}` : ''}.cpuprofile`.replace(/[^\w.-]+/g, '-'));
     if (options.profileDir !== undefined) for (const child of server.processes) await child.ask({ type: 'profile-start' });
     progress(`${label} / ${mode}: bids for ${options.durationSeconds} s`);
+    const cpuBefore = await server.cpuTimes();
     const bids = await loadBids(same(server.urls, options.durationSeconds), bidLoad);
+    const cpu = cpuPerBid(cpuBefore, await server.cpuTimes(), bids.ok);
     for (const child of server.processes) {
       const file = profileFile(child);
       if (file === undefined) continue;
@@ -163,7 +166,7 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
     }
     return {
       scenario, label, mode, auctions, bids, hello, ratio: hello.okPerSecond > 0 ? bids.okPerSecond / hello.okPerSecond : 0,
-      ...(versions !== undefined ? { versions } : {}), ...(halfRate !== undefined ? { halfRate } : {}),
+      ...(versions !== undefined ? { versions } : {}), ...(halfRate !== undefined ? { halfRate } : {}), cpu,
     };
   } catch (error) {
     progress(`${label} / ${mode} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -222,7 +225,7 @@ const main = async (): Promise<number> => {
   console.log('');
   console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
   console.log(formatNotes(rows));
-  for (const line of formatHalfRateNotes(rows)) console.log(line);
+  for (const line of formatDistributedNotes(rows)) console.log(line);
   for (const line of skipped) console.log(line);
   const goals: GoalLine[] = [...throughputGoals(rows), ...distributedGoals(rows)];
   if (goals.length > 0) console.log(`\n${formatGoals(goals)}`);
@@ -250,6 +253,7 @@ const main = async (): Promise<number> => {
         } : {}),
         ...(r.versions !== undefined ? { versions: r.versions } : {}),
         ...(r.halfRate !== undefined ? { halfRate: r.halfRate } : {}),
+        ...(r.cpu !== undefined ? { cpuPerBid: r.cpu } : {}),
         ...(r.failed !== undefined ? { failed: r.failed } : {}),
       })),
       skipped,

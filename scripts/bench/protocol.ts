@@ -12,6 +12,8 @@ export const ChildMessage = t.union([
   /** A CPU profile was started, or written to `file`. */
   t.type({ type: t.literal('profiling') }),
   t.type({ type: t.literal('profiled'), file: t.string }),
+  /** The CPU time the process has used so far (process.cpuUsage()), in microseconds. */
+  t.type({ type: t.literal('cpu'), userMicros: t.number, systemMicros: t.number }),
 ]);
 export type ChildMessage = t.TypeOf<typeof ChildMessage>;
 
@@ -22,5 +24,6 @@ export const ParentMessage = t.union([
   /** Start the V8 CPU profiler; stop it and write the profile (Chrome .cpuprofile JSON) to `file`. */
   t.type({ type: t.literal('profile-start') }),
   t.type({ type: t.literal('profile-stop'), file: t.string }),
+  t.type({ type: t.literal('cpu') }),
 ]);
 export type ParentMessage = t.TypeOf<typeof ParentMessage>;

@@ -1,6 +1,7 @@
 // The benchmark's figures: one row per scenario and mode, printed as a table, with the notes
 // (refused bids, stream-version check) below it and a machine-readable JSON line at the end.
 import type { HalfRateFigures } from './bid-to-frame.js';
+import type { ProcessCpu } from './cpu-time.js';
 import type { LoadResult } from './load.js';
 import type { Mode, ScenarioName } from './options.js';
 
@@ -28,6 +29,8 @@ export interface Row {
   readonly versions?: VersionCheck;
   /** The processes mode's second run, at a fixed half of the maximum rate. */
   readonly halfRate?: HalfRateFigures;
+  /** CPU time per accepted bid of each process of the system during the measured run. */
+  readonly cpu?: readonly ProcessCpu[];
   readonly failed?: string;
 }
 

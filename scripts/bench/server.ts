@@ -60,6 +60,11 @@ const profiler = () => {
   };
 };
 
+const cpuTime = () => {
+  const { user, system } = process.cpuUsage();
+  return { userMicros: user, systemMicros: system };
+};
+
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, { name: 'gavelstream-bench' });
@@ -95,6 +100,7 @@ const main = async (): Promise<void> => {
     }
     const reply =
       message.type === 'versions' ? versionsOf(system, message.auctionIds)
+      : message.type === 'cpu' ? Promise.resolve<ChildMessage>({ type: 'cpu', ...cpuTime() })
       : message.type === 'profile-start' ? cpu.start()
       : cpu.stop(message.file);
     reply.then(

@@ -24,6 +24,8 @@ export interface SystemUnderTest {
   readonly processes: readonly Child[];
   /** A process that reads the event log (answers 'versions'). */
   readonly logReader: Child;
+  /** The CPU time each process has used so far, in ms, by process name. */
+  cpuTimes(): Promise<ReadonlyMap<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +112,15 @@ export const startSystemUnderTest = async (options: StartSystemOptions): Promise
     const api = children.filter((c) => c.url !== '');
     const realtimeUrl = children.find((c) => c.realtimeUrl !== undefined)?.realtimeUrl;
     if (api.length === 0) throw new Error('no process of the system serves the command API');
-    return { urls: api.map((c) => c.url), realtimeUrl, processes: children, logReader: api[0]!, stop };
+    const cpuTimes = async () => {
+      const times = new Map<string, number>();
+      for (const child of children) {
+        const answer = await child.ask({ type: 'cpu' });
+        if (answer.type === 'cpu') times.set(child.name, (answer.userMicros + answer.systemMicros) / 1000);
+      }
+      return times;
+    };
+    return { urls: api.map((c) => c.url), realtimeUrl, processes: children, logReader: api[0]!, cpuTimes, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sampleEvenly } from '../../../scripts/bench/bid-to-frame.js';
+import { cpuPerBid, formatCpuPerBid } from '../../../scripts/bench/cpu-time.js';
 import { FrameArrivals } from '../../../scripts/bench/frame-match.js';
 import { halfRate, sendsDue } from '../../../scripts/bench/paced-load.js';
 
@@ -93,5 +94,20 @@ describe('bench: the fixed-rate load', () => {
     assert.equal(new Set(sample).size, 48);
     assert.equal(sample[0], 'a0');
     assert.deepEqual(sampleEvenly(ids.slice(0, 5), 48), ids.slice(0, 5));
+  });
+});
+
+describe('bench: CPU time per accepted bid, by process', () => {
+  it('takes the CPU time of each process between two readings and divides it by the accepted bids', () => {
+    const before = new Map([['command-api 1', 1000], ['publisher', 200]]);
+    const after = new Map([['command-api 1', 1500], ['publisher', 250], ['late', 10]]);
+    const cpu = cpuPerBid(before, after, 100);
+    assert.deepEqual(cpu, [
+      { name: 'command-api 1', cpuMs: 500, perBidMs: 5 },
+      { name: 'publisher', cpuMs: 50, perBidMs: 0.5 },
+    ]);
+    assert.equal(formatCpuPerBid(cpu), 'command-api 1 5.00, publisher 0.50; all processes 5.50 ms');
+    assert.equal(formatCpuPerBid(cpu.slice(0, 1)), '5.00 ms');
+    assert.deepEqual(cpuPerBid(before, before, 0).map((c) => c.perBidMs), [0, 0]);
   });
 });
