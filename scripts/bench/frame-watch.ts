@@ -31,7 +31,8 @@ export const watchFrames = async (realtimeUrl: string, auctionIds: readonly stri
       sockets.push(ws);
       const waiting = new Set(ids);
       const timer = setTimeout(() => reject(new Error(`no snapshot within ${SNAPSHOT_TIMEOUT_MS} ms for ${[...waiting].join(', ')}`)), SNAPSHOT_TIMEOUT_MS);
-      ws.once('error', (error) => {
+      // Before the snapshots, an error fails the watch; after them it only ends this socket (its bids then show as unmatched).
+      ws.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
       });

@@ -37,7 +37,8 @@ export const requiredEnvironment = (mode: Mode): readonly string[] =>
 
 interface ProcessSpec {
   readonly name: string;
-  readonly roles: string;
+  /** ROLES; undefined: the benchmark's own ROLES (all roles when it has none). */
+  readonly roles?: string;
 }
 
 const commandApi = (n: number): ProcessSpec => ({ name: `command-api ${n}`, roles: 'command-api,read-api' });
@@ -98,12 +99,12 @@ export const startSystemUnderTest = async (options: StartSystemOptions): Promise
       const child = await startChild({
         name: spec.name,
         module: new URL('./server.js', import.meta.url),
-        env: { ...options.env, ...services, ROLES: spec.roles },
+        env: { ...options.env, ...services, ...(spec.roles !== undefined ? { ROLES: spec.roles } : {}) },
       });
       children.push(child);
       return child;
     };
-    const layout = mode === 'processes' ? processLayout : [[{ name: `server (${mode})`, roles: 'all' }]];
+    const layout = mode === 'processes' ? processLayout : [[{ name: `server (${mode})` }]];
     for (const group of layout) {
       // Every start settles before a failure is thrown, so that stop() finds every child.
       const failed = (await Promise.allSettled(group.map(start))).find((r) => r.status === 'rejected');
