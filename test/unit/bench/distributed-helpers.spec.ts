@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { sampleEvenly } from '../../../scripts/bench/bid-to-frame.js';
 import { cpuPerBid, formatCpuPerBid } from '../../../scripts/bench/cpu-time.js';
 import { FrameArrivals } from '../../../scripts/bench/frame-match.js';
+import { parseBenchOptions, UsageError } from '../../../scripts/bench/options.js';
 import { halfRate, sendsDue } from '../../../scripts/bench/paced-load.js';
 
 describe('bench: bids matched to their auction.updated frames', () => {
@@ -109,5 +110,17 @@ describe('bench: CPU time per accepted bid, by process', () => {
     assert.equal(formatCpuPerBid(cpu), 'command-api 1 5.00, publisher 0.50; all processes 5.50 ms');
     assert.equal(formatCpuPerBid(cpu.slice(0, 1)), '5.00 ms');
     assert.deepEqual(cpuPerBid(before, before, 0).map((c) => c.perBidMs), [0, 0]);
+  });
+});
+
+describe('bench: --mode takes a comma-separated list', () => {
+  it('runs the modes named, in the benchmark order, and refuses an unknown one', () => {
+    const parsed = parseBenchOptions(['--mode', 'processes,pg+redis+kafka']);
+    assert.notEqual(parsed, 'help');
+    if (parsed === 'help') return;
+    assert.deepEqual(parsed.modes, ['pg+redis+kafka', 'processes']);
+    const all = parseBenchOptions([]);
+    assert.ok(all !== 'help' && all.modes.length === 4);
+    assert.throws(() => parseBenchOptions(['--mode', 'processes,cluster']), UsageError);
   });
 });
