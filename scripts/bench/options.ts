@@ -1,10 +1,12 @@
 // The benchmark's command line (node:util parseArgs).
 import { parseArgs } from 'node:util';
 
-export const modes = ['embedded', 'pg+redis'] as const;
+export const modes = ['embedded', 'embedded-disk', 'pg+redis'] as const;
 export type Mode = (typeof modes)[number];
 export const scenarios = ['many', 'hot'] as const;
 export type ScenarioName = (typeof scenarios)[number];
+export const suites = ['throughput', 'rebuild', 'fanout'] as const;
+export type Suite = (typeof suites)[number];
 
 export interface BenchOptions {
   readonly durationSeconds: number;
@@ -17,6 +19,12 @@ export interface BenchOptions {
   /** A folder for one CPU profile of the server per measured run, or undefined. */
   readonly profileDir: string | undefined;
   readonly json: boolean;
+  /** The suites to run (--suite; default all). */
+  readonly suites: readonly Suite[];
+  /** Events in the rebuild suite's log (--events). */
+  readonly events: number;
+  /** WebSocket subscribers in the fan-out suite (--subscribers). */
+  readonly subscribers: number;
 }
 
 export const usage = `npm run bench -- [options]
@@ -33,8 +41,16 @@ Options:
   --connections <n>    concurrent keep-alive connections (default 24)
   --auctions <n>       auctions in the "many auctions" scenario (default 200)
   --bidders <n>        distinct bidder tokens (default 100)
-  --mode <m>           embedded, pg+redis or all (default all)
+  --mode <m>           embedded (DATA_DIR=memory), embedded-disk (a fresh data folder, removed
+                       afterwards), pg+redis or all (default all)
   --scenario <s>       many, hot or all (default all)
+  --suite <list>       throughput, rebuild, fanout or all, comma-separated (default all):
+                       rebuild: a log of --events events made through the log port, then
+                       rebuildReadModels timed (PGlite for embedded modes, PostgreSQL for pg+redis);
+                       fanout: --subscribers WebSocket clients on one auction, 20 bids/s over HTTP
+                       for --duration seconds, p99 delivery and the server's RSS
+  --events <n>         events in the rebuild suite's log (default 1000000; --quick: 20000)
+  --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
   --quick              short runs (a smoke test of the benchmark itself)
   --profile <dir>      write a CPU profile of the server for each measured run into <dir>,
                        and print where its time went
@@ -59,6 +75,21 @@ const choice = <T extends string>(name: string, raw: string | undefined, all: re
   throw new UsageError(`--${name} expects one of ${all.join(', ')} or all, got ${JSON.stringify(raw)}`);
 };
 
+const whole = (name: string, raw: string | undefined, fallback: number, max: number): number => {
+  const n = positive(name, raw, fallback, max);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} expects a whole number`);
+  return n;
+};
+
+/** A comma-separated list of suites, or all. */
+export const suiteList = (raw: string | undefined): readonly Suite[] => {
+  if (raw === undefined || raw === 'all') return suites;
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => n !== 'all' && !(suites as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--suite expects a comma-separated list of ${suites.join(', ')} or all, got ${JSON.stringify(raw)}`);
+  return names.includes('all') ? suites : suites.filter((s) => names.includes(s));
+};
+
 /** The options, or 'help'; throws a UsageError naming a bad option. */
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help' => {
   let parsed;
@@ -75,6 +106,9 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
         bidders: { type: 'string' },
         mode: { type: 'string' },
         scenario: { type: 'string' },
+        suite: { type: 'string' },
+        events: { type: 'string' },
+        subscribers: { type: 'string' },
         quick: { type: 'boolean', default: false },
         profile: { type: 'string' },
         'no-json': { type: 'boolean', default: false },
@@ -102,5 +136,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
     scenarios: choice('scenario', v.scenario, scenarios),
     profileDir: v.profile,
     json: v['no-json'] !== true,
+    suites: suiteList(v.suite),
+    events: whole('events', v.events, quick ? 20_000 : 1_000_000, 100_000_000),
+    subscribers: whole('subscribers', v.subscribers, quick ? 500 : 10_000, 100_000),
   };
 };

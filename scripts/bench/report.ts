@@ -32,7 +32,7 @@ const fixed = (n: number, digits: number): string => n.toFixed(digits);
 
 const columns = [
   { title: 'scenario', width: 22, left: true },
-  { title: 'mode', width: 9, left: true },
+  { title: 'mode', width: 13, left: true },
   { title: 'bids/s', width: 8 },
   { title: 'p50 ms', width: 7 },
   { title: 'p99 ms', width: 7 },
