@@ -31,8 +31,10 @@ export const usage = `npm run bench -- [options]
 
 Accepted bids per second over HTTP (with p50/p99 latency), beside an Express "hello world" route
 loaded with the same connections and duration, in two scenarios (bids spread over many auctions;
-every bid on one hot auction) and two modes (embedded: PGlite and in-memory adapters; pg+redis:
-PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are set). The server under test and the
+every bid on one hot auction) and the modes below (embedded: PGlite and in-memory adapters, in
+memory or in a data folder; pg+redis: PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are
+set); then the rebuild and fan-out suites (--suite). Each of issue 9's figures is printed beside
+its goal at the end. The server under test and the
 hello-world server each run in their own child process. Nothing about time is asserted.
 
 Options:
