@@ -16,7 +16,7 @@ PGlite database under DATA_DIR: stop the server first, PGlite belongs to one pro
 EVENTSTORE_URL, and PSEUDONYM_SECRET / AUTH_JWT_SECRET, which must be the server's (bidders'
 pseudonyms derive from them).
 
-  --batch-size <n>   events per page and transaction (default 1000)
+  --batch-size <n>   events per page (default 5000)
   --strict           refuse to swap (exit 1) when an event cannot be projected
   -h, --help         this text
 
@@ -64,7 +64,7 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  const batchSize = values['batch-size'] === undefined ? 1_000 : Number(values['batch-size']);
+  const batchSize = values['batch-size'] === undefined ? 5_000 : Number(values['batch-size']);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000) fail('--batch-size must be a whole number from 1 to 100000');
 
   const config = loadConfig();

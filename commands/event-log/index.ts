@@ -18,4 +18,6 @@ export { openEventStoreEventLog, compareEsdbPositions, formatEsdbPosition, parse
 export type { EventStoreEventLogOptions } from './eventstore-event-log.js';
 export type { PollingTimings } from './polling-subscription.js';
 export { LogTail } from './log-tail.js';
+export { appendToStreams } from './multi-stream-append.js';
+export type { StreamAppend } from './multi-stream-append.js';
 export type { LogTailOptions, TailSource } from './log-tail.js';

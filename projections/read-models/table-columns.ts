@@ -1,5 +1,5 @@
 // The read-model columns, each once: its SQL type, the field of the in-memory row it holds, and
-// hence how rows travel to PostgreSQL (a JSON array read by `jsonb_to_recordset`) and how stored
+// hence how rows travel to PostgreSQL (a JSON array read by `json_to_recordset`) and how stored
 // rows come back (cast to text where the drivers differ, then checked by an io-ts codec).
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -84,14 +84,14 @@ export const bidderActivityColumns = columns<ActivityIncrement>()([
 
 export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((c) => c.name).join(', ');
 
-/** The `AS r(name type, ...)` definition of a `jsonb_to_recordset` over these columns. */
+/** The `AS r(name type, ...)` definition of a `json_to_recordset` over these columns. */
 export const recordsetDefinition = <R>(list: readonly Column<R>[]): string => list.map((c) => `${c.name} ${c.type}`).join(', ');
 
 /** Rows as objects keyed by column name. */
 export const rowsAsRecords = <R>(list: readonly Column<R>[], rows: readonly R[]): Record<string, unknown>[] =>
   rows.map((row) => Object.fromEntries(list.map((c) => [c.name, row[c.key]])));
 
-/** Rows as the JSON array `jsonb_to_recordset` reads (keys are column names). */
+/** Rows as the JSON array `json_to_recordset` reads (keys are column names). */
 export const rowsAsJson = <R>(list: readonly Column<R>[], rows: readonly R[]): string => JSON.stringify(rowsAsRecords(list, rows));
 
 /** Timestamps as ISO 8601 UTC with milliseconds, the form the events carry. */

@@ -24,7 +24,6 @@
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
 import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import { resetCheckpoint } from '../read-models/checkpoint-store.js';
 import { READ_MODEL_PROJECTION, projectBatch } from '../read-models/read-model-projector.js';
@@ -33,6 +32,7 @@ import type { ReadModelTables } from '../read-models/read-model-store.js';
 import { readModelDdl } from '../read-models/schema.js';
 import { LOG_SOURCE } from '../runtime/log-source.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
+import { buildFreshTables } from './build-fresh-tables.js';
 import { renameTableWithDependents } from './swap-tables.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
@@ -54,8 +54,10 @@ export interface RebuildOptions {
    * it keeps the catch-up on the swap's connection. Default: `log`.
    */
   readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
-  /** Events per page and transaction while building (default 1000). */
+  /** Events per page while building, and per transaction while catching up in the swap (default 5000). */
   readonly batchSize?: number;
+  /** Auction rows the build holds in memory before it writes and forgets them all (default 100,000). */
+  readonly maxRowsInMemory?: number;
   /** Suffix of the fresh tables (default '_rebuild'). */
   readonly suffix?: string;
   /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
@@ -139,7 +141,7 @@ const catchUp = async (
 export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log, pseudonym } = options;
-  const batchSize = options.batchSize ?? 1_000;
+  const batchSize = options.batchSize ?? 5_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   const fresh = readModelTableNames(options.suffix ?? '_rebuild');
   if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
@@ -154,13 +156,17 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     await tx.exec(readModelDdl(fresh.suffix));
   });
 
-  const built = await catchUp(
+  const built = await buildFreshTables({
+    sql,
     log,
-    START,
+    store,
+    pseudonym,
     batchSize,
-    (page) => sql.transaction(async (tx) => void (await projectBatch(tx, store, pseudonym, page, batchOptions))),
-    (events, position) => options.onProgress?.({ phase: 'build', events, position }),
-  );
+    projection,
+    upcasters: options.upcasters,
+    ...(options.maxRowsInMemory !== undefined ? { maxRowsInMemory: options.maxRowsInMemory } : {}),
+    onPage: (events, position) => options.onProgress?.({ phase: 'build', events, position }),
+  });
   await options.hooks?.beforeSwap?.();
 
   const swapped = await sql.transaction(async (tx) => {

@@ -26,17 +26,24 @@ export const formatGoals = (lines: readonly GoalLine[]): string => {
 
 const ratioText = (r: Row): string => `${(r.ratio ?? 0).toFixed(3)} x hello; p99 ${(r.bids?.p99Ms ?? 0).toFixed(0)} ms`;
 
+/** How the goal lines name a mode's data (the issue's goal is for the persistent data folder). */
+const embeddedModes = [
+  { mode: 'embedded-disk', data: 'data folder' },
+  { mode: 'embedded', data: 'DATA_DIR=memory' },
+] as const;
+
 /** The goal lines that the throughput rows (scenario x mode) answer. */
 export const throughputGoals = (rows: readonly Row[]): GoalLine[] => {
   const find = (mode: Row['mode'], scenario: Row['scenario']) => rows.find((r) => r.mode === mode && r.scenario === scenario && r.ratio !== undefined);
   const out: GoalLine[] = [];
-  const many = find('embedded', 'many');
-  if (many !== undefined) {
-    out.push({ figure: `embedded, ${many.label}`, measured: ratioText(many), goal: '>= 0.25 x hello; p99 < 100 ms', met: many.ratio! >= 0.25 && many.bids!.p99Ms < 100 });
-    const hot = find('embedded', 'hot');
+  for (const { mode, data } of embeddedModes) {
+    const many = find(mode, 'many');
+    if (many === undefined) continue;
+    out.push({ figure: `embedded, ${data}, ${many.label}`, measured: ratioText(many), goal: '>= 0.25 x hello; p99 < 100 ms', met: many.ratio! >= 0.25 && many.bids!.p99Ms < 100 });
+    const hot = find(mode, 'hot');
     if (hot !== undefined) {
       const share = hot.ratio! / Math.max(many.ratio!, Number.EPSILON);
-      out.push({ figure: 'embedded, one hot auction', measured: `${share.toFixed(2)} x the many-auction figure`, goal: '>= 0.5 x many', met: share >= 0.5 });
+      out.push({ figure: `embedded, ${data}, one hot auction`, measured: `${share.toFixed(2)} x the many-auction figure`, goal: '>= 0.5 x many', met: share >= 0.5 });
     }
   }
   return out;

@@ -16,6 +16,8 @@ import { cpuPerBid } from './cpu-time.js';
 import { distributedGoals, formatDistributedNotes } from './distributed-goals.js';
 import { requiredEnvironment, startSystemUnderTest } from './systems.js';
 import type { SystemUnderTest } from './systems.js';
+import { dataFolderFor } from './data-folder.js';
+import { runSuites } from './suites.js';
 import { loadBids, loadHello } from './load.js';
 import type { LoadOptions } from './load.js';
 import { parseBenchOptions, usage, UsageError } from './options.js';
@@ -93,6 +95,7 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
   const label = labelOf(scenario, auctions);
   progress(`${label} / ${mode}: starting the server (load average ${load()})`);
   let system: SystemUnderTest | undefined;
+  const folder = await dataFolderFor(mode);
   try {
     system = await startSystemUnderTest({
       mode,
@@ -102,7 +105,7 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
         ...inherited(),
         PORT: '0',
         REALTIME_PORT: '0',
-        DATA_DIR: 'memory',
+        DATA_DIR: folder.dataDir,
         LOG_LEVEL: 'silent',
         AUTH_JWT_SECRET: JWT_SECRET,
         RATE_LIMIT_PER_MINUTE: '10000000',
@@ -173,6 +176,7 @@ const runScenario = async (ctx: Context, mode: Mode, scenario: ScenarioName, ind
     return { scenario, label, mode, auctions, failed: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   } finally {
     await system?.stop();
+    await folder.remove();
   }
 };
 
@@ -213,21 +217,25 @@ const main = async (): Promise<number> => {
   try {
     await loadHello({ url: hello.url, connections: options.connections, durationSeconds: Math.max(1, options.warmupSeconds) });
     let index = 0;
-    for (const mode of modes) {
+    for (const mode of options.suites.includes('throughput') ? modes : []) {
       for (const scenario of options.scenarios) rows.push(await runScenario({ options, tokens, hello, profiles }, mode, scenario, index++));
     }
   } finally {
     await hello.stop();
   }
+  const suites = await runSuites({ options, runId, jwtSecret: JWT_SECRET, env: inherited(), progress, distributed: ['DATABASE_URL', 'REDIS_URL'].every((v) => (process.env[v] ?? '') !== '') });
 
-  console.log('');
-  console.log(formatTable(rows));
-  console.log('');
-  console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
-  console.log(formatNotes(rows));
-  for (const line of formatDistributedNotes(rows)) console.log(line);
+  if (rows.length > 0) {
+    console.log('');
+    console.log(formatTable(rows));
+    console.log('');
+    console.log('bids/s: accepted bids (201) per second; p50/p99: latency of the accepted bids; ratio: bids/s ÷ hello req/s.');
+    console.log(formatNotes(rows));
+    for (const line of formatDistributedNotes(rows)) console.log(line);
+  }
+  if (suites.notes.length > 0) console.log(`\n${suites.notes.join('\n')}`);
   for (const line of skipped) console.log(line);
-  const goals: GoalLine[] = [...throughputGoals(rows), ...distributedGoals(rows)];
+  const goals: GoalLine[] = [...throughputGoals(rows), ...distributedGoals(rows), ...suites.goals];
   if (goals.length > 0) console.log(`\n${formatGoals(goals)}`);
   console.log(`load average ${load()} at the end (other processes on this machine share its CPUs)`);
   for (const profile of profiles) console.log(`\n${profile}`);
@@ -257,9 +265,11 @@ const main = async (): Promise<number> => {
         ...(r.failed !== undefined ? { failed: r.failed } : {}),
       })),
       skipped,
+      rebuild: suites.rebuild,
+      fanout: suites.fanout,
     }));
   }
-  return rows.some((r) => r.failed !== undefined || r.versions?.addsUp === false) ? 1 : 0;
+  return rows.some((r) => r.failed !== undefined || r.versions?.addsUp === false) || suites.failed.length > 0 ? 1 : 0;
 };
 
 main().then(

@@ -1,10 +1,12 @@
 // The benchmark's command line (node:util parseArgs).
 import { parseArgs } from 'node:util';
 
-export const modes = ['embedded', 'pg+redis', 'pg+redis+kafka', 'processes'] as const;
+export const modes = ['embedded', 'embedded-disk', 'pg+redis', 'pg+redis+kafka', 'processes'] as const;
 export type Mode = (typeof modes)[number];
 export const scenarios = ['many', 'hot'] as const;
 export type ScenarioName = (typeof scenarios)[number];
+export const suites = ['throughput', 'rebuild', 'fanout'] as const;
+export type Suite = (typeof suites)[number];
 
 export interface BenchOptions {
   readonly durationSeconds: number;
@@ -17,20 +19,28 @@ export interface BenchOptions {
   /** A folder for one CPU profile of the server per measured run, or undefined. */
   readonly profileDir: string | undefined;
   readonly json: boolean;
+  /** The suites to run (--suite; default all). */
+  readonly suites: readonly Suite[];
+  /** Events in the rebuild suite's log (--events). */
+  readonly events: number;
+  /** WebSocket subscribers in the fan-out suite (--subscribers). */
+  readonly subscribers: number;
 }
 
 export const usage = `npm run bench -- [options]
 
 Accepted bids per second over HTTP (with p50/p99 latency), beside an Express "hello world" route
 loaded with the same connections and duration, in two scenarios (bids spread over many auctions;
-every bid on one hot auction) and four modes (embedded: PGlite and in-memory adapters; pg+redis:
-PostgreSQL and Redis, when DATABASE_URL and REDIS_URL are set; pg+redis+kafka: the same with
-KAFKA_BROKERS, all roles in one process; processes: the roles as separate processes on all three,
-two command-api with read-api, a publisher, a projector, a realtime node and a scheduler, the load
-spread over the two command APIs). In the processes mode a second run sends bids at a fixed rate,
-half the accepted bids/s of the first, for its p99 and the time from a bid's request to its
-auction.updated frame on a subscribed WebSocket. The system under test and the hello-world server
-run in child processes of their own. Nothing about time is asserted.
+every bid on one hot auction) and five modes (embedded: PGlite and in-memory adapters, in memory;
+embedded-disk: the same in a fresh data folder; pg+redis: PostgreSQL and Redis, when DATABASE_URL
+and REDIS_URL are set; pg+redis+kafka: the same with KAFKA_BROKERS, all roles in one process;
+processes: the roles as separate processes on all three, two command-api with read-api, a
+publisher, a projector, a realtime node and a scheduler, the load spread over the two command
+APIs). In the processes mode a second run sends bids at a fixed rate, half the accepted bids/s of
+the first, for its p99 and the time from a bid's request to its auction.updated frame on a
+subscribed WebSocket. Then the rebuild and fan-out suites (--suite). Each of issue 9's figures is
+printed beside its goal at the end. The system under test and the hello-world server run in
+child processes of their own. Nothing about time is asserted.
 
 Options:
   --duration <s>       seconds of measured load per run (default 10; --quick: 3)
@@ -38,9 +48,17 @@ Options:
   --connections <n>    concurrent keep-alive connections (default 24)
   --auctions <n>       auctions in the "many auctions" scenario (default 200)
   --bidders <n>        distinct bidder tokens (default 100)
-  --mode <m>           embedded, pg+redis, pg+redis+kafka, processes or all (default all),
+  --mode <m>           embedded (DATA_DIR=memory), embedded-disk (a fresh data folder, removed
+                       afterwards), pg+redis, pg+redis+kafka, processes or all (default all),
                        or a comma-separated list of them
   --scenario <s>       many, hot or all (default all)
+  --suite <list>       throughput, rebuild, fanout or all, comma-separated (default all):
+                       rebuild: a log of --events events made through the log port, then
+                       rebuildReadModels timed (PGlite for embedded modes, PostgreSQL for pg+redis);
+                       fanout: --subscribers WebSocket clients on one auction, 20 bids/s over HTTP
+                       for --duration seconds, p99 delivery and the server's RSS
+  --events <n>         events in the rebuild suite's log (default 1000000; --quick: 20000)
+  --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
   --quick              short runs (a smoke test of the benchmark itself)
   --profile <dir>      write a CPU profile of the server (of each process of the processes
                        mode) for each measured run into <dir>, and print where its time went
@@ -68,6 +86,21 @@ const choice = <T extends string>(name: string, raw: string | undefined, all: re
   return all.filter((a) => chosen.includes(a));
 };
 
+const whole = (name: string, raw: string | undefined, fallback: number, max: number): number => {
+  const n = positive(name, raw, fallback, max);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} expects a whole number`);
+  return n;
+};
+
+/** A comma-separated list of suites, or all. */
+export const suiteList = (raw: string | undefined): readonly Suite[] => {
+  if (raw === undefined || raw === 'all') return suites;
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => n !== 'all' && !(suites as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new UsageError(`--suite expects a comma-separated list of ${suites.join(', ')} or all, got ${JSON.stringify(raw)}`);
+  return names.includes('all') ? suites : suites.filter((s) => names.includes(s));
+};
+
 /** The options, or 'help'; throws a UsageError naming a bad option. */
 export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help' => {
   let parsed;
@@ -84,6 +117,9 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
         bidders: { type: 'string' },
         mode: { type: 'string' },
         scenario: { type: 'string' },
+        suite: { type: 'string' },
+        events: { type: 'string' },
+        subscribers: { type: 'string' },
         quick: { type: 'boolean', default: false },
         profile: { type: 'string' },
         'no-json': { type: 'boolean', default: false },
@@ -111,5 +147,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
     scenarios: choice('scenario', v.scenario, scenarios),
     profileDir: v.profile,
     json: v['no-json'] !== true,
+    suites: suiteList(v.suite),
+    events: whole('events', v.events, quick ? 20_000 : 1_000_000, 100_000_000),
+    subscribers: whole('subscribers', v.subscribers, quick ? 500 : 10_000, 100_000),
   };
 };

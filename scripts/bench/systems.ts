@@ -31,7 +31,7 @@ export interface SystemUnderTest {
 
 /** The environment variables a mode needs; without them it is skipped. */
 export const requiredEnvironment = (mode: Mode): readonly string[] =>
-  mode === 'embedded' ? []
+  mode === 'embedded' || mode === 'embedded-disk' ? []
   : mode === 'pg+redis' ? ['DATABASE_URL', 'REDIS_URL']
   : ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS'];
 
@@ -89,7 +89,7 @@ export const startSystemUnderTest = async (options: StartSystemOptions): Promise
     if (withKafka) await dropKafkaNames(env.KAFKA_BROKERS!, tag).catch((error: unknown) => warn(`could not delete the benchmark's Kafka topic and groups: ${String(error)}`));
   };
   try {
-    if (mode !== 'embedded') database = await freshDatabase(env.DATABASE_URL!);
+    if (mode !== 'embedded' && mode !== 'embedded-disk') database = await freshDatabase(env.DATABASE_URL!);
     const { topic, groupIdPrefix } = kafkaNames(tag);
     const services: NodeJS.ProcessEnv = {
       ...(database !== undefined ? { DATABASE_URL: database.url, REDIS_URL: env.REDIS_URL } : {}),

@@ -1,6 +1,7 @@
 // Rebuild of the read models against a real database: fresh tables from the start of the log,
 // swapped in atomically; compared by dumps of every row and of the tables' definitions.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { Upcaster } from '../../../domain/index.js';
 import { upcasters } from '../../../domain/index.js';
 import {
@@ -51,6 +52,21 @@ export const rebuildContract = (server: () => ScratchServer) => {
     // the log checkpoint is where the rebuild read up to; a Kafka checkpoint is kept (see rebuild-read-models.ts)
     assert.equal(await checkpointOf(db.sql, READ_MODEL_PROJECTION, LOG_SOURCE), first.position);
     assert.equal(await checkpointOf(db.sql, READ_MODEL_PROJECTION, 'kafka:auction-events:0'), '42');
+  });
+
+  it('gives the tables of the live projection whatever its page size and however few auction rows it holds in memory (property)', async () => {
+    await runTraffic(writer, { auctions: 12, commands: 150, seed: 57, prefix: 'rm' });
+    const events = await readAllEvents(db);
+    await applyInBatches(new ReadModelProjector({ sql: db.sql, pseudonym }), events, 1);
+    const live = await dumpReadModels(db.sql);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 15 }), async (batchSize, maxRowsInMemory) => {
+        const report = await rebuild({ batchSize, maxRowsInMemory });
+        assert.equal(report.events, events.length);
+        assert.deepEqual(await dumpReadModels(db.sql), live);
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('rebuilds while bids keep coming and a live projector runs: the result equals a rebuild of the final log', async function () {

@@ -1,0 +1,69 @@
+// The suites of `npm run bench` beyond the throughput rows (--suite): the rebuild of the read models
+// and the WebSocket fan-out, each run in the modes asked for that it knows, returning its goal lines
+// and the notes printed under the table.
+import type { GoalLine } from './goals.js';
+import { fanoutGoalLine, formatFanoutFigure, runFanout } from './fanout-suite.js';
+import type { FanoutFigure, FanoutMode } from './fanout-suite.js';
+import type { BenchOptions } from './options.js';
+import { formatRebuildFigures, runRebuildSuite } from './rebuild-suite.js';
+import type { RebuildFigure, RebuildStore } from './rebuild-suite.js';
+
+export interface SuiteContext {
+  readonly options: BenchOptions;
+  readonly runId: string;
+  readonly jwtSecret: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly progress: (message: string) => void;
+  /** Whether DATABASE_URL and REDIS_URL are set (pg+redis can run). */
+  readonly distributed: boolean;
+}
+
+export interface SuiteResults {
+  readonly goals: GoalLine[];
+  readonly notes: string[];
+  readonly failed: string[];
+  readonly rebuild: RebuildFigure[];
+  readonly fanout: FanoutFigure[];
+}
+
+/** Which stores the rebuild runs on for the modes asked for (PGlite for embedded ones). */
+export const rebuildStores = (modes: readonly string[], distributed: boolean): RebuildStore[] => [
+  ...(distributed && modes.includes('pg+redis') ? ['PostgreSQL' as const] : []),
+  ...(modes.some((m) => m.startsWith('embedded')) ? ['PGlite' as const] : []),
+];
+
+/** Which modes the fan-out runs in (the data folder changes nothing for it: embedded runs in memory). */
+export const fanoutModes = (modes: readonly string[], distributed: boolean): FanoutMode[] => [
+  ...(modes.some((m) => m.startsWith('embedded')) ? ['embedded' as const] : []),
+  ...(distributed && modes.includes('pg+redis') ? ['pg+redis' as const] : []),
+];
+
+export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
+  const { options, progress } = ctx;
+  const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [] };
+  if (options.suites.includes('rebuild')) {
+    const result = await runRebuildSuite({ events: options.events, stores: rebuildStores(options.modes, ctx.distributed), runId: ctx.runId, progress });
+    out.goals.push(...result.goals);
+    out.failed.push(...result.failed);
+    out.rebuild.push(...result.figures);
+    if (result.figures.length > 0) out.notes.push(formatRebuildFigures(result.figures));
+  }
+  if (options.suites.includes('fanout')) {
+    for (const mode of fanoutModes(options.modes, ctx.distributed)) {
+      try {
+        const figure = await runFanout({
+          mode, subscribers: options.subscribers, durationSeconds: options.durationSeconds, jwtSecret: ctx.jwtSecret, runId: ctx.runId, env: ctx.env, progress,
+        });
+        out.fanout.push(figure);
+        out.goals.push(fanoutGoalLine(figure));
+        out.notes.push(formatFanoutFigure(figure));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        progress(`fan-out / ${mode} failed: ${message}`);
+        out.failed.push(`fan-out / ${mode}: ${message}`);
+        out.goals.push({ figure: `fan-out, ${options.subscribers.toLocaleString('en-US')} sockets, ${mode}`, measured: `failed: ${message}`, goal: 'p99 delivery < 100 ms; RSS reported', met: undefined });
+      }
+    }
+  }
+  return out;
+};
