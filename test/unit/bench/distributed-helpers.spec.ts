@@ -120,7 +120,7 @@ describe('bench: --mode takes a comma-separated list', () => {
     if (parsed === 'help') return;
     assert.deepEqual(parsed.modes, ['pg+redis+kafka', 'processes']);
     const all = parseBenchOptions([]);
-    assert.ok(all !== 'help' && all.modes.length === 4);
+    assert.ok(all !== 'help' && all.modes.length === 5);
     assert.throws(() => parseBenchOptions(['--mode', 'processes,cluster']), UsageError);
   });
 });
