@@ -28,6 +28,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Result } from 'ioredis';
 import type { Logger, Redis } from '../../infra/index.js';
 import type { RequestCodecs } from '../../infra/index.js';
 import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser } from '../../infra/index.js';
@@ -132,16 +133,39 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 }
 
-// Compare-and-set on the exact in-flight value this owner wrote.
+// The store's three scripts, each one round trip (EVALSHA once loaded):
+// claim: the existing record, or nil after writing the in-flight one (atomic, so no retry loop);
+// complete: compare-and-set on the exact in-flight value this owner wrote;
+// release: delete the in-flight record if this owner wrote it (the owner is read from the JSON).
+const claimScript = `local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false`;
 const completeScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const releaseScript = `local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, r = pcall(cjson.decode, v)
+if ok and type(r) == 'table' and r.state == 'in-flight' and r.owner == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    gsIdempotencyClaim(key: string, inFlight: string, lockTtlMs: number): Result<string | null, Context>;
+    gsIdempotencyComplete(key: string, inFlight: string, done: string, ttlMs: number): Result<number, Context>;
+    gsIdempotencyRelease(key: string, owner: string): Result<number, Context>;
+  }
+}
+
+const defineScripts = (redis: Redis): void => {
+  if (typeof (redis as Partial<Redis>).gsIdempotencyClaim === 'function') return;
+  redis.defineCommand('gsIdempotencyClaim', { numberOfKeys: 1, lua: claimScript });
+  redis.defineCommand('gsIdempotencyComplete', { numberOfKeys: 1, lua: completeScript });
+  redis.defineCommand('gsIdempotencyRelease', { numberOfKeys: 1, lua: releaseScript });
+};
 
 export interface RedisIdempotencyStoreOptions {
   /** Key prefix; keys are `<prefix>:<scoped key>`. Default 'gs:idem'. */
   readonly keyPrefix?: string;
 }
 
-/** Shared store: SET NX PX claims the key, a compare-and-set script stores the response. */
+/** Shared store: one script per operation (claim, complete, release), each one round trip. */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly prefix: string;
 
@@ -150,6 +174,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     options: RedisIdempotencyStoreOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? 'gs:idem';
+    defineScripts(redis);
   }
 
   private redisKey(key: string): string {
@@ -163,51 +188,26 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
     const k = this.redisKey(key);
-    // A record may expire or be released between SET NX and GET: try again a few times.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const set = await this.redis.set(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), 'PX', lockTtlMs, 'NX');
-      if (set === 'OK') return null;
-      const raw = await this.redis.get(k);
-      if (raw === null) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        parsed = undefined;
-      }
-      const decoded = IdempotencyRecordCodec.decode(parsed);
-      if (isLeft(decoded)) throw new Error(`idempotency store: unreadable record at ${k}`);
-      return decoded.right;
-    }
-    throw new Error(`idempotency store: could not claim ${k}`);
-  }
-
-  async complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
-    const result = await this.redis.eval(
-      completeScript,
-      1,
-      this.redisKey(key),
-      RedisIdempotencyStore.inFlightValue(record.fingerprint, owner),
-      JSON.stringify(record),
-      String(ttlMs),
-    );
-    return result === 1;
-  }
-
-  async release(key: string, owner: string): Promise<void> {
-    // The in-flight value depends on the fingerprint, which release does not know: read it first.
-    const k = this.redisKey(key);
-    const raw = await this.redis.get(k);
-    if (raw === null) return;
+    const raw = await this.redis.gsIdempotencyClaim(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), lockTtlMs);
+    if (raw === null) return null;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      return;
+      parsed = undefined;
     }
     const decoded = IdempotencyRecordCodec.decode(parsed);
-    if (isLeft(decoded) || decoded.right.state !== 'in-flight' || decoded.right.owner !== owner) return;
-    await this.redis.eval(releaseScript, 1, k, raw);
+    if (isLeft(decoded)) throw new Error(`idempotency store: unreadable record at ${k}`);
+    return decoded.right;
+  }
+
+  async complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
+    const result = await this.redis.gsIdempotencyComplete(this.redisKey(key), RedisIdempotencyStore.inFlightValue(record.fingerprint, owner), JSON.stringify(record), ttlMs);
+    return result === 1;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.redis.gsIdempotencyRelease(this.redisKey(key), owner);
   }
 }
 
