@@ -1,6 +1,7 @@
 // The write path: load the auction, decide, append with the expected version; on a conflict,
 // reload and decide again. Commands for one auction are serialised by the lock (in-process, and
-// across processes by a Redis lease when configured), but the expected version is the fence.
+// across processes by a Redis lease for auctions that saw a conflict, when configured), but the
+// expected version is the fence.
 // Commands queued behind a busy auction are decided together and share one append (group commit).
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UtcTimestamp } from '../../domain/index.js';
@@ -40,6 +41,8 @@ export interface RefusedAttempt {
 
 export interface LockPort {
   withLock<T>(auctionId: string, fn: () => Promise<T>): Promise<T>;
+  /** Called when an append on the auction found another process's events (a conflict or a duplicate). */
+  contended?(auctionId: string): void;
 }
 
 export interface HandlerHooks {
@@ -192,6 +195,7 @@ export class CommandHandler {
           // Another process appended (possibly these very commands): decide again on the latest state,
           // where a command already appended is answered from the log.
           if (result.kind === 'conflict') this.hooks.conflict?.();
+          this.lock.contended?.(auctionId);
           current = await this.repository.load(auctionId);
           fresh = true;
       }

@@ -13,7 +13,7 @@ import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '..
 import type { Accepted, CommandContext, CommandHandler, UnstampedCommand } from '../handler/command-handler.js';
 import { commandIdFor, uuidFrom } from '../handler/ids.js';
 import type { IdempotencyStore } from './idempotency.js';
-import { idempotency, idempotencyKeyOf } from './idempotency.js';
+import { IDEMPOTENCY_HEADER, idempotency, idempotencyKeyOf } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 
 export interface CommandRoutesDeps {
@@ -23,6 +23,16 @@ export interface CommandRoutesDeps {
 }
 
 const AuctionParams = t.type({ id: AuctionId });
+
+/** The command routes' paths, as Express matches them (case-insensitive, an optional trailing slash). */
+const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel))?\/?$/i;
+
+/**
+ * Whether a request goes to a command route with an Idempotency-Key, whose claim can count the
+ * request's rate-limit point in the same round trip (the rate limiter's `countWithClaim`).
+ */
+export const claimsIdempotencyKey = (req: Request): boolean =>
+  req.method === 'POST' && req.get(IDEMPOTENCY_HEADER) !== undefined && commandPath.test(req.path);
 
 /** Each command route's request codecs. */
 const createRequest = { body: CreateAuctionBody };

@@ -28,9 +28,10 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Logger, Redis } from '../../infra/index.js';
+import type { Result } from 'ioredis';
+import type { DeferredPoint, Logger, Redis } from '../../infra/index.js';
 import type { RequestCodecs } from '../../infra/index.js';
-import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser } from '../../infra/index.js';
+import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser, takeDeferredPoint } from '../../infra/index.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -64,6 +65,19 @@ export interface IdempotencyStore {
   complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean>;
   /** Drops `owner`'s in-flight claim (the response is not to be stored); no effect otherwise. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Counts the request's rate-limit point and, under the limit, claims as `claim` does, in one
+   * round trip; undefined when this store cannot (the counter lives elsewhere): then the point is
+   * counted alone and `claim` is called. Optional.
+   */
+  countAndClaim?(point: DeferredPoint, key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<CountedClaim> | undefined;
+}
+
+/** The rate-limit count of a request, and its claim's answer when under the limit (`claim` is undefined over it). */
+export interface CountedClaim {
+  readonly consumed: number;
+  readonly msBeforeNext: number;
+  readonly claim?: IdempotencyRecord | null;
 }
 
 export interface MemoryIdempotencyStoreOptions {
@@ -132,16 +146,59 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 }
 
-// Compare-and-set on the exact in-flight value this owner wrote.
+// The store's three scripts, each one round trip (EVALSHA once loaded):
+// claim: the existing record, or nil after writing the in-flight one (atomic, so no retry loop);
+// complete: compare-and-set on the exact in-flight value this owner wrote;
+// release: delete the in-flight record if this owner wrote it (the owner is read from the JSON).
+const claimScript = `local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false`;
 const completeScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const releaseScript = `local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, r = pcall(cjson.decode, v)
+if ok and type(r) == 'table' and r.state == 'in-flight' and r.owner == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// The rate limit's point and the claim in one script. The first lines are rate-limiter-flexible's
+// own counting script (RateLimiterRedis), on the counter the middleware uses, so both paths share
+// one budget; the claim is made only under the limit.
+// KEYS[1] the counter, KEYS[2] the idempotency key; ARGV[1] the window (s), ARGV[2] the limit,
+// ARGV[3] the in-flight value, ARGV[4] its TTL (ms). Returns {consumed, ttl ms, claimed 0|1, existing record?}.
+const countAndClaimScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+local consumed = redis.call('incrby', KEYS[1], 1)
+local ttl = redis.call('pttl', KEYS[1])
+if ttl == -1 then
+  redis.call('expire', KEYS[1], ARGV[1])
+  ttl = 1000 * ARGV[1]
+end
+if consumed > tonumber(ARGV[2]) then return {consumed, ttl, 0} end
+local v = redis.call('GET', KEYS[2])
+if v then return {consumed, ttl, 1, v} end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+return {consumed, ttl, 1}`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    gsCountAndClaim(counter: string, key: string, windowSeconds: number, points: number, inFlight: string, lockTtlMs: number): Result<[number, number, number, string?], Context>;
+    gsIdempotencyClaim(key: string, inFlight: string, lockTtlMs: number): Result<string | null, Context>;
+    gsIdempotencyComplete(key: string, inFlight: string, done: string, ttlMs: number): Result<number, Context>;
+    gsIdempotencyRelease(key: string, owner: string): Result<number, Context>;
+  }
+}
+
+const defineScripts = (redis: Redis): void => {
+  if (typeof (redis as Partial<Redis>).gsIdempotencyClaim === 'function') return;
+  redis.defineCommand('gsIdempotencyClaim', { numberOfKeys: 1, lua: claimScript });
+  redis.defineCommand('gsIdempotencyComplete', { numberOfKeys: 1, lua: completeScript });
+  redis.defineCommand('gsIdempotencyRelease', { numberOfKeys: 1, lua: releaseScript });
+  redis.defineCommand('gsCountAndClaim', { numberOfKeys: 2, lua: countAndClaimScript });
+};
 
 export interface RedisIdempotencyStoreOptions {
   /** Key prefix; keys are `<prefix>:<scoped key>`. Default 'gs:idem'. */
   readonly keyPrefix?: string;
 }
 
-/** Shared store: SET NX PX claims the key, a compare-and-set script stores the response. */
+/** Shared store: one script per operation (claim, complete, release), each one round trip. */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly prefix: string;
 
@@ -150,6 +207,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     options: RedisIdempotencyStoreOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? 'gs:idem';
+    defineScripts(redis);
   }
 
   private redisKey(key: string): string {
@@ -163,55 +221,65 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
     const k = this.redisKey(key);
-    // A record may expire or be released between SET NX and GET: try again a few times.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const set = await this.redis.set(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), 'PX', lockTtlMs, 'NX');
-      if (set === 'OK') return null;
-      const raw = await this.redis.get(k);
-      if (raw === null) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        parsed = undefined;
-      }
-      const decoded = IdempotencyRecordCodec.decode(parsed);
-      if (isLeft(decoded)) throw new Error(`idempotency store: unreadable record at ${k}`);
-      return decoded.right;
-    }
-    throw new Error(`idempotency store: could not claim ${k}`);
+    return RedisIdempotencyStore.decodeRecord(k, await this.redis.gsIdempotencyClaim(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), lockTtlMs));
   }
 
-  async complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
-    const result = await this.redis.eval(
-      completeScript,
-      1,
-      this.redisKey(key),
-      RedisIdempotencyStore.inFlightValue(record.fingerprint, owner),
-      JSON.stringify(record),
-      String(ttlMs),
-    );
-    return result === 1;
-  }
-
-  async release(key: string, owner: string): Promise<void> {
-    // The in-flight value depends on the fingerprint, which release does not know: read it first.
+  countAndClaim(point: DeferredPoint, key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<CountedClaim> | undefined {
+    if (point.redis !== this.redis) return undefined;
     const k = this.redisKey(key);
-    const raw = await this.redis.get(k);
-    if (raw === null) return;
+    return this.redis
+      .gsCountAndClaim(point.key, k, point.durationSeconds, point.points, RedisIdempotencyStore.inFlightValue(fingerprint, owner), lockTtlMs)
+      .then(([consumed, msBeforeNext, claimed, existing]) =>
+        claimed === 1 ? { consumed, msBeforeNext, claim: RedisIdempotencyStore.decodeRecord(k, existing ?? null) } : { consumed, msBeforeNext },
+      );
+  }
+
+  private static decodeRecord(k: string, raw: string | null): IdempotencyRecord | null {
+    if (raw === null) return null;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      return;
+      parsed = undefined;
     }
     const decoded = IdempotencyRecordCodec.decode(parsed);
-    if (isLeft(decoded) || decoded.right.state !== 'in-flight' || decoded.right.owner !== owner) return;
-    await this.redis.eval(releaseScript, 1, k, raw);
+    if (isLeft(decoded)) throw new Error(`idempotency store: unreadable record at ${k}`);
+    return decoded.right;
+  }
+
+  async complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
+    const result = await this.redis.gsIdempotencyComplete(this.redisKey(key), RedisIdempotencyStore.inFlightValue(record.fingerprint, owner), JSON.stringify(record), ttlMs);
+    return result === 1;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.redis.gsIdempotencyRelease(this.redisKey(key), owner);
   }
 }
 
 // ---------------------------------------------------------------- the middleware
+
+/**
+ * Claims the key, counting the request's deferred rate-limit point (if any) first: in one round
+ * trip when the store can, else the point alone, then the claim. Throws the 429 (an ApiError) over
+ * the limit, having claimed nothing; other errors are the store's.
+ */
+const claimCounting = async (
+  store: IdempotencyStore, point: DeferredPoint | undefined, key: string, fingerprint: string, owner: string, lockTtlMs: number,
+): Promise<IdempotencyRecord | null> => {
+  const combined = point === undefined ? undefined : store.countAndClaim?.(point, key, fingerprint, owner, lockTtlMs);
+  if (point !== undefined && combined !== undefined) {
+    const counted = await combined;
+    const refusal = point.counted(counted.consumed, counted.msBeforeNext);
+    if (refusal !== undefined || counted.claim === undefined) throw refusal ?? new Error('idempotency store: under the limit but not claimed');
+    return counted.claim;
+  }
+  if (point !== undefined) {
+    const refusal = await point.countAlone();
+    if (refusal !== undefined) throw refusal;
+  }
+  return store.claim(key, fingerprint, owner, lockTtlMs);
+};
 
 /** RFC 8785 canonical JSON of a decoded body, or undefined when it has none (canonicalize throws on lone surrogates, non-finite numbers, cycles). */
 const canonicalJson = (body: unknown): string | undefined => {
@@ -305,9 +373,16 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
     const owner = randomUUID();
 
     let existing: IdempotencyRecord | null;
+    // The rate limit's point, when the middleware left it to be counted with the claim.
+    const point = takeDeferredPoint(res);
     try {
-      existing = await store.claim(scopedKey, fingerprint, owner, lockTtlMs);
+      existing = await claimCounting(store, point, scopedKey, fingerprint, owner, lockTtlMs);
     } catch (err) {
+      if (err instanceof ApiError) throw err; // the 429
+      // Over the limit, the answer is the 429 it would have been had the point been counted first.
+      const uncounted = takeDeferredPoint(res);
+      const refusal = uncounted === undefined ? undefined : await uncounted.countAlone();
+      if (refusal !== undefined) throw refusal;
       // Without the store the command cannot be made safe to retry: refuse it, retryably.
       logger?.error({ err }, 'idempotency: the store is unavailable');
       throw new ApiError(503, 'UNAVAILABLE', 'the service is temporarily unavailable; retry with the same Idempotency-Key', undefined, { 'Retry-After': '1' });

@@ -6,6 +6,11 @@
 export interface AuctionLock {
   /** Runs fn when no other fn holds the lock for auctionId; resolves or rejects as fn does. */
   withLock<T>(auctionId: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Told that an append on auctionId lost to another process (a conflict): a lock may start
+   * serialising that auction across processes (ContentionLeaseLock). Optional.
+   */
+  contended?(auctionId: string): void;
 }
 
 /** The logging the locks need; a pino logger fits. */

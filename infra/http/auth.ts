@@ -42,6 +42,8 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+
 export interface VerifyOptions {
   /** Seconds of clock skew tolerated for exp/nbf/iat. Default 5. */
   readonly clockToleranceSeconds?: number;
@@ -60,14 +62,19 @@ const claimProblem = (error: t.ValidationError): string => {
   return `claim roles must be an array of roles from ${allUserRoles.join(', ')}`;
 };
 
-/** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims; throws InvalidTokenError. */
-export const verifyToken = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<AuthenticatedUser> => {
+/** A verified token's user and its `exp` claim (seconds since the epoch). */
+interface VerifiedToken {
+  readonly user: AuthenticatedUser;
+  readonly exp: number;
+}
+
+const verifyTokenClaims = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<VerifiedToken> => {
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, verificationKeyOf(secret), {
       algorithms: ['HS256'],
       requiredClaims: ['exp'],
-      clockTolerance: options.clockToleranceSeconds ?? 5,
+      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       ...(options.now !== undefined ? { currentDate: options.now } : {}),
     }));
   } catch (err) {
@@ -82,8 +89,46 @@ export const verifyToken = async (token: string, secret: VerificationKey, option
   }
   const claims = TokenClaimsCodec.decode(payload);
   if (isLeft(claims)) throw new InvalidTokenError(`the token was refused: ${[...new Set(claims.left.map(claimProblem))].join('; ')}`);
-  return { userId: claims.right.sub, roles: [...new Set(claims.right.roles)] };
+  // jose required `exp` and checked it is a number.
+  const exp = (payload as { exp: number }).exp;
+  // Frozen: one verified user is shared by every request carrying the same token.
+  return { user: Object.freeze({ userId: claims.right.sub, roles: Object.freeze([...new Set(claims.right.roles)]) }), exp };
 };
+
+/** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims; throws InvalidTokenError. */
+export const verifyToken = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<AuthenticatedUser> =>
+  (await verifyTokenClaims(token, secret, options)).user;
+
+/**
+ * Tokens verified recently, by their exact text (signature included), until their `exp`: a client
+ * sends the same token with every request, and the HMAC check through WebCrypto was the gateway's
+ * largest single cost. What jose checked once (signature, algorithm, claims) cannot change for the
+ * same text; only time can, so `exp` is checked again on every hit, as jose would (with the same
+ * tolerance). Bounded: beyond `max` entries the oldest is dropped. Failures are never kept.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, VerifiedToken>();
+
+  constructor(private readonly max: number, private readonly toleranceSeconds: number) {}
+
+  get(token: string, nowMs: number): AuthenticatedUser | undefined {
+    const hit = this.entries.get(token);
+    if (hit === undefined) return undefined;
+    // jose refuses a token once exp <= now - tolerance (seconds).
+    if (hit.exp > nowMs / 1000 - this.toleranceSeconds) return hit.user;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, verified: VerifiedToken): void {
+    if (this.max === 0) return;
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, verified);
+  }
+}
 
 export interface MintTokenOptions {
   readonly secret: string | Uint8Array;
@@ -121,6 +166,10 @@ export interface AuthenticateOptions {
   /** When true, a request without a token is refused with 401; otherwise it passes on anonymous. */
   readonly required: boolean;
   readonly clockToleranceSeconds?: number;
+  /** How many verified tokens are remembered until they expire (0: none). Default 10 000. */
+  readonly verifiedTokenCacheSize?: number;
+  /** The clock (ms since the epoch), for tests. */
+  readonly now?: () => number;
 }
 
 /**
@@ -131,7 +180,9 @@ export interface AuthenticateOptions {
  */
 export const authenticate = (options: AuthenticateOptions): RequestHandler => {
   const key = importVerificationKey(options.secret);
-  const verifyOptions: VerifyOptions = options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {};
+  const clockTolerance: VerifyOptions = options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {};
+  const now = options.now;
+  const verified = new VerifiedTokens(options.verifiedTokenCacheSize ?? 10_000, options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
   return async (req, res, next) => {
     const header = req.headers.authorization;
     if (header === undefined || header === '') {
@@ -141,8 +192,18 @@ export const authenticate = (options: AuthenticateOptions): RequestHandler => {
     }
     const m = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
     if (m === null) throw unauthenticated('expected an Authorization: Bearer <token> header', true);
+    const token = m[1]!;
+    const at = now === undefined ? Date.now() : now();
+    const known = verified.get(token, at);
+    if (known !== undefined) {
+      res.locals.user = known;
+      next();
+      return;
+    }
     try {
-      res.locals.user = await verifyToken(m[1]!, await key, verifyOptions);
+      const fresh = await verifyTokenClaims(token, await key, now === undefined ? clockTolerance : { ...clockTolerance, now: new Date(at) });
+      verified.set(token, fresh);
+      res.locals.user = fresh.user;
     } catch (err) {
       if (err instanceof InvalidTokenError) throw unauthenticated(err.message, true);
       throw err;

@@ -1,7 +1,11 @@
 // The live-cache projector on Redis (DESIGN.md sections 1 and 6): for each delivered batch, per
 // auction, the changes after the version the cache holds, each stored and published by one
 // script (apply-change-script.ts) in version order. A batch costs three round trips whatever its
-// size: read the states it touches, apply every change (one pipeline), save the checkpoint.
+// size: read the states it touches and whether their streams are parked, apply every change (one
+// pipeline), save the checkpoint. The states this process last stored are remembered (a bounded
+// map), so only auctions it has not seen yet are read: the script's version check is the fence, and
+// a remembered state that is not the stored one (another process moved the auction on, the hash was
+// removed) shows as a gap, after which the batch is planned again from states read from Redis.
 // A stream whose event cannot be projected is parked (hash `<namespace>:parked`, field auction id,
 // written before the checkpoint moves past it) and its later events skipped.
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,6 +19,7 @@ import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
 import { ParkedStreamCodec, byStreamId } from '../runtime/parked-streams.js';
 import { ProjectionGapError, groupByAuction } from '../read-models/projected-event.js';
+import type { LiveBatchPlan } from './live-auction.js';
 import { planLiveBatch } from './live-auction.js';
 import { defineApplyLiveChange } from './apply-change-script.js';
 import { LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
@@ -32,6 +37,8 @@ export interface RedisLiveCacheOptions {
   readonly parking?: ParkingReporter;
   /** How old event shapes are upcast (default the domain's upcasters). */
   readonly upcasters?: readonly Upcaster[];
+  /** How many auctions' last stored states are remembered (0: read every state from Redis). Default 10 000. */
+  readonly rememberedStates?: number;
 }
 
 /** The cache's hash holds something that is not a LiveAuction: the projection stops rather than guess. */
@@ -48,8 +55,12 @@ export class RedisLiveCache implements Projector {
   private readonly namespace: string;
   private readonly historyLength: number;
   private readonly endedTtl: number;
+  /** Auction id -> the state this process last stored (or read), oldest first. */
+  private readonly remembered = new Map<string, LiveAuction>();
+  private readonly maxRemembered: number;
 
   constructor(private readonly options: RedisLiveCacheOptions) {
+    this.maxRemembered = options.rememberedStates ?? 10_000;
     this.redis = options.redis;
     this.namespace = options.namespace ?? 'gs:live-cache';
     this.historyLength = options.historyLength ?? LIVE_HISTORY_LENGTH;
@@ -73,13 +84,56 @@ export class RedisLiveCache implements Projector {
   async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
     const groups = groupByAuction(events);
     const auctionIds = [...groups.keys()];
-    const [stored, parkedBefore] = await Promise.all([this.readStates(auctionIds), this.readParked(auctionIds)]);
-    const plan = planLiveBatch(this.name, groups, (id) => stored.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
-    if (plan.changes.length > 0) await this.store(plan.changes, stored);
+    let plan: LiveBatchPlan;
+    try {
+      plan = await this.planAndStore(groups, auctionIds, true);
+    } catch (error) {
+      this.forget(auctionIds);
+      if (!(error instanceof ProjectionGapError)) throw error;
+      // A remembered state was not the stored one: plan again from what Redis holds (what was
+      // stored meanwhile is skipped by the script's version check).
+      plan = await this.planAndStore(groups, auctionIds, false);
+    }
     const parked = await this.park(plan.parked);
     await this.redis.set(this.checkpointKey(source), position);
     for (const stream of parked) this.options.parking?.parked(stream);
     this.options.parking?.skipped(this.name, plan.skipped);
+  }
+
+  /** Plans the batch from the remembered states (when `remembered`) or those read, stores its changes, and remembers the results. */
+  private async planAndStore(groups: ReadonlyMap<string, readonly RecordedEvent[]>, auctionIds: readonly string[], remembered: boolean): Promise<LiveBatchPlan> {
+    const known = new Map<string, LiveAuction | undefined>();
+    const unknown: string[] = [];
+    for (const id of auctionIds) {
+      const state = remembered ? this.remembered.get(id) : undefined;
+      if (state === undefined) unknown.push(id);
+      else known.set(id, state);
+    }
+    const [read, parkedBefore] = await Promise.all([this.readStates(unknown), this.readParked(auctionIds)]);
+    for (const [id, state] of read) known.set(id, state);
+    const plan = planLiveBatch(this.name, groups, (id) => known.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
+    if (plan.changes.length > 0) await this.store(plan.changes, known);
+    for (const change of plan.changes) known.set(change.auction.auctionId, change.auction);
+    const parkedNow = new Set(plan.parked.map((p) => p.auctionId));
+    for (const [id, state] of known) {
+      if (state === undefined || parkedBefore.has(id) || parkedNow.has(id)) this.remembered.delete(id);
+      else this.remember(id, state);
+    }
+    return plan;
+  }
+
+  private remember(auctionId: string, state: LiveAuction): void {
+    if (this.maxRemembered === 0) return;
+    this.remembered.delete(auctionId); // re-inserted at the newest end
+    if (this.remembered.size >= this.maxRemembered) {
+      const oldest = this.remembered.keys().next();
+      if (oldest.done !== true) this.remembered.delete(oldest.value);
+    }
+    this.remembered.set(auctionId, state);
+  }
+
+  private forget(auctionIds: readonly string[]): void {
+    for (const id of auctionIds) this.remembered.delete(id);
   }
 
   /** The streams this cache has parked. */

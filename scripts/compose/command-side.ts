@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import {
-  AuctionRepository, CommandHandler, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
+  AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
   bidAttemptOf, commandRoutes, createAttemptsLog,
 } from '../../commands/index.js';
 import type { RefusedAttempt } from '../../commands/index.js';
@@ -22,7 +22,9 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
     const attempt = bidAttemptOf(refused);
     if (attempt !== undefined) attempts.record(attempt);
   };
-  const lock = r.redis === undefined ? new InProcessLock() : new RedlockLock({ clients: [r.redis], logger });
+  const local = new InProcessLock();
+  // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
+  const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [r.redis], logger, local }) });
   const handler = new CommandHandler(r.log, new AuctionRepository(r.log), lock, clock, { refused: recordRefusal });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore });

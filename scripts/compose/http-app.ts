@@ -4,7 +4,7 @@ import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, Redis } from '../../infra/index.js';
 import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit, sendApiError } from '../../infra/index.js';
-import { ConcurrencyExhaustedError, CorruptStreamError } from '../../commands/index.js';
+import { ConcurrencyExhaustedError, CorruptStreamError, claimsIdempotencyKey } from '../../commands/index.js';
 import type { HttpMetrics } from '../../infra/index.js';
 
 export interface HttpAppOptions {
@@ -71,6 +71,8 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
     ...(options.redis !== undefined ? { redis: options.redis } : {}),
     perUser: { points: perMinute, durationSeconds: 60 },
     perIp: { points: perMinute, durationSeconds: 60 },
+    // A keyed command's point is counted by its idempotency claim, in the same Redis script.
+    countWithClaim: claimsIdempotencyKey,
     logger,
   }));
   for (const router of options.routers) app.use(router);

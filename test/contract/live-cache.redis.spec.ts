@@ -1,10 +1,12 @@
 // The live-cache contract against Redis: the projector's script and the realtime side's RedisLiveFeed.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { auctionCacheKey, auctionFramesKey, LiveAuction } from '../../domain/index.js';
+import fc from 'fast-check';
+import type { RecordedEvent } from '../../domain/index.js';
+import { auctionCacheKey, auctionFramesKey, decodeLiveAuctionHash, LiveAuction } from '../../domain/index.js';
 import type { Redis } from '../../infra/index.js';
 import { closeRedis, openRedis } from '../../infra/index.js';
-import { RedisLiveCache } from '../../projections/index.js';
+import { RedisLiveCache, planLiveChanges } from '../../projections/index.js';
 import { openRedisLiveFeed } from '../../realtime/index.js';
 import { serviceUrl } from '../support/services.js';
 import { AuctionStream } from '../support/live-events.js';
@@ -58,5 +60,61 @@ describe('live cache (Redis)', function () {
     await projector.apply(s.close(), 'log', 'q');
     assert.ok((await redis.ttl(auctionFramesKey(s.auctionId))) > 0, 'an ended auction\'s frames expire');
     await redis.del(projector.checkpointKey('log'));
+  });
+
+  /** The auction's hash as stored, decoded. */
+  const storedState = async (auctionId: string) => {
+    const decoded = decodeLiveAuctionHash(await redis.hgetall(auctionCacheKey(auctionId)));
+    assert.ok(decoded.ok);
+    return decoded.auction;
+  };
+  /** The state the events fold to, from nothing. */
+  const folded = (auctionId: string, events: readonly RecordedEvent[]) => planLiveChanges(auctionId, undefined, events, pseudonym).changes.at(-1)?.auction;
+
+  it('a remembered state that another instance moved on, or that was removed, costs a re-read, never a wrong hash', async () => {
+    const namespace = `gs:test:${randomUUID()}:live-cache`;
+    const projector = new RedisLiveCache({ redis, pseudonym, namespace });
+    const rival = new RedisLiveCache({ redis, pseudonym, namespace });
+    const s = new AuctionStream(`${RUN_PREFIX}-${randomUUID()}`);
+    const events = [...s.create(), ...s.bidding(12)];
+    await projector.apply(events.slice(0, 3), 'log', 'p1'); // remembers version 3
+    await rival.apply(events.slice(0, 8), 'log', 'p2'); // the hash moves on to version 8
+    await projector.apply(events.slice(3, 10), 'log', 'p3'); // from version 3 in memory: 4..8 are skipped by the script
+    assert.deepEqual(await storedState(s.auctionId), folded(s.auctionId, events.slice(0, 10)));
+    assert.deepEqual((await redis.zrange(auctionFramesKey(s.auctionId), 0, -1, 'WITHSCORES')).filter((_, i) => i % 2 === 1), Array.from({ length: 10 }, (_, i) => String(i + 1)));
+    // The hash removed under the projector: a gap, exactly as without the memory.
+    await redis.del(auctionCacheKey(s.auctionId));
+    await assert.rejects(projector.apply(events.slice(10, 11), 'log', 'p4'), (e: Error) => e.name === 'ProjectionGapError');
+    await projector.apply(events, 'log', 'p5');
+    assert.deepEqual(await storedState(s.auctionId), folded(s.auctionId, events));
+  });
+
+  it('property: batches applied by two remembering instances, with redelivery, store what one pass from nothing stores', async () => {
+    const namespace = `gs:test:${randomUUID()}:live-cache`;
+    const instances = [new RedisLiveCache({ redis, pseudonym, namespace }), new RedisLiveCache({ redis, pseudonym, namespace })] as const;
+    const total = 16;
+    // Each step: which instance, how far back the batch starts (redelivery), how many new events it brings.
+    const step = fc.record({ who: fc.integer({ min: 0, max: 1 }), back: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 1, max: 5 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+        const s = new AuctionStream(`${RUN_PREFIX}-${randomUUID()}`);
+        const events = [...s.create(), ...s.bidding(total - 1)];
+        let applied = 0;
+        for (const { who, back, size } of [...steps, { who: 0, back: 0, size: total }]) {
+          const from = Math.max(0, applied - back);
+          const to = Math.min(events.length, applied + size);
+          if (to <= from) continue;
+          await instances[who]!.apply(events.slice(from, to), 'log', String(to));
+          applied = Math.max(applied, to);
+        }
+        assert.deepEqual(await storedState(s.auctionId), folded(s.auctionId, events));
+        const versions = (await redis.zrange(auctionFramesKey(s.auctionId), 0, -1, 'WITHSCORES')).filter((_, i) => i % 2 === 1);
+        assert.deepEqual(versions, Array.from({ length: total }, (_, i) => String(i + 1)));
+        await redis.del(auctionCacheKey(s.auctionId), auctionFramesKey(s.auctionId));
+      }),
+      { numRuns: 25 },
+    );
+    const keys = await redis.keys(`${namespace}:*`);
+    if (keys.length > 0) await redis.del(...keys);
   });
 });

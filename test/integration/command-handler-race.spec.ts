@@ -2,16 +2,21 @@
 // one auction over one event log. The expected version is the fence: they never both win.
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventLog, MinorUnits, UtcTimestamp } from '../../domain/index.js';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UtcTimestamp } from '../../domain/index.js';
 import { streamIdOf } from '../../domain/index.js';
 import type { CommandContext, UnstampedCommand } from '../../commands/index.js';
-import { AuctionRepository, CommandHandler, InProcessLock, commandIdFor, openEventLog } from '../../commands/index.js';
+import type { LeaseEvent } from '../../commands/index.js';
+import { AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, RedlockLock, commandIdFor, openEventLog } from '../../commands/index.js';
 import { serviceUrl } from '../support/services.js';
 import { freshDatabase } from '../support/system.js';
 
 interface TwoProcesses {
   readonly log: EventLog;
   readonly handlers: readonly [CommandHandler, CommandHandler];
+  /** Each "process"'s lock, when the suite checks which auctions went to leased batches. */
+  readonly locks?: readonly [ContentionLeaseLock, ContentionLeaseLock];
   close(): Promise<void>;
 }
 
@@ -67,6 +72,8 @@ const raceSuite = (open: () => Promise<TwoProcesses>) => {
     // each event's decided price is consistent with the one before it (decided on fresh state)
     const prices = events.slice(1).map((e) => e.data.currentPrice as number);
     assert.deepEqual(prices, [...prices].sort((x, y) => x - y));
+    // both started from the same cached version, so one lost an append and now takes the lease
+    if (p.locks !== undefined) assert.ok(p.locks.some((l) => l.isContended(auctionId)), 'a conflict switched the auction to leased batches');
   });
 
   it('a retried command (same command id) through the other process appends nothing new', async () => {
@@ -111,5 +118,103 @@ describe('two command handlers racing on one auction: PostgreSQL, two connection
         await db.drop();
       },
     };
+  });
+});
+
+/** A "process" on PostgreSQL whose lock takes a Redis lease for contended auctions only. */
+const leasedProcess = async (databaseUrl: string, redis: Redis, keyPrefix: string, onLeaseEvent?: (e: LeaseEvent) => void) => {
+  const opened = await openEventLog({ databaseUrl, dataDir: 'memory' });
+  const local = new InProcessLock();
+  const lock = new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [redis], keyPrefix, local, acquireTimeoutMs: 5_000, ...(onLeaseEvent ? { onLeaseEvent } : {}) }) });
+  return { opened, lock, handler: (log: EventLog = opened.log) => new CommandHandler(log, new AuctionRepository(log), lock) };
+};
+
+describe('two command handlers racing on one auction: PostgreSQL, Redis leases for contended auctions', function () {
+  let dbUrl: string;
+  let redisUrl: string;
+  const prefix = `gs-test:race-lease:${randomUUID()}:`;
+  before(function () {
+    dbUrl = serviceUrl(this, 'DATABASE_URL', 'handler race with leases');
+    redisUrl = serviceUrl(this, 'REDIS_URL', 'handler race with leases');
+  });
+  raceSuite(async () => {
+    const db = await freshDatabase(dbUrl);
+    const clients = [new Redis(redisUrl), new Redis(redisUrl)] as const;
+    const one = await leasedProcess(db.url, clients[0], prefix);
+    const two = await leasedProcess(db.url, clients[1], prefix);
+    return {
+      log: one.opened.log,
+      handlers: [one.handler(), two.handler()],
+      locks: [one.lock, two.lock],
+      close: async () => {
+        await one.opened.close();
+        await two.opened.close();
+        await db.drop();
+        await Promise.all(clients.map((c) => c.quit()));
+      },
+    };
+  });
+});
+
+describe('a lease lost while deciding costs a retry, never a wrong answer (PostgreSQL, Redis)', function () {
+  let dbUrl: string;
+  let redisUrl: string;
+  const prefix = `gs-test:lost-lease:${randomUUID()}:`;
+  before(function () {
+    dbUrl = serviceUrl(this, 'DATABASE_URL', 'lost lease');
+    redisUrl = serviceUrl(this, 'REDIS_URL', 'lost lease');
+  });
+
+  it('the other process takes the lease and appends; the first one conflicts, reloads and answers as if it came second', async () => {
+    const db = await freshDatabase(dbUrl);
+    const clients = [new Redis(redisUrl), new Redis(redisUrl)] as const;
+    const eventsA: LeaseEvent[] = [];
+    const eventsB: LeaseEvent[] = [];
+    const a = await leasedProcess(db.url, clients[0], prefix, (e) => eventsA.push(e));
+    const b = await leasedProcess(db.url, clients[1], prefix, (e) => eventsB.push(e));
+    try {
+      const auctionId = `lost-lease-${Date.now()}`;
+      // A's appends first let B run a whole bid while A holds a decision made under its lease.
+      let pause: (() => Promise<void>) | undefined;
+      const pausing = Object.create(a.opened.log) as EventLog;
+      pausing.appendToStream = async (streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> => {
+        const hook = pause;
+        pause = undefined;
+        if (hook !== undefined) await hook();
+        return a.opened.log.appendToStream(streamId, expected, events);
+      };
+      const handlerA = a.handler(pausing);
+      const handlerB = b.handler();
+      const created = await handlerA.handle({
+        type: 'CreateAuction', auctionId, sellerId: 'sam', title: 'Lamp', description: '', currency: 'USD',
+        startingPrice: 1000 as MinorUnits, reservePrice: null, buyNowPrice: null, startsAt: null,
+        endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null,
+      }, ctx('sam'));
+      assert.ok(E.isRight(created));
+      a.lock.contended(auctionId);
+      b.lock.contended(auctionId);
+      let bAnswer: Awaited<ReturnType<CommandHandler['handle']>> | undefined;
+      pause = async () => {
+        // A is "paused" past its lease: the lease vanishes and B takes it, bids and releases it.
+        await clients[0].del(`${prefix}${auctionId}`);
+        bAnswer = await handlerB.handle({ type: 'PlaceBid', auctionId, bidId: 'b-bob', bidderId: 'bob', maxAmount: 5000 as MinorUnits }, ctx('bob', 'k-bob'));
+      };
+      const aAnswer = await handlerA.handle({ type: 'PlaceBid', auctionId, bidId: 'b-alice', bidderId: 'alice', maxAmount: 3000 as MinorUnits }, ctx('alice', 'k-alice'));
+      assert.ok(bAnswer !== undefined && E.isRight(bAnswer) && E.isRight(aAnswer));
+      assert.equal(bAnswer.right.version, 2, 'B bid first, on the auction as created');
+      assert.equal(aAnswer.right.version, 3, 'A appended after reloading');
+      const placed = aAnswer.right.events[0];
+      assert.ok(placed?.type === 'BidPlaced');
+      assert.equal(placed.data.outcome, 'outbid', "A's bid was decided on B's: bob leads at alice's maximum plus an increment");
+      const stream = await a.opened.log.readStream(streamIdOf(auctionId));
+      assert.deepEqual(stream.map((e) => e.streamVersion), [1, 2, 3]);
+      assert.deepEqual(eventsB.map((e) => e.kind), ['acquired']);
+      assert.ok(eventsA.some((e) => e.kind === 'acquired'));
+    } finally {
+      await a.opened.close();
+      await b.opened.close();
+      await db.drop();
+      await Promise.all(clients.map((c) => c.quit()));
+    }
   });
 });

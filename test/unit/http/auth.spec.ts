@@ -161,4 +161,30 @@ describe('http auth: bearer JWT', () => {
     assert.equal(spanMs('3600'), 3_600_000);
     for (const bad of ['', '1y', '-5m', '1.5h', 'soon']) assert.throws(() => spanMs(bad), bad);
   });
+
+  it('remembers a verified token until it expires, and never a refused one', async () => {
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const app = express();
+    app.get('/me', authenticate({ secret: SECRET, required: true, now: () => now }), (_req, res) => {
+      res.json(requireUser(res));
+    });
+    app.use(errorHandler());
+    const server = await serve(app);
+    try {
+      const token = await mintToken({ secret: SECRET, sub: 'dora', roles: ['bidder'], expiresIn: 60, now: new Date(now) });
+      const first = await call(server.url, '/me', { token });
+      assert.equal(first.status, 200);
+      assert.deepEqual(first.body, { userId: 'dora', roles: ['bidder'] });
+      const [h, p] = token.split('.');
+      assert.equal((await call(server.url, '/me', { token: `${h}.${p}.${'A'.repeat(43)}` })).status, 401, 'same claims, another signature');
+      now += 64_000; // within exp plus the 5 s tolerance
+      assert.equal((await call(server.url, '/me', { token })).status, 200);
+      now += 1_000;
+      const expired = await call(server.url, '/me', { token });
+      assert.equal(expired.status, 401);
+      assert.equal(errorOf(expired).message, 'the token has expired');
+    } finally {
+      await server.close();
+    }
+  });
 });
