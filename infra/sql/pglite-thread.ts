@@ -39,6 +39,7 @@ export const startPgliteThread = async (dataDir: string): Promise<PgliteThread> 
   worker.on('error', (error) => fail(error));
   worker.on('exit', (code) => fail(new Error(`the PGlite worker thread exited (code ${code})`)));
   await ready;
+  worker.unref();
   worker.on('message', (message: WorkerReply) => {
     if ('notify' in message) {
       listeners.get(message.notify)?.(message.payload);
@@ -47,6 +48,7 @@ export const startPgliteThread = async (dataDir: string): Promise<PgliteThread> 
     const w = waiting.get(message.id);
     if (w === undefined) return;
     waiting.delete(message.id);
+    if (waiting.size === 0) worker.unref();
     if (message.ok) w.resolve(message.rows ?? []);
     else w.reject(fromWorkerError(message.error));
   });
@@ -57,6 +59,8 @@ export const startPgliteThread = async (dataDir: string): Promise<PgliteThread> 
         reject(failed);
         return;
       }
+      // Like a socket with a request out: the worker keeps the process alive only while a request waits.
+      if (waiting.size === 0) worker.ref();
       waiting.set(id, { resolve, reject });
       worker.postMessage({ ...request, id } as WorkerRequest);
     });
