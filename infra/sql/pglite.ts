@@ -1,4 +1,5 @@
-// SqlExecutor over PGlite: real PostgreSQL compiled to WASM, in this process (embedded mode).
+// SqlExecutor over PGlite: real PostgreSQL compiled to WASM, in this process (embedded mode), in a
+// worker thread by default (pglite-thread.ts) so that its work runs beside the HTTP event loop.
 // PGlite is one connection; its own mutexes make a transaction exclusive (other queries wait until
 // it ends), so transactions never interleave with other work.
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { lockDataFolder } from './data-folder-lock.js';
 import type { DataFolderLock } from './data-folder-lock.js';
 import type { SqlExecutor, SqlResult, SqlValue } from './executor.js';
 import { assertSqlIdentifier, withSavepoint } from './executor.js';
+import { startPgliteThread } from './pglite-thread.js';
 
 const mutableParams = (params: readonly SqlValue[] | undefined): unknown[] | undefined => (params === undefined ? undefined : [...params]);
 
@@ -49,42 +51,15 @@ const eventLoopTurns = () => {
 export interface PgliteOptions {
   /** Runs once the folder is locked, before PGlite opens it; what it throws is thrown. */
   readonly whenLocked?: (path: string) => void;
+  /** Run PGlite in a worker thread (default true: pglite-thread.ts), or on this thread's event loop. */
+  readonly worker?: boolean;
 }
 
-/**
- * Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. A
- * folder is locked for this process until close (data-folder-lock.ts): DataFolderInUseError when
- * another process holds it.
- */
-export const openPglite = async (dataDir: string, options: PgliteOptions = {}): Promise<SqlExecutor> => {
-  let db: PGlite | undefined;
-  let lock: DataFolderLock | undefined;
-  // One close, whoever asks first (the holder, or a signal: data-folder-lock.ts); the lock goes last.
-  let closing: Promise<void> | undefined;
-  const closeOnce = (): Promise<void> =>
-    (closing ??= (async () => {
-      try {
-        if (db !== undefined && !db.closed) await db.close();
-      } finally {
-        lock?.release();
-      }
-    })());
-  if (dataDir === 'memory') {
-    db = await PGlite.create();
-  } else {
-    const path = resolve(dataDir);
-    mkdirSync(path, { recursive: true });
-    lock = lockDataFolder(path, () => closeOnce());
-    try {
-      options.whenLocked?.(path);
-      db = await PGlite.create(path);
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-  }
+/** PGlite on this thread: each query runs its WebAssembly synchronously on the event loop. */
+const openInThread = async (path: string | undefined) => {
+  const db = path === undefined ? await PGlite.create() : await PGlite.create(path);
   const turn = eventLoopTurns();
-  return {
+  const executor: SqlExecutor = {
     kind: 'pglite',
     query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => {
       await turn();
@@ -105,6 +80,48 @@ export const openPglite = async (dataDir: string, options: PgliteOptions = {}): 
         if (!db.closed) await unsubscribe();
       };
     },
-    close: closeOnce,
+    close: () => Promise.reject(new Error('close the database through openPglite')),
   };
+  return {
+    executor,
+    close: async () => {
+      if (!db.closed) await db.close();
+    },
+  };
+};
+
+/**
+ * Opens PGlite with its data under `dataDir` (created if missing), or in memory for 'memory'. A
+ * folder is locked for this process until close (data-folder-lock.ts): DataFolderInUseError when
+ * another process holds it.
+ */
+export const openPglite = async (dataDir: string, options: PgliteOptions = {}): Promise<SqlExecutor> => {
+  const open = (path: string | undefined) => ((options.worker ?? true) ? startPgliteThread(path ?? 'memory') : openInThread(path));
+  let db: { readonly executor: SqlExecutor; close(): Promise<void> } | undefined;
+  let lock: DataFolderLock | undefined;
+  // One close, whoever asks first (the holder, or a signal: data-folder-lock.ts); the lock goes last.
+  let closing: Promise<void> | undefined;
+  const closeOnce = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        await db?.close();
+      } finally {
+        lock?.release();
+      }
+    })());
+  if (dataDir === 'memory') {
+    db = await open(undefined);
+  } else {
+    const path = resolve(dataDir);
+    mkdirSync(path, { recursive: true });
+    lock = lockDataFolder(path, () => closeOnce());
+    try {
+      options.whenLocked?.(path);
+      db = await open(path);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  return { ...db.executor, close: closeOnce };
 };

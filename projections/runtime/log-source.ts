@@ -21,7 +21,16 @@ export interface LogSourceOptions {
   readonly onError?: (error: unknown) => void;
   /** The first retry delay of a failed checkpoint reload (default 100 ms, doubling to 5 s). */
   readonly retryDelayMs?: number;
+  /**
+   * After applying a batch smaller than `batchSize`, wait this long before reading the next one
+   * (default 0): while the log is busy the next batch then holds what came meanwhile, so a
+   * projector whose every batch costs a transaction runs fewer of them. An idle log adds no wait
+   * to the first event after it; a backlog (full batches) none at all.
+   */
+  readonly lingerMs?: number;
 }
+
+const DEFAULT_BATCH_SIZE = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -32,16 +41,21 @@ export const logEventSource = (log: EventLog, options: LogSourceOptions = {}): E
     let stopped = false;
     let restarting: Promise<void> | undefined;
 
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const lingerMs = options.lingerMs ?? 0;
+
     const deliver = async (events: readonly RecordedEvent[]): Promise<void> => {
       const last = events[events.length - 1];
-      if (last !== undefined) await projector.apply(events, LOG_SOURCE, last.position);
+      if (last === undefined) return;
+      await projector.apply(events, LOG_SOURCE, last.position);
+      if (lingerMs > 0 && events.length < batchSize && !stopped) await sleep(lingerMs);
     };
 
     const subscribe = (after: LogPosition): void => {
       subscription = log.subscribeToAll({
         after,
         onEvents: deliver,
-        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+        batchSize,
         onError: (error) => {
           report(error);
           if (error instanceof CheckpointMovedError) restart();

@@ -12,12 +12,22 @@ import type { Resources } from './resources.js';
 export interface ProjectionSourceOptions {
   /** Events per batch from the log source (default 500). */
   readonly batchSize?: number;
+  /** How long the log source waits after a small batch so that the next one grows (default 0). */
+  readonly lingerMs?: number;
 }
+
+/**
+ * The read-model projector's linger on the log: each of its batches is a transaction of a few
+ * statements, so while bids stream in it takes them a few milliseconds' worth at a time. The
+ * live cache (WebSocket frames) reads without one.
+ */
+export const READ_MODEL_LINGER_MS = 15;
 
 /** The event log itself as the projector role's source (from each projector's 'log' checkpoint). */
 export const logSourceFor = (r: Resources, options: ProjectionSourceOptions = {}): EventSource =>
   logEventSource(r.log, {
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.lingerMs !== undefined ? { lingerMs: options.lingerMs } : {}),
     onError: (err) => {
       if (err instanceof CheckpointMovedError) r.logger.warn({ err }, 'projection checkpoint moved by another instance; resuming from it');
       else r.logger.error({ err }, 'projection failed; retrying');

@@ -19,7 +19,7 @@ import type { LiveSide } from './live.js';
 import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
 import { kafkaSourceFor } from './kafka-source.js';
-import { buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
+import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
 import type { ReadRouterOptions } from './read-side.js';
 
@@ -100,9 +100,10 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
     // The projectors' events: from Kafka (a consumer group per projector) when KAFKA_BROKERS is
     // set, else from the event log in-process.
-    const projectorSource = has('projector')
-      ? kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry }) ?? logSourceFor(resources)
-      : undefined;
+    const kafkaSource = has('projector') ? kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry }) : undefined;
+    const projectorSource = has('projector') ? kafkaSource ?? logSourceFor(resources) : undefined;
+    // The read models' own reader of the log, which lets batches grow while the log is busy.
+    const readModelSource = has('projector') ? kafkaSource ?? logSourceFor(resources, { lingerMs: READ_MODEL_LINGER_MS }) : undefined;
     const live = await startLive(resources, {
       projectorSource,
       realtime: has('realtime'),
@@ -115,8 +116,8 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     stops.push(() => live.stop());
     if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
-    if (projectorSource !== undefined) {
-      const projection = await startReadModelProjection(resources, projectorSource, parking);
+    if (readModelSource !== undefined) {
+      const projection = await startReadModelProjection(resources, readModelSource, parking);
       stops.push(() => projection.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.

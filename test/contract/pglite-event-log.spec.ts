@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createPostgresEventLog, eventLogMigrations, parsePgPosition } from '../../commands/event-log/index.js';
 import type { PostgresEventLog } from '../../commands/event-log/index.js';
-import { migrate, openPglite } from '../../infra/index.js';
+import { UNIQUE_VIOLATION, migrate, openPglite, sqlErrorCode, sqlErrorConstraint } from '../../infra/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { eventLogContract, metadataFor, newEvent, tamperWithStoredPgEvent } from './event-log.contract.js';
 
@@ -87,11 +87,11 @@ describe('PostgreSQL event log on PGlite: storage rules', () => {
   });
 });
 
-describe('SqlExecutor on PGlite', () => {
+for (const worker of [true, false]) describe(`SqlExecutor on PGlite ${worker ? 'in a worker thread' : 'on the event loop'}`, () => {
   let sql: SqlExecutor;
 
   before(async () => {
-    sql = await openPglite('memory');
+    sql = await openPglite('memory', { worker });
     await sql.exec('CREATE TABLE t (n integer NOT NULL)');
   });
   after(async () => {
@@ -145,6 +145,17 @@ describe('SqlExecutor on PGlite', () => {
     await transaction;
     assert.equal(await outside, 1, 'the outside query ran after the commit');
     assert.deepEqual(order, ['released', 'transaction ends', 'outside query']);
+  });
+
+  it('carries a database error with its SQLSTATE and constraint, and goes on after it', async () => {
+    await sql.exec('CREATE TABLE IF NOT EXISTS u (k text PRIMARY KEY)');
+    await sql.query(`INSERT INTO u VALUES ('a')`);
+    const error: unknown = await sql.transaction((tx) => tx.query(`INSERT INTO u VALUES ('a')`)).then(() => undefined, (e: unknown) => e);
+    assert.equal(sqlErrorCode(error), UNIQUE_VIOLATION);
+    assert.equal(sqlErrorConstraint(error), 'u_pkey');
+    assert.ok(error instanceof Error && /duplicate key/.test(error.message));
+    const { rows } = await sql.query<{ c: number }>('SELECT count(*)::integer AS c FROM u');
+    assert.deepEqual(rows, [{ c: 1 }]);
   });
 
   it('delivers notifications to listeners', async () => {
