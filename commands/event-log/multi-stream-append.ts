@@ -24,7 +24,7 @@ WITH RECURSIVE
 input AS (
   SELECT (x.e->>'req')::integer AS req, x.e->>'streamId' AS stream_id, (x.e->>'expected')::integer AS expected,
          (x.e->>'ord')::integer AS ord, x.e->>'eventId' AS event_id, x.e->>'type' AS type,
-         x.e->>'canonical' AS canonical
+         x.e->>'canonical' AS canonical, (x.e->>'canonical')::jsonb AS content
   FROM json_array_elements($1::json) AS x(e)
 ),
 head AS (
@@ -45,7 +45,7 @@ chain AS (
 ),
 inserted AS (
   INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, prev_hash, hash)
-  SELECT i.stream_id, i.expected + c.ord, i.event_id, i.type, i.canonical::jsonb->'data', i.canonical::jsonb->'metadata', c.prev_hash, c.hash
+  SELECT i.stream_id, i.expected + c.ord, i.event_id, i.type, i.content->'data', i.content->'metadata', c.prev_hash, c.hash
   FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord
   ORDER BY c.req, c.ord
   RETURNING stream_id, transaction_id, global_position, stream_version, prev_hash, hash
