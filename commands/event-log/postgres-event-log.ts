@@ -20,7 +20,7 @@ import { LogTail } from './log-tail.js';
 import { GroupCommit, appendToStreams } from './multi-stream-append.js';
 import { startPollingSubscription } from './polling-subscription.js';
 import type { PollingTimings } from './polling-subscription.js';
-import { EventMetadataCodec, JsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
+import { EventMetadataCodec, StoredJsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
 import { createHash } from 'node:crypto';
 
 /** The channel a PostgreSQL event log NOTIFYs after appends. */
@@ -77,7 +77,7 @@ const EventRow = t.type({
   stream_version: t.number,
   event_id: t.string,
   type: t.string,
-  data: JsonObjectCodec,
+  data: StoredJsonObjectCodec,
   metadata: EventMetadataCodec,
   prev_hash: t.string,
   hash: t.string,

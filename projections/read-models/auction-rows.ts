@@ -74,6 +74,14 @@ export interface ActivityIncrement {
   readonly leading: boolean;
 }
 
+/** Two successive increments of one bidder in one auction as one (the later second). */
+export const addActivity = <A extends Omit<ActivityIncrement, 'leading'>>(earlier: A, later: A): A => ({
+  ...later,
+  bidCount: earlier.bidCount + later.bidCount,
+  highestMax: Math.max(earlier.highestMax, later.highestMax),
+  firstBidAt: earlier.firstBidAt,
+});
+
 export interface AuctionChanges {
   readonly row: AuctionRow;
   readonly bids: readonly BidRow[];
@@ -221,15 +229,9 @@ export const foldAuction = (
       prevHash: recorded.prevHash,
       hash: recorded.hash,
     });
+    const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt };
     const earlier = activity.get(d.bidderId);
-    activity.set(d.bidderId, {
-      bidderId: d.bidderId,
-      auctionId,
-      bidCount: (earlier?.bidCount ?? 0) + 1,
-      highestMax: Math.max(earlier?.highestMax ?? 0, d.maxAmount),
-      firstBidAt: earlier?.firstBidAt ?? d.placedAt,
-      lastBidAt: d.placedAt,
-    });
+    activity.set(d.bidderId, earlier === undefined ? bid : addActivity(earlier, bid));
   }, registry);
   const folded: AuctionRow | undefined = row;
   if (applied === 0 || folded === undefined) return { changes: undefined, unprojectable };

@@ -1,7 +1,7 @@
 // The SQL that reads and writes the read-model tables, set-based: each statement takes every row of
-// a batch at once as one JSON array (`json_to_recordset`: json, not jsonb, which parses each
-// record about three times faster), so a batch costs a fixed handful of
-// round trips however many events and auctions it holds. Parameterised by table-name suffix, so
+// a batch at once, bids and bidder activity as one array per column (`unnest`), auction rows as one
+// JSON array (`json_to_recordset`: json, not jsonb, which parses each record about three times
+// faster), so a batch costs a fixed handful of round trips however many events and auctions it holds. Parameterised by table-name suffix, so
 // the same statements fill a rebuild's fresh tables.
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -10,9 +10,8 @@ import type { SqlExecutor } from '../../infra/index.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
-  auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition, rowsAsJson,
-  rowsAsRecords,
-  selectList, storedRowCodec,
+  auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition,
+  rowsAsColumns, rowsAsRecords, selectList, storedRowCodec, unnestFrom,
 } from './table-columns.js';
 import type { Column } from './table-columns.js';
 
@@ -89,16 +88,16 @@ SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::integ
   // would mean a corrupt read model, and fails the batch loudly.
   insertBids: `
 INSERT INTO ${t.bidHistory} (${columnNames(bidHistoryColumns)})
-SELECT ${columnNames(bidHistoryColumns)} FROM json_to_recordset($1::json) AS r(${recordsetDefinition(bidHistoryColumns)})`,
+SELECT ${columnNames(bidHistoryColumns)} FROM ${unnestFrom(bidHistoryColumns)}`,
 
   // Increments add up; `is_leading` is set from the batch's final leader for the bidders in the batch,
-  // and recomputed for the auction's other bidders when its leader changed ($2). The two parts
+  // and recomputed for the auction's other bidders when its leader changed (the last parameter). The two parts
   // touch disjoint rows, so they can share one statement.
   writeActivity: `
 WITH increments AS (
-  SELECT * FROM json_to_recordset($1::json) AS r(${recordsetDefinition(bidderActivityColumns)})
+  SELECT * FROM ${unnestFrom(bidderActivityColumns)}
 ), leaders AS (
-  SELECT * FROM json_to_recordset($2::json) AS r(auction_id text, leader_id text)
+  SELECT * FROM json_to_recordset($${bidderActivityColumns.length + 1}::json) AS r(auction_id text, leader_id text)
 ), upserted AS (
   INSERT INTO ${t.bidderActivity} AS ba (${columnNames(bidderActivityColumns)})
   SELECT ${columnNames(bidderActivityColumns)} FROM increments
@@ -165,7 +164,7 @@ export class ReadModelStore {
 
   async insertBids(tx: SqlExecutor, bids: readonly BidRow[]): Promise<void> {
     if (bids.length === 0) return;
-    await tx.query(this.sql.insertBids, [rowsAsJson(bidHistoryColumns, bids)], PREPARED);
+    await tx.query(this.sql.insertBids, rowsAsColumns(bidHistoryColumns, bids), PREPARED);
   }
 
   /** Adds the increments and recomputes `leading` in the auctions whose leader changed. */
@@ -176,7 +175,7 @@ export class ReadModelStore {
   ): Promise<void> {
     if (increments.length === 0 && newLeaders.length === 0) return;
     const leaders = JSON.stringify(newLeaders.map((l) => ({ auction_id: l.auctionId, leader_id: l.leaderId })));
-    await tx.query(this.sql.writeActivity, [rowsAsJson(bidderActivityColumns, increments), leaders], PREPARED);
+    await tx.query(this.sql.writeActivity, [...rowsAsColumns(bidderActivityColumns, increments), leaders], PREPARED);
   }
 
   /** Which of these auctions' streams are parked. */

@@ -1,10 +1,12 @@
 // The read-model columns, each once: its SQL type, the field of the in-memory row it holds, and
-// hence how rows travel to PostgreSQL (a JSON array read by `json_to_recordset`) and how stored
+// hence how rows travel to PostgreSQL (an array per column read by `unnest`, or a JSON array read
+// by `json_to_recordset`) and how stored
 // rows come back (cast to text where the drivers differ, then checked by an io-ts codec).
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { UtcTimestamp } from '../../domain/index.js';
+import type { SqlScalar } from '../../infra/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 
 type SqlType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz';
@@ -86,6 +88,22 @@ export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((
 
 /** The `AS r(name type, ...)` definition of a `json_to_recordset` over these columns. */
 export const recordsetDefinition = <R>(list: readonly Column<R>[]): string => list.map((c) => `${c.name} ${c.type}`).join(', ');
+
+/**
+ * The `unnest($first::type[], ...) AS r(name, ...)` over these columns: rows as one array
+ * parameter per column (see `rowsAsColumns`), cheaper to build and to read than a JSON array.
+ */
+export const unnestFrom = <R>(list: readonly Column<R>[], first = 1): string =>
+  `unnest(${list.map((c, i) => `$${first + i}::${c.type}[]`).join(', ')}) AS r(${columnNames(list)})`;
+
+/** Rows as one array per column, in `list` order: the parameters of `unnestFrom`. */
+export const rowsAsColumns = <R>(list: readonly Column<R>[], rows: readonly R[]): SqlScalar[][] => {
+  const columns = list.map((): SqlScalar[] => []);
+  for (const row of rows) {
+    for (let i = 0; i < list.length; i++) columns[i]!.push(row[list[i]!.key] as SqlScalar);
+  }
+  return columns;
+};
 
 /** Rows as objects keyed by column name. */
 export const rowsAsRecords = <R>(list: readonly Column<R>[], rows: readonly R[]): Record<string, unknown>[] =>

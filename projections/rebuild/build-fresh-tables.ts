@@ -3,9 +3,11 @@
 //
 // The fresh tables have one writer, this rebuild, so the auction rows it folds are kept in memory
 // (no per-page load), and written when the log is read (or when more than `maxRowsInMemory`
-// auctions are held: then all are written and forgotten, and re-read on their next event). Bids,
-// bidder activity and parked streams are written per page, in log order, with the projector's own
-// set-based statements (the store's), while the next page is read and folded. Every row write is
+// auctions are held: then all are written and forgotten, and re-read on their next event). So is
+// each auction's bidder activity: its increments are added up in memory and written with the rows
+// (once per bidder and auction, not once per page). Bids and parked streams are written per page,
+// in log order, with the projector's own set-based statements (the store's), while the next page is
+// read and folded. Every row write is
 // the store's compare-and-set, so a second writer (there should be none) fails the rebuild rather
 // than corrupting it. Pages need no transaction of their own: a failed rebuild leaves only fresh
 // tables, which the next one drops.
@@ -13,7 +15,7 @@ import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domai
 import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from '../read-models/auction-rows.js';
-import { foldAuction } from '../read-models/auction-rows.js';
+import { addActivity, foldAuction } from '../read-models/auction-rows.js';
 import { eventsAfter, groupByAuction } from '../read-models/projected-event.js';
 import type { ReadModelStore } from '../read-models/read-model-store.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
@@ -37,8 +39,6 @@ export interface BuildOptions {
 /** What one page adds, written in one go after the previous page's writes. */
 interface PageWrites {
   readonly bids: BidRow[];
-  readonly activity: ActivityIncrement[];
-  readonly newLeaders: { auctionId: string; leaderId: string | null }[];
   readonly toPark: { auctionId: string; stream: ParkedStream }[];
 }
 
@@ -46,7 +46,13 @@ interface Held {
   row: AuctionRow;
   /** The version the table holds (0: no row yet). */
   written: number;
+  /** The leader the table holds (null: none, or no row yet). */
+  writtenLeader: string | null;
+  /** The bidder activity not yet written, by bidder. */
+  activity: Map<string, Omit<ActivityIncrement, 'leading'>>;
 }
+
+const heldFrom = (row: AuctionRow, written: number): Held => ({ row, written, writtenLeader: written === 0 ? null : row.leaderId, activity: new Map() });
 
 /** A promise whose rejection is handled later (awaited after other work): not reported as unhandled meanwhile. */
 const observed = <T>(promise: Promise<T>): Promise<T> => {
@@ -84,16 +90,30 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
     for (let i = 0; i < changed.length; i += perStatement) {
       const chunk = changed.slice(i, i + perStatement);
       await store.writeAuctions(sql, chunk.map((h) => ({ row: h.row, expectedVersion: h.written })));
-      for (const h of chunk) h.written = h.row.version;
+      // The activity as the live projector leaves it: increments flagged by the final leader, and
+      // the auction's other bidders recomputed where the stored leader changed.
+      const increments: ActivityIncrement[] = [];
+      const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
+      for (const h of chunk) {
+        const leaderId = h.row.leaderId;
+        for (const a of h.activity.values()) increments.push({ ...a, leading: a.bidderId === leaderId });
+        if (h.written !== 0 && h.writtenLeader !== leaderId) newLeaders.push({ auctionId: h.row.auctionId, leaderId });
+        h.written = h.row.version;
+        h.writtenLeader = leaderId;
+        h.activity = new Map();
+      }
+      for (let j = 0; j < increments.length; j += perStatement * 10) {
+        await store.writeActivity(sql, increments.slice(j, j + perStatement * 10), j === 0 ? newLeaders : []);
+      }
     }
   };
 
   const fold = async (page: readonly RecordedEvent[]): Promise<PageWrites> => {
     const groups = groupByAuction(page);
-    const writes: PageWrites = { bids: [], activity: [], newLeaders: [], toPark: [] };
+    const writes: PageWrites = { bids: [], toPark: [] };
     if (forgotten) {
       const missing = [...groups.keys()].filter((id) => !held.has(id) && !parked.has(id)).sort();
-      for (const [id, row] of await store.loadAuctions(sql, missing)) held.set(id, { row, written: row.version });
+      for (const [id, row] of await store.loadAuctions(sql, missing)) held.set(id, heldFrom(row, row.version));
     }
     for (const [auctionId, group] of groups) {
       if (parked.has(auctionId)) continue;
@@ -105,18 +125,20 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
         writes.toPark.push({ auctionId, stream: parkedStreamOf(projection, unprojectable) });
       }
       if (changes === undefined) continue;
-      if (before === undefined) held.set(auctionId, { row: changes.row, written: 0 });
-      else before.row = changes.row;
+      let h = before;
+      if (h === undefined) held.set(auctionId, (h = heldFrom(changes.row, 0)));
+      else h.row = changes.row;
       for (const bid of changes.bids) writes.bids.push(bid);
-      for (const increment of changes.activity) writes.activity.push(increment);
-      if (changes.leaderChanged) writes.newLeaders.push({ auctionId, leaderId: changes.row.leaderId });
+      for (const increment of changes.activity) {
+        const earlier = h.activity.get(increment.bidderId);
+        h.activity.set(increment.bidderId, earlier === undefined ? increment : addActivity(earlier, increment));
+      }
     }
     return writes;
   };
 
   const write = async (w: PageWrites): Promise<void> => {
     await store.insertBids(sql, w.bids);
-    await store.writeActivity(sql, w.activity, w.newLeaders);
     await store.park(sql, w.toPark);
   };
 

@@ -19,6 +19,9 @@
 //   the 'log' checkpoint moves to the rebuild's position, and a live log source, finding it moved
 //   (CheckpointMovedError), resumes from there.
 //
+// The fresh tables' secondary indexes are dropped before the build and made once after it
+// (deferred-indexes.ts); their constraints stay throughout.
+//
 // A stream whose event cannot be projected is parked in the fresh parked_streams table, as the live
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
@@ -33,6 +36,7 @@ import { readModelDdl } from '../read-models/schema.js';
 import { LOG_SOURCE } from '../runtime/log-source.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
 import { buildFreshTables } from './build-fresh-tables.js';
+import { createIndexes, dropSecondaryIndexes } from './deferred-indexes.js';
 import { renameTableWithDependents } from './swap-tables.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
@@ -151,9 +155,10 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const batchOptions = { projection, ...(options.upcasters !== undefined ? { upcasters: options.upcasters } : {}) };
 
   // Leftovers of an interrupted rebuild are dropped: every rebuild starts from empty tables.
-  await sql.transaction(async (tx) => {
+  const indexes = await sql.transaction(async (tx) => {
     await dropLeftovers(tx, fresh);
     await tx.exec(readModelDdl(fresh.suffix));
+    return dropSecondaryIndexes(tx, tableNames(fresh));
   });
 
   const built = await buildFreshTables({
@@ -167,6 +172,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     ...(options.maxRowsInMemory !== undefined ? { maxRowsInMemory: options.maxRowsInMemory } : {}),
     onPage: (events, position) => options.onProgress?.({ phase: 'build', events, position }),
   });
+  await createIndexes(sql, indexes);
   await options.hooks?.beforeSwap?.();
 
   const swapped = await sql.transaction(async (tx) => {
