@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
 import { ChildMessage } from './protocol.js';
 import type { ParentMessage } from './protocol.js';
 
@@ -24,8 +25,8 @@ const STOP_TIMEOUT_MS = 15_000;
 const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 
-/** The next valid message from the child; rejects when it exits first or the time runs out. */
-const nextMessage = (child: ChildProcess, name: string, timeoutMs: number): Promise<ChildMessage> =>
+/** The next message from the child that `codec` decodes; rejects on a 'failed' answer, when it exits first or when the time runs out. */
+export const nextMessageOf = <M extends { readonly type: string }>(child: ChildProcess, codec: t.Decoder<unknown, M>, name: string, timeoutMs: number): Promise<M> =>
   new Promise((resolve, reject) => {
     const cleanup = () => {
       clearTimeout(timer);
@@ -33,11 +34,12 @@ const nextMessage = (child: ChildProcess, name: string, timeoutMs: number): Prom
       child.off('exit', onExit);
     };
     const onMessage = (raw: unknown) => {
-      const decoded = ChildMessage.decode(raw);
+      const decoded = codec.decode(raw);
       if (isLeft(decoded)) return;
       cleanup();
-      if (decoded.right.type === 'failed') reject(new Error(`${name}: ${decoded.right.message}`));
-      else resolve(decoded.right);
+      const message = decoded.right;
+      if (message.type === 'failed') reject(new Error(`${name}: ${String((message as { readonly message?: unknown }).message)}`));
+      else resolve(message);
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       cleanup();
@@ -50,6 +52,8 @@ const nextMessage = (child: ChildProcess, name: string, timeoutMs: number): Prom
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+
+const nextMessage = (child: ChildProcess, name: string, timeoutMs: number): Promise<ChildMessage> => nextMessageOf(child, ChildMessage, name, timeoutMs);
 
 export interface StartChildOptions {
   readonly name: string;

@@ -2,6 +2,7 @@
 // answering one request at a time over Node's IPC channel (fanout-protocol.ts).
 import { fork } from 'node:child_process';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { nextMessageOf } from './children.js';
 import { FanoutChildMessage, FanoutParentMessage } from './fanout-protocol.js';
 
 export interface FanoutChild {
@@ -15,31 +16,7 @@ export interface FanoutChild {
 
 export const forkFanoutChild = async (name: string, module: URL, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<FanoutChild> => {
   const child = fork(module, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (ms: number): Promise<FanoutChildMessage> =>
-    new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      const onMessage = (raw: unknown) => {
-        const decoded = FanoutChildMessage.decode(raw);
-        if (isLeft(decoded)) return;
-        done();
-        if (decoded.right.type === 'failed') reject(new Error(`${name}: ${decoded.right.message}`));
-        else resolve(decoded.right);
-      };
-      const onExit = () => {
-        done();
-        reject(new Error(`${name} exited before answering`));
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${name} did not answer within ${ms} ms`));
-      }, ms);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const next = (ms: number): Promise<FanoutChildMessage> => nextMessageOf(child, FanoutChildMessage, name, ms);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));

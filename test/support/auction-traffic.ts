@@ -8,6 +8,7 @@ import type { EventLog, MinorUnits, Rejection } from '../../domain/index.js';
 import { fromMillis } from '../../domain/index.js';
 import { AuctionRepository, CommandHandler, InProcessLock } from '../../commands/index.js';
 import type { Accepted, UnstampedCommand } from '../../commands/index.js';
+import { prng } from '../../scripts/bench/auction-log.js';
 
 const money = (n: number): MinorUnits => n as MinorUnits;
 
@@ -23,16 +24,7 @@ export class TestClock {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed plays the same traffic. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export const seededRandom = prng;
 
 export interface ListingOptions {
   readonly sellerId?: string;
