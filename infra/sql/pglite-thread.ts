@@ -35,6 +35,7 @@ export const startPgliteThread = async (dataDir: string): Promise<PgliteThread> 
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the PGlite worker thread exited (code ${code}) before opening the database`)));
   });
   worker.on('error', (error) => fail(error));
   worker.on('exit', (code) => fail(new Error(`the PGlite worker thread exited (code ${code})`)));
