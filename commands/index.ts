@@ -2,9 +2,7 @@
 export * from './handler/command-handler.js';
 export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './handler/auction-repository.js';
 export { commandIdFor, eventIdFor, uuidFrom } from './handler/ids.js';
-export { claimsIdempotencyKey, commandRoutes, rejectionToApiError, type CommandRoutesDeps } from './http/command-routes.js';
-export * from './http/bodies.js';
-export * from './http/idempotency.js';
+export * from './http/index.js';
 export * from './locks/index.js';
 export * from './scheduler/index.js';
 export * from './event-log/index.js';

@@ -1,6 +1,6 @@
 // PlaceBid: proxy bidding. Every bid is a maximum; the visible price is what keeps the leader ahead.
 import * as E from 'fp-ts/lib/Either.js';
-import type { CommandOf, } from './commands.js';
+import type { CommandOf } from './commands.js';
 import type { EventOf, BidOutcome } from './events.js';
 import type { Auction, AuctionState, Leader } from './state.js';
 import type { MinorUnits } from './money.js';
@@ -8,15 +8,8 @@ import type { Rejection } from './rejection.js';
 import { reject } from './rejection.js';
 import { buyNowOffered, minimumChallenge, reserveMet, visiblePrice } from './pricing.js';
 import { fromMillis, toMillis } from './time.js';
-
-/** Refusals shared by every command a bidder or buyer sends to a live auction. */
-export const refuseUnlessOpenTo = (a: Auction, userId: string, nowMs: number): Rejection | null => {
-  if (a.phase.kind !== 'live') return reject('AUCTION_NOT_OPEN', `auction is ${a.phase.kind === 'cancelled' ? 'cancelled' : 'closed'}`);
-  if (userId === a.sellerId) return reject('SELLER_CANNOT_BID', 'the seller cannot bid on or buy its own auction');
-  if (nowMs < toMillis(a.startsAt)) return reject('AUCTION_NOT_OPEN', `auction opens at ${a.startsAt}`);
-  if (nowMs >= toMillis(a.endsAt)) return reject('AUCTION_NOT_OPEN', `auction ended at ${a.endsAt}`);
-  return null;
-};
+import { auctionNotFound, refuseUnlessOpenTo } from './open-to.js';
+import { runnerUpAfter } from './standing.js';
 
 interface Contest {
   readonly outcome: BidOutcome;
@@ -27,19 +20,18 @@ interface Contest {
 /** Who leads after the bid, or why the bid is too low. Equal maximums: the earlier one leads. */
 const contest = (a: Auction, bidderId: string, maxAmount: MinorUnits): E.Either<Rejection, Contest> => {
   const bid: Leader = { bidderId, maxAmount };
+  const standing = (outcome: BidOutcome, leader: Leader): E.Either<Rejection, Contest> =>
+    E.right({ outcome, leader, runnerUpMax: runnerUpAfter(a, outcome, maxAmount) });
   if (a.leader !== null && a.leader.bidderId === bidderId) {
     return maxAmount > a.leader.maxAmount
-      ? E.right({ outcome: 'raised-maximum', leader: bid, runnerUpMax: a.runnerUpMax })
+      ? standing('raised-maximum', bid)
       : E.left(reject('BID_TOO_LOW', `your maximum is already ${a.leader.maxAmount}; a new maximum must exceed it`, { minimumAmount: a.leader.maxAmount + 1 }));
   }
   const minimum = minimumChallenge(a.currency, a.startingPrice, a.currentPrice, a.leader !== null);
   if (maxAmount < minimum) {
     return E.left(reject('BID_TOO_LOW', `the least acceptable maximum is ${minimum}`, { minimumAmount: minimum }));
   }
-  if (a.leader === null) return E.right({ outcome: 'new-leader', leader: bid, runnerUpMax: null });
-  if (maxAmount > a.leader.maxAmount) return E.right({ outcome: 'new-leader', leader: bid, runnerUpMax: a.leader.maxAmount });
-  const runnerUpMax = a.runnerUpMax === null || maxAmount > a.runnerUpMax ? maxAmount : a.runnerUpMax;
-  return E.right({ outcome: 'outbid', leader: a.leader, runnerUpMax });
+  return a.leader === null || maxAmount > a.leader.maxAmount ? standing('new-leader', bid) : standing('outbid', a.leader);
 };
 
 /** Soft close: a bid that moves the price or the leader inside the window pushes the end out. */
@@ -51,7 +43,7 @@ const endAfterBid = (a: Auction, nowMs: number, changed: boolean): number => {
 };
 
 export const decideBid = (c: CommandOf<'PlaceBid'>, state: AuctionState): E.Either<Rejection, EventOf<'BidPlaced'>[]> => {
-  if (state.kind === 'none') return E.left(reject('AUCTION_NOT_FOUND', `auction ${c.auctionId} does not exist`));
+  if (state.kind === 'none') return auctionNotFound(c.auctionId);
   const nowMs = toMillis(c.now);
   const refusal = refuseUnlessOpenTo(state, c.bidderId, nowMs);
   if (refusal !== null) return E.left(refusal);

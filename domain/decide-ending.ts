@@ -5,13 +5,11 @@ import type { EventOf } from './events.js';
 import type { AuctionState } from './state.js';
 import type { Rejection } from './rejection.js';
 import { reject } from './rejection.js';
-import { refuseUnlessOpenTo } from './decide-bid.js';
+import { auctionNotFound, refuseUnlessOpenTo } from './open-to.js';
 import { toMillis } from './time.js';
 
-const notFound = (auctionId: string) => E.left(reject('AUCTION_NOT_FOUND', `auction ${auctionId} does not exist`));
-
 export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionBoughtNow'>[]> => {
-  if (state.kind === 'none') return notFound(c.auctionId);
+  if (state.kind === 'none') return auctionNotFound(c.auctionId);
   const { phase } = state;
   if (phase.kind === 'sold' && phase.via === 'buy-now' && phase.winnerId === c.buyerId) return E.right([]);
   const refusal = refuseUnlessOpenTo(state, c.buyerId, toMillis(c.now));
@@ -23,7 +21,7 @@ export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Eit
 };
 
 export const decideCancel = (c: CommandOf<'CancelAuction'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionCancelled'>[]> => {
-  if (state.kind === 'none') return notFound(c.auctionId);
+  if (state.kind === 'none') return auctionNotFound(c.auctionId);
   // Who may cancel is checked first: the idempotent no-op below is only for those who may.
   if (!c.byAdmin && c.userId !== state.sellerId) return E.left(reject('NOT_AUCTION_SELLER', 'only the seller or an admin may cancel this auction'));
   if (state.phase.kind === 'cancelled') return E.right([]);
@@ -37,7 +35,7 @@ export const decideCancel = (c: CommandOf<'CancelAuction'>, state: AuctionState)
 };
 
 export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionClosed'>[]> => {
-  if (state.kind === 'none') return notFound(c.auctionId);
+  if (state.kind === 'none') return auctionNotFound(c.auctionId);
   if (state.phase.kind !== 'live') return E.right([]);
   if (toMillis(c.now) < toMillis(state.endsAt)) return E.left(reject('AUCTION_NOT_ENDED', `auction ends at ${state.endsAt}`));
   const sold = state.leader !== null && state.reserveMet;

@@ -2,6 +2,7 @@
 import type { AuctionEvent } from './events.js';
 import type { Auction, AuctionState } from './state.js';
 import { initialState } from './state.js';
+import { runnerUpAfter } from './standing.js';
 
 const auctionOf = (state: AuctionState, type: string): Auction => {
   if (state.kind === 'none') throw new Error(`${type} applied to an auction that does not exist`);
@@ -35,14 +36,8 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
     case 'BidPlaced': {
       const a = auctionOf(state, event.type);
       const d = event.data;
-      const leader =
-        d.outcome === 'outbid' ? a.leader : { bidderId: d.bidderId, maxAmount: d.maxAmount };
-      const runnerUpMax =
-        d.outcome === 'new-leader'
-          ? (a.leader?.maxAmount ?? null)
-          : d.outcome === 'outbid'
-            ? a.runnerUpMax === null || d.maxAmount > a.runnerUpMax ? d.maxAmount : a.runnerUpMax
-            : a.runnerUpMax;
+      const leader = d.outcome === 'outbid' ? a.leader : { bidderId: d.bidderId, maxAmount: d.maxAmount };
+      const runnerUpMax = runnerUpAfter(a, d.outcome, d.maxAmount);
       return {
         ...a,
         leader,

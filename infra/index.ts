@@ -8,3 +8,4 @@ export * from './http/index.js';
 export * from './kafka.js';
 export * from './pause.js';
 export * from './checkpoint-key.js';
+export * from './codec.js';

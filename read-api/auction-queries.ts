@@ -4,10 +4,11 @@
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import { Outcome, publicStatus } from '../domain/index.js';
+import { IntFromText, NullableIntFromText } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
 import type { AuctionSummary, AuctionView } from './responses.js';
-import { IntFromText, NullableIntFromText, NullableNumber, NullableString, decodeRow, isoMs, isoUs } from './rows.js';
+import { NullableNumber, NullableString, decodeRow, isoMs, isoUs } from './rows.js';
 
 const AuctionRow = t.type({
   auction_id: t.string,

@@ -2,10 +2,11 @@
 // The public query selects a maximum only for the caller's own rows, so no other bidder's maximum
 // or real id is even read for a public answer.
 import * as t from 'io-ts';
+import { IntFromText, NullableIntFromText } from '../infra/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import type { BidOrder } from './params.js';
 import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
-import { IntFromText, NullableIntFromText, NullableString, decodeRow, isoMs } from './rows.js';
+import { NullableString, decodeRow, isoMs } from './rows.js';
 
 const PublicBidRow = t.type({
   stream_version: t.number,

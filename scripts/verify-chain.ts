@@ -10,7 +10,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { openEventLog } from '../commands/event-log/index.js';
 import { readHeadsAt } from '../commands/index.js';
 import type { ChainCheck, EventLog, LogPosition, SignedCheckpoint, StreamHead } from '../domain/index.js';
@@ -19,7 +18,7 @@ import {
   merkleRoot, startChainCheck, storedLeafOf, verifyChain, verifyCheckpointSignature,
 } from '../domain/index.js';
 import type { Config, SqlExecutor } from '../infra/index.js';
-import { EMBEDDED_KEY_FILE, loadConfig, parseEd25519PrivateKey, publicKeyPemOf } from '../infra/index.js';
+import { EMBEDDED_KEY_FILE, explainDecodeErrors, loadConfig, parseEd25519PrivateKey, publicKeyPemOf } from '../infra/index.js';
 
 const usage = 'usage: npm run verify-chain -- <auctionId> | --all [--checkpoint <file.json> [--public-key <file.pem>]]';
 
@@ -34,7 +33,7 @@ const readCheckpointFile = (file: string): SignedCheckpoint => {
     throw new UsageError(`--checkpoint ${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   const decoded = SignedCheckpointCodec.decode(json);
-  if (isLeft(decoded)) throw new UsageError(`--checkpoint ${file}: not a signed checkpoint: ${PathReporter.report(decoded).join('; ')}`);
+  if (isLeft(decoded)) throw new UsageError(`--checkpoint ${file}: not a signed checkpoint: ${explainDecodeErrors(decoded.left)}`);
   return decoded.right;
 };
 

@@ -12,8 +12,8 @@ import type { Pseudonymiser, RequestCodecs } from '../../infra/index.js';
 import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
 import type { Accepted, CommandContext, CommandHandler, UnstampedCommand } from '../handler/command-handler.js';
 import { commandIdFor, uuidFrom } from '../handler/ids.js';
-import type { IdempotencyStore } from './idempotency.js';
-import { IDEMPOTENCY_HEADER, idempotency, idempotencyKeyOf } from './idempotency.js';
+import { IDEMPOTENCY_HEADER, type IdempotencyStore } from './idempotency-store.js';
+import { idempotency, idempotencyKeyOf } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 
 export interface CommandRoutesDeps {

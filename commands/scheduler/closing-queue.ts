@@ -53,16 +53,25 @@ export interface ClosingQueue {
 /** Same-process notification of schedule calls, so a worker can wake before its next tick. */
 export type ScheduleListener = (endsAt: Date) => void;
 
-/** Tells each listener; a listener's failure is not the scheduler's. */
-export const notify = (listeners: Iterable<ScheduleListener>, endsAtMs: number): void => {
-  for (const listener of listeners) {
-    try {
-      listener(new Date(endsAtMs));
-    } catch {
-      // ignored: listeners only hurry a worker along
+/** The listeners of one queue instance: `add` returns the unsubscribe; a listener's failure is not the scheduler's. */
+export class ScheduleListeners {
+  private readonly listeners = new Set<ScheduleListener>();
+
+  add(listener: ScheduleListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(endsAtMs: number): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(new Date(endsAtMs));
+      } catch {
+        // ignored: listeners only hurry a worker along
+      }
     }
   }
-};
+}
 
 /** How long a completed or removed auction is remembered, by default (ms). */
 export const DEFAULT_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -79,4 +88,12 @@ export const epochMs = (name: string, date: Date): number => {
 
 export const checkCount = (name: string, value: number, min: number): void => {
   if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}`);
+};
+
+/** The arguments of `schedule`, checked as every queue checks them; returns the end as epoch ms. */
+export const checkedSchedule = (auctionId: string, endsAt: Date, version: number): number => {
+  checkAuctionId(auctionId);
+  const endsAtMs = epochMs('endsAt', endsAt);
+  checkCount('version', version, 0);
+  return endsAtMs;
 };

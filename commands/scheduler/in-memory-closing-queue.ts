@@ -5,7 +5,8 @@ import {
   checkAuctionId,
   checkCount,
   epochMs,
-  notify,
+  ScheduleListeners,
+  checkedSchedule,
   type ClosingQueue,
   type ScheduleListener,
 } from './closing-queue.js';
@@ -34,7 +35,7 @@ export class InMemoryClosingQueue implements ClosingQueue {
   private readonly claims = new SortedSet();
   /** Completed or removed auctions -> when to forget them; insertion order is expiry order. */
   private readonly done = new Map<string, number>();
-  private readonly listeners = new Set<ScheduleListener>();
+  private readonly listeners = new ScheduleListeners();
   private readonly forgetAfterMs: number;
   private readonly clock: () => number;
 
@@ -46,21 +47,18 @@ export class InMemoryClosingQueue implements ClosingQueue {
 
   /** Calls listener after each schedule that took effect; returns an unsubscribe function. */
   onScheduled(listener: ScheduleListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async schedule(auctionId: string, endsAt: Date, version: number): Promise<boolean> {
-    checkAuctionId(auctionId);
-    const endsAtMs = epochMs('endsAt', endsAt);
-    checkCount('version', version, 0);
+    const endsAtMs = checkedSchedule(auctionId, endsAt, version);
     this.forgetExpired();
     if (this.done.has(auctionId)) return false;
     const current = this.scheduled.get(auctionId);
     if (current !== undefined && current.version >= version) return false;
     this.scheduled.set(auctionId, { version, endsAtMs });
     if (this.claims.score(auctionId) === undefined) this.due.add(auctionId, endsAtMs);
-    notify(this.listeners, endsAtMs);
+    this.listeners.notify(endsAtMs);
     return true;
   }
 

@@ -12,7 +12,8 @@ import {
   checkAuctionId,
   checkCount,
   epochMs,
-  notify,
+  ScheduleListeners,
+  checkedSchedule,
   type ClosingQueue,
   type ScheduleListener,
 } from './closing-queue.js';
@@ -94,7 +95,7 @@ export class RedisClosingQueue implements ClosingQueue {
   private readonly redis: Redis & ClosingCommands;
   private readonly keys: { readonly due: string; readonly claims: string; readonly sched: string; readonly donePrefix: string };
   private readonly forgetAfterMs: number;
-  private readonly listeners = new Set<ScheduleListener>();
+  private readonly listeners = new ScheduleListeners();
 
   /** Defines the queue's scripts on `redis` (a client the caller owns and closes). */
   constructor(redis: Redis, options: RedisClosingQueueOptions = {}) {
@@ -107,17 +108,14 @@ export class RedisClosingQueue implements ClosingQueue {
 
   /** Calls listener after each schedule through this instance that took effect (this process only). */
   onScheduled(listener: ScheduleListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async schedule(auctionId: string, endsAt: Date, version: number): Promise<boolean> {
-    checkAuctionId(auctionId);
-    const endsAtMs = epochMs('endsAt', endsAt);
-    checkCount('version', version, 0);
+    const endsAtMs = checkedSchedule(auctionId, endsAt, version);
     const { due, claims, sched, donePrefix } = this.keys;
     const applied = await this.redis.gsClosingSchedule(due, claims, sched, donePrefix + auctionId, auctionId, String(endsAtMs), String(version));
-    if (applied === 1) notify(this.listeners, endsAtMs);
+    if (applied === 1) this.listeners.notify(endsAtMs);
     return applied === 1;
   }
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { closeRedis, openRedis } from '../../../infra/index.js';
 import type { Redis } from '../../../infra/index.js';
-import { RedisIdempotencyStore } from '../../../commands/http/idempotency.js';
-import type { DoneRecord } from '../../../commands/http/idempotency.js';
+import { RedisIdempotencyStore } from '../../../commands/http/index.js';
+import type { DoneRecord } from '../../../commands/http/index.js';
 import { serviceUrl } from '../../support/services.js';
 import { idempotencyBehaviour, rateLimitBehaviour } from '../../unit/http/suites.js';
 

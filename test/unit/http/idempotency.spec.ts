@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import * as t from 'io-ts';
 import express from 'express';
-import { MemoryIdempotencyStore, requestFingerprint, storableStatus } from '../../../commands/http/idempotency.js';
-import type { DoneRecord } from '../../../commands/http/idempotency.js';
+import { MemoryIdempotencyStore, requestFingerprint, storableStatus } from '../../../commands/http/index.js';
+import type { DoneRecord } from '../../../commands/http/index.js';
 import { authenticate } from '../../../infra/http/auth.js';
 import { errorHandler } from '../../../infra/http/errors.js';
-import { idempotency } from '../../../commands/http/idempotency.js';
+import { idempotency } from '../../../commands/http/index.js';
 import { call, errorOf, memoryLogger, SECRET, serve } from './harness.js';
 import { idempotencyBehaviour, tokenFor } from './suites.js';
 
