@@ -32,7 +32,8 @@ export type FanoutChildMessage = t.TypeOf<typeof FanoutChildMessage>;
 
 /** Benchmark -> server or client process. */
 export const FanoutParentMessage = t.union([
-  t.type({ type: t.literal('memory') }),
+  /** The server's memory; after a full garbage collection when `collect` (only before the bids: it pauses the server). */
+  t.intersection([t.type({ type: t.literal('memory') }), t.partial({ collect: t.boolean })]),
   /** A client process: open `sockets` sockets to `url`, each following `auctionId`, `sampled` of them decoding every frame in full. */
   t.type({ type: t.literal('subscribe'), url: t.string, auctionId: t.string, sockets: t.number, sampled: t.number }),
   /** A client process: the bids made (version, sent at, on the shared clock), sorted by version, and when each 201 came (version, answered at). */

@@ -6,8 +6,9 @@
 // SAMPLED_SOCKETS decodes each frame as a browser would. Delivery latency: from the moment a bid's
 // request is sent to the moment each socket receives the frame of the version its 201 answered (so
 // it includes the bid's own commit; the 201 -> frame time is at most this), on every socket and on
-// the sample. The server's RSS (process.memoryUsage over IPC) is sampled before the sockets, with
-// them, and during the bids (the peak is reported); its CPU time and the clients' over the bids.
+// the sample. The server's RSS (process.memoryUsage over IPC) is sampled before the sockets and with
+// them (each after a full garbage collection, with the JS heap in use), and during the bids (the
+// peak is reported); its CPU time and the clients' over the bids.
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,6 +71,9 @@ export interface FanoutFigure {
   readonly rssIdleMb: number;
   readonly rssSubscribedMb: number;
   readonly rssPeakMb: number;
+  /** The JavaScript heap in use (after a full collection) without and with the sockets. */
+  readonly heapIdleMb: number;
+  readonly heapSubscribedMb: number;
   /** Where the server's CPU time went over the bids (with --profile). */
   readonly profile?: string | undefined;
 }
@@ -84,10 +88,11 @@ const cpuMsOf = async (child: FanoutChild): Promise<[number, number]> => {
   return [(answer.userMicros + answer.systemMicros) / 1000, answer.systemMicros / 1000];
 };
 
-const rssOf = async (server: FanoutChild): Promise<number> => {
-  const answer = await server.ask({ type: 'memory' });
+/** The server's RSS; with `collect`, after a full garbage collection, and its heap used too. */
+const memoryOf = async (server: FanoutChild, collect = false): Promise<{ rss: number; heapUsed: number }> => {
+  const answer = await server.ask({ type: 'memory', collect });
   if (answer.type !== 'memory') throw new Error(`expected the server's memory, got ${answer.type}`);
-  return answer.rss;
+  return answer;
 };
 
 /** How many client processes for so many sockets: one per 5,000, at most two (the machine's CPUs). */
@@ -124,14 +129,14 @@ export const runFanout = async (options: FanoutOptions): Promise<FanoutFigure> =
       REALTIME_MAX_CONNECTIONS_PER_ADDRESS: '0',
       BENCH_NAMESPACE: `gs:bench:${options.runId}:fanout`,
       ...(database !== undefined ? { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL } : { DATABASE_URL: '', REDIS_URL: '' }),
-    });
+    }, ['--expose-gc']);
     children.push(server);
     if (server.first.type !== 'server-ready') throw new Error(`fan-out server: expected server-ready, got ${server.first.type}`);
     const { url, realtimeUrl } = server.first;
     const seller = await mintToken({ secret: options.jwtSecret, sub: `fanout-seller-${options.runId}`, roles: ['seller'], expiresIn: '2h' });
     const bidders = await Promise.all(Array.from({ length: 8 }, (_, i) => mintToken({ secret: options.jwtSecret, sub: `fanout-bidder-${options.runId}-${i}`, roles: ['bidder'], expiresIn: '2h' })));
     const auctionId = await createAuction(url, seller);
-    const rssIdle = await rssOf(server);
+    const idle = await memoryOf(server, true);
 
     const processes = clientProcessesFor(subscribers);
     progress(`fan-out / ${mode}: opening ${subscribers} WebSockets from ${processes} client processes`);
@@ -143,7 +148,7 @@ export const runFanout = async (options: FanoutOptions): Promise<FanoutFigure> =
       if (answer.type !== 'subscribed' || answer.sockets !== n) throw new Error(`fan-out clients ${i + 1}: ${JSON.stringify(answer)}`);
       return client;
     }));
-    const rssSubscribed = await rssOf(server);
+    const subscribed = await memoryOf(server, true);
 
     const count = Math.max(1, Math.round(options.durationSeconds * FANOUT_BIDS_PER_SECOND));
     progress(`fan-out / ${mode}: ${count} bids at ${FANOUT_BIDS_PER_SECOND}/s`);
@@ -152,11 +157,11 @@ export const runFanout = async (options: FanoutOptions): Promise<FanoutFigure> =
     const bidLatencies = new LatencyHistogram();
     let accepted = 0;
     const refused = new Map<string, number>();
-    let rssPeak = rssSubscribed;
+    let rssPeak = subscribed.rss;
     const sampling = (async () => {
       for (let i = 0; i < options.durationSeconds + 2; i++) {
         await sleep(1000);
-        rssPeak = Math.max(rssPeak, await rssOf(server));
+        rssPeak = Math.max(rssPeak, (await memoryOf(server)).rss);
       }
     })();
     const profileFile = options.profileDir === undefined ? undefined : join(resolve(options.profileDir), `fanout-${mode}.cpuprofile`.replace(/[^\w.-]+/g, '-'));
@@ -223,7 +228,7 @@ export const runFanout = async (options: FanoutOptions): Promise<FanoutFigure> =
       sampleDeliveries: sample.count, sampleP99Ms: sample.percentile(99), afterAnswerP99Ms: afterAnswer.percentile(99),
       missing, closedSockets, wrongSockets, firstProblem,
       serverCpuMsPerBid: perBid(serverCpuAfter[0] - serverCpuBefore[0]), serverSystemCpuMsPerBid: perBid(serverCpuAfter[1] - serverCpuBefore[1]), clientCpuMsPerBid: perBid(clientCpuMs),
-      rssIdleMb: mb(rssIdle), rssSubscribedMb: mb(rssSubscribed), rssPeakMb: mb(rssPeak),
+      rssIdleMb: mb(idle.rss), rssSubscribedMb: mb(subscribed.rss), rssPeakMb: mb(rssPeak), heapIdleMb: mb(idle.heapUsed), heapSubscribedMb: mb(subscribed.heapUsed),
       profile: profileFile === undefined ? undefined : formatProfileSummary(`CPU profile of the fan-out server, ${mode} (${profileFile})`, summariseProfile(await readProfile(profileFile))),
     };
   } finally {
@@ -246,4 +251,5 @@ export const formatFanoutFigure = (f: FanoutFigure): string =>
   `(the ${f.sampleDeliveries} on fully decoding sockets: p99 ${f.sampleP99Ms.toFixed(1)} ms; from the 201 instead: p99 ${f.afterAnswerP99Ms.toFixed(1)} ms); ` +
   `${f.missing} undelivered, ${f.closedSockets} sockets closed, ${f.wrongSockets} sockets got a wrong frame${f.firstProblem !== '' ? ` (first: ${f.firstProblem})` : ''}; ` +
   `CPU per accepted bid: server ${f.serverCpuMsPerBid.toFixed(1)} ms (${f.serverSystemCpuMsPerBid.toFixed(1)} ms system), clients ${f.clientCpuMsPerBid.toFixed(1)} ms; ` +
-  `server RSS ${f.rssIdleMb.toFixed(0)} MB idle, ${f.rssSubscribedMb.toFixed(0)} MB subscribed, ${f.rssPeakMb.toFixed(0)} MB peak`;
+  `server RSS ${f.rssIdleMb.toFixed(0)} MB idle, ${f.rssSubscribedMb.toFixed(0)} MB subscribed, ${f.rssPeakMb.toFixed(0)} MB peak ` +
+  `(JS heap in use ${f.heapIdleMb.toFixed(1)} MB idle, ${f.heapSubscribedMb.toFixed(1)} MB subscribed)`;
