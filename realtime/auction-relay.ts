@@ -77,6 +77,8 @@ interface RingFrame {
   readonly text: string;
 }
 
+/** The state of every joined member: one object for all of them. */
+const JOINED: MemberState = { kind: 'joined' };
 const RESYNC_RETRY_MAX_MS = 5_000;
 const MAX_BUFFERED = 10_000;
 
@@ -87,6 +89,12 @@ export class AuctionRelay {
   private lastVersion = 0;
   private ring: RingFrame[] = [];
   private readonly members = new Map<RelayMember, MemberState>();
+  /**
+   * The members not joined yet (waiting, fetching, ahead), in the order they got there: what each
+   * change or read looks through for sockets to let in, so that a change costs nothing per joined
+   * socket (their frame goes out as one publish).
+   */
+  private readonly notJoined = new Set<RelayMember>();
   /** Changes received while the cache is being read, released in order afterwards. */
   private buffer: LiveChange[] = [];
   private subscribed = false;
@@ -160,7 +168,7 @@ export class AuctionRelay {
     this.lingerTimer = undefined;
     if (this.latest === undefined) {
       const timer = setTimeout(() => this.notFound(member), this.options.notFoundGraceMs);
-      this.members.set(member, { kind: 'waiting', sinceVersion, timer });
+      this.setState(member, { kind: 'waiting', sinceVersion, timer });
       return;
     }
     this.admit(member, sinceVersion);
@@ -179,6 +187,7 @@ export class AuctionRelay {
     clearTimeout(this.retryTimer);
     for (const state of this.members.values()) if (state.kind === 'waiting' || state.kind === 'ahead') clearTimeout(state.timer);
     this.members.clear();
+    this.notJoined.clear();
     this.buffer = [];
     this.options.onStopped(this);
     const unsubscribe = this.unsubscribe;
@@ -343,7 +352,7 @@ export class AuctionRelay {
     }
     if (sinceVersion > this.lastVersion) {
       const timer = setTimeout(() => this.aheadTimedOut(member), this.options.aheadWaitMs);
-      this.members.set(member, { kind: 'ahead', sinceVersion, timer });
+      this.setState(member, { kind: 'ahead', sinceVersion, timer });
       return;
     }
     const fromRing = this.framesFrom(sinceVersion, new Map());
@@ -351,12 +360,12 @@ export class AuctionRelay {
       this.joinWith(member, fromRing);
       return;
     }
-    this.members.set(member, { kind: 'fetching', sinceVersion });
+    this.setState(member, { kind: 'fetching', sinceVersion });
     this.fetchHistory();
   }
 
   private joinWith(member: RelayMember, texts: readonly string[]): void {
-    this.members.set(member, { kind: 'joined' });
+    this.setState(member, JOINED);
     if (texts.length > 0) member.send(texts);
     member.joinTopic(this.topic);
   }
@@ -381,7 +390,10 @@ export class AuctionRelay {
   private fetchHistory(): void {
     if (this.historyFrom !== undefined || this.stopped) return;
     let from: number | undefined;
-    for (const state of this.members.values()) if (state.kind === 'fetching') from = Math.min(from ?? state.sinceVersion, state.sinceVersion);
+    for (const member of this.notJoined) {
+      const state = this.members.get(member)!;
+      if (state.kind === 'fetching') from = Math.min(from ?? state.sinceVersion, state.sinceVersion);
+    }
     if (from === undefined) return;
     const since = from;
     this.historyFrom = since;
@@ -395,7 +407,7 @@ export class AuctionRelay {
       this.historyFrom = undefined;
       if (this.stopped) return;
       const fetched = new Map((frames ?? []).map((frame) => [frame.version, JSON.stringify(frame)] as const));
-      for (const [member, state] of [...this.members]) {
+      for (const [member, state] of this.pendingStates()) {
         if (state.kind !== 'fetching' || state.sinceVersion < since) continue;
         const texts = frames === undefined ? undefined : this.framesFrom(state.sinceVersion, fetched);
         this.joinWith(member, texts ?? [snapshotText(this.latest!, this.options.now())]);
@@ -419,7 +431,7 @@ export class AuctionRelay {
   }
 
   private admitWaiting(): void {
-    for (const [member, state] of [...this.members]) {
+    for (const [member, state] of this.pendingStates()) {
       if (state.kind !== 'waiting') continue;
       clearTimeout(state.timer);
       this.admit(member, state.sinceVersion);
@@ -428,7 +440,7 @@ export class AuctionRelay {
 
   /** Sockets ahead of the relay join once it reaches their version (after a jump past it, with what they lack). */
   private admitAhead(): void {
-    for (const [member, state] of [...this.members]) {
+    for (const [member, state] of this.pendingStates()) {
       if (state.kind !== 'ahead' || state.sinceVersion > this.lastVersion) continue;
       clearTimeout(state.timer);
       this.admit(member, state.sinceVersion);
@@ -445,12 +457,28 @@ export class AuctionRelay {
     if (this.stopped || state?.kind !== 'waiting') return;
     if (!this.readOnce) {
       // The cache has not answered yet: it is not known to lack the auction.
-      this.members.set(member, { ...state, timer: setTimeout(() => this.notFound(member), this.options.notFoundGraceMs) });
+      this.setState(member, { ...state, timer: setTimeout(() => this.notFound(member), this.options.notFoundGraceMs) });
       return;
     }
-    this.members.delete(member);
+    this.deleteState(member);
     member.failed(this.auctionId, 'AUCTION_NOT_FOUND', `auction ${this.auctionId} does not exist`);
     this.idleCheck();
+  }
+
+  private setState(member: RelayMember, state: MemberState): void {
+    this.members.set(member, state);
+    if (state.kind === 'joined') this.notJoined.delete(member);
+    else this.notJoined.add(member);
+  }
+
+  private deleteState(member: RelayMember): void {
+    this.members.delete(member);
+    this.notJoined.delete(member);
+  }
+
+  /** The members not joined yet with their states, copied (letting one in changes the set). */
+  private pendingStates(): [RelayMember, MemberState][] {
+    return [...this.notJoined].map((member) => [member, this.members.get(member)!]);
   }
 
   // ---- leaving --------------------------------------------------------------------------------
@@ -459,7 +487,7 @@ export class AuctionRelay {
     const state = this.members.get(member);
     if (state === undefined) return;
     if (state.kind === 'waiting' || state.kind === 'ahead') clearTimeout(state.timer);
-    this.members.delete(member);
+    this.deleteState(member);
     if (state.kind === 'joined') member.leaveTopic(this.topic);
   }
 

@@ -33,6 +33,24 @@ export const deliveries = (bids: readonly (readonly [version: number, sentAt: nu
   return { latencies, missing };
 };
 
+/**
+ * The same count for a socket whose `auction.updated` frames were checked to run gap-free from
+ * `snapshotVersion + 1` (the k-th frame carries version snapshotVersion + k): only their arrival
+ * times are kept. A bid at or below the snapshot's version was in the snapshot: neither delivered
+ * by a frame nor missing. `bids` sorted by version, as above.
+ */
+export const consecutiveDeliveries = (bids: readonly (readonly [version: number, sentAt: number])[], snapshotVersion: number, arrivals: readonly number[]): DeliveryCount => {
+  const latencies: number[] = [];
+  let missing = 0;
+  for (const [version, sentAt] of bids) {
+    const index = version - snapshotVersion - 1;
+    if (index < 0) continue;
+    if (index < arrivals.length) latencies.push(arrivals[index]! - sentAt);
+    else missing += 1;
+  }
+  return { latencies, missing };
+};
+
 /** Latencies in 0.1 ms bins (negative ones count as 0), as sparse [bin, count] entries. */
 export class LatencyHistogram {
   private readonly bins = new Map<number, number>();

@@ -1,73 +1,68 @@
-// One of the fan-out suite's client processes: opens its share of the WebSocket subscribers, all
-// following one auction, notes when each `auction.updated` frame arrives (on the clock shared by the
-// processes of this machine: performance.timeOrigin + performance.now()), and at the end tells the
-// benchmark how long each bid took to reach each socket, as a histogram.
+// One of the fan-out suite's client processes: opens its share of the subscribers (cheap real
+// WebSockets, fanout-subscriber.ts), all following one auction, a sample of them decoding every
+// frame in full; at the end tells the benchmark how long each bid took to reach each socket (as
+// histograms: every socket, and the sample), and what was missing or wrong.
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { LatencyHistogram, deliveries } from './delivery.js';
-import type { Frame } from './delivery.js';
+import { consecutiveDeliveries, LatencyHistogram } from './delivery.js';
 import { answerRequests, tell } from './fanout-ipc.js';
+import { Subscriber, sampledIndexes } from './fanout-subscriber.js';
 
-const VERSION = /"version":(\d+)/;
 const now = () => performance.timeOrigin + performance.now();
+/** Handshakes in flight at once, so that the server's accept queue does not overflow. */
+const OPENING_AT_ONCE = 200;
 
-const frames: Frame[][] = [];
-const sockets: WebSocket[] = [];
-let closed = 0;
-let received = 0;
+const subscribers: Subscriber[] = [];
 
-const subscribe = async (url: string, auctionId: string, count: number): Promise<number> => {
-  const opening: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const mine: Frame[] = [];
-    frames.push(mine);
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    sockets.push(ws);
-    opening.push(new Promise<void>((resolve, reject) => {
-      ws.once('error', reject);
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', auctionId })));
-      ws.on('message', (data: Buffer) => {
-        const at = now();
-        const text = data.toString();
-        if (text.startsWith('{"type":"snapshot"')) {
-          resolve();
-          return;
-        }
-        if (!text.startsWith('{"type":"auction.updated"')) return;
-        received += 1;
-        mine.push({ version: Number(VERSION.exec(text)?.[1] ?? 0), at });
-      });
-      ws.once('close', () => {
-        closed += 1;
-      });
-    }));
-    // A few hundred handshakes at a time, so that the server's accept queue does not overflow.
-    if (i % 200 === 199) await Promise.all(opening.slice(i - 199, i + 1));
+const subscribe = async (url: string, auctionId: string, count: number, sampled: number): Promise<number> => {
+  const { hostname, port, pathname } = new URL(url);
+  const target = { host: hostname, port: Number(port), path: pathname, auctionId };
+  const sample = sampledIndexes(count, sampled);
+  for (let i = 0; i < count; i += OPENING_AT_ONCE) {
+    const batch: Subscriber[] = [];
+    for (let j = i; j < Math.min(count, i + OPENING_AT_ONCE); j++) batch.push(new Subscriber(target, sample.has(j), now));
+    subscribers.push(...batch);
+    await Promise.all(batch.map((s) => s.subscribed));
   }
-  await Promise.all(opening);
-  return sockets.length;
+  return subscribers.length;
+};
+
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return { type: 'cpu' as const, userMicros: user, systemMicros: system };
 };
 
 answerRequests(async (message) => {
   switch (message.type) {
     case 'subscribe':
-      return { type: 'subscribed', sockets: await subscribe(message.url, message.auctionId, message.sockets) };
+      return { type: 'subscribed', sockets: await subscribe(message.url, message.auctionId, message.sockets, message.sampled) };
     case 'deliveries': {
-      const histogram = new LatencyHistogram();
+      const all = new LatencyHistogram();
+      const sample = new LatencyHistogram();
+      const afterAnswer = new LatencyHistogram();
       let missing = 0;
-      for (const mine of frames) {
-        const d = deliveries(message.bids, mine);
-        for (const ms of d.latencies) histogram.add(ms);
+      let closed = 0;
+      let frames = 0;
+      const problems: string[] = [];
+      subscribers.forEach((s) => {
+        const d = consecutiveDeliveries(message.bids, s.snapshotVersion ?? 0, s.arrivals);
+        for (const ms of d.latencies) all.add(ms);
+        if (s.sampled) for (const ms of d.latencies) sample.add(ms);
+        for (const ms of consecutiveDeliveries(message.answers, s.snapshotVersion ?? 0, s.arrivals).latencies) afterAnswer.add(ms);
         missing += d.missing;
-      }
-      return { type: 'delivered', entries: histogram.entries(), missing, closed, frames: received };
+        frames += s.updates;
+        if (s.closed) closed += 1;
+        if (s.problem !== undefined) problems.push(s.problem);
+      });
+      return { type: 'delivered', entries: all.entries(), sampleEntries: sample.entries(), afterAnswerEntries: afterAnswer.entries(), missing, closed, frames, problems: problems.length, firstProblem: problems[0] ?? '' };
     }
+    case 'cpu':
+      return cpu();
     case 'stop':
-      for (const ws of sockets) ws.terminate();
+      for (const s of subscribers) s.close();
       process.exit(0);
       return undefined;
-    case 'memory':
-      throw new Error('a client process does not report memory');
+    default:
+      throw new Error(`a client process does not answer ${message.type}`);
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -14,8 +14,8 @@ export interface FanoutChild {
   stop(): Promise<void>;
 }
 
-export const forkFanoutChild = async (name: string, module: URL, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<FanoutChild> => {
-  const child = fork(module, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export const forkFanoutChild = async (name: string, module: URL, env: NodeJS.ProcessEnv, execArgv: readonly string[] = [], timeoutMs = 120_000): Promise<FanoutChild> => {
+  const child = fork(module, [], { env, execArgv: [...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = (ms: number): Promise<FanoutChildMessage> => nextMessageOf(child, FanoutChildMessage, name, ms);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,9 +1,10 @@
 // The fan-out suite's system under test, in its own process: the whole system as `npm start` runs
 // it (configured by the environment the suite gives it), telling its HTTP and WebSocket URLs and,
-// on request, its memory.
+// on request, its memory, its CPU time and a CPU profile.
 import { createLogger, loadConfig } from '../../infra/index.js';
 import { startSystem } from '../compose/system.js';
 import { answerRequests, tell } from './fanout-ipc.js';
+import { cpuProfiler } from './profiler.js';
 
 const main = async (): Promise<void> => {
   const config = loadConfig(process.env);
@@ -22,14 +23,31 @@ const main = async (): Promise<void> => {
     process.exit(0);
   };
   process.on('disconnect', () => void stop());
+  const profiler = cpuProfiler();
   answerRequests(async (message) => {
-    if (message.type === 'stop') {
-      await stop();
-      return undefined;
+    switch (message.type) {
+      case 'stop':
+        await stop();
+        return undefined;
+      case 'memory': {
+        // The suite starts this process with --expose-gc.
+        if (message.collect === true) (globalThis as { gc?: () => void }).gc?.();
+        const { rss, heapUsed } = process.memoryUsage();
+        return { type: 'memory', rss, heapUsed };
+      }
+      case 'cpu': {
+        const { user, system: kernel } = process.cpuUsage();
+        return { type: 'cpu', userMicros: user, systemMicros: kernel };
+      }
+      case 'profile-start':
+        await profiler.start();
+        return { type: 'profiling' };
+      case 'profile-stop':
+        await profiler.stop(message.file);
+        return { type: 'profiled', file: message.file };
+      default:
+        throw new Error(`unexpected request ${message.type}`);
     }
-    if (message.type !== 'memory') throw new Error(`unexpected request ${message.type}`);
-    const { rss, heapUsed } = process.memoryUsage();
-    return { type: 'memory', rss, heapUsed };
   });
   await tell({ type: 'server-ready', url: system.url, realtimeUrl: system.realtimeUrl });
 };

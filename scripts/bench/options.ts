@@ -61,7 +61,8 @@ Options:
   --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
   --quick              short runs (a smoke test of the benchmark itself)
   --profile <dir>      write a CPU profile of the server (of each process of the processes
-                       mode) for each measured run into <dir>, and print where its time went
+                       mode) for each measured run, and of the fan-out server over its bids, into
+                       <dir>, and print where its time went
   --no-json            leave out the machine-readable JSON line at the end
   -h, --help           this text
 

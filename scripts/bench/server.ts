@@ -3,13 +3,12 @@
 // DATA_DIR=memory, LOG_LEVEL=silent, a raised RATE_LIMIT_PER_MINUTE, and DATABASE_URL/REDIS_URL for
 // the pg+redis mode); BENCH_NAMESPACE names its closing queue in Redis, BENCH_KAFKA_TOPIC and
 // BENCH_KAFKA_GROUP_PREFIX its Kafka topic and consumer groups. Reports over IPC.
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { streamIdOf } from '../../domain/index.js';
 import { createLogger, loadConfig } from '../../infra/index.js';
 import { startSystem } from '../compose/system.js';
 import type { RunningSystem } from '../compose/system.js';
+import { cpuProfiler } from './profiler.js';
 import type { ChildMessage } from './protocol.js';
 import { ParentMessage } from './protocol.js';
 
@@ -37,29 +36,6 @@ const versionsOf = async (system: RunningSystem, auctionIds: readonly string[]):
   return { type: 'versions', streams, total };
 };
 
-/** The V8 CPU profiler of this process, started and stopped on request (only the measured window). */
-const profiler = () => {
-  let session: Session | undefined;
-  return {
-    start: async (): Promise<ChildMessage> => {
-      session ??= new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-      await session.post('Profiler.start');
-      return { type: 'profiling' };
-    },
-    stop: async (file: string): Promise<ChildMessage> => {
-      if (session === undefined) throw new Error('the profiler was not started');
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      session = undefined;
-      await writeFile(file, JSON.stringify(profile));
-      return { type: 'profiled', file };
-    },
-  };
-};
-
 const cpuTime = () => {
   const { user, system } = process.cpuUsage();
   return { userMicros: user, systemMicros: system };
@@ -77,7 +53,7 @@ const main = async (): Promise<void> => {
     kafka: { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) },
   });
 
-  const cpu = profiler();
+  const cpu = cpuProfiler();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -101,8 +77,8 @@ const main = async (): Promise<void> => {
     const reply =
       message.type === 'versions' ? versionsOf(system, message.auctionIds)
       : message.type === 'cpu' ? Promise.resolve<ChildMessage>({ type: 'cpu', ...cpuTime() })
-      : message.type === 'profile-start' ? cpu.start()
-      : cpu.stop(message.file);
+      : message.type === 'profile-start' ? cpu.start().then((): ChildMessage => ({ type: 'profiling' }))
+      : cpu.stop(message.file).then((): ChildMessage => ({ type: 'profiled', file: message.file }));
     reply.then(
       (answer) => send(answer),
       (error: unknown) => send({ type: 'failed', message: `${message.type}: ${String(error)}` }),

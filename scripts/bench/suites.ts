@@ -52,11 +52,12 @@ export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
     for (const mode of fanoutModes(options.modes, ctx.distributed)) {
       try {
         const figure = await runFanout({
-          mode, subscribers: options.subscribers, durationSeconds: options.durationSeconds, jwtSecret: ctx.jwtSecret, runId: ctx.runId, env: ctx.env, progress,
+          mode, subscribers: options.subscribers, durationSeconds: options.durationSeconds, jwtSecret: ctx.jwtSecret, runId: ctx.runId, env: ctx.env, progress, profileDir: options.profileDir,
         });
         out.fanout.push(figure);
         out.goals.push(fanoutGoalLine(figure));
         out.notes.push(formatFanoutFigure(figure));
+        if (figure.profile !== undefined) out.notes.push(figure.profile);
       } catch (error) {
         const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         progress(`fan-out / ${mode} failed: ${message}`);
