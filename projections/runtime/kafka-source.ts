@@ -72,6 +72,8 @@ export interface KafkaEventSourceOptions {
   readonly maxWaitTimeInMs?: number;
   /** How often the group's offsets are committed (default 1000 ms; they are also committed on stop). */
   readonly commitIntervalMs?: number;
+  /** Most bytes a fetch takes of one partition (default kafkajs's 1 MB; Kafka still returns at least one record batch). */
+  readonly maxBytesPerPartition?: number;
   /** Partitions applied at once (default 1: the projector sees one batch at a time). */
   readonly partitionsConsumedConcurrently?: number;
   /** First and longest delay between retries of a failing apply (default 100 ms and 5 s). */
@@ -176,6 +178,7 @@ const runOverKafka = async (
     groupId,
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
     minBytes: 1,
+    ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
     allowAutoTopicCreation: false,
   });
 

@@ -14,6 +14,10 @@ export interface KafkaSourceRoleOptions {
   readonly groupIdPrefix?: string;
   /** Where the consumer lag gauge goes (the registry `GET /metrics` serves). */
   readonly registry?: Registry;
+  /** Partitions applied at once (default: every partition of the topic). */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Most bytes a fetch takes of one partition (default kafkajs's; tests make a backlog take many batches). */
+  readonly maxBytesPerPartition?: number;
 }
 
 /**
@@ -27,7 +31,8 @@ export const kafkaSourceFor = (r: Resources, options: KafkaSourceRoleOptions = {
     : kafkaEventSource({
         kafka: r.kafka,
         logger: r.logger,
-        partitionsConsumedConcurrently: DEFAULT_EVENTS_TOPIC_PARTITIONS,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? DEFAULT_EVENTS_TOPIC_PARTITIONS,
+        ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
         ...(options.topic !== undefined ? { topic: options.topic } : {}),
         ...(options.groupIdPrefix !== undefined ? { groupIdPrefix: options.groupIdPrefix } : {}),
         ...(options.registry !== undefined ? { registry: options.registry } : {}),
