@@ -1,8 +1,47 @@
 // Kafka plumbing that both sides share (kafkajs): the client with its logs in pino, and creating
 // the event topic with the settings the design asks for. No auction logic here.
+import { createRequire } from 'node:module';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin, LogEntry, logCreator } from 'kafkajs';
 import type { Logger } from './logger.js';
+
+/** What the fix below touches of kafkajs's per-connection request queue (src/network/requestQueue). */
+interface RequestQueueInternals {
+  pending: readonly unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
+
+/** kafkajs's own interval for looking at queued requests again. */
+const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
+
+/**
+ * kafkajs 2.2.4 re-arms a timer after every look at its request queue, even with nothing queued
+ * and no throttling, and then with a negative delay (`throttledUntil` is -1): every connection to
+ * a broker runs a 1 ms timer loop for as long as it is open, about 25 ms of CPU a second per
+ * consumer or producer while idle (tulios/kafkajs#1556, #1704; the fix of PR #1667, unreleased).
+ * Here a look is scheduled only when requests wait or the broker throttles; a queued request is
+ * still looked at on every response and on every push, as before.
+ */
+const fixIdleRequestQueueLoop = (): void => {
+  const loaded: unknown = createRequire(import.meta.url)('kafkajs/src/network/requestQueue/index.js');
+  if (typeof loaded !== 'function') return;
+  const proto = (loaded as { prototype: RequestQueueInternals }).prototype;
+  if (typeof proto.scheduleCheckPendingRequests !== 'function' || typeof proto.checkPendingRequests !== 'function') return;
+  proto.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueInternals): void {
+    if (this.throttleCheckTimeoutId) return;
+    const throttledFor = this.throttledUntil - Date.now();
+    if (this.pending.length === 0 && throttledFor <= 0) return;
+    const delay = throttledFor > 0 ? throttledFor : CHECK_PENDING_REQUESTS_INTERVAL_MS;
+    this.throttleCheckTimeoutId = setTimeout(() => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    }, delay);
+  };
+};
+fixIdleRequestQueueLoop();
 
 export const DEFAULT_EVENTS_TOPIC = 'auction-events';
 export const DEFAULT_EVENTS_TOPIC_PARTITIONS = 12;

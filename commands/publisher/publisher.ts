@@ -5,8 +5,10 @@
 //   instances stand by and take over when the holder dies.
 // - Each batch the log delivers is one Kafka batch (acks from all in-sync replicas, idempotent
 //   producer, one request in flight, so retries neither duplicate nor reorder within a partition);
-//   then the checkpoint is saved under the lease's fencing epoch. A failure anywhere retries the
-//   same batch from the same position: at-least-once.
+//   then the checkpoint is saved under the lease's fencing epoch. The save runs while the next
+//   batch is read from the log, and that batch is sent only once the save succeeded, so a fenced
+//   publisher still sends nothing after the batch whose save failed (the save's failure ends the
+//   lease). A failure anywhere retries the same batch from the same position: at-least-once.
 // - Ordering: the log delivers each stream's events in version order, one key goes to one
 //   partition, and a batch is sent only after the previous one was acknowledged. Duplicates
 //   (a retried batch, or one batch of a publisher that just lost its lease) repeat events already
@@ -90,12 +92,26 @@ export const startPublisher = async (options: PublisherOptions): Promise<Running
   let current: PublisherLease | undefined;
   let published = 0;
 
+  /** The checkpoint save of the last batch sent under the lease being served (settled when there is none). */
+  let saving: Promise<void> = Promise.resolve();
+
   const publish = async (lease: PublisherLease, events: readonly RecordedEvent[]): Promise<void> => {
     const last = events[events.length - 1];
     if (last === undefined) return;
     if (signal.aborted) throw new Error('the publisher is stopping');
+    // The previous batch's checkpoint first. A failed save fails this batch too: on PostgreSQL it
+    // ended the lease; otherwise this batch is retried, and its own save covers the previous one,
+    // which Kafka has acknowledged.
+    try {
+      await saving;
+    } catch (error) {
+      saving = Promise.resolve();
+      throw error;
+    }
     await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: events.map(toKafkaMessage) }] });
-    await lease.save(last.position);
+    saving = lease.save(last.position);
+    // Awaited by the next batch and when the lease is given up; never left unhandled meanwhile.
+    saving.catch(() => undefined);
     published += events.length;
     if (metrics !== undefined) {
       const acknowledged = now();
@@ -114,6 +130,7 @@ export const startPublisher = async (options: PublisherOptions): Promise<Running
 
   const serve = async (lease: PublisherLease): Promise<void> => {
     current = lease;
+    saving = Promise.resolve();
     metrics?.active.set({ topic }, 1);
     logger.info({ after: lease.checkpoint, epoch: lease.epoch }, 'holding the publisher lease: publishing');
     const subscription = log.subscribeToAll({
@@ -128,6 +145,9 @@ export const startPublisher = async (options: PublisherOptions): Promise<Running
     });
     const reason = await Promise.race([lease.lost, stopped]);
     await subscription.stop();
+    // The last batch's checkpoint, before the lease goes (a failure is the lease's loss, reported by it).
+    await saving.catch(() => undefined);
+    saving = Promise.resolve();
     current = undefined;
     metrics?.active.set({ topic }, 0);
     await lease.release();

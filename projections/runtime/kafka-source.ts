@@ -1,11 +1,17 @@
-// The projector runtime over Kafka: one consumer group per projector (group id = prefix + name).
+// The projector runtime over Kafka: one consumer group per run (group id = prefix + the projectors'
+// names joined by '+'). `run(projector)` feeds one projector; `runAll(projectors)` feeds several
+// from one consumer, so a process that runs the read models and the live cache fetches and decodes
+// each message once. Each projector keeps its own checkpoints and is handed only what follows them;
+// the consumer is positioned at the lowest. A partition's batch goes to all of them at once, and the
+// partition's next batch waits until each has applied it (or the partition moved).
 //
 // - The truth is the projector's own checkpoint for source `kafka:<topic>:<partition>` (the last
 //   offset it applied, stored atomically with its read model), not the group's committed offset.
 //   On every assignment each partition is sought to the offset after its checkpoint (the start
 //   when there is none); batches fetched before the seek took effect are dropped, and offsets
-//   already applied are never handed over again. The group's offsets are still committed after
-//   each applied batch, so Kafka tools show the group's lag.
+//   already applied are never handed over again. The group's offsets (the lowest applied by all
+//   the run's projectors) are still committed, every `commitIntervalMs` and on stop rather than
+//   after each batch (a round trip per partition batch), so Kafka tools show the group's lag.
 // - Each batch goes to `projector.apply(events, source, lastOffset)`, in offset order. A failing
 //   apply is retried (with backoff, heartbeating) without advancing; before each retry the
 //   checkpoint is read again, since another consumer or a rebuild may have moved it.
@@ -18,8 +24,10 @@
 //   partitions go on. Skipping it could lose an auction's event and break its order. The partition
 //   stays stopped in this process; after a restart it stops again at the same message unless that
 //   was dealt with (e.g. the projector's checkpoint moved past it by an operator).
-// - Latency: fetches return as soon as one byte is there (minBytes 1), and wait at most
-//   `maxWaitTimeInMs` (default 50 ms) when there is nothing.
+// - Latency: fetches return as soon as one byte is there (minBytes 1), so a long
+//   `maxWaitTimeInMs` (default 1 s) adds no latency and only spares idle fetches. Partitions are
+//   applied `partitionsConsumedConcurrently` at a time (default 1); the batches of one fetch all
+//   wait for the slowest, and the next fetch waits for them.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -60,8 +68,12 @@ export interface KafkaEventSourceOptions {
   readonly groupIdPrefix?: string;
   /** Partitions if the topic has to be created here (default 12, as the publisher). */
   readonly partitions?: number;
-  /** Longest wait of an empty fetch (default 50 ms). */
+  /** Longest wait of an empty fetch (default 1000 ms); a fetch returns as soon as a message is there. */
   readonly maxWaitTimeInMs?: number;
+  /** How often the group's offsets are committed (default 1000 ms; they are also committed on stop). */
+  readonly commitIntervalMs?: number;
+  /** Most bytes a fetch takes of one partition (default kafkajs's 1 MB; Kafka still returns at least one record batch). */
+  readonly maxBytesPerPartition?: number;
   /** Partitions applied at once (default 1: the projector sees one batch at a time). */
   readonly partitionsConsumedConcurrently?: number;
   /** First and longest delay between retries of a failing apply (default 100 ms and 5 s). */
@@ -73,11 +85,11 @@ export interface KafkaEventSourceOptions {
 }
 
 interface PartitionState {
-  /** The next offset the projector needs: its checkpoint + 1. */
-  next: bigint;
-  /** The consumer is known to fetch from `next` or before it. */
+  /** Per projector (in the run's order): the next offset it needs, its checkpoint + 1. */
+  readonly next: bigint[];
+  /** The consumer is known to fetch from the lowest `next` or before it. */
   positioned: boolean;
-  /** A seek to `next` was asked for; the next fresh batch reflects it. */
+  /** A seek to the lowest `next` was asked for; the next fresh batch reflects it. */
   seeking: boolean;
 }
 
@@ -91,6 +103,8 @@ const nextAfter = (checkpoint: string | undefined): bigint => {
   if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a Kafka offset checkpoint: ${JSON.stringify(checkpoint)}`);
   return BigInt(checkpoint) + 1n;
 };
+
+const lowest = (next: readonly bigint[]): bigint => next.reduce((a, b) => (b < a ? b : a));
 
 type SourceGauge = Gauge<'projector' | 'topic' | 'partition'>;
 
@@ -117,26 +131,38 @@ const createMetrics = (registry: Registry | undefined): SourceMetrics | undefine
         }),
       };
 
-export const kafkaEventSource = (options: KafkaEventSourceOptions): EventSource => {
+/** A Kafka event source; `runAll` feeds several projectors from one consumer. */
+export interface KafkaEventSource extends EventSource {
+  /** One consumer group for all of `projectors` (in this order), each from its own checkpoints. */
+  runAll(projectors: readonly Projector[]): Promise<RunningProjection>;
+}
+
+export const kafkaEventSource = (options: KafkaEventSourceOptions): KafkaEventSource => {
   const metrics = createMetrics(options.registry);
-  return { run: (projector) => runOverKafka(options, projector, metrics) };
+  return {
+    run: (projector) => runOverKafka(options, [projector], metrics),
+    runAll: (projectors) => runOverKafka(options, projectors, metrics),
+  };
 };
 
 const runOverKafka = async (
   options: KafkaEventSourceOptions,
-  projector: Projector,
+  projectors: readonly Projector[],
   metrics: SourceMetrics | undefined,
 ): Promise<RunningProjection> => {
+  if (projectors.length === 0) throw new Error('a Kafka event source needs at least one projector');
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
-  const groupId = `${options.groupIdPrefix ?? DEFAULT_GROUP_ID_PREFIX}${projector.name}`;
-  const logger = options.logger.child({ component: 'kafka-source', projector: projector.name, topic, groupId });
+  const names = projectors.map((p) => p.name);
+  const groupId = `${options.groupIdPrefix ?? DEFAULT_GROUP_ID_PREFIX}${names.join('+')}`;
+  const logger = options.logger.child({ component: 'kafka-source', projectors: names, topic, groupId });
   const initialDelay = options.retryDelayMs?.initial ?? 100;
   const maxDelay = options.retryDelayMs?.max ?? 5_000;
+  const commitIntervalMs = options.commitIntervalMs ?? 1_000;
   const controller = new AbortController();
   const { signal } = controller;
 
-  const report = (error: unknown, partition: number, offset?: string) => {
-    const context: KafkaSourceErrorContext = { projector: projector.name, topic, partition, ...(offset !== undefined ? { offset } : {}) };
+  const report = (error: unknown, projector: string, partition: number, offset?: string) => {
+    const context: KafkaSourceErrorContext = { projector, topic, partition, ...(offset !== undefined ? { offset } : {}) };
     if (error instanceof PoisonMessageError) logger.error({ ...context, reason: error.reason }, error.message);
     else logger.warn({ ...context, err: error }, 'projecting a batch failed; retrying it');
     try {
@@ -150,8 +176,9 @@ const runOverKafka = async (
 
   const consumer: Consumer = options.kafka.consumer({
     groupId,
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 50,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
     minBytes: 1,
+    ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
     allowAutoTopicCreation: false,
   });
 
@@ -160,19 +187,29 @@ const runOverKafka = async (
   let generation = 0;
   const partitions = new Map<number, PartitionState>();
   const poisoned = new Set<number>();
-  /** Seeks a newly assigned partition to the projector's checkpoint, unless a batch got there first. */
+  /** Per partition: the next offset every projector has passed, not committed to the group yet. */
+  const uncommitted = new Map<number, bigint>();
+  const loadCheckpoints = (source: string): Promise<bigint[]> =>
+    Promise.all(projectors.map(async (p) => nextAfter(await p.loadCheckpoint(source))));
+  const seekTo = (partition: number, state: PartitionState) => {
+    state.positioned = false;
+    state.seeking = true;
+    consumer.seek({ topic, partition, offset: lowest(state.next).toString() });
+  };
+  /** Seeks a newly assigned partition to the projectors' checkpoints, unless a batch got there first. */
   const position = async (partition: number, assignment: number): Promise<void> => {
     const source = `kafka:${topic}:${partition}`;
     let delay = initialDelay;
     while (!signal.aborted && assignment === generation && !partitions.has(partition)) {
       try {
-        const next = nextAfter(await projector.loadCheckpoint(source));
+        const next = await loadCheckpoints(source);
         if (signal.aborted || assignment !== generation || partitions.has(partition)) return;
-        partitions.set(partition, { next, positioned: false, seeking: true });
-        consumer.seek({ topic, partition, offset: next.toString() });
+        const state: PartitionState = { next, positioned: false, seeking: false };
+        partitions.set(partition, state);
+        seekTo(partition, state);
         return;
       } catch (error) {
-        report(error, partition);
+        report(error, names.join('+'), partition);
         await pause(delay, signal);
         delay = Math.min(delay * 2, maxDelay);
       }
@@ -181,6 +218,7 @@ const runOverKafka = async (
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     generation += 1;
     partitions.clear();
+    uncommitted.clear();
     logger.debug({ assignment: payload.memberAssignment }, 'joined the group');
     // Even a partition with nothing new must start from the checkpoint: a projector behind the
     // group's committed offset would otherwise wait for the next message to notice.
@@ -189,6 +227,24 @@ const runOverKafka = async (
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'the Kafka consumer crashed');
   });
+
+  /** Commits what every projector has applied since the last commit (for Kafka tools; the checkpoints are the truth). */
+  const commit = async (): Promise<void> => {
+    if (uncommitted.size === 0) return;
+    const offsets = [...uncommitted].map(([partition, next]) => ({ topic, partition, offset: next.toString() }));
+    uncommitted.clear();
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (err) {
+      // A rebalance meanwhile: the partitions' new owners commit their own progress.
+      logger.debug({ err }, 'committing the group offsets failed');
+    }
+  };
+  let committing: Promise<void> = Promise.resolve();
+  const committer = setInterval(() => {
+    committing = committing.then(commit);
+  }, commitIntervalMs);
+  committer.unref();
 
   /** Retries `fn` until it succeeds, unless stopping or the assignment changed (then undefined). */
   const persist = async <T>(
@@ -221,43 +277,43 @@ const runOverKafka = async (
 
     let state = partitions.get(partition);
     if (state === undefined) {
-      // A batch before `position` has read the checkpoint: decide with the checkpoint here.
-      const checkpoint = await persist(() => projector.loadCheckpoint(source), payload, assignment, async (error) => {
-        report(error, partition);
+      // A batch before `position` has read the checkpoints: decide with the checkpoints here.
+      const next = await persist(() => loadCheckpoints(source), payload, assignment, async (error) => {
+        report(error, names.join('+'), partition);
         return 'retry';
       });
-      if (!stillOurs()) return;
-      state = partitions.get(partition) ?? { next: nextAfter(checkpoint), positioned: false, seeking: false };
+      if (!stillOurs() || next === undefined) return;
+      state = partitions.get(partition) ?? { next, positioned: false, seeking: false };
       partitions.set(partition, state);
     }
     const current = state;
 
     const first = BigInt(batch.firstOffset() ?? batch.lastOffset());
     if (current.seeking) {
-      // The first batch fetched after our seek: the broker starts as near `next` as it can.
+      // The first batch fetched after our seek: the broker starts as near the lowest `next` as it can.
       current.seeking = false;
       current.positioned = true;
-      if (first > current.next) {
-        logger.warn({ partition, expected: current.next.toString(), first: first.toString() }, 'offsets before this batch are gone from the topic');
+      if (first > lowest(current.next)) {
+        logger.warn({ partition, expected: lowest(current.next).toString(), first: first.toString() }, 'offsets before this batch are gone from the topic');
       }
     }
     if (!current.positioned) {
-      if (first > current.next) {
-        // The group's committed offset is ahead of the projector (e.g. its read model was rebuilt).
-        logger.info({ partition, from: current.next.toString(), committed: first.toString() }, "seeking to the projector's checkpoint");
-        current.seeking = true;
-        consumer.seek({ topic, partition, offset: current.next.toString() });
+      if (first > lowest(current.next)) {
+        // The group's committed offset is ahead of a projector (e.g. its read model was rebuilt).
+        logger.info({ partition, from: lowest(current.next).toString(), committed: first.toString() }, "seeking to the projectors' checkpoints");
+        seekTo(partition, current);
         return;
       }
       current.positioned = true;
     }
 
-    // Decode in order, up to the first message that is not a RecordedEvent.
-    let decoded: Decoded[] = [];
+    // Decode in order, once for every projector, up to the first message that is not a RecordedEvent.
+    const from = lowest(current.next);
+    const decoded: Decoded[] = [];
     let poison: { message: KafkaMessage; reason: string } | undefined;
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
-      if (offset < current.next) continue; // already applied: a redelivery
+      if (offset < from) continue; // already applied by every projector: a redelivery
       const result = decodeKafkaValue(message.value);
       if (result._tag === 'Left') {
         poison = { message, reason: result.left };
@@ -266,17 +322,21 @@ const runOverKafka = async (
       decoded.push({ offset, event: result.right });
     }
 
-    if (decoded.length > 0) {
+    /** Hands projector `i` what follows its checkpoint; false when it stopped short (stopping, or the partition moved). */
+    const applyTo = async (i: number): Promise<boolean> => {
+      const projector = projectors[i]!;
+      let mine = decoded.filter((d) => d.offset >= current.next[i]!);
+      if (mine.length === 0) return true;
       const applied = await persist(
         async () => {
-          const last = decoded[decoded.length - 1]!;
-          await projector.apply(decoded.map((d) => d.event), source, last.offset.toString());
+          const last = mine[mine.length - 1]!;
+          await projector.apply(mine.map((d) => d.event), source, last.offset.toString());
           return last.offset;
         },
         payload,
         assignment,
         async (error) => {
-          report(error, partition, decoded[0]?.offset.toString());
+          report(error, projector.name, partition, mine[0]?.offset.toString());
           // Reread the truth: another consumer, or a rebuild, may have moved the checkpoint.
           let next: bigint;
           try {
@@ -284,46 +344,53 @@ const runOverKafka = async (
           } catch {
             return 'retry';
           }
-          if (next === current.next) return 'retry';
-          current.next = next;
-          decoded = decoded.filter((d) => d.offset >= next);
-          const head = decoded[0];
+          if (next === current.next[i]) return 'retry';
+          current.next[i] = next;
+          mine = mine.filter((d) => d.offset >= next);
+          const head = mine[0];
           if (head === undefined) return 'give-up'; // all of it is applied already
           if (head.offset > next) {
-            current.positioned = false;
-            current.seeking = true;
-            consumer.seek({ topic, partition, offset: next.toString() });
+            seekTo(partition, current);
             return 'give-up';
           }
           return 'retry';
         },
       );
-      if (!stillOurs() || current.seeking) return;
-      if (applied === undefined && decoded.length > 0) return; // stopping, or the partition moved
-      const done = applied ?? current.next - 1n;
-      if (done >= current.next) current.next = done + 1n;
-      payload.resolveOffset(done.toString());
+      if (applied === undefined) return mine.length === 0;
+      if (applied >= current.next[i]!) current.next[i] = applied + 1n;
       if (metrics !== undefined) {
-        const behind = BigInt(batch.highWatermark) - 1n - done;
+        const behind = BigInt(batch.highWatermark) - 1n - applied;
         metrics.lag.set({ projector: projector.name, topic, partition: String(partition) }, Number(behind > 0n ? behind : 0n));
       }
-    } else if (poison === undefined) {
-      payload.resolveOffset(batch.lastOffset()); // every message was applied before
+      return true;
+    };
+
+    if (decoded.length > 0) {
+      const done = await Promise.all(projectors.map((_, i) => applyTo(i)));
+      if (!stillOurs() || current.seeking || done.includes(false)) return;
+    }
+    // Every projector has applied everything before the lowest `next`.
+    const passed = lowest(current.next);
+    if (passed > 0n) {
+      payload.resolveOffset((passed - 1n).toString());
+      uncommitted.set(partition, passed);
     }
 
-    if (poison !== undefined && BigInt(poison.message.offset) >= current.next) {
+    if (poison !== undefined && BigInt(poison.message.offset) >= lowest(current.next)) {
       poisoned.add(partition);
       payload.pause();
-      metrics?.stopped.set({ projector: projector.name, topic, partition: String(partition) }, 1);
-      report(new PoisonMessageError(topic, partition, poison.message.offset, poison.reason), partition, poison.message.offset);
+      for (const name of names) metrics?.stopped.set({ projector: name, topic, partition: String(partition) }, 1);
+      const error = new PoisonMessageError(topic, partition, poison.message.offset, poison.reason);
+      report(error, names.join('+'), partition, poison.message.offset);
     }
   };
 
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1, eachBatch });
+    await consumer.run({ eachBatchAutoResolve: false, autoCommit: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1, eachBatch });
   } catch (error) {
+    clearInterval(committer);
     await consumer.disconnect().catch(() => undefined);
     throw error;
   }
@@ -332,8 +399,11 @@ const runOverKafka = async (
   return {
     stop: async () => {
       controller.abort();
+      clearInterval(committer);
+      await committing;
+      await commit(); // what was applied by now (a batch still in flight is committed by the next run)
       await consumer.disconnect();
-      for (const partition of poisoned) metrics?.stopped.remove({ projector: projector.name, topic, partition: String(partition) });
+      for (const partition of poisoned) for (const name of names) metrics?.stopped.remove({ projector: name, topic, partition: String(partition) });
       logger.info('stopped');
     },
   };

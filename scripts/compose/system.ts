@@ -18,7 +18,7 @@ import { startLive } from './live.js';
 import type { LiveSide } from './live.js';
 import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
-import { kafkaSourceFor } from './kafka-source.js';
+import { gatherProjectors, kafkaSourceFor } from './kafka-source.js';
 import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
 import type { ReadRouterOptions } from './read-side.js';
@@ -98,12 +98,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
     const realtimeListening: { port?: number } = {};
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
-    // The projectors' events: from Kafka (a consumer group per projector) when KAFKA_BROKERS is
-    // set, else from the event log in-process.
+    // The projectors' events: from Kafka (one consumer group for the live cache and the read
+    // models, started once both are given) when KAFKA_BROKERS is set, else from the event log in-process.
     const kafkaSource = has('projector') ? kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry }) : undefined;
-    const projectorSource = has('projector') ? kafkaSource ?? logSourceFor(resources) : undefined;
+    const gathered = kafkaSource !== undefined ? gatherProjectors(kafkaSource) : undefined;
+    const projectorSource = has('projector') ? gathered?.source ?? logSourceFor(resources) : undefined;
     // The read models' own reader of the log, which lets batches grow while the log is busy.
-    const readModelSource = has('projector') ? kafkaSource ?? logSourceFor(resources, { lingerMs: READ_MODEL_LINGER_MS }) : undefined;
+    const readModelSource = has('projector') ? gathered?.source ?? logSourceFor(resources, { lingerMs: READ_MODEL_LINGER_MS }) : undefined;
     const live = await startLive(resources, {
       projectorSource,
       realtime: has('realtime'),
@@ -120,6 +121,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       const projection = await startReadModelProjection(resources, readModelSource, parking);
       stops.push(() => projection.stop());
     }
+    await gathered?.start();
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
     if (has('read-api')) {
       routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi, checkpoints }));

@@ -106,6 +106,43 @@ describe('Kafka event source (Kafka)', function () {
     assert.match(await registry.metrics(), /gavelstream_projector_kafka_lag_messages\{projector="order",topic="[^"]+",partition="\d"\} 0/);
   });
 
+  it('feeds several projectors from one consumer, each from its own checkpoint, one retrying while the other goes on', async () => {
+    const where = await fresh('shared', 2);
+    const all = recordedEvents(streamsOf('shared', 8), 6);
+    const firstHalf = all.slice(0, 24);
+    // B has applied the first half on its own before; A has applied nothing.
+    await produce(admin, where.topic, firstHalf.map((event) => ({ event })));
+    const b = new MemoryProjector('b');
+    const alone = await run(b, where);
+    await eventually(async () => (b.applied >= firstHalf.length ? true : undefined), 'B applied the first half');
+    await stop(alone);
+    await produce(admin, where.topic, all.slice(24).map((event) => ({ event })));
+
+    const a = new MemoryProjector('a');
+    a.failures = 3;
+    const shared = await kafkaEventSource({ kafka, logger, ...where, retryDelayMs: { initial: 20, max: 200 }, commitIntervalMs: 100 }).runAll([a, b]);
+    running.push(shared);
+    await eventually(async () => (a.applied >= all.length && b.applied >= all.length ? true : undefined), 'both applied everything', 30_000);
+    for (const projector of [a, b]) {
+      assert.deepEqual(projector.gaps, [], projector.name);
+      assert.deepEqual(projector.eventIds(), all.map((e) => e.eventId).sort(), projector.name);
+    }
+    assert.equal(a.failures, 0, "A's failing applies were retried");
+    assert.equal(b.delivered, all.length, 'B was handed only what followed its own checkpoint');
+    assert.equal(a.delivered, all.length, 'A was handed each event once');
+    const high = await highWatermarks(where.topic);
+    for (const [partition, next] of Object.entries(high)) {
+      if (next === '0') continue;
+      const last = String(BigInt(next) - 1n);
+      assert.equal(a.checkpoints.get(`kafka:${where.topic}:${partition}`), last, `A's checkpoint of partition ${partition}`);
+      assert.equal(b.checkpoints.get(`kafka:${where.topic}:${partition}`), last, `B's checkpoint of partition ${partition}`);
+    }
+    await eventually(async () => {
+      const committed = await groupOffsets(`${where.groupIdPrefix}a+b`, where.topic);
+      return Object.entries(high).every(([p, next]) => next === '0' || committed[Number(p)] === next) ? true : undefined;
+    }, "the shared group's offsets committed");
+  });
+
   it("resumes from the projector's checkpoint after a restart, whatever the group's committed offsets say", async () => {
     const where = await fresh('resume', 2);
     const streams = streamsOf('resume', 6);

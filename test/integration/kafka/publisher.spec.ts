@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { OpenedEventLog, RunningPublisher } from '../../../commands/index.js';
+import type { LeaseProvider, OpenedEventLog, RunningPublisher } from '../../../commands/index.js';
 import { createPublisherMetrics, embeddedLeases, openEventLog, postgresLeases, readPublisherCheckpoint, startPublisher } from '../../../commands/index.js';
 import { KAFKA_HEADERS, auctionIdOfStream } from '../../../domain/index.js';
 import { createKafka, createLogger } from '../../../infra/index.js';
@@ -179,6 +179,60 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     } finally {
       await running2.stop();
     }
+  });
+
+  it("saves a batch's checkpoint while the next is read, sends that one only after the save, and retries it when the save failed", async () => {
+    const name = topic('pipelined');
+    const trace: string[] = [];
+    // The producer's sends and the lease's saves, in the order they happen; each save takes a
+    // while, so that the next batch is ready before it ends, and the second one fails once.
+    const traced = Object.create(kafka) as Kafka;
+    traced.producer = (config) => {
+      const producer = kafka.producer(config);
+      const sendBatch = producer.sendBatch.bind(producer);
+      producer.sendBatch = (batch) => {
+        trace.push('send');
+        return sendBatch(batch);
+      };
+      return producer;
+    };
+    const inner = postgresLeases({ databaseUrl, name, holder: 'test', retryMs: 50 });
+    let saves = 0;
+    const leases: LeaseProvider = {
+      acquire: async (signal) => {
+        const lease = await inner.acquire(signal);
+        return lease === undefined ? undefined : {
+          ...lease,
+          save: async (position) => {
+            trace.push('save');
+            saves += 1;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            if (saves === 2) {
+              trace.push('failed');
+              throw new Error('the checkpoint could not be saved (once)');
+            }
+            await lease.save(position);
+            trace.push('saved');
+          },
+        };
+      },
+    };
+    const p = await startPublisher({ log: opened.log, kafka: traced, leases, logger, topic: name, partitions: 2 });
+    running.push(p);
+    const collector = await collect(name);
+    // Rounds published one after another: at least one batch each, so some batch follows the failed save.
+    for (let round = 0; round < 4; round++) {
+      await appendRounds(opened.log, Array.from({ length: 3 }, (_, i) => `pipelined-${round}-${i}-${name}`), 2, 1);
+      await waitUntilCarried(opened.log, collector.messages, `round ${round} published`);
+    }
+    // Each send after the first follows the settled save of the batch before it: saved, or failed
+    // (then the failed batch's successor is retried, its own save covering both).
+    let last: string | undefined;
+    for (const step of trace) {
+      if (step === 'send') assert.ok(last === undefined || last === 'saved' || last === 'failed', `a send after "${last}": ${trace.join(' ')}`);
+      last = step;
+    }
+    assert.ok(trace.includes('failed'), 'the failing save happened');
   });
 
   it('runs on an embedded database too (PGlite: an in-process lease), one publisher at a time', async () => {
