@@ -1,21 +1,22 @@
 // One auction's feed on one realtime node: a single subscription to the live feed shared by every
-// local socket watching the auction, the sockets' membership, and the timers and reads around them.
-// What to publish and how a socket joins is decided by the pure sequencer (relay-sequencer.ts);
-// this class does the I/O and applies its decisions.
+// local socket watching the auction, the sockets joining and leaving it, and the timers and cache
+// reads around them. What to publish, and how a socket joins, is decided by the pure sequencer
+// (relay-sequencer.ts); this class does the I/O and applies its decisions in order.
 //
-// The relay publishes each change once to the auction's topic, in version order, and remembers
-// the state at the last version it published (`latest`, `lastVersion`) and the latest frames
-// (`ring`), all in its `Sequence`. Its invariant: a socket that has joined has received exactly the versions up to
+// The relay publishes each change once to the auction's topic, in version order; its `Sequence`
+// holds the state at the last version it published (`latest`, `lastVersion`) and the latest
+// frames (`ring`). Its invariant: a socket that has joined has received exactly the versions up to
 // `lastVersion` (a snapshot, or the frames after its `sinceVersion`), and receives every later
 // version from the topic. A join runs synchronously (send what the socket lacks up to
 // `lastVersion`, then subscribe it to the topic), so no publish can fall between the two; when it
 // needs history the node does not hold, it fetches it first and completes the join synchronously
-// once the fetch returns, from the fetched frames and those published meanwhile.
+// once the fetch returns, from the fetched frames and those published meanwhile. Sockets waiting
+// for a version join right after the step that publishes it.
 //
-// The feed is subscribed before the cache is read (changes arriving meanwhile are buffered), so no
+// The feed is subscribed before the cache is read (changes arriving meanwhile are held), so no
 // change can slip between the read and the subscription. A version that does not follow
-// `lastVersion` (pub/sub lost a message, or the feed reconnected) makes the relay re-read the
-// cache and publish what the topic missed, or a fresh snapshot when the history is gone.
+// `lastVersion` (pub/sub lost a message), or the feed reconnecting, makes the relay re-read the
+// cache, which the sequencer turns into what the topic missed, or a fresh snapshot.
 import type { LiveChange, LiveFeed } from '../domain/index.js';
 import type { Logger } from '../infra/index.js';
 import type { ErrorCode } from './server-frames.js';

@@ -9,7 +9,7 @@ import { AuctionUpdated as AuctionUpdatedCodec, LiveAuction as LiveAuctionCodec 
 import { decodeOrThrow } from '../../../infra/index.js';
 import type { Admission, AfterRead, Moves, Sequence } from '../../../realtime/relay-sequencer.js';
 import {
-  admission, historyAdmission, needsMissed, newSequence, readStarted, receive, requestSync, subscribed, syncEnded, synced,
+  admission, historyAdmission, needsMissed, newSequence, readStarted, receive, requestSync, ringFrames, subscribed, syncEnded, synced,
 } from '../../../realtime/relay-sequencer.js';
 
 // ---- fixtures: an auction at version v, and its frame ------------------------------------------
@@ -32,12 +32,15 @@ const range = (from: number, to: number): number[] => Array.from({ length: Math.
 const text = (version: number): string => JSON.stringify(frame(version));
 
 /** A relay publishing live at `version`, its ring holding the frames from `ringFrom`. */
-const liveAt = (version: number, options: { ringFrom?: number; ringLength?: number } = {}): Sequence => ({
-  ...subscribed(newSequence({ ringLength: options.ringLength ?? 8 })),
-  latest: auction(version),
-  lastVersion: version,
-  ring: range(options.ringFrom ?? version + 1, version).map((v) => ({ version: v, text: text(v) })),
-});
+const liveAt = (version: number, options: { ringFrom?: number; ringLength?: number } = {}): Sequence => {
+  const ring = range(options.ringFrom ?? version + 1, version).map((v) => ({ version: v, text: text(v) }));
+  return {
+    ...subscribed(newSequence({ ringLength: options.ringLength ?? 8 })),
+    latest: auction(version),
+    lastVersion: version,
+    ring: { frames: ring, from: 0, to: ring.length },
+  };
+};
 
 /** The same relay while it reads the cache. */
 const syncing = (state: Sequence): Sequence => {
@@ -80,7 +83,7 @@ const outcome = (moves: ReturnType<When>): Outcome => {
     published,
     lastVersion: moves.state.lastVersion,
     held: heldVersions(moves.state),
-    ring: moves.state.ring.map((f) => f.version),
+    ring: ringFrames(moves.state.ring).map((f) => f.version),
     phase: moves.state.phase,
     ...(moves.resync !== undefined ? { resync: moves.resync } : {}),
     ...(moves.next !== undefined ? { next: moves.next } : {}),
