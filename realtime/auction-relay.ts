@@ -1,23 +1,28 @@
 // One auction's feed on one realtime node: a single subscription to the live feed shared by every
-// local socket watching the auction, and the order in which sockets join it.
+// local socket watching the auction, the sockets joining and leaving it, and the timers and cache
+// reads around them. What to publish, and how a socket joins, is decided by the pure sequencer
+// (relay-sequencer.ts); this class does the I/O and applies its decisions in order.
 //
-// The relay publishes each change once to the auction's topic, in version order, and remembers
-// the state at the last version it published (`latest`, `lastVersion`) and the latest frames
-// (`ring`). Its invariant: a socket that has joined has received exactly the versions up to
+// The relay publishes each change once to the auction's topic, in version order; its `Sequence`
+// holds the state at the last version it published (`latest`, `lastVersion`) and the latest
+// frames (`ring`). Its invariant: a socket that has joined has received exactly the versions up to
 // `lastVersion` (a snapshot, or the frames after its `sinceVersion`), and receives every later
 // version from the topic. A join runs synchronously (send what the socket lacks up to
 // `lastVersion`, then subscribe it to the topic), so no publish can fall between the two; when it
 // needs history the node does not hold, it fetches it first and completes the join synchronously
-// once the fetch returns, from the fetched frames and those published meanwhile.
+// once the fetch returns, from the fetched frames and those published meanwhile. Sockets waiting
+// for a version join right after the step that publishes it.
 //
-// The feed is subscribed before the cache is read (changes arriving meanwhile are buffered), so no
+// The feed is subscribed before the cache is read (changes arriving meanwhile are held), so no
 // change can slip between the read and the subscription. A version that does not follow
-// `lastVersion` (pub/sub lost a message, or the feed reconnected) makes the relay re-read the
-// cache and publish what the topic missed, or a fresh snapshot when the history is gone.
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed } from '../domain/index.js';
+// `lastVersion` (pub/sub lost a message), or the feed reconnecting, makes the relay re-read the
+// cache, which the sequencer turns into what the topic missed, or a fresh snapshot.
+import type { LiveChange, LiveFeed } from '../domain/index.js';
 import type { Logger } from '../infra/index.js';
 import type { ErrorCode } from './server-frames.js';
 import { snapshotText } from './server-frames.js';
+import type { Admission, AfterRead, Publication, Sequence, Step } from './relay-sequencer.js';
+import { admission, historyAdmission, needsMissed, newSequence, readStarted, receive, requestSync, subscribed, syncEnded, synced, withoutHeld } from './relay-sequencer.js';
 
 /** What the relay needs from a socket. Calls after the socket closed are ignored by the socket. */
 export interface RelayMember {
@@ -72,22 +77,15 @@ type MemberState =
   | { readonly kind: 'ahead'; readonly sinceVersion: number; readonly timer: NodeJS.Timeout }
   | { readonly kind: 'joined' };
 
-interface RingFrame {
-  readonly version: number;
-  readonly text: string;
-}
-
 /** The state of every joined member: one object for all of them. */
 const JOINED: MemberState = { kind: 'joined' };
 const RESYNC_RETRY_MAX_MS = 5_000;
-const MAX_BUFFERED = 10_000;
 
 export class AuctionRelay {
   readonly auctionId: string;
   readonly topic: string;
-  private latest: LiveAuction | undefined;
-  private lastVersion = 0;
-  private ring: RingFrame[] = [];
+  /** Where the relay is in the auction's versions (and the changes it holds back). */
+  private seq: Sequence;
   private readonly members = new Map<RelayMember, MemberState>();
   /**
    * The members not joined yet (waiting, fetching, ahead), in the order they got there: what each
@@ -95,11 +93,6 @@ export class AuctionRelay {
    * socket (their frame goes out as one publish).
    */
   private readonly notJoined = new Set<RelayMember>();
-  /** Changes received while the cache is being read, released in order afterwards. */
-  private buffer: LiveChange[] = [];
-  private subscribed = false;
-  private syncing = false;
-  private syncAgain = false;
   /** Whether the cache has been read once (until then, an auction it lacks may just not be read yet). */
   private readOnce = false;
   private retryDelayMs: number;
@@ -118,6 +111,7 @@ export class AuctionRelay {
     this.auctionId = options.auctionId;
     this.topic = `auction:${options.auctionId}`;
     this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.seq = newSequence({ ringLength: options.ringLength });
   }
 
   /** Subscribes to the feed, then reads the cache. Never rejects: failures are told to the members. */
@@ -136,7 +130,7 @@ export class AuctionRelay {
       await this.stop();
       return;
     }
-    this.subscribed = true;
+    this.seq = subscribed(this.seq);
     await this.resync();
     this.starting = false;
     this.idleCheck();
@@ -157,7 +151,7 @@ export class AuctionRelay {
 
   /** The version the relay has published up to (0 before it knows the auction). */
   get version(): number {
-    return this.lastVersion;
+    return this.seq.lastVersion;
   }
 
   /** Adds a socket (again, when it already was a member: a resubscription starts over). */
@@ -166,11 +160,6 @@ export class AuctionRelay {
     if (this.members.has(member)) this.forget(member);
     clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
-    if (this.latest === undefined) {
-      const timer = setTimeout(() => this.notFound(member), this.options.notFoundGraceMs);
-      this.setState(member, { kind: 'waiting', sinceVersion, timer });
-      return;
-    }
     this.admit(member, sinceVersion);
   }
 
@@ -188,7 +177,7 @@ export class AuctionRelay {
     for (const state of this.members.values()) if (state.kind === 'waiting' || state.kind === 'ahead') clearTimeout(state.timer);
     this.members.clear();
     this.notJoined.clear();
-    this.buffer = [];
+    this.seq = withoutHeld(this.seq);
     this.options.onStopped(this);
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
@@ -201,42 +190,24 @@ export class AuctionRelay {
 
   private onChange(change: LiveChange): void {
     if (this.stopped) return;
-    if (!this.subscribed || this.syncing) {
-      this.hold(change);
-      return;
+    const moves = receive(this.seq, change);
+    this.take(moves.steps);
+    this.seq = moves.state;
+    if (moves.resync) void this.resync();
+  }
+
+  /** Publishes each step's frames, then lets in the sockets waiting for the version it reached. */
+  private take(steps: readonly Step[]): void {
+    for (const step of steps) {
+      for (const publication of step.publish) this.options.publish(this.topic, this.textOf(publication), publication.kind);
+      this.seq = step.state;
+      if (step.firstKnown) this.admitWaiting();
+      this.admitAhead();
     }
-    const version = change.frame.version;
-    if (version <= this.lastVersion) return;
-    if (version === this.lastVersion + 1 && this.buffer.length === 0) {
-      this.release(change);
-      return;
-    }
-    // A hole: keep what came, release what follows on, and read the cache for the rest.
-    this.hold(change);
-    if (this.drainBuffer()) void this.resync();
   }
 
-  /** Buffers a change; the oldest go first past the bound (the resync then recovers them from the cache). */
-  private hold(change: LiveChange): void {
-    this.buffer.push(change);
-    if (this.buffer.length > MAX_BUFFERED) this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
-  }
-
-  /** Publishes the next version to the topic, and lets in the sockets that were waiting for it. */
-  private release(change: LiveChange): void {
-    const wasUnknown = this.latest === undefined;
-    this.latest = change.auction;
-    this.lastVersion = change.frame.version;
-    const text = JSON.stringify(change.frame);
-    this.options.publish(this.topic, text, 'auction.updated');
-    this.remember({ version: this.lastVersion, text });
-    if (wasUnknown) this.admitWaiting();
-    this.admitAhead();
-  }
-
-  private remember(frame: RingFrame): void {
-    this.ring.push(frame);
-    if (this.ring.length > this.options.ringLength) this.ring.splice(0, this.ring.length - this.options.ringLength);
+  private textOf(publication: Publication): string {
+    return publication.kind === 'snapshot' ? snapshotText(publication.auction, this.options.now()) : publication.text;
   }
 
   /**
@@ -244,142 +215,84 @@ export class AuctionRelay {
    * reconnected. One at a time; a request during a run makes it run again.
    */
   private async resync(): Promise<void> {
-    if (this.stopped || !this.subscribed) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
-    }
-    this.syncing = true;
+    if (this.stopped) return;
+    const request = requestSync(this.seq);
+    this.seq = request.state;
+    if (!request.run) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    let retry = false;
+    let next: AfterRead;
     try {
-      let holeLeft = false;
       do {
-        this.syncAgain = false;
+        this.seq = readStarted(this.seq);
         if (this.readOnce) this.options.onResync?.();
-        const before = this.lastVersion;
+        const before = this.seq.lastVersion;
         const current = await this.read('resync', () => this.options.feed.current(this.auctionId));
-        const missed = current !== undefined && this.latest !== undefined && current.version > this.lastVersion
-          ? await this.read('resync', () => this.options.feed.framesAfter(this.auctionId, this.lastVersion))
+        const since = this.seq.lastVersion;
+        const missed = needsMissed(this.seq, current)
+          ? await this.read('resync', () => this.options.feed.framesAfter(this.auctionId, since))
           : [];
         if (this.stopped) return;
         this.readOnce = true;
-        this.catchUp(current, missed);
-        holeLeft = this.drainBuffer();
-        // A hole left although this read brought nothing new: the cache is behind what the feed
-        // announced (a stale read). Read again later rather than spin.
-        if (holeLeft && this.lastVersion === before && !this.syncAgain) {
-          retry = true;
-          break;
-        }
-      } while ((this.syncAgain || holeLeft) && !this.stopped);
-      if (!retry) this.retryDelayMs = this.options.retryDelayMs ?? 100;
+        const moves = synced(this.seq, before, current, missed);
+        this.take(moves.steps);
+        this.seq = moves.state;
+        next = moves.next;
+      } while (next === 'again' && !this.stopped);
+      if (next !== 'retry') this.retryDelayMs = this.options.retryDelayMs ?? 100;
     } catch (err) {
       this.options.logger.warn({ err, auctionId: this.auctionId }, 'realtime: reading the live cache failed');
       if (!this.readOnce) {
-        this.syncing = false;
+        this.seq = syncEnded(this.seq);
         this.failAll('LIVE_FEED_UNAVAILABLE', 'the live feed is unavailable; subscribe again later');
         await this.stop();
         return;
       }
       // The sockets keep what they have; changes keep being buffered until a read succeeds.
-      retry = true;
+      next = 'retry';
     } finally {
-      this.syncing = false;
+      this.seq = syncEnded(this.seq);
     }
     if (this.stopped) return;
-    if (retry) {
+    if (next === 'retry') {
       this.retryTimer = setTimeout(() => void this.resync(), this.retryDelayMs);
       this.retryDelayMs = Math.min(this.retryDelayMs * 2, RESYNC_RETRY_MAX_MS);
     }
-    if (this.latest !== undefined) this.admitWaiting();
+    if (this.seq.latest !== undefined) this.admitWaiting();
     this.idleCheck();
-  }
-
-  /** Publishes what the topic lacks up to `current`: the missed frames, or a snapshot when they are gone. */
-  private catchUp(current: LiveAuction | undefined, missed: readonly AuctionUpdated[] | undefined): void {
-    if (current === undefined || current.version <= this.lastVersion) return;
-    if (this.latest !== undefined) {
-      const through = (missed ?? []).filter((frame) => frame.version <= current.version);
-      const complete = missed !== undefined && through.length === current.version - this.lastVersion
-        && through.every((frame, i) => frame.version === this.lastVersion + 1 + i);
-      if (complete) {
-        for (const frame of through) {
-          const text = JSON.stringify(frame);
-          this.options.publish(this.topic, text, 'auction.updated');
-          this.remember({ version: frame.version, text });
-        }
-      } else {
-        this.options.publish(this.topic, snapshotText(current, this.options.now()), 'snapshot');
-        this.ring = [];
-      }
-    }
-    this.latest = current;
-    this.lastVersion = current.version;
-    this.admitAhead();
-  }
-
-  /** Releases buffered changes in order; true when a hole is left (a change was lost: read the cache). */
-  private drainBuffer(): boolean {
-    const buffered = this.buffer.sort((a, b) => a.frame.version - b.frame.version);
-    this.buffer = [];
-    for (let i = 0; i < buffered.length; i++) {
-      const change = buffered[i]!;
-      const version = change.frame.version;
-      if (version <= this.lastVersion) continue;
-      if (version !== this.lastVersion + 1) {
-        this.buffer = buffered.slice(i);
-        return true;
-      }
-      this.release(change);
-    }
-    return false;
   }
 
   // ---- sockets joining ------------------------------------------------------------------------
 
-  /** Joins a socket now that the relay has a state. Synchronous unless history must be fetched. */
+  /** Joins a socket as the sequencer says: synchronously, unless it waits (for the auction, its version or history). */
   private admit(member: RelayMember, sinceVersion: number | undefined): void {
-    const latest = this.latest!;
-    if (sinceVersion === undefined) {
-      this.joinWith(member, [snapshotText(latest, this.options.now())]);
-      return;
+    const how = admission(this.seq, sinceVersion);
+    switch (how.kind) {
+      case 'unknown': {
+        const timer = setTimeout(() => this.notFound(member), this.options.notFoundGraceMs);
+        this.setState(member, { kind: 'waiting', sinceVersion, timer });
+        return;
+      }
+      case 'ahead': {
+        const timer = setTimeout(() => this.aheadTimedOut(member), this.options.aheadWaitMs);
+        this.setState(member, { kind: 'ahead', sinceVersion: sinceVersion!, timer });
+        return;
+      }
+      case 'history':
+        this.setState(member, { kind: 'fetching', sinceVersion: sinceVersion! });
+        this.fetchHistory();
+        return;
+      default:
+        this.joinAs(member, how);
     }
-    if (sinceVersion === this.lastVersion) {
-      this.joinWith(member, []);
-      return;
-    }
-    if (sinceVersion > this.lastVersion) {
-      const timer = setTimeout(() => this.aheadTimedOut(member), this.options.aheadWaitMs);
-      this.setState(member, { kind: 'ahead', sinceVersion, timer });
-      return;
-    }
-    const fromRing = this.framesFrom(sinceVersion, new Map());
-    if (fromRing !== undefined) {
-      this.joinWith(member, fromRing);
-      return;
-    }
-    this.setState(member, { kind: 'fetching', sinceVersion });
-    this.fetchHistory();
   }
 
-  private joinWith(member: RelayMember, texts: readonly string[]): void {
+  /** Sends a snapshot or the frames the socket lacks, then subscribes it to the topic. */
+  private joinAs(member: RelayMember, how: Admission): void {
+    const texts = how.kind === 'frames' ? how.texts : [snapshotText(this.seq.latest!, this.options.now())];
     this.setState(member, JOINED);
     if (texts.length > 0) member.send(texts);
     member.joinTopic(this.topic);
-  }
-
-  /** The texts of versions sinceVersion+1..lastVersion from `fetched` and the ring, or undefined when one is missing. */
-  private framesFrom(sinceVersion: number, fetched: ReadonlyMap<number, string>): string[] | undefined {
-    const first = this.ring[0]?.version;
-    const texts: string[] = [];
-    for (let version = sinceVersion + 1; version <= this.lastVersion; version++) {
-      const text = first !== undefined && version >= first ? this.ring[version - first]?.text : fetched.get(version);
-      if (text === undefined) return undefined;
-      texts.push(text);
-    }
-    return texts;
   }
 
   /**
@@ -406,11 +319,10 @@ export class AuctionRelay {
     ).then((frames) => {
       this.historyFrom = undefined;
       if (this.stopped) return;
-      const fetched = new Map((frames ?? []).map((frame) => [frame.version, JSON.stringify(frame)] as const));
+      const resume = historyAdmission(this.seq, frames);
       for (const [member, state] of this.pendingStates()) {
         if (state.kind !== 'fetching' || state.sinceVersion < since) continue;
-        const texts = frames === undefined ? undefined : this.framesFrom(state.sinceVersion, fetched);
-        this.joinWith(member, texts ?? [snapshotText(this.latest!, this.options.now())]);
+        this.joinAs(member, resume(state.sinceVersion));
       }
       // Sockets that asked for older history meanwhile.
       this.fetchHistory();
@@ -441,7 +353,7 @@ export class AuctionRelay {
   /** Sockets ahead of the relay join once it reaches their version (after a jump past it, with what they lack). */
   private admitAhead(): void {
     for (const [member, state] of this.pendingStates()) {
-      if (state.kind !== 'ahead' || state.sinceVersion > this.lastVersion) continue;
+      if (state.kind !== 'ahead' || state.sinceVersion > this.seq.lastVersion) continue;
       clearTimeout(state.timer);
       this.admit(member, state.sinceVersion);
     }
@@ -449,7 +361,7 @@ export class AuctionRelay {
 
   private aheadTimedOut(member: RelayMember): void {
     if (this.stopped || this.members.get(member)?.kind !== 'ahead') return;
-    this.joinWith(member, [snapshotText(this.latest!, this.options.now())]);
+    this.joinAs(member, { kind: 'snapshot' });
   }
 
   private notFound(member: RelayMember): void {
@@ -505,7 +417,7 @@ export class AuctionRelay {
   private idleCheck(): void {
     if (this.members.size > 0 || this.stopped || this.lingerTimer !== undefined) return;
     if (this.starting || this.pending > 0) return; // checked again once the read has settled
-    const linger = this.latest === undefined ? 0 : this.options.lingerMs;
+    const linger = this.seq.latest === undefined ? 0 : this.options.lingerMs;
     if (linger <= 0) {
       void this.stop();
       return;
