@@ -30,14 +30,23 @@ export default tseslint.config(
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ regex: '^(?!fp-ts(/|$)|io-ts(/|$)|canonicalize$|node:crypto$|\\.{1,2}/)', message: 'domain/ is pure: fp-ts and io-ts only (node:crypto and canonicalize for the hash chain).' }],
+        patterns: [
+          { regex: '^(?!fp-ts(/|$)|io-ts(/|$)|canonicalize$|node:crypto$|\\.{1,2}/)', message: 'domain/ is pure: fp-ts and io-ts only (node:crypto and canonicalize for the hash chain).' },
+          { regex: '^(\\.\\./)+(contracts|infra|commands|projections|read-api|realtime|scripts)/', message: 'domain/ knows no other folder: no transport, no infrastructure.' },
+        ],
       }],
+    },
+  },
+  {
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), { regex: '^(\\.\\./)+(infra|commands|projections|read-api|realtime|scripts)/', message: 'contracts/ are built on the domain alone.' }] }],
     },
   },
   {
     files: ['commands/**/*.ts', 'projections/**/*.ts', 'read-api/**/*.ts', 'realtime/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), onlyIndex('infra')] }],
+      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), onlyIndex('infra'), onlyIndex('contracts')] }],
     },
   },
 );

@@ -17,7 +17,7 @@
 // change can slip between the read and the subscription. A version that does not follow
 // `lastVersion` (pub/sub lost a message), or the feed reconnecting, makes the relay re-read the
 // cache, which the sequencer turns into what the topic missed, or a fresh snapshot.
-import type { LiveChange, LiveFeed } from '../domain/index.js';
+import type { LiveChange, LiveFeed } from '../contracts/index.js';
 import type { Logger } from '../infra/index.js';
 import type { ErrorCode } from './server-frames.js';
 import { snapshotText } from './server-frames.js';

@@ -3,8 +3,10 @@
 // however many local listeners; UNSUBSCRIBE when the last one leaves. Pub/sub delivers at most
 // once: after a reconnection, the channels are subscribed again and every listener's `onGap` runs.
 import { randomUUID } from 'node:crypto';
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed } from '../domain/index.js';
-import { AuctionUpdated as AuctionUpdatedCodec, LiveChange as LiveChangeCodec, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash } from '../domain/index.js';
+import type { AuctionUpdated } from '../domain/index.js';
+import type { LiveAuction, LiveChange, LiveFeed } from '../contracts/index.js';
+import { AuctionUpdated as AuctionUpdatedCodec } from '../domain/index.js';
+import { LiveChange as LiveChangeCodec, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash } from '../contracts/index.js';
 import type { Logger, Redis } from '../infra/index.js';
 import { closeRedis, openRedis } from '../infra/index.js';
 

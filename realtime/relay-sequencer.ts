@@ -10,7 +10,8 @@
 // change that does not follow the last version (a lost message) is held too, and asks for a read
 // of the cache, which brings the frames the topic missed, or a snapshot when the cache no longer
 // has them.
-import type { AuctionUpdated, LiveAuction, LiveChange } from '../domain/index.js';
+import type { AuctionUpdated } from '../domain/index.js';
+import type { LiveAuction, LiveChange } from '../contracts/index.js';
 
 /** A frame the relay published, as sent: what a resuming socket is served from. */
 export interface RingFrame {

@@ -3,7 +3,7 @@
 // as it is), errors and the server's time.
 import * as t from 'io-ts';
 import { AuctionUpdated, PublicAuctionView, UtcTimestamp, publicStatus, toMillis } from '../domain/index.js';
-import type { LiveAuction } from '../domain/index.js';
+import type { LiveAuction } from '../contracts/index.js';
 
 /** The public view of an auction: the fields GET /v1/auctions/:id shows a caller without a token. */
 export const AuctionSnapshotView = PublicAuctionView;

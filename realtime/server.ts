@@ -6,7 +6,7 @@
 import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import { Registry } from 'prom-client';
-import type { LiveFeed } from '../domain/index.js';
+import type { LiveFeed } from '../contracts/index.js';
 import type { Logger, RealtimeClientLimits } from '../infra/index.js';
 import { defaultRealtimeClientLimits } from '../infra/index.js';
 import { AuctionRelay } from './auction-relay.js';

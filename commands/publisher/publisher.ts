@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { Partitioners } from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import type { EventLog, RecordedEvent } from '../../domain/index.js';
-import { toKafkaMessage } from '../../domain/index.js';
+import { toKafkaMessage } from '../../contracts/index.js';
 import type { Logger } from '../../infra/index.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
 import { LeaseLostError } from './lease.js';

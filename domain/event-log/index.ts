@@ -2,7 +2,6 @@
 export * from './port.js';
 export * from './hash-chain.js';
 export * from './recorded-event-codec.js';
-export * from './kafka-message.js';
 export * from './merkle.js';
 export * from './checkpoint.js';
 export * from './checkpoint-archive.js';

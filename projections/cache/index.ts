@@ -1,5 +1,5 @@
 // projections/cache: the live cache that realtime nodes read (the LiveFeed contract of
-// domain/public-view.ts), kept in Redis or, in embedded mode, in memory.
+// contracts/live-cache.ts), kept in Redis or, in embedded mode, in memory.
 export { MemoryLiveCache, LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
 export type { MemoryLiveCacheOptions } from './memory-live-cache.js';
 export { RedisLiveCache, LiveCacheCorruptError } from './redis-live-cache.js';

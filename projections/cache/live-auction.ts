@@ -2,8 +2,10 @@
 // `auction.updated` frame the change publishes. It reuses the read model's row fold
 // (evolveAuctionRow), so the cache and GET /v1/auctions/:id copy the same facts the same way; no
 // rule runs here. Pure.
-import type { AuctionUpdated, LiveAuction, LiveChange, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { LiveAuction as LiveAuctionCodec, upcasters } from '../../domain/index.js';
+import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index.js';
+import type { LiveAuction, LiveChange } from '../../contracts/index.js';
+import { upcasters } from '../../domain/index.js';
+import { LiveAuction as LiveAuctionCodec } from '../../contracts/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
 import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';

@@ -1,8 +1,9 @@
 // The live cache in memory, for embedded mode: the projector and the feed realtime nodes read, in
 // one object, with the Redis cache's semantics (redelivery harmless, a gap refused, the latest
 // frames kept, every change announced after it is stored, in version order).
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { LIVE_HISTORY_LENGTH } from '../../domain/index.js';
+import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index.js';
+import type { LiveAuction, LiveChange, LiveFeed } from '../../contracts/index.js';
+import { LIVE_HISTORY_LENGTH } from '../../contracts/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';

@@ -9,11 +9,9 @@
 // A stream whose event cannot be projected is parked (hash `<namespace>:parked`, field auction id,
 // written before the checkpoint moves past it) and its later events skipped.
 import * as E from 'fp-ts/lib/Either.js';
-import type { LiveAuction, LiveChange, RecordedEvent, Upcaster } from '../../domain/index.js';
-import {
-  ENDED_FRAMES_TTL_SECONDS, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash,
-  encodeLiveAuctionHash,
-} from '../../domain/index.js';
+import type { RecordedEvent, Upcaster } from '../../domain/index.js';
+import type { LiveAuction, LiveChange } from '../../contracts/index.js';
+import { ENDED_FRAMES_TTL_SECONDS, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash, encodeLiveAuctionHash } from '../../contracts/index.js';
 import type { Pseudonymiser, Redis } from '../../infra/index.js';
 import type { Projector } from '../runtime/projector.js';
 import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';

@@ -32,7 +32,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../domain/index.js';
-import { decodeKafkaValue } from '../../domain/index.js';
+import { decodeKafkaValue } from '../../contracts/index.js';
 import type { Logger } from '../../infra/index.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
 import type { EventSource, Projector, RunningProjection } from './projector.js';

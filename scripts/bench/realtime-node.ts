@@ -2,7 +2,7 @@
 // (REDIS_URL) or on an in-memory cache that the benchmark fills over IPC (embedded mode).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import type { LiveFeed } from '../../domain/index.js';
+import type { LiveFeed } from '../../contracts/index.js';
 import { closeRedis, createLogger, loadConfig, openRedis, pseudonymiser } from '../../infra/index.js';
 import type { Redis } from '../../infra/index.js';
 import { MemoryLiveCache } from '../../projections/index.js';

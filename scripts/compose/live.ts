@@ -3,7 +3,7 @@
 // without it, one in-memory cache is both the projector and the realtime node's feed, so the
 // realtime role then needs the projector role in the same process.
 import type { Registry } from 'prom-client';
-import type { LiveFeed } from '../../domain/index.js';
+import type { LiveFeed } from '../../contracts/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
 import type { EventSource, ParkingMonitor } from '../../projections/index.js';

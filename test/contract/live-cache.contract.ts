@@ -1,8 +1,8 @@
-// The live cache's contract (domain/public-view.ts): what the projector stores and publishes, and
+// The live cache's contract (contracts/live-cache.ts): what the projector stores and publishes, and
 // what a realtime node reads back through the LiveFeed. Run against the in-memory cache and Redis.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { LiveChange, LiveFeed } from '../../domain/index.js';
+import type { LiveChange, LiveFeed } from '../../contracts/index.js';
 import type { ParkedStream, ParkingReporter, Projector } from '../../projections/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { eventually } from '../support/system.js';

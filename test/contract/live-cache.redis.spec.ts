@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../domain/index.js';
-import { auctionCacheKey, auctionFramesKey, decodeLiveAuctionHash, LiveAuction } from '../../domain/index.js';
+import { auctionCacheKey, auctionFramesKey, decodeLiveAuctionHash, LiveAuction } from '../../contracts/index.js';
 import type { Redis } from '../../infra/index.js';
 import { closeRedis, openRedis } from '../../infra/index.js';
 import { RedisLiveCache, planLiveChanges } from '../../projections/index.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { LiveChange, auctionCacheKey, auctionChannel, decodeLiveAuctionHash } from '../../domain/index.js';
+import { LiveChange, auctionCacheKey, auctionChannel, decodeLiveAuctionHash } from '../../contracts/index.js';
 import type { Redis } from '../../infra/index.js';
 import { closeRedis, openRedis } from '../../infra/index.js';
 import { READ_MODEL_PROJECTION } from '../../projections/index.js';

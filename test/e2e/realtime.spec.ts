@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isRight } from 'fp-ts/lib/Either.js';
-import type { LiveFeed, RecordedEvent } from '../../domain/index.js';
-import { AuctionUpdated, auctionChannel, streamIdOf } from '../../domain/index.js';
+import type { RecordedEvent } from '../../domain/index.js';
+import type { LiveFeed } from '../../contracts/index.js';
+import { AuctionUpdated, streamIdOf } from '../../domain/index.js';
+import { auctionChannel } from '../../contracts/index.js';
 import type { Projector } from '../../projections/index.js';
 import { RedisLiveCache } from '../../projections/index.js';
 import { ErrorFrame, SnapshotFrame, TimeFrame, openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Consumer, IHeaders } from 'kafkajs';
 import type { ChainHead, EventLog, LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
-import { EMPTY_CHAIN, START, decodeKafkaValue, sealEvents, toKafkaMessage } from '../../domain/index.js';
+import { EMPTY_CHAIN, START, sealEvents } from '../../domain/index.js';
+import { decodeKafkaValue, toKafkaMessage } from '../../contracts/index.js';
 
 export const uniqueName = (label: string): string => `gs-test-${label}-${randomUUID().slice(0, 8)}`;
 

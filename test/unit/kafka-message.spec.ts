@@ -1,7 +1,7 @@
 // The Kafka message contract of auction-events: key, value and headers of a RecordedEvent, and
 // reading a value back (what a consumer accepts and what it refuses, with the reason).
 import assert from 'node:assert/strict';
-import { KAFKA_HEADERS, decodeKafkaValue, kafkaKeyOf, toKafkaMessage } from '../../domain/index.js';
+import { KAFKA_HEADERS, decodeKafkaValue, kafkaKeyOf, toKafkaMessage } from '../../contracts/index.js';
 import { recordedEvents } from '../support/kafka.js';
 
 describe('Kafka message contract', () => {

@@ -2,7 +2,8 @@
 // sends and what is published on the topics they joined, like uWS topics), and a live feed over the
 // in-memory cache whose reads and deliveries a test can hold back, drop or reorder.
 import { randomUUID } from 'node:crypto';
-import type { AuctionUpdated, LiveAuction, LiveChange, LiveFeed, RecordedEvent } from '../../../domain/index.js';
+import type { AuctionUpdated, RecordedEvent } from '../../../domain/index.js';
+import type { LiveAuction, LiveChange, LiveFeed } from '../../../contracts/index.js';
 import { createLogger } from '../../../infra/index.js';
 import { MemoryLiveCache } from '../../../projections/index.js';
 import type { ErrorCode } from '../../../realtime/server-frames.js';

@@ -4,8 +4,10 @@
 // resyncs: the published versions follow on from the first and are the cache's.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { AuctionUpdated, LiveAuction, LiveChange } from '../../../domain/index.js';
-import { AuctionUpdated as AuctionUpdatedCodec, LiveAuction as LiveAuctionCodec } from '../../../domain/index.js';
+import type { AuctionUpdated } from '../../../domain/index.js';
+import type { LiveAuction, LiveChange } from '../../../contracts/index.js';
+import { AuctionUpdated as AuctionUpdatedCodec } from '../../../domain/index.js';
+import { LiveAuction as LiveAuctionCodec } from '../../../contracts/index.js';
 import { decodeOrThrow } from '../../../infra/index.js';
 import type { Admission, AfterRead, Moves, Sequence } from '../../../realtime/relay-sequencer.js';
 import {

@@ -9,9 +9,8 @@
 //           that route or filter without parsing the value
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { auctionIdOfStream } from '../events.js';
-import type { RecordedEvent } from './port.js';
-import { RecordedEventCodec } from './recorded-event-codec.js';
+import { RecordedEventCodec, auctionIdOfStream } from '../domain/index.js';
+import type { RecordedEvent } from '../domain/index.js';
 
 export const KAFKA_HEADERS = {
   eventType: 'event-type',
