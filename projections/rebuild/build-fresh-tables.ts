@@ -138,7 +138,7 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
   };
 
   const write = async (w: PageWrites): Promise<void> => {
-    await store.insertBids(sql, w.bids);
+    await store.insertBidsInBulk(sql, w.bids);
     await store.park(sql, w.toPark);
   };
 
