@@ -90,9 +90,10 @@ export interface AuctionChanges {
   readonly leaderChanged: boolean;
 }
 
-const stamp = (row: AuctionRow, recorded: RecordedEvent): AuctionRow => ({ ...row, version: recorded.streamVersion, logPosition: recorded.position });
-
-/** The auction row after one event (no rule: each field is a fact the event states). */
+/**
+ * The auction row after one event (no rule: each field is a fact the event states), stamped with
+ * the event's version and position: one new object per event (a rebuild makes millions).
+ */
 export const evolveAuctionRow = (row: AuctionRow | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): AuctionRow => {
   const { event, recorded, auctionId } = projected;
   switch (event.type) {
@@ -101,7 +102,7 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
       const d = event.data;
       const initial = evolve(initialState, event);
       if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
-      return stamp({
+      return {
         auctionId,
         sellerId: d.sellerId,
         title: d.title,
@@ -126,13 +127,13 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
         softCloseExtensionSeconds: d.softClose?.extensionSeconds ?? null,
         createdAt: d.createdAt,
         endedAt: null,
-        version: 0,
-        logPosition: '',
-      }, recorded);
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     }
     case 'BidPlaced': {
       const d = event.data;
-      return stamp({
+      return {
         ...requireExisting(row, projected),
         currentPrice: d.currentPrice,
         bidCount: d.bidCount,
@@ -141,12 +142,14 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
         reserveMet: d.reserveMet,
         buyNowAvailable: d.buyNowAvailable,
         endsAt: d.endsAt,
-      }, recorded);
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     }
     case 'AuctionBoughtNow': {
       const d = event.data;
       const buyer = pseudonym(auctionId, d.buyerId);
-      return stamp({
+      return {
         ...requireExisting(row, projected),
         currentPrice: d.price,
         buyNowAvailable: false,
@@ -157,14 +160,23 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
         winnerPseudonym: buyer,
         finalPrice: d.price,
         endedAt: d.boughtAt,
-      }, recorded);
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     }
     case 'AuctionCancelled':
-      return stamp({ ...requireExisting(row, projected), buyNowAvailable: false, outcome: 'cancelled', endedAt: event.data.cancelledAt }, recorded);
+      return {
+        ...requireExisting(row, projected),
+        buyNowAvailable: false,
+        outcome: 'cancelled',
+        endedAt: event.data.cancelledAt,
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     case 'AuctionClosed': {
       const d = event.data;
       const before = requireExisting(row, projected);
-      return stamp({
+      return {
         ...before,
         currentPrice: d.finalPrice ?? before.currentPrice,
         bidCount: d.bidCount,
@@ -175,7 +187,9 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
         winnerPseudonym: d.winnerId === null ? null : pseudonym(auctionId, d.winnerId),
         finalPrice: d.finalPrice,
         endedAt: d.closedAt,
-      }, recorded);
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     }
   }
 };

@@ -60,19 +60,32 @@ const observed = <T>(promise: Promise<T>): Promise<T> => {
   return promise;
 };
 
-/** The pseudonymiser with its recent answers remembered (a bidder bids many times on one auction). */
-const remembered = (pseudonym: Pseudonymiser, max = 100_000): Pseudonymiser => {
-  const known = new Map<string, string>();
+/**
+ * The pseudonymiser with its answers remembered per auction (a bidder bids many times on one
+ * auction; by auction, so no key is made per call), for at most `max` auctions at once.
+ */
+const remembered = (pseudonym: Pseudonymiser, max = 5_000): Pseudonymiser => {
+  const known = new Map<string, Map<string, string>>();
   return (auctionId, userId) => {
-    const key = `${auctionId}\u0000${userId}`;
-    let name = known.get(key);
-    if (name === undefined) {
+    let names = known.get(auctionId);
+    if (names === undefined) {
       if (known.size >= max) known.clear();
-      name = pseudonym(auctionId, userId);
-      known.set(key, name);
+      known.set(auctionId, (names = new Map()));
     }
+    let name = names.get(userId);
+    if (name === undefined) names.set(userId, (name = pseudonym(auctionId, userId)));
     return name;
   };
+};
+
+/** The held activity of these auctions, each flagged by its auction's final leader. */
+const incrementsOf = (helds: readonly Held[]): ActivityIncrement[] => {
+  const out: ActivityIncrement[] = [];
+  for (const h of helds) {
+    const leaderId = h.row.leaderId;
+    for (const a of h.activity.values()) out.push({ ...a, leading: a.bidderId === leaderId });
+  }
+  return out;
 };
 
 export const buildFreshTables = async (options: BuildOptions): Promise<{ readonly position: LogPosition; readonly events: number }> => {
@@ -89,21 +102,28 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
     const changed = [...held.values()].filter((h) => h.row.version !== h.written);
     for (let i = 0; i < changed.length; i += perStatement) {
       const chunk = changed.slice(i, i + perStatement);
-      await store.writeAuctions(sql, chunk.map((h) => ({ row: h.row, expectedVersion: h.written })));
+      // Auctions never written before have no row and no activity in the table yet: inserted in
+      // bulk (COPY on PostgreSQL); the others (re-read after rows were forgotten) compare-and-set.
+      const fresh = chunk.filter((h) => h.written === 0);
+      const stored = chunk.filter((h) => h.written !== 0);
+      await store.insertAuctionsInBulk(sql, fresh.map((h) => h.row));
+      await store.writeAuctions(sql, stored.map((h) => ({ row: h.row, expectedVersion: h.written })));
       // The activity as the live projector leaves it: increments flagged by the final leader, and
       // the auction's other bidders recomputed where the stored leader changed.
-      const increments: ActivityIncrement[] = [];
-      const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
+      const newActivity = incrementsOf(fresh);
+      const increments = incrementsOf(stored);
+      const newLeaders = stored.filter((h) => h.writtenLeader !== h.row.leaderId).map((h) => ({ auctionId: h.row.auctionId, leaderId: h.row.leaderId }));
       for (const h of chunk) {
-        const leaderId = h.row.leaderId;
-        for (const a of h.activity.values()) increments.push({ ...a, leading: a.bidderId === leaderId });
-        if (h.written !== 0 && h.writtenLeader !== leaderId) newLeaders.push({ auctionId: h.row.auctionId, leaderId });
         h.written = h.row.version;
-        h.writtenLeader = leaderId;
+        h.writtenLeader = h.row.leaderId;
         h.activity = new Map();
       }
-      for (let j = 0; j < increments.length; j += perStatement * 10) {
-        await store.writeActivity(sql, increments.slice(j, j + perStatement * 10), j === 0 ? newLeaders : []);
+      const perActivityStatement = perStatement * 10;
+      for (let j = 0; j < newActivity.length; j += perActivityStatement) {
+        await store.insertActivityInBulk(sql, newActivity.slice(j, j + perActivityStatement));
+      }
+      for (let j = 0; j < increments.length || (j === 0 && newLeaders.length > 0); j += perActivityStatement) {
+        await store.writeActivity(sql, increments.slice(j, j + perActivityStatement), j === 0 ? newLeaders : []);
       }
     }
   };
