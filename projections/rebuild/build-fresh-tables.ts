@@ -14,7 +14,7 @@
 import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
-import type { ActivityIncrement, AuctionRow, BidRow } from '../read-models/auction-rows.js';
+import type { ActivityDraft, ActivityIncrement, AuctionRow, BidRow } from '../read-models/auction-rows.js';
 import { addActivity, foldAuction } from '../read-models/auction-rows.js';
 import { eventsAfter, groupByAuction } from '../read-models/projected-event.js';
 import type { ReadModelStore } from '../read-models/read-model-store.js';
@@ -48,8 +48,8 @@ interface Held {
   written: number;
   /** The leader the table holds (null: none, or no row yet). */
   writtenLeader: string | null;
-  /** The bidder activity not yet written, by bidder. */
-  activity: Map<string, Omit<ActivityIncrement, 'leading'>>;
+  /** The bidder activity not yet written, by bidder (the fold's increments, added up in place). */
+  activity: Map<string, ActivityDraft>;
 }
 
 const heldFrom = (row: AuctionRow, written: number): Held => ({ row, written, writtenLeader: written === 0 ? null : row.leaderId, activity: new Map() });
@@ -83,7 +83,10 @@ const incrementsOf = (helds: readonly Held[]): ActivityIncrement[] => {
   const out: ActivityIncrement[] = [];
   for (const h of helds) {
     const leaderId = h.row.leaderId;
-    for (const a of h.activity.values()) out.push({ ...a, leading: a.bidderId === leaderId });
+    for (const a of h.activity.values()) {
+      a.leading = a.bidderId === leaderId;
+      out.push(a);
+    }
   }
   return out;
 };
@@ -151,7 +154,9 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
       for (const bid of changes.bids) writes.bids.push(bid);
       for (const increment of changes.activity) {
         const earlier = h.activity.get(increment.bidderId);
-        h.activity.set(increment.bidderId, earlier === undefined ? increment : addActivity(earlier, increment));
+        // Copied once when first held, then added up in place.
+        if (earlier === undefined) h.activity.set(increment.bidderId, { ...increment });
+        else addActivity(earlier, increment);
       }
     }
     return writes;
