@@ -100,9 +100,14 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
   const parked = new Set<string>();
   /** Whether rows were written and forgotten (then an auction not held may have a row). */
   let forgotten = false;
+  /** Ended auctions held, to be written and forgotten once there are a statement's worth. */
+  const ended = new Set<Held>();
+  /** Ended auctions written and forgotten: no event should follow, but one that did would find the row. */
+  const flushed = new Set<string>();
+  let writing: Promise<void> = Promise.resolve();
 
-  const writeRows = async (): Promise<void> => {
-    const changed = [...held.values()].filter((h) => h.row.version !== h.written);
+  const writeRows = async (helds: Iterable<Held>): Promise<void> => {
+    const changed = [...helds].filter((h) => h.row.version !== h.written);
     for (let i = 0; i < changed.length; i += perStatement) {
       const chunk = changed.slice(i, i + perStatement);
       // Auctions never written before have no row and no activity in the table yet: inserted in
@@ -134,8 +139,9 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
   const fold = async (page: readonly RecordedEvent[]): Promise<PageWrites> => {
     const groups = groupByAuction(page);
     const writes: PageWrites = { bids: [], toPark: [] };
-    if (forgotten) {
-      const missing = [...groups.keys()].filter((id) => !held.has(id) && !parked.has(id)).sort();
+    const missing = [...groups.keys()].filter((id) => !held.has(id) && !parked.has(id) && (forgotten || flushed.has(id))).sort();
+    if (missing.length > 0) {
+      await writing; // the rows may be being written
       for (const [id, row] of await store.loadAuctions(sql, missing)) held.set(id, heldFrom(row, row.version));
     }
     for (const [auctionId, group] of groups) {
@@ -151,6 +157,7 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
       let h = before;
       if (h === undefined) held.set(auctionId, (h = heldFrom(changes.row, 0)));
       else h.row = changes.row;
+      if (h.row.outcome !== 'live') ended.add(h);
       for (const bid of changes.bids) writes.bids.push(bid);
       for (const increment of changes.activity) {
         const earlier = h.activity.get(increment.bidderId);
@@ -169,7 +176,6 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
 
   let position: LogPosition = START;
   let events = 0;
-  let writing: Promise<void> = Promise.resolve();
   let reading = observed(log.readAll({ after: START, limit: batchSize }));
   try {
     for (;;) {
@@ -180,11 +186,24 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
       reading = observed(log.readAll({ after: last.position, limit: batchSize }));
       const writes = await fold(page);
       await writing;
-      writing = observed(write(writes));
+      if (ended.size >= perStatement) {
+        // Ended auctions are written with the page's bids and forgotten: the rows held in memory
+        // are those of live auctions, and the build's writes are spread over it, not all at its end.
+        const done = [...ended];
+        ended.clear();
+        for (const h of done) {
+          held.delete(h.row.auctionId);
+          flushed.add(h.row.auctionId);
+        }
+        writing = observed(write(writes).then(() => writeRows(done)));
+      } else {
+        writing = observed(write(writes));
+      }
       if (held.size > maxRows) {
         await writing;
-        await writeRows();
+        await writeRows(held.values());
         held.clear();
+        ended.clear();
         forgotten = true;
       }
       position = last.position;
@@ -196,6 +215,6 @@ export const buildFreshTables = async (options: BuildOptions): Promise<{ readonl
     await Promise.allSettled([reading, writing]);
   }
   await writing;
-  await writeRows();
+  await writeRows(held.values());
   return { position, events };
 };

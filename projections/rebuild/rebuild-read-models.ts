@@ -62,6 +62,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Auction rows the build holds in memory before it writes and forgets them all (default 100,000). */
   readonly maxRowsInMemory?: number;
+  /** Auction rows per statement while building; ended auctions are written and forgotten in groups of this many (default 5,000). */
+  readonly rowsPerStatement?: number;
   /** Suffix of the fresh tables (default '_rebuild'). */
   readonly suffix?: string;
   /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
@@ -171,6 +173,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     projection,
     upcasters: options.upcasters,
     ...(options.maxRowsInMemory !== undefined ? { maxRowsInMemory: options.maxRowsInMemory } : {}),
+    ...(options.rowsPerStatement !== undefined ? { rowsPerStatement: options.rowsPerStatement } : {}),
     onPage: (events, position) => options.onProgress?.({ phase: 'build', events, position }),
   });
   await createIndexes(sql, indexes);

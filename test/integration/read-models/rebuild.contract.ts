@@ -81,18 +81,18 @@ export const rebuildContract = (server: () => ScratchServer) => {
     assert.equal(await checkpointOf(db.sql, READ_MODEL_PROJECTION, 'kafka:auction-events:0'), '42');
   });
 
-  it('gives the tables of the live projection whatever its page size and however few auction rows it holds in memory (property)', async () => {
+  it('gives the tables of the live projection whatever its page size, however few auction rows it holds in memory and however few ended ones it writes at once (property)', async () => {
     await runTraffic(writer, { auctions: 12, commands: 150, seed: 57, prefix: 'rm' });
     const events = await readAllEvents(db);
     await applyInBatches(new ReadModelProjector({ sql: db.sql, pseudonym }), events, 1);
     const live = await dumpReadModels(db.sql);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 15 }), async (batchSize, maxRowsInMemory) => {
-        const report = await rebuild({ batchSize, maxRowsInMemory });
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 8 }), async (batchSize, maxRowsInMemory, rowsPerStatement) => {
+        const report = await rebuild({ batchSize, maxRowsInMemory, rowsPerStatement });
         assert.equal(report.events, events.length);
         assert.deepEqual(await dumpReadModels(db.sql), live);
       }),
-      { numRuns: 6 },
+      { numRuns: 8 },
     );
   });
 
