@@ -2,15 +2,17 @@
 // after batch through the live projector's path, and to the same tables.
 //
 // The fresh tables have one writer, this rebuild, so the auction rows it folds are kept in memory
-// (no per-page load), and written when the log is read (or when more than `maxRowsInMemory`
-// auctions are held: then all are written and forgotten, and re-read on their next event). So is
-// each auction's bidder activity: its increments are added up in memory and written with the rows
-// (once per bidder and auction, not once per page). Bids and parked streams are written per page,
-// in log order, with the projector's own set-based statements (the store's), while the next page is
-// read and folded. Every row write is
-// the store's compare-and-set, so a second writer (there should be none) fails the rebuild rather
-// than corrupting it. Pages need no transaction of their own: a failed rebuild leaves only fresh
-// tables, which the next one drops.
+// (no per-page load), and written when the log is read, when `rowsPerStatement` auctions have
+// ended (those are written and forgotten: no event changes an ended auction), or when more than
+// `maxRowsInMemory` auctions are held (then all are written and forgotten). A forgotten auction
+// is re-read on its next event. So is each auction's bidder activity: its increments are added up
+// in memory and written with the rows (once per bidder and auction, not once per page). Bids and
+// parked streams are written per page, in log order, while the next page is read and folded.
+// Rows new to the tables (bids; auction rows and activity never written before) go in bulk (COPY
+// on PostgreSQL, the store's set-based INSERTs on PGlite), and a duplicate fails the rebuild; rows
+// written before are the store's compare-and-set, so a second writer (there should be none) fails
+// the rebuild rather than corrupting it. Pages need no transaction of their own: a failed rebuild
+// leaves only fresh tables, which the next one drops.
 import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
