@@ -11,6 +11,7 @@ export { decide } from './decide.js';
 export { MAX_AUCTION_DAYS, START_TOLERANCE_MS, MAX_SOFT_CLOSE_SECONDS } from './decide-create.js';
 export { evolve, fold } from './evolve.js';
 export * from './upcast.js';
+export * from './decode-valid.js';
 export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
 export * from './public-view.js';

@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { JsonObject } from './event-log/port.js';
+import { decodeValid } from './decode-valid.js';
 import type { AuctionEvent } from './events.js';
 import { AuctionEvent as AuctionEventCodec, currentSchemaVersion } from './events.js';
 
@@ -38,7 +39,7 @@ export const upcast = (event: StoredEvent, registry: readonly Upcaster[] = upcas
 
 /** Upcasts and decodes a stored event with the event codecs (throws when no upcaster applies). */
 export const decodeUpcast = (event: StoredEvent, registry: readonly Upcaster[] = upcasters): t.Validation<AuctionEvent> =>
-  AuctionEventCodec.decode(upcast(event, registry));
+  decodeValid(AuctionEventCodec, upcast(event, registry));
 
 /** A stored event as a domain event, or a message saying why it cannot be one. */
 export const decodeStoredEvent = (event: StoredEvent, registry: readonly Upcaster[] = upcasters): E.Either<string, AuctionEvent> => {

@@ -1,6 +1,9 @@
 // SqlExecutor over a node-postgres Pool (distributed mode, DATABASE_URL).
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStream } from 'pg-copy-streams';
 import type { SqlExecutor, SqlQueryOptions, SqlResult, SqlValue } from './executor.js';
 import { assertSqlIdentifier, withSavepoint } from './executor.js';
 
@@ -33,6 +36,11 @@ const queryConfig = (sql: string, params: readonly SqlValue[] | undefined, optio
   ...(options?.prepare === true ? { name: statementName(sql) } : {}),
 });
 
+/** COPY ... FROM STDIN on `client`, fed `data` in one piece. */
+const copyIn = async (client: pg.PoolClient, statement: string, data: string): Promise<void> => {
+  await pipeline(Readable.from([Buffer.from(data, 'utf8')]), client.query(copyFromStream(statement)));
+};
+
 const clientExecutor = (client: pg.PoolClient): SqlExecutor => {
   const self: SqlExecutor = {
     kind: 'postgres',
@@ -40,6 +48,7 @@ const clientExecutor = (client: pg.PoolClient): SqlExecutor => {
       const result = await client.query(queryConfig(sql, params, options));
       return { rows: result.rows as R[] };
     },
+    copyFrom: (statement, data) => copyIn(client, statement, data),
     exec: async (sql: string) => {
       await client.query(sql);
     },
@@ -135,6 +144,19 @@ export const openPostgres = async (url: string, options: PostgresOptions = {}): 
     query: async <R>(sql: string, params?: readonly SqlValue[], options?: SqlQueryOptions): Promise<SqlResult<R>> => {
       const result = await pool.query(queryConfig(sql, params, options));
       return { rows: result.rows as R[] };
+    },
+    copyFrom: async (statement, data) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await copyIn(client, statement, data);
+      } catch (error) {
+        // A COPY that failed midway may leave the connection out of step: not reused.
+        broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
     exec: async (sql: string) => {
       await pool.query(sql);

@@ -74,13 +74,20 @@ export interface ActivityIncrement {
   readonly leading: boolean;
 }
 
-/** Two successive increments of one bidder in one auction as one (the later second). */
-export const addActivity = <A extends Omit<ActivityIncrement, 'leading'>>(earlier: A, later: A): A => ({
-  ...later,
-  bidCount: earlier.bidCount + later.bidCount,
-  highestMax: Math.max(earlier.highestMax, later.highestMax),
-  firstBidAt: earlier.firstBidAt,
-});
+/** An activity increment being added up, owned by the fold (changed in place). */
+export type ActivityDraft = { -readonly [K in keyof ActivityIncrement]: ActivityIncrement[K] };
+
+/**
+ * Two successive increments of one bidder in one auction as one (the later second), added into
+ * `earlier` in place: counts add up, the highest maximum is the greater, the first bid time stays
+ * the earlier's, the last is the later's.
+ */
+export const addActivity = (earlier: ActivityDraft, later: Omit<ActivityIncrement, 'leading'>): ActivityDraft => {
+  earlier.bidCount += later.bidCount;
+  earlier.highestMax = Math.max(earlier.highestMax, later.highestMax);
+  earlier.lastBidAt = later.lastBidAt;
+  return earlier;
+};
 
 export interface AuctionChanges {
   readonly row: AuctionRow;
@@ -90,10 +97,16 @@ export interface AuctionChanges {
   readonly leaderChanged: boolean;
 }
 
-const stamp = (row: AuctionRow, recorded: RecordedEvent): AuctionRow => ({ ...row, version: recorded.streamVersion, logPosition: recorded.position });
+/** An auction row being folded, owned by the fold (changed in place). */
+type RowDraft = { -readonly [K in keyof AuctionRow]: AuctionRow[K] };
 
-/** The auction row after one event (no rule: each field is a fact the event states). */
-export const evolveAuctionRow = (row: AuctionRow | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): AuctionRow => {
+/**
+ * The auction row after one event (no rule: each field is a fact the event states), stamped with
+ * the event's version and position: a new row for AuctionCreated, otherwise `row` itself, changed
+ * in place (a fold makes one copy per batch, not one per event: a rebuild folds millions). Throws
+ * ProjectionDecodeError before changing anything.
+ */
+const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): RowDraft => {
   const { event, recorded, auctionId } = projected;
   switch (event.type) {
     case 'AuctionCreated': {
@@ -101,7 +114,7 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
       const d = event.data;
       const initial = evolve(initialState, event);
       if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
-      return stamp({
+      return {
         auctionId,
         sellerId: d.sellerId,
         title: d.title,
@@ -126,59 +139,74 @@ export const evolveAuctionRow = (row: AuctionRow | undefined, projected: Project
         softCloseExtensionSeconds: d.softClose?.extensionSeconds ?? null,
         createdAt: d.createdAt,
         endedAt: null,
-        version: 0,
-        logPosition: '',
-      }, recorded);
+        version: recorded.streamVersion,
+        logPosition: recorded.position,
+      };
     }
     case 'BidPlaced': {
       const d = event.data;
-      return stamp({
-        ...requireExisting(row, projected),
-        currentPrice: d.currentPrice,
-        bidCount: d.bidCount,
-        leaderId: d.leaderId,
-        leaderPseudonym: pseudonym(auctionId, d.leaderId),
-        reserveMet: d.reserveMet,
-        buyNowAvailable: d.buyNowAvailable,
-        endsAt: d.endsAt,
-      }, recorded);
+      const r = requireExisting(row, projected);
+      const leaderPseudonym = pseudonym(auctionId, d.leaderId);
+      r.currentPrice = d.currentPrice;
+      r.bidCount = d.bidCount;
+      r.leaderId = d.leaderId;
+      r.leaderPseudonym = leaderPseudonym;
+      r.reserveMet = d.reserveMet;
+      r.buyNowAvailable = d.buyNowAvailable;
+      r.endsAt = d.endsAt;
+      r.version = recorded.streamVersion;
+      r.logPosition = recorded.position;
+      return r;
     }
     case 'AuctionBoughtNow': {
       const d = event.data;
+      const r = requireExisting(row, projected);
       const buyer = pseudonym(auctionId, d.buyerId);
-      return stamp({
-        ...requireExisting(row, projected),
-        currentPrice: d.price,
-        buyNowAvailable: false,
-        leaderId: d.buyerId,
-        leaderPseudonym: buyer,
-        outcome: 'sold',
-        winnerId: d.buyerId,
-        winnerPseudonym: buyer,
-        finalPrice: d.price,
-        endedAt: d.boughtAt,
-      }, recorded);
+      r.currentPrice = d.price;
+      r.buyNowAvailable = false;
+      r.leaderId = d.buyerId;
+      r.leaderPseudonym = buyer;
+      r.outcome = 'sold';
+      r.winnerId = d.buyerId;
+      r.winnerPseudonym = buyer;
+      r.finalPrice = d.price;
+      r.endedAt = d.boughtAt;
+      r.version = recorded.streamVersion;
+      r.logPosition = recorded.position;
+      return r;
     }
-    case 'AuctionCancelled':
-      return stamp({ ...requireExisting(row, projected), buyNowAvailable: false, outcome: 'cancelled', endedAt: event.data.cancelledAt }, recorded);
+    case 'AuctionCancelled': {
+      const r = requireExisting(row, projected);
+      r.buyNowAvailable = false;
+      r.outcome = 'cancelled';
+      r.endedAt = event.data.cancelledAt;
+      r.version = recorded.streamVersion;
+      r.logPosition = recorded.position;
+      return r;
+    }
     case 'AuctionClosed': {
       const d = event.data;
-      const before = requireExisting(row, projected);
-      return stamp({
-        ...before,
-        currentPrice: d.finalPrice ?? before.currentPrice,
-        bidCount: d.bidCount,
-        reserveMet: d.reserveMet,
-        buyNowAvailable: false,
-        outcome: d.result,
-        winnerId: d.winnerId,
-        winnerPseudonym: d.winnerId === null ? null : pseudonym(auctionId, d.winnerId),
-        finalPrice: d.finalPrice,
-        endedAt: d.closedAt,
-      }, recorded);
+      const r = requireExisting(row, projected);
+      const winnerPseudonym = d.winnerId === null ? null : pseudonym(auctionId, d.winnerId);
+      r.currentPrice = d.finalPrice ?? r.currentPrice;
+      r.bidCount = d.bidCount;
+      r.reserveMet = d.reserveMet;
+      r.buyNowAvailable = false;
+      r.outcome = d.result;
+      r.winnerId = d.winnerId;
+      r.winnerPseudonym = winnerPseudonym;
+      r.finalPrice = d.finalPrice;
+      r.endedAt = d.closedAt;
+      r.version = recorded.streamVersion;
+      r.logPosition = recorded.position;
+      return r;
     }
   }
 };
+
+/** The auction row after one event (no rule: each field is a fact the event states); `row` is left as it was. */
+export const evolveAuctionRow = (row: AuctionRow | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): AuctionRow =>
+  applyEvent(row === undefined ? undefined : { ...row }, projected, pseudonym);
 
 /** What the new events of one auction change, and the event that stopped them, if one did. */
 export interface FoldResult {
@@ -200,12 +228,13 @@ export const foldAuction = (
   pseudonym: Pseudonymiser,
   registry: readonly Upcaster[] = upcasters,
 ): FoldResult => {
-  let row = stored;
+  // One copy of the stored row, changed by each event in turn.
+  let row: RowDraft | undefined = stored === undefined || events.length === 0 ? undefined : { ...stored };
   let applied = 0;
   const bids: BidRow[] = [];
-  const activity = new Map<string, Omit<ActivityIncrement, 'leading'>>();
+  const activity = new Map<string, ActivityDraft>();
   const unprojectable = projectEach(auctionId, events, (projected) => {
-    row = evolveAuctionRow(row, projected, pseudonym); // throws before anything below changes
+    row = applyEvent(row, projected, pseudonym); // throws before anything below changes
     applied += 1;
     const { event, recorded } = projected;
     if (event.type !== 'BidPlaced') return;
@@ -229,18 +258,20 @@ export const foldAuction = (
       prevHash: recorded.prevHash,
       hash: recorded.hash,
     });
-    const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt };
+    const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt, leading: false };
     const earlier = activity.get(d.bidderId);
-    activity.set(d.bidderId, earlier === undefined ? bid : addActivity(earlier, bid));
+    if (earlier === undefined) activity.set(d.bidderId, bid);
+    else addActivity(earlier, bid);
   }, registry);
   const folded: AuctionRow | undefined = row;
   if (applied === 0 || folded === undefined) return { changes: undefined, unprojectable };
   const leaderId = folded.leaderId;
+  for (const a of activity.values()) a.leading = a.bidderId === leaderId;
   return {
     changes: {
       row: folded,
       bids,
-      activity: [...activity.values()].map((a) => ({ ...a, leading: a.bidderId === leaderId })),
+      activity: [...activity.values()],
       leaderChanged: (stored?.leaderId ?? null) !== leaderId,
     },
     unprojectable,

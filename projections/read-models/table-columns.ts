@@ -7,6 +7,7 @@ import * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { UtcTimestamp } from '../../domain/index.js';
 import type { SqlScalar } from '../../infra/index.js';
+import { copyField } from '../../infra/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 
 type SqlType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz';
@@ -103,6 +104,18 @@ export const rowsAsColumns = <R>(list: readonly Column<R>[], rows: readonly R[])
     for (let i = 0; i < list.length; i++) columns[i]!.push(row[list[i]!.key] as SqlScalar);
   }
   return columns;
+};
+
+/** Rows as COPY's text format, columns in `list` order: the data of `COPY table (columnNames) FROM STDIN`. */
+export const rowsAsCopyText = <R>(list: readonly Column<R>[], rows: readonly R[]): string => {
+  const keys = list.map((c) => c.key);
+  let text = '';
+  for (const row of rows) {
+    let line = copyField(row[keys[0]!] as SqlScalar);
+    for (let i = 1; i < keys.length; i++) line += `\t${copyField(row[keys[i]!] as SqlScalar)}`;
+    text += `${line}\n`;
+  }
+  return text;
 };
 
 /** Rows as objects keyed by column name. */

@@ -19,8 +19,8 @@
 //   the 'log' checkpoint moves to the rebuild's position, and a live log source, finding it moved
 //   (CheckpointMovedError), resumes from there.
 //
-// The fresh tables' secondary indexes are dropped before the build and made once after it
-// (deferred-indexes.ts); their constraints stay throughout.
+// The fresh tables' secondary indexes, and bid_history's primary key, are dropped before the build
+// and made once after it (deferred-indexes.ts); the other constraints stay throughout.
 //
 // A stream whose event cannot be projected is parked in the fresh parked_streams table, as the live
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
@@ -36,7 +36,7 @@ import { readModelDdl } from '../read-models/schema.js';
 import { LOG_SOURCE } from '../runtime/log-source.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
 import { buildFreshTables } from './build-fresh-tables.js';
-import { createIndexes, dropSecondaryIndexes } from './deferred-indexes.js';
+import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
 import { renameTableWithDependents } from './swap-tables.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
@@ -62,6 +62,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Auction rows the build holds in memory before it writes and forgets them all (default 100,000). */
   readonly maxRowsInMemory?: number;
+  /** Auction rows per statement while building; ended auctions are written and forgotten in groups of this many (default 5,000). */
+  readonly rowsPerStatement?: number;
   /** Suffix of the fresh tables (default '_rebuild'). */
   readonly suffix?: string;
   /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
@@ -158,7 +160,8 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const indexes = await sql.transaction(async (tx) => {
     await dropLeftovers(tx, fresh);
     await tx.exec(readModelDdl(fresh.suffix));
-    return dropSecondaryIndexes(tx, tableNames(fresh));
+    // bid_history's key first: made again before the indexes, so a duplicate fails fastest.
+    return [...(await dropPrimaryKeys(tx, [fresh.bidHistory])), ...(await dropSecondaryIndexes(tx, tableNames(fresh)))];
   });
 
   const built = await buildFreshTables({
@@ -170,6 +173,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     projection,
     upcasters: options.upcasters,
     ...(options.maxRowsInMemory !== undefined ? { maxRowsInMemory: options.maxRowsInMemory } : {}),
+    ...(options.rowsPerStatement !== undefined ? { rowsPerStatement: options.rowsPerStatement } : {}),
     onPage: (events, position) => options.onProgress?.({ phase: 'build', events, position }),
   });
   await createIndexes(sql, indexes);

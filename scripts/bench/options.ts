@@ -23,6 +23,8 @@ export interface BenchOptions {
   readonly suites: readonly Suite[];
   /** Events in the rebuild suite's log (--events). */
   readonly events: number;
+  /** Keep the rebuild suite's PostgreSQL log and reuse it on later runs (--keep-log). */
+  readonly keepLog: boolean;
   /** WebSocket subscribers in the fan-out suite (--subscribers). */
   readonly subscribers: number;
 }
@@ -58,6 +60,10 @@ Options:
                        fanout: --subscribers WebSocket clients on one auction, 20 bids/s over HTTP
                        for --duration seconds, p99 delivery and the server's RSS
   --events <n>         events in the rebuild suite's log (default 1000000; --quick: 20000)
+  --keep-log           rebuild on PostgreSQL: keep the generated log in the database
+                       gs_bench_log_<events> instead of dropping it, and reuse it when a later
+                       run asks for the same --events (generating 1,000,000 events takes about
+                       two minutes); drop it by hand when done (DROP DATABASE gs_bench_log_<n>)
   --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
   --quick              short runs (a smoke test of the benchmark itself)
   --profile <dir>      write a CPU profile of the server (of each process of the processes
@@ -121,6 +127,7 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
         suite: { type: 'string' },
         events: { type: 'string' },
         subscribers: { type: 'string' },
+        'keep-log': { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
         profile: { type: 'string' },
         'no-json': { type: 'boolean', default: false },
@@ -150,6 +157,7 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
     json: v['no-json'] !== true,
     suites: suiteList(v.suite),
     events: whole('events', v.events, quick ? 20_000 : 1_000_000, 100_000_000),
+    keepLog: v['keep-log'] === true,
     subscribers: whole('subscribers', v.subscribers, quick ? 500 : 10_000, 100_000),
   };
 };

@@ -8,7 +8,8 @@ import type { OpenedEventLog } from '../../commands/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { rebuildReadModels, readModelMigrations } from '../../projections/index.js';
 import { auctionLog } from './auction-log.js';
-import { freshDatabase } from './database.js';
+import { backendCpu, backendCpuBetween } from './backend-cpu.js';
+import { dropDatabase, freshDatabase, keptDatabase } from './database.js';
 import type { GoalLine } from './goals.js';
 
 export const REBUILD_GOAL_EVENTS_PER_SECOND = 50_000;
@@ -28,6 +29,12 @@ export interface RebuildFigure {
   readonly rebuildSeconds: number;
   readonly eventsPerSecond: number;
   readonly parked: number;
+  /** CPU time of this process per event during the rebuild, in µs (PGlite's worker thread included). */
+  readonly nodeCpuUsPerEvent: number;
+  /** CPU time of the database's PostgreSQL backends per event, in µs (undefined: PGlite, or not readable). */
+  readonly serverCpuUsPerEvent: number | undefined;
+  /** Whether the log was a kept one, not generated in this run (--keep-log). */
+  readonly reused: boolean;
 }
 
 export interface RebuildSuiteOptions {
@@ -35,6 +42,8 @@ export interface RebuildSuiteOptions {
   readonly stores: readonly RebuildStore[];
   readonly runId: string;
   readonly batchSize?: number;
+  /** PostgreSQL: keep the log's database (gs_bench_log_<events>) and reuse it when it is there. */
+  readonly keepLog?: boolean;
   readonly progress: (message: string) => void;
 }
 
@@ -59,17 +68,52 @@ const generate = async (opened: OpenedEventLog, events: number, runId: string, p
   return written;
 };
 
+/** Marks a kept log as complete, with its event count: a log interrupted while generated is not reused. */
+const LOG_MARK = 'bench_log_generated';
+
+const keptLogName = (events: number): string => `gs_bench_log_${events}`;
+
+/** The database of the log: fresh (dropped afterwards), or kept and perhaps already holding the log. */
+const logDatabase = async (store: RebuildStore, events: number, options: RebuildSuiteOptions) => {
+  if (store !== 'PostgreSQL') return undefined;
+  const server = process.env.DATABASE_URL!;
+  if (options.keepLog !== true) return { ...(await freshDatabase(server)), fresh: true, kept: false };
+  const kept = await keptDatabase(server, keptLogName(events));
+  if (!kept.fresh) {
+    const opened = await openEventLog({ databaseUrl: kept.url, dataDir: 'memory', migrations: readModelMigrations, log: { notify: false } });
+    try {
+      const { rows } = await opened.sql.query<{ events: number }>(`SELECT events FROM ${LOG_MARK} WHERE to_regclass('${LOG_MARK}') IS NOT NULL`).catch(() => ({ rows: [] }));
+      if (rows[0]?.events === events) return { ...kept, kept: true };
+    } finally {
+      await opened.close();
+    }
+    options.progress(`rebuild / ${store}: the kept log ${keptLogName(events)} is incomplete: made again`);
+    await dropDatabase(server, keptLogName(events));
+    return { ...(await keptDatabase(server, keptLogName(events))), kept: true };
+  }
+  return { ...kept, kept: true };
+};
+
 const measure = async (store: RebuildStore, options: RebuildSuiteOptions): Promise<RebuildFigure> => {
-  const database = store === 'PostgreSQL' ? await freshDatabase(process.env.DATABASE_URL!) : undefined;
+  const wanted = eventsFor(store, options.events);
+  const database = await logDatabase(store, wanted, options);
   try {
     const opened = await openEventLog({ databaseUrl: database?.url, dataDir: 'memory', migrations: readModelMigrations, log: { notify: false } });
     try {
-      const wanted = eventsFor(store, options.events);
-      options.progress(`rebuild / ${store}: generating a log of ${wanted} events`);
+      const reused = database !== undefined && !database.fresh;
       let started = performance.now();
-      const events = await generate(opened, wanted, options.runId, options.progress);
+      let events = wanted;
+      if (reused) {
+        options.progress(`rebuild / ${store}: reusing the kept log of ${wanted} events (${keptLogName(wanted)})`);
+      } else {
+        options.progress(`rebuild / ${store}: generating a log of ${wanted} events`);
+        events = await generate(opened, wanted, options.runId, options.progress);
+        if (database?.kept === true) await opened.sql.exec(`CREATE TABLE ${LOG_MARK} AS SELECT ${events}::integer AS events`);
+      }
       const generateSeconds = (performance.now() - started) / 1000;
-      options.progress(`rebuild / ${store}: ${events} events in ${generateSeconds.toFixed(1)} s; rebuilding the read models`);
+      options.progress(`rebuild / ${store}: ${events} events ${reused ? 'reused' : `in ${generateSeconds.toFixed(1)} s`}; rebuilding the read models`);
+      const serverBefore = await backendCpu(opened.sql);
+      const nodeBefore = process.cpuUsage();
       started = performance.now();
       const report = await rebuildReadModels({
         sql: opened.sql,
@@ -79,8 +123,14 @@ const measure = async (store: RebuildStore, options: RebuildSuiteOptions): Promi
         logWithin: (tx) => createPostgresEventLog(tx, { notify: false }),
       });
       const rebuildSeconds = (performance.now() - started) / 1000;
+      const node = process.cpuUsage(nodeBefore);
+      const serverMs = backendCpuBetween(serverBefore, await backendCpu(opened.sql));
       if (report.events !== events) throw new Error(`the rebuild read ${report.events} events, the log holds ${events}`);
-      return { store, events, generateSeconds, rebuildSeconds, eventsPerSecond: events / rebuildSeconds, parked: report.parked.length };
+      return {
+        store, events, generateSeconds, rebuildSeconds, eventsPerSecond: events / rebuildSeconds, parked: report.parked.length, reused,
+        nodeCpuUsPerEvent: (node.user + node.system) / events,
+        serverCpuUsPerEvent: serverMs === undefined ? undefined : (serverMs * 1000) / events,
+      };
     } finally {
       await opened.close();
     }
@@ -100,8 +150,9 @@ export const rebuildGoalLine = (f: RebuildFigure): GoalLine => ({
 
 export const formatRebuildFigures = (figures: readonly RebuildFigure[]): string =>
   figures
-    .map((f) => `rebuild / ${f.store}: log of ${f.events} events generated in ${f.generateSeconds.toFixed(1)} s (batched appends through the log port); ` +
-      `rebuildReadModels ${f.rebuildSeconds.toFixed(1)} s = ${thousands(f.eventsPerSecond)} events/s; ${f.parked} streams parked`)
+    .map((f) => `rebuild / ${f.store}: log of ${f.events} events ${f.reused ? 'kept from an earlier run (--keep-log)' : `generated in ${f.generateSeconds.toFixed(1)} s (batched appends through the log port)`}; ` +
+      `rebuildReadModels ${f.rebuildSeconds.toFixed(1)} s = ${thousands(f.eventsPerSecond)} events/s; ${f.parked} streams parked; ` +
+      `CPU per event: Node ${f.nodeCpuUsPerEvent.toFixed(1)} µs${f.serverCpuUsPerEvent === undefined ? '' : `, PostgreSQL backends ${f.serverCpuUsPerEvent.toFixed(1)} µs`}`)
     .join('\n');
 
 export interface RebuildSuiteResult {

@@ -42,7 +42,7 @@ export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
   const { options, progress } = ctx;
   const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [] };
   if (options.suites.includes('rebuild')) {
-    const result = await runRebuildSuite({ events: options.events, stores: rebuildStores(options.modes, ctx.distributed), runId: ctx.runId, progress });
+    const result = await runRebuildSuite({ events: options.events, keepLog: options.keepLog, stores: rebuildStores(options.modes, ctx.distributed), runId: ctx.runId, progress });
     out.goals.push(...result.goals);
     out.failed.push(...result.failed);
     out.rebuild.push(...result.figures);

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import type { Upcaster } from '../../../domain/index.js';
 import { upcasters } from '../../../domain/index.js';
 import {
-  LOG_SOURCE, READ_MODEL_PROJECTION, RebuildBehindError, RebuildParkedError, ReadModelProjector, logEventSource, rebuildReadModels,
+  LOG_SOURCE, READ_MODEL_PROJECTION, RebuildBehindError, RebuildParkedError, ReadModelProjector, ReadModelStore, logEventSource, readModelDdl,
+  readModelTableNames, rebuildReadModels,
 } from '../../../projections/index.js';
 import type { RebuildOptions } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
@@ -27,6 +28,32 @@ export const rebuildContract = (server: () => ScratchServer) => {
 
   const rebuild = (options: Partial<RebuildOptions> = {}) => rebuildReadModels({ sql: db.sql, log: db.log, pseudonym, logWithin: db.logOn, ...options });
   const exists = async (table: string) => (await db.sql.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table])).rows[0]?.t !== null;
+
+  it('a bulk insert of bids (COPY on PostgreSQL, INSERT on PGlite) stores exactly what insertBids stores, whatever the text (property)', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '\t', '\n', '\r', '\\', 'N', '\u00e9', '\u{1f528}', '"', ',', "'"), maxLength: 12 });
+    const bid = (i: number) => fc.record({
+      bidId: text, bidderId: text, bidderPseudonym: text, maxAmount: fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+      outcome: fc.constantFrom('new-leader', 'outbid', 'raised-maximum'), priceAfter: fc.integer({ min: 0, max: 10 ** 12 }), leaderPseudonym: text,
+      placedAt: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+      extended: fc.boolean(), eventId: text, commandId: text, logPosition: text, prevHash: text, hash: text,
+    }).map((b) => ({ ...b, auctionId: `a\t${i % 3}\\`, streamVersion: i + 1, endsAtAfter: b.placedAt }));
+    const inserted = new ReadModelStore(readModelTableNames('_ins'));
+    const bulk = new ReadModelStore(readModelTableNames('_bulk'));
+    await db.sql.exec(readModelDdl('_ins'));
+    await db.sql.exec(readModelDdl('_bulk'));
+    if (server().kind === 'postgres') assert.notEqual(db.sql.copyFrom, undefined, 'PostgreSQL has COPY: the bulk path is the one tested');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => bid(i)))), async (bids) => {
+        await db.sql.exec('TRUNCATE bid_history_ins, bid_history_bulk');
+        await inserted.insertBids(db.sql, bids);
+        await bulk.insertBidsInBulk(db.sql, bids);
+        const expected = (await dumpReadModels(db.sql, '_ins')).bidHistory;
+        assert.equal(expected.length, bids.length);
+        assert.deepEqual((await dumpReadModels(db.sql, '_bulk')).bidHistory, expected);
+      }),
+      { numRuns: 25 },
+    );
+  });
 
   it('two rebuilds of one log give identical tables, equal to the live projection, named as the migrations named them', async () => {
     await runTraffic(writer, { auctions: 20, commands: 250, seed: 51, prefix: 'rb' });
@@ -54,18 +81,18 @@ export const rebuildContract = (server: () => ScratchServer) => {
     assert.equal(await checkpointOf(db.sql, READ_MODEL_PROJECTION, 'kafka:auction-events:0'), '42');
   });
 
-  it('gives the tables of the live projection whatever its page size and however few auction rows it holds in memory (property)', async () => {
+  it('gives the tables of the live projection whatever its page size, however few auction rows it holds in memory and however few ended ones it writes at once (property)', async () => {
     await runTraffic(writer, { auctions: 12, commands: 150, seed: 57, prefix: 'rm' });
     const events = await readAllEvents(db);
     await applyInBatches(new ReadModelProjector({ sql: db.sql, pseudonym }), events, 1);
     const live = await dumpReadModels(db.sql);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 15 }), async (batchSize, maxRowsInMemory) => {
-        const report = await rebuild({ batchSize, maxRowsInMemory });
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 8 }), async (batchSize, maxRowsInMemory, rowsPerStatement) => {
+        const report = await rebuild({ batchSize, maxRowsInMemory, rowsPerStatement });
         assert.equal(report.events, events.length);
         assert.deepEqual(await dumpReadModels(db.sql), live);
       }),
-      { numRuns: 6 },
+      { numRuns: 8 },
     );
   });
 

@@ -79,6 +79,11 @@ describe('bench: options of the suites', () => {
     assert.deepEqual(parse('--mode', 'embedded-disk').modes, ['embedded-disk']);
   });
 
+  it('keeps the rebuild\'s log only when asked (--keep-log)', () => {
+    assert.equal(parse().keepLog, false);
+    assert.equal(parse('--keep-log', '--events', '200000').keepLog, true);
+  });
+
   it('picks the stores and modes each suite runs in', () => {
     assert.deepEqual(rebuildStores(['embedded', 'embedded-disk', 'pg+redis'], true), ['PostgreSQL', 'PGlite']);
     assert.deepEqual(rebuildStores(['embedded', 'pg+redis'], false), ['PGlite']);
