@@ -8,6 +8,12 @@
 // Why the buffer may stand for the log: a commit-order read returns only rows below the horizon
 // (older than every transaction still running), and no row can later appear before such a row, so
 // what the buffer holds is a prefix of the log in commit order that never changes.
+//
+// A writer that knows its events are the log's next ones in commit order (PGlite: one connection,
+// so each append statement's rows follow exactly the log's head as that statement saw it) hands
+// them over with `offer`: the buffer takes them only when they start right at its end, so readers
+// at the head get them without reading back what was just written. Anything else (an offer that
+// does not start at the end, events written without an offer) is read from the log as before.
 import type { LogPosition, RecordedEvent } from '../../domain/index.js';
 
 export interface TailSource {
@@ -55,6 +61,20 @@ export class LogTail {
    */
   poke(): void {
     this.stale = true;
+  }
+
+  /**
+   * Hands over events just committed: `events` (in commit order) are every event of the log after
+   * `after` up to the last of them. Taken when `after` is the buffer's end (they continue it with
+   * nothing between); ignored otherwise (`reaches` tells whether a read is still needed).
+   */
+  offer(after: LogPosition, events: readonly RecordedEvent[]): void {
+    if (this.end !== undefined && this.source.compare(after, this.end) === 0) this.push(events);
+  }
+
+  /** True when the tail has read (or been handed) the log up to `position`. */
+  reaches(position: LogPosition): boolean {
+    return this.end !== undefined && this.source.compare(position, this.end) <= 0;
   }
 
   /** The events after `after`, at most `limit`: from the buffer when it reaches `after`, else from the log. */
@@ -117,12 +137,21 @@ export class LogTail {
   private async readPage(): Promise<void> {
     this.stale = false;
     this.lastReadAt = Date.now();
-    const page = await this.source.readAll(this.end!, this.pageSize);
+    const from = this.end!;
+    const page = await this.source.readAll(from, this.pageSize);
     // A full page may have left more behind it.
     if (page.length >= this.pageSize) this.stale = true;
-    const last = page[page.length - 1];
+    // An offer may have moved the end meanwhile: the page goes on from `from`, so what it holds
+    // after the end continues the buffer.
+    const end = this.end!;
+    this.push(this.source.compare(end, from) === 0 ? page : page.filter((e) => this.source.compare(e.position, end) > 0));
+  }
+
+  /** Appends events that continue the buffer from its end, and trims it to its capacity. */
+  private push(events: readonly RecordedEvent[]): void {
+    const last = events[events.length - 1];
     if (last === undefined) return;
-    this.events.push(...page);
+    this.events.push(...events);
     this.end = last.position;
     const excess = this.events.length - this.capacity;
     if (excess > 0) {

@@ -3,10 +3,10 @@
 // and answered on its own. A stream whose version moved meanwhile is simply not written by the
 // statement (its caller then learns why, as after a single append); the others are.
 import * as t from 'io-ts';
-import type { NewEvent, RecordedEvent } from '../../domain/index.js';
-import { canonicalEventJson } from '../../domain/index.js';
+import type { LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
+import { START, canonicalEventJson } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
-import { decodeOrThrow } from './stored-event-codec.js';
+import { EventMetadataCodec, StoredJsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
 
 /** One stream's append in a group: its events go in only if the stream is at `expectedVersion`. */
 export interface StreamAppend {
@@ -19,7 +19,7 @@ export interface StreamAppend {
 // stored data and metadata are read from the canonical JSON (it holds both), so each event
 // travels once. Per stream: its head (last version, and the hash at the expected version), then the
 // chain over its new events and the insert, for the streams at their expected version only.
-const MULTI_APPEND_SQL = `
+const multiAppendSql = (withLogHead: boolean): string => `
 WITH RECURSIVE
 input AS (
   SELECT (x.e->>'req')::integer AS req, x.e->>'streamId' AS stream_id, (x.e->>'expected')::integer AS expected,
@@ -49,9 +49,20 @@ inserted AS (
   FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord
   ORDER BY c.req, c.ord
   RETURNING stream_id, transaction_id, global_position, stream_version, prev_hash, hash
-)
-SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash
-FROM inserted ORDER BY global_position`;
+)${withLogHead ? `,
+-- The log's last row in commit order as this statement sees it (its own rows are not visible here).
+log_head AS (
+  SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
+  ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1
+)` : ''}
+SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash${withLogHead
+  ? `,
+  (SELECT transaction_id FROM log_head) AS head_transaction_id, (SELECT global_position FROM log_head) AS head_global_position`
+  : ''}
+FROM inserted ORDER BY inserted.global_position`;
+
+const MULTI_APPEND_SQL = multiAppendSql(false);
+const MULTI_APPEND_WITH_HEAD_SQL = multiAppendSql(true);
 
 const InsertedRow = t.type({
   stream_id: t.string,
@@ -61,6 +72,23 @@ const InsertedRow = t.type({
   prev_hash: t.string,
   hash: t.string,
 });
+
+const LogHeadRow = t.type({ head_transaction_id: t.union([t.string, t.null]), head_global_position: t.union([t.string, t.null]) });
+
+/** What one group statement wrote, as a reader of the log in commit order gets it. */
+export interface CommittedGroup {
+  /** The log's last position before the statement's rows (START when the log was empty). */
+  readonly after: LogPosition;
+  /** Every event the statement wrote, in commit order, decoded as the log's reads decode them. */
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface GroupAppendResult {
+  /** Per append in group order, its recorded events ([] for a stream that was not at its expected version). */
+  readonly recorded: RecordedEvent[][];
+  /** With `withLogHead` and at least one event written. */
+  readonly committed: CommittedGroup | undefined;
+}
 
 /**
  * Appends each stream's events in ONE statement (one transaction, one round trip), for the streams
@@ -73,7 +101,20 @@ export const appendToStreams = async (
   sql: SqlExecutor,
   group: readonly StreamAppend[],
   position: (transactionId: string, globalPosition: string) => string,
-): Promise<RecordedEvent[][]> => {
+): Promise<RecordedEvent[][]> => (await appendGroup(sql, group, position, false)).recorded;
+
+/**
+ * appendToStreams, and with `withLogHead` also what the statement committed, as a reader of the
+ * log gets it, and the log's position before it. Only where nothing else commits between that
+ * position and the statement's rows (PGlite: one connection, one transaction at a time) do those
+ * events continue the log from there in commit order.
+ */
+export const appendGroup = async (
+  sql: SqlExecutor,
+  group: readonly StreamAppend[],
+  position: (transactionId: string, globalPosition: string) => string,
+  withLogHead: boolean,
+): Promise<GroupAppendResult> => {
   const rows = group.flatMap((append, req) =>
     append.events.map((event, index) => ({
       req,
@@ -85,9 +126,12 @@ export const appendToStreams = async (
       canonical: canonicalEventJson({ ...event, streamId: append.streamId, streamVersion: append.expectedVersion + index + 1 }),
     })),
   );
-  const { rows: inserted } = await sql.query(MULTI_APPEND_SQL, [JSON.stringify(rows)], { prepare: true });
+  const { rows: inserted } = await sql.query(withLogHead ? MULTI_APPEND_WITH_HEAD_SQL : MULTI_APPEND_SQL, [JSON.stringify(rows)], { prepare: true });
   const byStream = new Map<string, RecordedEvent[]>();
   const appendOf = new Map(group.map((append) => [append.streamId, append]));
+  const canonicalOf = new Map(rows.map((row) => [`${row.req}:${row.ord}`, row.canonical]));
+  const reqOf = new Map(group.map((append, req) => [append.streamId, req]));
+  const committed: RecordedEvent[] = [];
   for (const row of inserted) {
     const r = decodeOrThrow(InsertedRow, row, 'appended row');
     const append = appendOf.get(r.stream_id);
@@ -95,13 +139,26 @@ export const appendToStreams = async (
     if (append === undefined || event === undefined) throw new Error('a group append returned an unexpected row');
     let recorded = byStream.get(r.stream_id);
     if (recorded === undefined) byStream.set(r.stream_id, (recorded = []));
-    recorded.push({ ...event, streamId: r.stream_id, streamVersion: r.stream_version, position: position(r.transaction_id, r.global_position), prevHash: r.prev_hash, hash: r.hash });
+    const link = { streamId: r.stream_id, streamVersion: r.stream_version, position: position(r.transaction_id, r.global_position), prevHash: r.prev_hash, hash: r.hash };
+    recorded.push({ ...event, ...link });
+    if (withLogHead) {
+      // As a read of the log returns it: data and metadata as stored (the canonical JSON, parsed), decoded alike.
+      const stored = JSON.parse(canonicalOf.get(`${reqOf.get(r.stream_id)}:${r.stream_version - append.expectedVersion}`) ?? 'null') as { data?: unknown; metadata?: unknown } | null;
+      const data = decodeOrThrow(StoredJsonObjectCodec, stored?.data, 'appended data');
+      const metadata = decodeOrThrow(EventMetadataCodec, stored?.metadata, 'appended metadata');
+      committed.push({ eventId: event.eventId, type: event.type, data, metadata, ...link });
+    }
   }
-  return group.map((append) => {
+  const recorded = group.map((append) => {
     const recorded = byStream.get(append.streamId) ?? [];
     if (recorded.length !== 0 && recorded.length !== append.events.length) throw new Error(`a group append wrote part of ${append.streamId}`);
     return recorded.sort((a, b) => a.streamVersion - b.streamVersion);
   });
+  const first = inserted[0];
+  if (!withLogHead || first === undefined) return { recorded, committed: undefined };
+  const head = decodeOrThrow(LogHeadRow, first, 'log head');
+  const after = head.head_transaction_id === null || head.head_global_position === null ? START : position(head.head_transaction_id, head.head_global_position);
+  return { recorded, committed: { after, events: committed } };
 };
 
 interface Waiting {

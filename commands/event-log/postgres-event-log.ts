@@ -17,7 +17,7 @@ import { START } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
 import { LogTail } from './log-tail.js';
-import { GroupCommit, appendToStreams } from './multi-stream-append.js';
+import { GroupCommit, appendGroup, appendToStreams } from './multi-stream-append.js';
 import { startPollingSubscription } from './polling-subscription.js';
 import type { PollingTimings } from './polling-subscription.js';
 import { EventMetadataCodec, StoredJsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
@@ -202,10 +202,20 @@ class PgEventLog implements PostgresEventLog {
       hasPendingAfter: (after) => this.hasPendingAfter(after),
       compare: comparePgPositions,
     });
+    // On PGlite (one connection, one transaction at a time) an append statement's rows follow the
+    // log's head as that statement saw it, with nothing committed between: the statement returns
+    // that head, and its events go straight into the shared tail, which takes them only when they
+    // continue it exactly (log-tail.ts). On PostgreSQL a slower transaction may still commit rows
+    // before them in commit order, so its tail reads the log.
+    const handOver = sql.kind === 'pglite';
     // PGlite runs one statement at a time anyway; PostgreSQL takes a few at once (the pool's other
     // connections serve reads and projections).
     this.groupCommit = new GroupCommit(
-      (appends) => appendToStreams(this.sql, appends, formatPgPosition),
+      async (appends) => {
+        const { recorded, committed } = await appendGroup(this.sql, appends, formatPgPosition, handOver);
+        if (committed !== undefined) this.tail.offer(committed.after, committed.events);
+        return recorded;
+      },
       options.appendsInFlight ?? (sql.kind === 'pglite' ? 1 : 4),
     );
   }
@@ -228,7 +238,7 @@ class PgEventLog implements PostgresEventLog {
     }
     const last = recorded[recorded.length - 1];
     if (last === undefined) return this.refused(streamId, events);
-    this.appended();
+    this.appended(this.tail.reaches(last.position));
     return { kind: 'appended', nextVersion: last.streamVersion, events: recorded };
   }
 
@@ -332,8 +342,9 @@ class PgEventLog implements PostgresEventLog {
     if (this.closed) throw new Error('the event log is closed');
   }
 
-  private wakeAll() {
-    this.tail.poke();
+  /** Wakes the subscriptions; `inTail`: the tail holds what woke them already, so it need not read the log. */
+  private wakeAll(inTail = false) {
+    if (!inTail) this.tail.poke();
     for (const wake of this.wakers) wake();
   }
 
@@ -347,8 +358,8 @@ class PgEventLog implements PostgresEventLog {
   }
 
   /** Wakes local subscribers now, and other processes' through one NOTIFY for a burst of appends. */
-  private appended() {
-    this.wakeAll();
+  private appended(inTail: boolean) {
+    this.wakeAll(inTail);
     if (!this.notify) return;
     if (this.notifyRunning !== undefined) {
       this.notifyAgain = true;

@@ -5,7 +5,7 @@
 import type { SqlValue } from './executor.js';
 
 export type WorkerRequest =
-  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly SqlValue[] | undefined; readonly tx: number | undefined }
+  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly SqlValue[] | undefined; readonly tx: number | undefined; readonly prepare: boolean }
   | { readonly id: number; readonly op: 'exec'; readonly sql: string; readonly tx: number | undefined }
   /** Opens a transaction named `id`: answered once it holds PGlite, ended by 'end' with the same `tx`. */
   | { readonly id: number; readonly op: 'begin' }

@@ -4,7 +4,7 @@
 // PGlite's own transaction(), which holds PGlite until it ends, so transactions stay serialised
 // exactly as on PGlite in this thread, and statements outside one wait for it.
 import { Worker } from 'node:worker_threads';
-import type { SqlExecutor, SqlResult, SqlValue } from './executor.js';
+import type { SqlExecutor, SqlQueryOptions, SqlResult, SqlValue } from './executor.js';
 import { assertSqlIdentifier, withSavepoint } from './executor.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 import { fromWorkerError } from './pglite-protocol.js';
@@ -69,7 +69,9 @@ export const startPgliteThread = async (dataDir: string): Promise<PgliteThread> 
   const executorIn = (tx: number | undefined): SqlExecutor => {
     const self: SqlExecutor = {
       kind: 'pglite',
-      query: async <R>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>> => ({ rows: (await ask({ op: 'query', sql, params, tx })) as R[] }),
+      query: async <R>(sql: string, params?: readonly SqlValue[], options?: SqlQueryOptions): Promise<SqlResult<R>> => ({
+        rows: (await ask({ op: 'query', sql, params, tx, prepare: options?.prepare === true })) as R[],
+      }),
       exec: async (sql: string) => {
         await ask({ op: 'exec', sql, tx });
       },

@@ -6,12 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import type { WorkerData, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 import { toWorkerError } from './pglite-protocol.js';
+import { preparedQueries } from './pglite-prepared.js';
 
 const port = parentPort;
 if (port === null) throw new Error('pglite-worker.js runs as a worker thread');
 const { dataDir } = workerData as WorkerData;
 const db = dataDir === 'memory' ? await PGlite.create() : await PGlite.create(dataDir);
 
+const prepared = preparedQueries(db);
 const reply = (message: WorkerReply): void => port.postMessage(message);
 
 interface OpenTransaction {
@@ -64,7 +66,10 @@ const begin = (id: number): void => {
 const handle = async (request: WorkerRequest): Promise<WorkerReply | undefined> => {
   switch (request.op) {
     case 'query': {
-      const result = await executorOf(request.tx).query(request.sql, request.params === undefined ? undefined : [...request.params]);
+      const params = request.params === undefined ? [] : [...request.params];
+      // Hot statements (`prepare`) run as named statements: parsed and planned once (pglite-prepared.ts).
+      const executor = executorOf(request.tx);
+      const result = await ((request.prepare ? prepared.run(request.sql, params, request.tx !== undefined) : undefined) ?? executor.query(request.sql, params));
       return { id: request.id, ok: true, rows: result.rows };
     }
     case 'exec':

@@ -158,6 +158,29 @@ for (const worker of [true, false]) describe(`SqlExecutor on PGlite ${worker ? '
     assert.deepEqual(rows, [{ c: 1 }]);
   });
 
+  it('answers a prepared statement as an unprepared one, in and out of a transaction, after errors and after its table is renamed', async () => {
+    await sql.exec('CREATE TABLE p (k text PRIMARY KEY, n bigint, j jsonb, a integer[], at timestamptz)');
+    const insert = 'INSERT INTO p VALUES ($1, $2, $3::jsonb, $4::integer[], $5) RETURNING *';
+    const params = (k: string) => [k, 7, JSON.stringify({ x: [1, 'é'] }), [1, 2], new Date('2026-01-02T03:04:05.006Z')];
+    const plain = (await sql.query(insert, params('a'))).rows;
+    const prepared = (await sql.query(insert, params('b'), { prepare: true })).rows;
+    assert.deepEqual(prepared.map((r) => ({ ...r, k: 'a' })), plain);
+    // A failing run answers its SQLSTATE and leaves the session usable, in and out of a transaction.
+    const outside: unknown = await sql.query(insert, params('b'), { prepare: true }).then(() => undefined, (e: unknown) => e);
+    assert.equal(sqlErrorCode(outside), UNIQUE_VIOLATION);
+    const inside: unknown = await sql.transaction(async (tx) => {
+      await tx.query(insert, params('c'), { prepare: true });
+      await tx.query(insert, params('c'), { prepare: true });
+    }).then(() => undefined, (e: unknown) => e);
+    assert.equal(sqlErrorConstraint(inside), 'p_pkey');
+    await sql.transaction((tx) => tx.query(insert, params('d'), { prepare: true }));
+    const count = 'SELECT count(*)::integer AS c FROM p';
+    assert.deepEqual((await sql.query(count, [], { prepare: true })).rows, [{ c: 3 }]);
+    // The statement names its table: after a swap of tables it reads the new one (as a rebuild's swap needs).
+    await sql.exec('ALTER TABLE p RENAME TO p_old; CREATE TABLE p (k text PRIMARY KEY)');
+    assert.deepEqual((await sql.query(count, [], { prepare: true })).rows, [{ c: 0 }]);
+  });
+
   it('delivers notifications to listeners', async () => {
     const payloads: string[] = [];
     const stop = await sql.listen('gs_test_channel', (p) => payloads.push(p));

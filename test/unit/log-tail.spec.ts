@@ -41,10 +41,10 @@ class FakeLog {
   }
 }
 
-type Step = { readonly kind: 'append'; readonly count: number } | { readonly kind: 'read'; readonly reader: number; readonly limit: number; readonly together: number };
+type Step = { readonly kind: 'append'; readonly count: number; readonly handOver: 'no' | 'yes' | 'stale' } | { readonly kind: 'read'; readonly reader: number; readonly limit: number; readonly together: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('append' as const), count: fc.integer({ min: 1, max: 7 }) }),
+  fc.record({ kind: fc.constant('append' as const), count: fc.integer({ min: 1, max: 7 }), handOver: fc.constantFrom('no' as const, 'yes' as const, 'stale' as const) }),
   fc.record({ kind: fc.constant('read' as const), reader: fc.integer({ min: 0, max: 3 }), limit: fc.integer({ min: 1, max: 6 }), together: fc.integer({ min: 1, max: 3 }) }),
 );
 
@@ -63,8 +63,13 @@ describe('log tail: one shared read of the head for every subscription of a proc
           const positions = starts.map((s) => String(Math.min(s, initial)));
           for (const step of steps) {
             if (step.kind === 'append') {
+              const before = log.events.length;
               log.append(step.count);
-              tail.poke(); // as the log does after each append
+              const written = log.events.slice(before);
+              // As the log on PGlite does: hand the events over with the log's end before them (or, for
+              // 'stale', a position before that: the tail must refuse it), and poke unless the tail took them.
+              if (step.handOver !== 'no') tail.offer(String(step.handOver === 'yes' ? before : Math.max(0, before - 1)), step.handOver === 'yes' ? written : log.events.slice(Math.max(0, before - 1)));
+              if (step.handOver === 'no' || !tail.reaches(written.at(-1)!.position)) tail.poke();
               continue;
             }
             // The same reader asking `together` times at once stands for several readers at one position.
@@ -72,8 +77,10 @@ describe('log tail: one shared read of the head for every subscription of a proc
             const expected = log.after(from);
             const reads = Array.from({ length: step.together }, () => tail.readBatch(from, step.limit));
             if (step.together > 1) {
-              log.append(1); // an append while the reads run
-              tail.poke();
+              log.append(1); // an append while the reads run, handed over (odd limits) or not
+              const written = log.events.at(-1)!;
+              if (step.limit % 2 === 1) tail.offer(String(Number(written.position) - 1), [written]);
+              if (!tail.reaches(written.position)) tail.poke();
             }
             const batches = await Promise.all(reads);
             for (const batch of batches) {
