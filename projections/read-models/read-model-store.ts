@@ -3,10 +3,9 @@
 // JSON array (`json_to_recordset`: json, not jsonb, which parses each record about three times
 // faster), so a batch costs a fixed handful of round trips however many events and auctions it holds. Parameterised by table-name suffix, so
 // the same statements fill a rebuild's fresh tables.
-import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { SqlExecutor } from '../../infra/index.js';
+import { decodeOrThrow } from '../../infra/index.js';
 import type { ParkedStream } from '../runtime/parked-streams.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
@@ -243,9 +242,7 @@ export class ReadModelStore {
   async listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
     const { rows } = await sql.query(this.sql.listParked);
     return rows.map((raw) => {
-      const decoded = ParkedStored.decode(raw);
-      if (E.isLeft(decoded)) throw new Error(`unexpected stored parked_streams row: ${PathReporter.report(decoded).join('; ')}`);
-      const r = decoded.right;
+      const r = decodeOrThrow(ParkedStored, raw, 'stored parked_streams row');
       return { projection, streamId: r.stream_id, streamVersion: r.stream_version, position: r.log_position, eventId: r.event_id, eventType: r.event_type, reason: r.reason };
     });
   }

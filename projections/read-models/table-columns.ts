@@ -2,12 +2,10 @@
 // hence how rows travel to PostgreSQL (an array per column read by `unnest`, or a JSON array read
 // by `json_to_recordset`) and how stored
 // rows come back (cast to text where the drivers differ, then checked by an io-ts codec).
-import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { UtcTimestamp } from '../../domain/index.js';
 import type { SqlScalar } from '../../infra/index.js';
-import { copyField } from '../../infra/index.js';
+import { IntFromText, copyField, decodeOrThrow } from '../../infra/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 
 type SqlType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz';
@@ -139,16 +137,6 @@ export const selectList = <R>(list: readonly Column<R>[], alias = ''): string =>
     })
     .join(', ');
 
-const IntFromText = new t.Type<number, string, unknown>(
-  'IntFromText',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
-  (u, c) => {
-    const n = typeof u === 'string' && /^-?\d+$/.test(u) ? Number(u) : NaN;
-    return Number.isSafeInteger(n) ? t.success(n) : t.failure(u, c, 'expected a whole number as text');
-  },
-  String,
-);
-
 const codecOf = <R>(c: Column<R>): t.Mixed => {
   const base: t.Mixed =
     c.type === 'bigint' ? IntFromText : c.type === 'integer' ? t.Int : c.type === 'boolean' ? t.boolean : c.type === 'timestamptz' ? UtcTimestamp : t.string;
@@ -162,8 +150,6 @@ export const storedRowCodec = <R>(list: readonly Column<R>[], name: string) =>
 /** Decodes stored rows into in-memory rows, failing loudly on anything unexpected. */
 export const decodeStoredRows = <R>(list: readonly Column<R>[], codec: t.Mixed, rows: readonly unknown[]): R[] =>
   rows.map((raw) => {
-    const decoded = codec.decode(raw);
-    if (E.isLeft(decoded)) throw new Error(`unexpected stored ${codec.name} row: ${PathReporter.report(decoded).join('; ')}`);
-    const stored = decoded.right as Record<string, unknown>;
+    const stored = decodeOrThrow(codec, raw, `stored ${codec.name} row`) as Record<string, unknown>;
     return Object.fromEntries(list.map((c) => [c.key, stored[c.name]])) as R;
   });
