@@ -40,7 +40,7 @@ export default tseslint.config(
   {
     files: ['contracts/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), { regex: '^(\\.\\./)+(infra|commands|projections|read-api|realtime|scripts)/', message: 'contracts/ are built on the domain alone.' }] }],
+      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), onlyIndex('infra'), { regex: '^(\\.\\./)+(commands|projections|read-api|realtime|scripts)/', message: 'contracts/ are built on the domain and infra alone: no side.' }] }],
     },
   },
   {

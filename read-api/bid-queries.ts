@@ -4,9 +4,10 @@
 import * as t from 'io-ts';
 import { IntFromText, NullableIntFromText } from '../infra/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
+import { bidAttemptPage } from '../contracts/index.js';
 import type { BidOrder } from './params.js';
 import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
-import { NullableString, decodeRow, isoMs } from './rows.js';
+import { decodeRow, isoMs } from './rows.js';
 
 const PublicBidRow = t.type({
   stream_version: t.number,
@@ -112,46 +113,9 @@ export const auditBidPage = async (sql: SqlExecutor, auctionId: string, afterVer
   });
 };
 
-const AttemptRow = t.type({
-  id: t.string,
-  auction_id: t.string,
-  bidder_id: t.string,
-  max_amount: IntFromText,
-  code: t.string,
-  message: t.string,
-  server_time: t.string,
-  command_id: t.string,
-  idempotency_key: NullableString,
-  recorded_at: t.string,
-});
-
 /** Refused bids in the order they were stored, after an attempt id ('0' for the first page). */
-export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, auctionId: string, afterId: string, limit: number): Promise<BidAttemptView[]> => {
-  const { rows } = await sql.query(
-    `SELECT id::text AS id, auction_id, bidder_id, max_amount::text AS max_amount, code, message,
-            ${isoMs('server_time')} AS server_time, command_id, idempotency_key, ${isoMs('recorded_at')} AS recorded_at
-     FROM bid_attempts WHERE auction_id = $1 AND id > $2::bigint
-     ORDER BY id LIMIT $3`,
-    [auctionId, afterId, limit],
-    { prepare: true },
-  );
-  return rows.map((raw) => {
-    const r = decodeRow(AttemptRow, raw, 'bid_attempts');
-    return {
-      id: r.id,
-      auctionId: r.auction_id,
-      bidderId: r.bidder_id,
-      bidderPseudonym: pseudonym(r.auction_id, r.bidder_id),
-      maxAmount: r.max_amount,
-      code: r.code,
-      message: r.message,
-      serverTime: r.server_time,
-      commandId: r.command_id,
-      idempotencyKey: r.idempotency_key,
-      recordedAt: r.recorded_at,
-    };
-  });
-};
+export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, auctionId: string, afterId: string, limit: number): Promise<BidAttemptView[]> =>
+  (await bidAttemptPage(sql, auctionId, afterId, limit)).map((a) => ({ ...a, bidderPseudonym: pseudonym(a.auctionId, a.bidderId) }));
 
 /** Whether anything is known of an auction: its read-model row, a bid, or a refused attempt. */
 export const auditKnows = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {

@@ -5,7 +5,7 @@
 import * as t from 'io-ts';
 import { UserId } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
-import { decodeOrThrow } from '../event-log/stored-event-codec.js';
+import { bidAttemptPage } from '../../contracts/index.js';
 
 export const attemptsLogMigrations: readonly Migration[] = [
   {
@@ -60,40 +60,12 @@ export interface RecordedBidAttempt extends BidAttempt {
   readonly id: string;
 }
 
-const IntegerFromText = new t.Type<number, string, unknown>(
-  'IntegerFromText',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
-  (u, c) => {
-    const n = typeof u === 'string' && /^-?\d+$/.test(u) ? Number(u) : NaN;
-    return Number.isSafeInteger(n) ? t.success(n) : t.failure(u, c, 'expected an integer');
-  },
-  String,
-);
-
-const AttemptRow = t.type({
-  id: t.string,
-  auction_id: t.string,
-  bidder_id: UserId,
-  max_amount: IntegerFromText,
-  code: t.string,
-  message: t.string,
-  server_time: t.string,
-  command_id: t.string,
-  idempotency_key: t.union([t.string, t.null]),
-});
-
 const INSERT_SQL = `
 INSERT INTO bid_attempts (auction_id, bidder_id, max_amount, code, message, server_time, command_id, idempotency_key)
 SELECT a->>'auctionId', a->>'bidderId', (a->>'maxAmount')::bigint, a->>'code', a->>'message',
        (a->>'serverTime')::timestamptz, a->>'commandId', a->>'idempotencyKey'
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(a, ord)
 ORDER BY ord`;
-
-const SELECT_SQL = `
-SELECT id::text AS id, auction_id, bidder_id, max_amount::text AS max_amount, code, message,
-       to_char(server_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS server_time,
-       command_id, idempotency_key
-FROM bid_attempts WHERE auction_id = $1 AND bid_attempts.id > $2::bigint ORDER BY bid_attempts.id LIMIT $3`;
 
 export interface AttemptsLogOptions {
   /** Attempts per INSERT (default 200). */
@@ -194,21 +166,7 @@ export const createAttemptsLog = (sql: SqlExecutor, options: AttemptsLogOptions 
       if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer, got ${limit}`);
       const after = page.after ?? '0';
       if (!/^\d{1,19}$/.test(after)) throw new Error('after must be an attempt id');
-      const { rows } = await sql.query(SELECT_SQL, [auctionId, after, limit]);
-      return rows.map((row) => {
-        const r = decodeOrThrow(AttemptRow, row, 'bid_attempts row');
-        return {
-          id: r.id,
-          auctionId: r.auction_id,
-          bidderId: r.bidder_id,
-          maxAmount: r.max_amount,
-          code: r.code,
-          message: r.message,
-          serverTime: r.server_time,
-          commandId: r.command_id,
-          idempotencyKey: r.idempotency_key,
-        };
-      });
+      return (await bidAttemptPage(sql, auctionId, after, limit)).map(({ recordedAt: _recordedAt, ...attempt }) => attempt);
     },
   };
 };
