@@ -47,8 +47,8 @@ export interface TestSystem extends RunningSystem {
   readonly config: Config;
   readonly url: string;
   token(userId: string, ...roles: Role[]): Promise<string>;
-  /** fetch against the system with JSON in and out. */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** fetch against the system with JSON in and out; an undefined `token` sends no authorization header. */
+  call(method: string, path: string, options?: { token?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export const startTestSystem = async (backend: Backend, options: SystemOptions & { env?: Record<string, string> } = {}): Promise<TestSystem> => {
