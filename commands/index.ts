@@ -1,7 +1,5 @@
 // commands/: the write side. Composition roots in scripts/ take what they need from here.
-export * from './handler/command-handler.js';
-export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './handler/auction-repository.js';
-export { commandIdFor, eventIdFor, uuidFrom } from './handler/ids.js';
+export * from './handler/index.js';
 export * from './http/index.js';
 export * from './locks/index.js';
 export * from './scheduler/index.js';
