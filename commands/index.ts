@@ -4,6 +4,8 @@ export * from './http/index.js';
 export * from './locks/index.js';
 export * from './scheduler/index.js';
 export * from './event-log/index.js';
+export { openEventLog, commandMigrations } from './open-event-log.js';
+export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
 export * from './attempts/index.js';
 export * from './publisher/index.js';
 export * from './checkpoints/index.js';
