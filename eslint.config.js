@@ -7,6 +7,21 @@ const onlyIndex = (folder) => ({
   message: `Import ${folder}/ through its index.ts only.`,
 });
 
+/** The folders a side imports, each through its index.ts. */
+const sharedFolders = [onlyIndex('domain'), onlyIndex('infra'), onlyIndex('contracts')];
+
+/** Inside commands/: a sibling sub-folder (`../handler/`, `../locks/`, ...) through its index.ts only. */
+const siblingIndex = {
+  regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)',
+  message: 'Import a sibling folder of commands/ through its index.ts only.',
+};
+
+/** commands/index.ts and commands/open-event-log.ts: a sub-folder (`./handler/`, ...) through its index.ts only. */
+const childIndex = {
+  regex: '^\\./[^/]+/(?!index\\.js$)',
+  message: 'Import a sub-folder of commands/ through its index.ts only.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -44,9 +59,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['commands/**/*.ts', 'projections/**/*.ts', 'read-api/**/*.ts', 'realtime/**/*.ts'],
+    files: ['projections/**/*.ts', 'read-api/**/*.ts', 'realtime/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), onlyIndex('infra'), onlyIndex('contracts')] }],
+      'no-restricted-imports': ['error', { patterns: sharedFolders }],
+    },
+  },
+  {
+    files: ['commands/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...sharedFolders, siblingIndex] }],
+    },
+  },
+  {
+    files: ['commands/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...sharedFolders, childIndex] }],
     },
   },
 );

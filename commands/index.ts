@@ -1,11 +1,11 @@
 // commands/: the write side. Composition roots in scripts/ take what they need from here.
-export * from './handler/command-handler.js';
-export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './handler/auction-repository.js';
-export { commandIdFor, eventIdFor, uuidFrom } from './handler/ids.js';
+export * from './handler/index.js';
 export * from './http/index.js';
 export * from './locks/index.js';
 export * from './scheduler/index.js';
 export * from './event-log/index.js';
+export { openEventLog, commandMigrations } from './open-event-log.js';
+export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
 export * from './attempts/index.js';
 export * from './publisher/index.js';
 export * from './checkpoints/index.js';

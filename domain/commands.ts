@@ -50,3 +50,9 @@ export const CloseAuction = t.type({
 export const AuctionCommand = t.union([CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction], 'AuctionCommand');
 export type AuctionCommand = t.TypeOf<typeof AuctionCommand>;
 export type CommandOf<K extends AuctionCommand['type']> = Extract<AuctionCommand, { type: K }>;
+
+/** A command as a client asks for it: everything but `now`, which only the server's clock gives. */
+export type UnstampedCommand = AuctionCommand extends infer C ? (C extends AuctionCommand ? Omit<C, 'now'> : never) : never;
+
+/** The command as decided: stamped with the server's time (pure). */
+export const stamp = (command: UnstampedCommand, now: UtcTimestamp): AuctionCommand => ({ ...command, now });

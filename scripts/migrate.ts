@@ -1,6 +1,6 @@
 // `npm run migrate`: applies the pending schema migrations to DATABASE_URL, or to the PGlite
 // database under DATA_DIR. Safe to run while other processes start (they take the same lock).
-import { commandMigrations } from '../commands/event-log/index.js';
+import { commandMigrations } from '../commands/index.js';
 import { ConfigError, loadConfig, migrate, openSqlExecutor } from '../infra/index.js';
 import type { Migration } from '../infra/index.js';
 import { readModelMigrations } from '../projections/index.js';

@@ -10,8 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { openEventLog } from '../commands/event-log/index.js';
-import { readHeadsAt } from '../commands/index.js';
+import { openEventLog, readHeadsAt } from '../commands/index.js';
 import type { ChainCheck, EventLog, LogPosition, SignedCheckpoint, StreamHead } from '../domain/index.js';
 import {
   START, SignedCheckpointCodec, chainCheckResult, checkNextLink, checkStreamAgainstSignedCheckpoint, compareWithCheckpointHead, isTamperFinding, leafHash,

@@ -5,7 +5,7 @@ import * as t from 'io-ts';
 import type { SignedCheckpoint, StreamHead } from '../../domain/index.js';
 import { CheckpointBodyCodec, SignedCheckpointCodec, checkpointSigningInput, compareStreamIds } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
-import { decodeOrThrow } from '../event-log/stored-event-codec.js';
+import { decodeOrThrow } from '../../infra/index.js';
 
 export const checkpointMigrations: readonly Migration[] = [
   {

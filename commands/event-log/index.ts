@@ -1,6 +1,6 @@
-// The event log's adapters (PostgreSQL/PGlite and EventStoreDB) and the factory that picks one.
-export { openEventLog, commandMigrations } from './open-event-log.js';
-export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
+// The event log's adapters (PostgreSQL/PGlite and EventStoreDB), the reader, the shared tail.
+// (The factory that picks one and runs the write side's migrations is commands/open-event-log.ts.)
+export { closeBoth } from './close-both.js';
 export { openEventLogReader, EventLogUnavailableError } from './open-event-log-reader.js';
 export type { EventLogReader, EventLogReaderOptions } from './open-event-log-reader.js';
 export {

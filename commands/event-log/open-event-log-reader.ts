@@ -8,7 +8,7 @@ import type { SqlExecutor } from '../../infra/index.js';
 import { DataFolderInUseError, openPglite, openPostgres } from '../../infra/index.js';
 import { openEventStoreEventLog } from './eventstore-event-log.js';
 import { createPostgresEventLog, parsePgPosition } from './postgres-event-log.js';
-import { closeBoth } from './open-event-log.js';
+import { closeBoth } from './close-both.js';
 
 export interface EventLogReaderOptions {
   readonly databaseUrl?: string | undefined;

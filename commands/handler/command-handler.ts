@@ -4,14 +4,12 @@
 // expected version is the fence.
 // Commands queued behind a busy auction are decided together and share one append (group commit).
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UtcTimestamp } from '../../domain/index.js';
-import { currentSchemaVersion, decide, evolve, fromMillis, reject, streamIdOf, unreadableParts } from '../../domain/index.js';
+import type { AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
+import { currentSchemaVersion, decide, evolve, fromMillis, reject, stamp, streamIdOf, unreadableParts } from '../../domain/index.js';
+import type { AuctionLock } from '../locks/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
 import { eventIdFor } from './ids.js';
-
-/** A command as a client asks for it; the handler stamps `now` from the server's clock. */
-export type UnstampedCommand = AuctionCommand extends infer C ? (C extends AuctionCommand ? Omit<C, 'now'> : never) : never;
 
 export interface CommandContext {
   readonly commandId: string;
@@ -39,16 +37,24 @@ export interface RefusedAttempt {
   readonly context: CommandContext;
 }
 
-export interface LockPort {
-  withLock<T>(auctionId: string, fn: () => Promise<T>): Promise<T>;
-  /** Called when an append on the auction found another process's events (a conflict or a duplicate). */
-  contended?(auctionId: string): void;
-}
-
 export interface HandlerHooks {
   /** Called off the hot path for every refused command (the attempts log listens). */
   readonly refused?: (attempt: RefusedAttempt) => void;
   readonly conflict?: () => void;
+}
+
+export interface CommandHandlerOptions {
+  readonly log: EventLog;
+  readonly repository: AuctionRepository;
+  /** Serialises the batches of one auction (commands/locks/); the append's expected version is the fence. */
+  readonly lock: AuctionLock;
+  /** The server's clock, stamped on every command. Default: the system clock. */
+  readonly clock?: () => Date;
+  readonly hooks?: HandlerHooks;
+  /** How many times a batch is decided again after a conflict before giving up. Default 8. */
+  readonly maxAttempts?: number;
+  /** How many queued commands of one auction share one append. Default 64. */
+  readonly maxBatch?: number;
 }
 
 export class ConcurrencyExhaustedError extends Error {}
@@ -78,6 +84,8 @@ type Decided =
 
 /** Default for how many queued commands of one auction share one append. */
 const DEFAULT_MAX_BATCH = 64;
+/** Default for how many times a batch is decided again after a conflict. */
+const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
  * Group commit per auction: commands for one auction queue up in this process; whoever holds the
@@ -89,16 +97,23 @@ const DEFAULT_MAX_BATCH = 64;
  */
 export class CommandHandler {
   private readonly queues = new Map<string, Pending[]>();
+  private readonly log: EventLog;
+  private readonly repository: AuctionRepository;
+  private readonly lock: AuctionLock;
+  private readonly clock: () => Date;
+  private readonly hooks: HandlerHooks;
+  private readonly maxAttempts: number;
+  private readonly maxBatch: number;
 
-  constructor(
-    private readonly log: EventLog,
-    private readonly repository: AuctionRepository,
-    private readonly lock: LockPort,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly hooks: HandlerHooks = {},
-    private readonly maxAttempts = 8,
-    private readonly maxBatch = DEFAULT_MAX_BATCH,
-  ) {}
+  constructor(options: CommandHandlerOptions) {
+    this.log = options.log;
+    this.repository = options.repository;
+    this.lock = options.lock;
+    this.clock = options.clock ?? (() => new Date());
+    this.hooks = options.hooks ?? {};
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  }
 
   handle(command: UnstampedCommand, context: CommandContext): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
@@ -254,7 +269,7 @@ const decideInTurn = (batch: readonly Pending[], base: LoadedAuction, now: UtcTi
   return batch.map(({ command, context }): Decided => {
     const earlier = base.commands.get(context.commandId);
     if (earlier !== undefined) return { kind: 'replayed', versions: earlier };
-    const decision = decide({ ...command, now } as AuctionCommand, state);
+    const decision = decide(stamp(command, now), state);
     if (E.isLeft(decision)) return { kind: 'refused', rejection: decision.left };
     if (decision.right.length === 0) return { kind: 'no-op', version, state };
     const newEvents = toNewEvents(decision.right, context, now);

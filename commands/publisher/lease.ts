@@ -14,7 +14,7 @@ import type { LogPosition } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { assertSqlIdentifier, pause } from '../../infra/index.js';
 import { saveCheckpoint, takeCheckpoint } from './checkpoint-table.js';
-import type { RunQuery } from './checkpoint-table.js';
+import type { RunQuery, TakenCheckpoint } from './checkpoint-table.js';
 
 export class LeaseLostError extends Error {
   constructor(message: string) {
@@ -59,6 +59,44 @@ const lossLatch = (onLose: () => void) => {
   };
   return { lost, lose, gone: (): Error | undefined => ended };
 };
+
+type LossLatch = ReturnType<typeof lossLatch>;
+
+interface HeldLeaseParts {
+  readonly run: RunQuery;
+  readonly name: string;
+  readonly taken: TakenCheckpoint;
+  readonly latch: LossLatch;
+  /** What a save that threw throws instead; by default the error as thrown (the lease stands). */
+  readonly saveFailed?: (error: unknown) => unknown;
+  /** Run on release, after the latch (e.g. ending the lock's connection). */
+  readonly close?: () => Promise<void>;
+}
+
+/**
+ * A taken lease, for both providers: its checkpoint is saved only under the epoch it took, so a
+ * holder fenced out by a newer one loses the lease on its next save.
+ */
+const heldLease = ({ run, name, taken, latch, saveFailed = (error) => error, close }: HeldLeaseParts): PublisherLease => ({
+  epoch: taken.epoch,
+  checkpoint: taken.position,
+  lost: latch.lost,
+  save: async (position) => {
+    const already = latch.gone();
+    if (already !== undefined) throw already;
+    let saved: boolean;
+    try {
+      saved = await saveCheckpoint(run, name, taken.epoch, position);
+    } catch (error) {
+      throw saveFailed(error);
+    }
+    if (!saved) throw latch.lose(new LeaseLostError(`fenced: another publisher took the lease (epoch ${taken.epoch} is no longer current)`));
+  },
+  release: async () => {
+    latch.lose(new LeaseLostError('released'));
+    await close?.();
+  },
+});
 
 /** The two int4 keys of the lock: a fixed class for publishers, and the hash of the lease name. */
 const LOCK_CLASS = 0x47535055; // "GSPU"
@@ -129,35 +167,24 @@ export const postgresLeases = (options: PostgresLeaseOptions): LeaseProvider => 
   const holdLease = async (client: pg.Client, broken: Promise<Error>): Promise<PublisherLease> => {
     const run = serialRunner(client);
     const taken = await takeCheckpoint(run, options.name, options.holder);
-    const { lost, lose, gone } = lossLatch(() => {
+    const latch = lossLatch(() => {
       clearInterval(heartbeat);
       client.end().catch(() => undefined);
     });
-    void broken.then(lose);
+    void broken.then(latch.lose);
     const heartbeat = setInterval(() => {
-      run('SELECT 1', []).catch((error: unknown) => lose(new LeaseLostError(`the lease's heartbeat failed: ${String(error)}`)));
+      run('SELECT 1', []).catch((error: unknown) => latch.lose(new LeaseLostError(`the lease's heartbeat failed: ${String(error)}`)));
     }, heartbeatMs);
     heartbeat.unref();
-    return {
-      epoch: taken.epoch,
-      checkpoint: taken.position,
-      lost,
-      save: async (position) => {
-        const already = gone();
-        if (already !== undefined) throw already;
-        let saved: boolean;
-        try {
-          saved = await saveCheckpoint(run, options.name, taken.epoch, position);
-        } catch (error) {
-          throw lose(new LeaseLostError(`the checkpoint could not be saved on the lease's connection: ${String(error)}`));
-        }
-        if (!saved) throw lose(new LeaseLostError(`fenced: another publisher took the lease (epoch ${taken.epoch} is no longer current)`));
-      },
-      release: async () => {
-        lose(new LeaseLostError('released'));
-        await client.end().catch(() => undefined);
-      },
-    };
+    return heldLease({
+      run,
+      name: options.name,
+      taken,
+      latch,
+      // The connection is the lease: a save that fails on it means the lease is gone.
+      saveFailed: (error) => latch.lose(new LeaseLostError(`the checkpoint could not be saved on the lease's connection: ${String(error)}`)),
+      close: () => client.end().catch(() => undefined),
+    });
   };
 
   return {
@@ -224,23 +251,7 @@ export const embeddedLeases = (options: EmbeddedLeaseOptions): LeaseProvider => 
         held.delete(options.name);
         throw error;
       }
-      const { lost, lose, gone } = lossLatch(() => held.delete(options.name));
-      return {
-        epoch: taken.epoch,
-        checkpoint: taken.position,
-        lost,
-        save: async (position) => {
-          const already = gone();
-          if (already !== undefined) throw already;
-          if (!(await saveCheckpoint(run, options.name, taken.epoch, position))) {
-            throw lose(new LeaseLostError(`fenced: another publisher took the lease (epoch ${taken.epoch} is no longer current)`));
-          }
-        },
-        release: () => {
-          lose(new LeaseLostError('released'));
-          return Promise.resolve();
-        },
-      };
+      return heldLease({ run, name: options.name, taken, latch: lossLatch(() => held.delete(options.name)) });
     },
   };
 };

@@ -25,7 +25,7 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   const local = new InProcessLock();
   // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
   const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [r.redis], logger, local }) });
-  const handler = new CommandHandler(r.log, new AuctionRepository(r.log), lock, clock, { refused: recordRefusal });
+  const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal } });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore });
   return { handler, router, close: () => attempts.close() };

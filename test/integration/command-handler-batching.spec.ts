@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UtcTimestamp } from '../../domain/index.js';
+import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
 import { streamIdOf } from '../../domain/index.js';
-import type { CommandContext, UnstampedCommand } from '../../commands/index.js';
+import type { CommandContext } from '../../commands/index.js';
 import { AuctionRepository, CommandHandler, InProcessLock, commandIdFor, openEventLog } from '../../commands/index.js';
 import type { OpenedEventLog } from '../../commands/index.js';
 
@@ -58,7 +58,7 @@ describe('command handler: group commit per auction', () => {
 
   it('commands queued behind a busy auction share appends, and every answer matches the stream', async () => {
     const log = counting(opened.log);
-    const handler = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock);
+    const handler = new CommandHandler({ log, repository: new AuctionRepository(log), lock: new InProcessLock(), clock });
     const auctionId = await freshAuction(handler);
     log.appends = 0;
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => handler.handle(...bid(auctionId, i, `bidder${i % 7}`, 1000 + i * 100))));
@@ -73,7 +73,7 @@ describe('command handler: group commit per auction', () => {
   });
 
   it('a command refused because of an earlier one in the same batch is refused as it would be alone', async () => {
-    const handler = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
+    const handler = new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock(), clock });
     const auctionId = await freshAuction(handler);
     const [first, second] = await Promise.all([
       handler.handle(...bid(auctionId, 1, 'alice', 1500)),
@@ -84,7 +84,7 @@ describe('command handler: group commit per auction', () => {
   });
 
   it('the same command sent twice at once appends once; the second is answered as a replay', async () => {
-    const handler = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
+    const handler = new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock(), clock });
     const auctionId = await freshAuction(handler);
     const [a, b] = await Promise.all([handler.handle(...bid(auctionId, 1, 'alice', 1500)), handler.handle(...bid(auctionId, 1, 'alice', 1500))]);
     assert.ok(E.isRight(a) && E.isRight(b));
@@ -109,8 +109,8 @@ describe('command handler: group commit per auction', () => {
       return wrapped;
     };
     const log = refusing(opened.log);
-    const batched = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock);
-    const sequential = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock);
+    const batched = new CommandHandler({ log, repository: new AuctionRepository(log), lock: new InProcessLock(), clock });
+    const sequential = new CommandHandler({ log, repository: new AuctionRepository(log), lock: new InProcessLock(), clock });
     const [a, b] = [await freshAuction(batched), await freshAuction(sequential)];
     const commands = (auctionId: string) => Array.from({ length: 12 }, (_, i) => bid(auctionId, i, `bidder${i % 5}`, 1000 + i * 250));
     for (const auctionId of [a, b]) for (const i of [3, 8]) poisoned.add(commands(auctionId)[i]![1].commandId);
@@ -130,7 +130,7 @@ describe('command handler: group commit per auction', () => {
   });
 
   it('a command whose events the readers could not decode is refused alone (400 INVALID_REQUEST naming the path); nothing of it is written', async () => {
-    const handler = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
+    const handler = new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock(), clock });
     const auctionId = await freshAuction(handler);
     const bad: [UnstampedCommand, CommandContext][] = [
       [{ type: 'PlaceBid', auctionId, bidId: 'nul', bidderId: 'eve\u0000', maxAmount: 5000 as MinorUnits }, ctx('eve\u0000', 'k-nul')],
@@ -155,8 +155,8 @@ describe('command handler: group commit per auction', () => {
     const step = fc.record({ bidder: fc.constantFrom('alice', 'bob', 'carol', 'sam'), amount: fc.integer({ min: 900, max: 12_000 }), buyNow: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
-        const batched = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
-        const sequential = new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock(), clock);
+        const batched = new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock(), clock });
+        const sequential = new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock(), clock });
         const [a, b] = [await freshAuction(batched), await freshAuction(sequential)];
         const commands = (auctionId: string) =>
           steps.map((s, i): [UnstampedCommand, CommandContext] =>

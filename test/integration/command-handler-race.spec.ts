@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UtcTimestamp } from '../../domain/index.js';
+import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
 import { streamIdOf } from '../../domain/index.js';
-import type { CommandContext, UnstampedCommand } from '../../commands/index.js';
+import type { CommandContext } from '../../commands/index.js';
 import type { LeaseEvent } from '../../commands/index.js';
 import { AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, RedlockLock, commandIdFor, openEventLog } from '../../commands/index.js';
 import { serviceUrl } from '../support/services.js';
@@ -92,7 +92,7 @@ const raceSuite = (open: () => Promise<TwoProcesses>) => {
 describe('two command handlers racing on one auction: PGlite', () => {
   raceSuite(async () => {
     const opened = await openEventLog({ dataDir: 'memory' });
-    const handler = () => new CommandHandler(opened.log, new AuctionRepository(opened.log), new InProcessLock());
+    const handler = () => new CommandHandler({ log: opened.log, repository: new AuctionRepository(opened.log), lock: new InProcessLock() });
     return { log: opened.log, handlers: [handler(), handler()], close: () => opened.close() };
   });
 });
@@ -109,8 +109,8 @@ describe('two command handlers racing on one auction: PostgreSQL, two connection
     return {
       log: one.log,
       handlers: [
-        new CommandHandler(one.log, new AuctionRepository(one.log), new InProcessLock()),
-        new CommandHandler(two.log, new AuctionRepository(two.log), new InProcessLock()),
+        new CommandHandler({ log: one.log, repository: new AuctionRepository(one.log), lock: new InProcessLock() }),
+        new CommandHandler({ log: two.log, repository: new AuctionRepository(two.log), lock: new InProcessLock() }),
       ],
       close: async () => {
         await one.close();
@@ -126,7 +126,7 @@ const leasedProcess = async (databaseUrl: string, redis: Redis, keyPrefix: strin
   const opened = await openEventLog({ databaseUrl, dataDir: 'memory' });
   const local = new InProcessLock();
   const lock = new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [redis], keyPrefix, local, acquireTimeoutMs: 5_000, ...(onLeaseEvent ? { onLeaseEvent } : {}) }) });
-  return { opened, lock, handler: (log: EventLog = opened.log) => new CommandHandler(log, new AuctionRepository(log), lock) };
+  return { opened, lock, handler: (log: EventLog = opened.log) => new CommandHandler({ log, repository: new AuctionRepository(log), lock }) };
 };
 
 describe('two command handlers racing on one auction: PostgreSQL, Redis leases for contended auctions', function () {

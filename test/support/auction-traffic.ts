@@ -4,10 +4,10 @@
 // buy-nows and cancellations, and finally closes every auction still live.
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import type { EventLog, MinorUnits, Rejection } from '../../domain/index.js';
+import type { EventLog, MinorUnits, Rejection, UnstampedCommand } from '../../domain/index.js';
 import { fromMillis } from '../../domain/index.js';
 import { AuctionRepository, CommandHandler, InProcessLock } from '../../commands/index.js';
-import type { Accepted, UnstampedCommand } from '../../commands/index.js';
+import type { Accepted } from '../../commands/index.js';
 import { prng } from '../../scripts/bench/auction-log.js';
 
 const money = (n: number): MinorUnits => n as MinorUnits;
@@ -40,7 +40,7 @@ export class AuctionWriter {
   readonly handler: CommandHandler;
 
   constructor(readonly log: EventLog, readonly clock: TestClock = new TestClock()) {
-    this.handler = new CommandHandler(log, new AuctionRepository(log), new InProcessLock(), clock.now);
+    this.handler = new CommandHandler({ log, repository: new AuctionRepository(log), lock: new InProcessLock(), clock: clock.now });
   }
 
   run(command: UnstampedCommand, userId: string): Promise<E.Either<Rejection, Accepted>> {

@@ -1,15 +1,15 @@
 // Opens the event log the configuration asks for, with the SQL executor the read models share:
 // EventStoreDB when `eventstoreUrl` is set, else the events table in PostgreSQL (`databaseUrl`)
-// or PGlite (`dataDir`, 'memory' for none). Migrations run before anything is returned.
-import type { EventLog } from '../../domain/index.js';
-import type { Migration, PostgresOptions, SqlExecutor } from '../../infra/index.js';
-import { migrate, openSqlExecutor } from '../../infra/index.js';
-import { attemptsLogMigrations } from '../attempts/attempts-log.js';
-import { publisherMigrations } from '../publisher/checkpoint-table.js';
-import { checkpointMigrations } from '../checkpoints/checkpoint-tables.js';
-import { openEventStoreEventLog } from './eventstore-event-log.js';
-import { createPostgresEventLog, eventLogMigrations } from './postgres-event-log.js';
-import type { PostgresEventLogOptions } from './postgres-event-log.js';
+// or PGlite (`dataDir`, 'memory' for none). Migrations run before anything is returned. It sits
+// above the write side's folders because it gathers their migrations (none of them imports it).
+import type { EventLog } from '../domain/index.js';
+import type { Migration, PostgresOptions, SqlExecutor } from '../infra/index.js';
+import { migrate, openSqlExecutor } from '../infra/index.js';
+import { attemptsLogMigrations } from './attempts/index.js';
+import { publisherMigrations } from './publisher/index.js';
+import { checkpointMigrations } from './checkpoints/index.js';
+import { closeBoth, createPostgresEventLog, eventLogMigrations, openEventStoreEventLog } from './event-log/index.js';
+import type { PostgresEventLogOptions } from './event-log/index.js';
 
 /** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints. */
 export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations];
@@ -31,15 +31,6 @@ export interface OpenedEventLog {
   /** Closes the log, then the SQL executor. */
   close(): Promise<void>;
 }
-
-/** Closes the log, then its SQL executor (even when closing the log failed). */
-export const closeBoth = (log: EventLog, sql: SqlExecutor) => async (): Promise<void> => {
-  try {
-    await log.close();
-  } finally {
-    await sql.close();
-  }
-};
 
 export const openEventLog = async (options: OpenEventLogOptions): Promise<OpenedEventLog> => {
   const sql = await openSqlExecutor(options, options.postgres);

@@ -1,0 +1,6 @@
+// commands/handler/: the write path of every command (queue, lock, decide, append with the
+// expected version), the auction repository it loads from, and the ids derived from a command.
+export { CommandHandler, ConcurrencyExhaustedError } from './command-handler.js';
+export type { Accepted, CommandContext, CommandHandlerOptions, HandlerHooks, RefusedAttempt } from './command-handler.js';
+export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './auction-repository.js';
+export { commandIdFor, eventIdFor, uuidFrom } from './ids.js';
