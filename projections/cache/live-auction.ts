@@ -7,12 +7,10 @@ import type { LiveAuction, LiveChange } from '../../contracts/index.js';
 import { upcasters } from '../../domain/index.js';
 import { LiveAuction as LiveAuctionCodec } from '../../contracts/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ParkedStream } from '../runtime/parked-streams.js';
-import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
-import type { AuctionRow } from '../read-models/auction-rows.js';
-import { evolveAuctionRow } from '../read-models/auction-rows.js';
-import type { ProjectedEvent, Unprojectable } from '../read-models/projected-event.js';
-import { ProjectionDecodeError, eventsAfter, projectEach, statusAt } from '../read-models/projected-event.js';
+import type { AuctionRow } from '../read-models/index.js';
+import { evolveAuctionRow } from '../read-models/index.js';
+import type { ParkedStream, ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import { ProjectionDecodeError, eventsAfter, parkedStreamOf, projectEach, skippedFrom, statusAt } from '../runtime/index.js';
 
 /**
  * The row a LiveAuction stands for. Private columns the cache never holds (real ids, the reserve)

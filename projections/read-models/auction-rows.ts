@@ -5,8 +5,8 @@
 import type { Outcome, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ProjectedEvent, Unprojectable } from './projected-event.js';
-import { ProjectionDecodeError, projectEach, requireExisting } from './projected-event.js';
+import type { ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
 export interface AuctionRow {
