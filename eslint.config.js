@@ -76,4 +76,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...sharedFolders, childIndex] }],
     },
   },
+  {
+    // Inside projections/, each folder is reached through its index.ts too (the runtime, the read
+    // models, the live cache, the rebuild).
+    files: ['projections/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [onlyIndex('domain'), onlyIndex('infra'), onlyIndex('contracts'), ...['runtime', 'read-models', 'cache', 'rebuild'].map(onlyIndex)],
+      }],
+    },
+  },
 );

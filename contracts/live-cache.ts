@@ -2,22 +2,14 @@
 // readers): an auction's public state as the cache holds it, the change it publishes, where both
 // live in Redis (keys, channel, how long), and the port a realtime node reads it through.
 import * as t from 'io-ts';
-import { MinorUnits, Outcome, UtcTimestamp, AuctionUpdated, publicViewProps } from '../domain/index.js';
-
-const { status: _status, ...timelessViewProps } = publicViewProps;
+import { AuctionUpdated, PublicAuction } from '../domain/index.js';
 
 /**
- * An auction's public state as the live cache holds it: the fields of the public view, with
- * `outcome` in place of `status` (the status of a live auction depends on the clock:
- * `publicStatus`), and `buyNowPrice` / `endedAt` null when absent from the view.
+ * An auction's public state as the live cache holds it: the domain's PublicAuction, as it is
+ * (folded by `evolvePublicAuction`; a realtime node's snapshot is its `publicAuctionView`).
  */
-export const LiveAuction = t.type({
-  ...timelessViewProps,
-  buyNowPrice: t.union([MinorUnits, t.null]),
-  endedAt: t.union([UtcTimestamp, t.null]),
-  outcome: Outcome,
-}, 'LiveAuction');
-export type LiveAuction = t.TypeOf<typeof LiveAuction>;
+export const LiveAuction = PublicAuction;
+export type LiveAuction = PublicAuction;
 
 /**
  * One change as the cache publishes it on the auction's channel: the state after the change, and

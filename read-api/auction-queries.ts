@@ -1,9 +1,10 @@
-// Queries over `auction_view` (joined with the caller's `bidder_activity` row), and the mapping from
-// a row to what a caller may see. Private columns (leader_id, winner_id, reserve_price) are used
-// only to answer "is this you" questions and the seller's own reserve; they never leave as such.
+// Queries over `auction_view` (joined with the caller's `bidder_activity` row), and what a caller
+// may see of a row: the domain's public view of the row's public state (the same as the WebSocket
+// snapshot's), plus the caller's own fields. Private columns (leader_id, winner_id, reserve_price)
+// are used only to answer "is this you" questions and the seller's own reserve; they never leave.
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
-import { Outcome, publicStatus } from '../domain/index.js';
+import { Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
 import { IntFromText, NullableIntFromText } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
@@ -125,23 +126,23 @@ LIMIT ${param(request.limit + 1)}`;
   return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
 };
 
-/** What a caller may see of an auction: public fields, plus its own when it is authenticated. */
-export const toSummary = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionSummary => {
-  const live = row.outcome === 'live';
-  const sold = row.outcome === 'sold';
-  const leaderId = sold ? (row.winner_id ?? row.leader_id) : row.leader_id;
-  const view: AuctionSummary = {
+/**
+ * The auction's public state: the row's facts through the domain's public choices (the winner and
+ * the final price once sold, buy-now only while offered), checked against the domain's codec.
+ */
+const publicAuctionOf = (row: AuctionRow): PublicAuction =>
+  decodeRow(PublicAuction, {
     auctionId: row.auction_id,
     title: row.title,
+    description: row.description,
     sellerId: row.seller_id,
-    status: publicStatus(row.outcome, Date.parse(row.starts_at), now.getTime()),
     currency: row.currency,
     startingPrice: row.starting_price,
-    currentPrice: sold ? (row.final_price ?? row.current_price) : row.current_price,
+    currentPrice: publicPrice(row.outcome, row.current_price, row.final_price),
     bidCount: row.bid_count,
-    leader: sold ? (row.winner_pseudonym ?? row.leader_pseudonym) : row.leader_pseudonym,
+    leader: publicLeader(row.outcome, row.leader_pseudonym, row.winner_pseudonym),
     reserveMet: row.reserve_met,
-    ...(live && row.buy_now_available && row.buy_now_price !== null ? { buyNowPrice: row.buy_now_price } : {}),
+    buyNowPrice: publicBuyNowPrice(row.outcome, row.buy_now_available, row.buy_now_price),
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     softClose:
@@ -149,21 +150,27 @@ export const toSummary = (row: AuctionRow, now: Date, caller: AuthenticatedUser 
         ? { windowSeconds: row.soft_close_window_seconds, extensionSeconds: row.soft_close_extension_seconds }
         : null,
     createdAt: row.created_at,
-    ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
+    endedAt: row.ended_at,
+    outcome: row.outcome,
     version: row.version,
-  };
+  }, 'auction_view');
+
+/** What a caller may see of an auction: the public view (as the WebSocket snapshot shows it), plus its own fields when it is authenticated. */
+export const toView = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionView => {
+  const view: AuctionView = publicAuctionView(publicAuctionOf(row), now.getTime());
   if (caller === undefined) return view;
   return {
     ...view,
     yourPseudonym: pseudonym(row.auction_id, caller.userId),
     ...(row.your_max !== null
-      ? { yourMaxAmount: row.your_max, yourBidCount: row.your_bid_count ?? 0, youLead: leaderId === caller.userId }
+      ? { yourMaxAmount: row.your_max, yourBidCount: row.your_bid_count ?? 0, youLead: publicLeader(row.outcome, row.leader_id, row.winner_id) === caller.userId }
       : {}),
     ...(caller.userId === row.seller_id ? { reservePrice: row.reserve_price } : {}),
   };
 };
 
-export const toView = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionView => {
-  const { auctionId, title, ...rest } = toSummary(row, now, caller, pseudonym);
-  return { auctionId, title, description: row.description, ...rest };
+/** What a listing shows of an auction: its view without the description. */
+export const toSummary = (row: AuctionRow, now: Date, caller: AuthenticatedUser | undefined, pseudonym: Pseudonymiser): AuctionSummary => {
+  const { description: _description, ...summary } = toView(row, now, caller, pseudonym);
+  return summary;
 };

@@ -1,8 +1,8 @@
-// What the server sends (DESIGN.md section 6), as io-ts codecs: the snapshot (the public view of
-// GET /v1/auctions/:id, status at the server's now), `auction.updated` (the cache's frame, forwarded
-// as it is), errors and the server's time.
+// What the server sends (DESIGN.md section 6), as io-ts codecs: the snapshot (the domain's public
+// view of the cached auction, as GET /v1/auctions/:id shows it, status at the server's now),
+// `auction.updated` (the cache's frame, forwarded as it is), errors and the server's time.
 import * as t from 'io-ts';
-import { AuctionUpdated, PublicAuctionView, UtcTimestamp, publicStatus, toMillis } from '../domain/index.js';
+import { AuctionUpdated, PublicAuctionView, UtcTimestamp, publicAuctionView } from '../domain/index.js';
 import type { LiveAuction } from '../contracts/index.js';
 
 /** The public view of an auction: the fields GET /v1/auctions/:id shows a caller without a token. */
@@ -53,30 +53,9 @@ export type TimeFrame = t.TypeOf<typeof TimeFrame>;
 export const ServerFrame = t.union([SnapshotFrame, AuctionUpdated, ErrorFrame, TimeFrame], 'ServerFrame');
 export type ServerFrame = t.TypeOf<typeof ServerFrame>;
 
-/** The public view of a cached auction at `nowMs` (its status depends on the clock). */
-export const snapshotView = (auction: LiveAuction, nowMs: number): AuctionSnapshotView => ({
-  auctionId: auction.auctionId,
-  title: auction.title,
-  description: auction.description,
-  sellerId: auction.sellerId,
-  status: publicStatus(auction.outcome, toMillis(auction.startsAt), nowMs),
-  currency: auction.currency,
-  startingPrice: auction.startingPrice,
-  currentPrice: auction.currentPrice,
-  bidCount: auction.bidCount,
-  leader: auction.leader,
-  reserveMet: auction.reserveMet,
-  ...(auction.buyNowPrice !== null ? { buyNowPrice: auction.buyNowPrice } : {}),
-  startsAt: auction.startsAt,
-  endsAt: auction.endsAt,
-  softClose: auction.softClose,
-  createdAt: auction.createdAt,
-  ...(auction.endedAt !== null ? { endedAt: auction.endedAt } : {}),
-  version: auction.version,
-});
-
+/** The snapshot of a cached auction: its public view at `nowMs` (its status depends on the clock). */
 export const snapshotText = (auction: LiveAuction, nowMs: number): string =>
-  JSON.stringify({ type: 'snapshot', auction: snapshotView(auction, nowMs) } satisfies SnapshotFrame);
+  JSON.stringify({ type: 'snapshot', auction: publicAuctionView(auction, nowMs) } satisfies SnapshotFrame);
 
 export const timeText = (now: Date): string => JSON.stringify({ type: 'time', serverTime: now.toISOString() });
 

@@ -1,85 +1,20 @@
 // The live cache's fold: an auction's public state (LiveAuction) after each event, and the
-// `auction.updated` frame the change publishes. It reuses the read model's row fold
-// (evolveAuctionRow), so the cache and GET /v1/auctions/:id copy the same facts the same way; no
-// rule runs here. Pure.
+// `auction.updated` frame the change publishes. The state is the domain's public fold
+// (`evolvePublicAuction`), which also makes the read API's public choices; no rule runs here. Pure.
 import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { LiveAuction, LiveChange } from '../../contracts/index.js';
-import { upcasters } from '../../domain/index.js';
-import { LiveAuction as LiveAuctionCodec } from '../../contracts/index.js';
+import { createdPublicAuction, evolvePublicAuction, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ParkedStream } from '../runtime/parked-streams.js';
-import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
-import type { AuctionRow } from '../read-models/auction-rows.js';
-import { evolveAuctionRow } from '../read-models/auction-rows.js';
-import type { ProjectedEvent, Unprojectable } from '../read-models/projected-event.js';
-import { ProjectionDecodeError, eventsAfter, projectEach, statusAt } from '../read-models/projected-event.js';
+import type { ParkedStream, ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import { ProjectionDecodeError, eventsAfter, parkedStreamOf, projectEach, requireExisting, skippedFrom, statusAt } from '../runtime/index.js';
 
-/**
- * The row a LiveAuction stands for. Private columns the cache never holds (real ids, the reserve)
- * are left empty: no event after the current one reads them back into anything public.
- */
-const rowOf = (live: LiveAuction): AuctionRow => ({
-  auctionId: live.auctionId,
-  sellerId: live.sellerId,
-  title: live.title,
-  description: live.description,
-  currency: live.currency,
-  startingPrice: live.startingPrice,
-  currentPrice: live.currentPrice,
-  reservePrice: null,
-  buyNowPrice: live.buyNowPrice,
-  buyNowAvailable: live.buyNowPrice !== null,
-  bidCount: live.bidCount,
-  leaderId: null,
-  leaderPseudonym: live.leader,
-  reserveMet: live.reserveMet,
-  outcome: live.outcome,
-  winnerId: null,
-  winnerPseudonym: live.outcome === 'sold' ? live.leader : null,
-  finalPrice: live.outcome === 'sold' ? live.currentPrice : null,
-  startsAt: live.startsAt,
-  endsAt: live.endsAt,
-  softCloseWindowSeconds: live.softClose?.windowSeconds ?? null,
-  softCloseExtensionSeconds: live.softClose?.extensionSeconds ?? null,
-  createdAt: live.createdAt,
-  endedAt: live.endedAt,
-  version: live.version,
-  logPosition: '',
-});
-
-/** What the public sees of a row: the same choices as the read API's view (the winner once sold). */
-const liveOf = (row: AuctionRow, recorded: RecordedEvent): LiveAuction => {
-  const sold = row.outcome === 'sold';
-  const decoded = LiveAuctionCodec.decode({
-    auctionId: row.auctionId,
-    title: row.title,
-    description: row.description,
-    sellerId: row.sellerId,
-    currency: row.currency,
-    startingPrice: row.startingPrice,
-    currentPrice: sold ? (row.finalPrice ?? row.currentPrice) : row.currentPrice,
-    bidCount: row.bidCount,
-    leader: sold ? (row.winnerPseudonym ?? row.leaderPseudonym) : row.leaderPseudonym,
-    reserveMet: row.reserveMet,
-    buyNowPrice: row.outcome === 'live' && row.buyNowAvailable ? row.buyNowPrice : null,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    softClose:
-      row.softCloseWindowSeconds !== null && row.softCloseExtensionSeconds !== null
-        ? { windowSeconds: row.softCloseWindowSeconds, extensionSeconds: row.softCloseExtensionSeconds }
-        : null,
-    createdAt: row.createdAt,
-    endedAt: row.endedAt,
-    outcome: row.outcome,
-    version: row.version,
-  });
-  if (decoded._tag === 'Left') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'the event leads to a public state outside the live cache contract');
-  return decoded.right;
+/** The auction's public state after one event; throws ProjectionDecodeError for an event that cannot follow `live`. */
+export const evolveLive = (live: LiveAuction | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): LiveAuction => {
+  const { event, recorded, auctionId } = projected;
+  if (event.type !== 'AuctionCreated') return evolvePublicAuction(requireExisting(live, projected), event, recorded.streamVersion, pseudonym);
+  if (live !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+  return createdPublicAuction(auctionId, event, recorded.streamVersion);
 };
-
-/** The auction's public state after one event. */
-export const evolveLive = (live: LiveAuction | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): LiveAuction =>
-  liveOf(evolveAuctionRow(live === undefined ? undefined : rowOf(live), projected, pseudonym), projected.recorded);
 
 /** The frame of the change that `recorded` made; its status is taken at the event's own server time. */
 export const frameOf = (live: LiveAuction, recorded: RecordedEvent): AuctionUpdated => ({

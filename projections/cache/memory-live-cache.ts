@@ -5,10 +5,8 @@ import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index
 import type { LiveAuction, LiveChange, LiveFeed } from '../../contracts/index.js';
 import { LIVE_HISTORY_LENGTH } from '../../contracts/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
-import type { Projector } from '../runtime/projector.js';
-import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
-import { byStreamId } from '../runtime/parked-streams.js';
-import { groupByAuction } from '../read-models/projected-event.js';
+import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
+import { byStreamId, groupByAuction } from '../runtime/index.js';
 import { planLiveBatch } from './live-auction.js';
 
 export const LIVE_CACHE_PROJECTOR = 'live-cache';

@@ -1,12 +1,14 @@
 // The read-model rows an auction's events produce, folded in memory (pure): a batch of events of
 // one auction becomes its final `auction_view` row, one `bid_history` row per bid, and per-bidder
 // `bidder_activity` increments. Only facts carried by the events are copied; the initial
-// reserve/buy-now flags of a new auction come from the domain's own `evolve`.
+// reserve/buy-now flags of a new auction come from the domain's own `evolve`. The row keeps the
+// facts (the leader and the winner, the current and the final price, buy-now offered or not); the
+// read API shows them through the domain's public choices (domain/public-auction.ts).
 import type { Outcome, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ProjectedEvent, Unprojectable } from './projected-event.js';
-import { ProjectionDecodeError, projectEach, requireExisting } from './projected-event.js';
+import type { ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
 export interface AuctionRow {
@@ -203,10 +205,6 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
     }
   }
 };
-
-/** The auction row after one event (no rule: each field is a fact the event states); `row` is left as it was. */
-export const evolveAuctionRow = (row: AuctionRow | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): AuctionRow =>
-  applyEvent(row === undefined ? undefined : { ...row }, projected, pseudonym);
 
 /** What the new events of one auction change, and the event that stopped them, if one did. */
 export interface FoldResult {

@@ -3,7 +3,7 @@
 // position this instance last read or wrote, so two instances on one source cannot both advance it,
 // and a stale one cannot move it backwards (positions are opaque here: only the source orders them).
 import type { SqlExecutor } from '../../infra/index.js';
-import { CheckpointMovedError } from '../runtime/projector.js';
+import { CheckpointMovedError } from '../runtime/index.js';
 
 const PREPARED = { prepare: true } as const;
 

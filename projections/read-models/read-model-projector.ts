@@ -6,14 +6,11 @@
 import type { RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import { sqlErrorCode } from '../../infra/index.js';
-import type { Projector } from '../runtime/projector.js';
-import type { ParkedStream, ParkingReporter } from '../runtime/parked-streams.js';
-import { parkedStreamOf, skippedFrom } from '../runtime/parked-streams.js';
-import { CheckpointMovedError } from '../runtime/projector.js';
+import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
+import { CheckpointMovedError, eventsAfter, groupByAuction, parkedStreamOf, skippedFrom } from '../runtime/index.js';
 import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
 import { foldAuction } from './auction-rows.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
-import { eventsAfter, groupByAuction } from './projected-event.js';
 import { AuctionRowConflictError, ReadModelStore } from './read-model-store.js';
 
 /** The checkpoint name of the read-model projection (and its Kafka consumer group's). */

@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import type { SqlExecutor } from '../../infra/index.js';
 import { decodeOrThrow } from '../../infra/index.js';
-import type { ParkedStream } from '../runtime/parked-streams.js';
+import type { ParkedStream } from '../runtime/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
   auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition,

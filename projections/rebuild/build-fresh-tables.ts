@@ -16,12 +16,10 @@
 import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
-import type { ActivityDraft, ActivityIncrement, AuctionRow, BidRow } from '../read-models/auction-rows.js';
-import { addActivity, foldAuction } from '../read-models/auction-rows.js';
-import { eventsAfter, groupByAuction } from '../read-models/projected-event.js';
-import type { ReadModelStore } from '../read-models/read-model-store.js';
-import type { ParkedStream } from '../runtime/parked-streams.js';
-import { parkedStreamOf } from '../runtime/parked-streams.js';
+import type { ActivityDraft, ActivityIncrement, AuctionRow, BidRow, ReadModelStore } from '../read-models/index.js';
+import { addActivity, foldAuction } from '../read-models/index.js';
+import type { ParkedStream } from '../runtime/index.js';
+import { eventsAfter, groupByAuction, parkedStreamOf } from '../runtime/index.js';
 
 export interface BuildOptions {
   readonly sql: SqlExecutor;

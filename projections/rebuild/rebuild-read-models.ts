@@ -28,13 +28,10 @@
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
 import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
-import { resetCheckpoint } from '../read-models/checkpoint-store.js';
-import { READ_MODEL_PROJECTION, projectBatch } from '../read-models/read-model-projector.js';
-import { ReadModelStore, readModelTableNames } from '../read-models/read-model-store.js';
-import type { ReadModelTables } from '../read-models/read-model-store.js';
-import { readModelDdl } from '../read-models/schema.js';
-import { LOG_SOURCE } from '../runtime/log-source.js';
-import type { ParkedStream } from '../runtime/parked-streams.js';
+import type { ReadModelTables } from '../read-models/index.js';
+import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames, resetCheckpoint } from '../read-models/index.js';
+import type { ParkedStream } from '../runtime/index.js';
+import { LOG_SOURCE } from '../runtime/index.js';
 import { buildFreshTables } from './build-fresh-tables.js';
 import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
 import { renameTableWithDependents } from './swap-tables.js';

@@ -12,7 +12,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../domain/index.js';
 import type { Logger } from '../../infra/index.js';
-import type { Unprojectable } from '../read-models/projected-event.js';
+import type { Unprojectable } from './projected-event.js';
 
 /**
  * One parked stream of one projection: `streamVersion` and `position` are those of the event that
