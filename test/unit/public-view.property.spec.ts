@@ -5,48 +5,17 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, AuctionState, RecordedEvent } from '../../domain/index.js';
+import type { AuctionEvent, AuctionState, RecordedEvent } from '../../domain/index.js';
 import { currentSchemaVersion, decide, evolve, initialState, publicAuctionView, streamIdOf, toMillis } from '../../domain/index.js';
 import type { LiveAuction } from '../../contracts/index.js';
 import type { AuctionRow } from '../../projections/index.js';
 import { foldAuction, planLiveChanges } from '../../projections/index.js';
 import type { AuctionRow as StoredAuctionRow } from '../../read-api/auction-queries.js';
 import { toView } from '../../read-api/auction-queries.js';
-import { AUCTION, T0, amount, at, created } from '../support/decider.js';
+import { AUCTION, T0, at, created } from '../support/decider.js';
+import { commandOf, listingArbitrary, stepArbitrary } from '../support/auction-steps.js';
 
-type Step =
-  | { kind: 'bid'; bidder: number; max: number; dt: number }
-  | { kind: 'close'; dt: number }
-  | { kind: 'cancel'; dt: number }
-  | { kind: 'buyNow'; bidder: number; dt: number };
-
-const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant('bid' as const), bidder: fc.integer({ min: 0, max: 3 }), max: fc.integer({ min: 1, max: 300_000 }), dt: fc.integer({ min: 0, max: 600 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), dt: fc.integer({ min: 0, max: 4000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), dt: fc.integer({ min: 0, max: 400 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('buyNow' as const), bidder: fc.integer({ min: 0, max: 3 }), dt: fc.integer({ min: 0, max: 400 }) }) },
-);
-
-const listing = fc.record({
-  startingPrice: fc.integer({ min: 1, max: 50_000 }),
-  reserveExtra: fc.option(fc.integer({ min: 0, max: 100_000 })),
-  buyNowExtra: fc.option(fc.integer({ min: 1, max: 100_000 })),
-  softClose: fc.option(fc.record({ windowSeconds: fc.integer({ min: 1, max: 600 }), extensionSeconds: fc.integer({ min: 1, max: 600 }) })),
-});
-
-const command = (s: Step, seconds: number, index: number): AuctionCommand => {
-  const now = at(seconds);
-  switch (s.kind) {
-    case 'bid':
-      return { type: 'PlaceBid', auctionId: AUCTION, bidId: `b${index}`, bidderId: `bidder${s.bidder}`, maxAmount: amount(s.max), now };
-    case 'close':
-      return { type: 'CloseAuction', auctionId: AUCTION, now };
-    case 'cancel':
-      return { type: 'CancelAuction', auctionId: AUCTION, userId: 'seller', byAdmin: true, reason: null, now };
-    case 'buyNow':
-      return { type: 'BuyNow', auctionId: AUCTION, buyerId: `bidder${s.bidder}`, now };
-  }
-};
+const step = stepArbitrary({ bidders: 4, bidWeight: 12, bidGapSeconds: 600 });
 
 const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: string): RecordedEvent => ({
   eventId: `e${streamVersion}`,
@@ -105,7 +74,7 @@ const pseudonym = (auctionId: string, userId: string): string => `p-${auctionId}
 describe('property: the live cache and the read API show one public view', () => {
   it('gives the same view after every event, and the same live state batched or one at a time', () => {
     fc.assert(
-      fc.property(listing, fc.array(step, { minLength: 0, maxLength: 40 }), fc.integer({ min: -3600, max: 8000 }), (l, steps, viewAt) => {
+      fc.property(listingArbitrary, fc.array(step, { minLength: 0, maxLength: 40 }), fc.integer({ min: -3600, max: 8000 }), (l, steps, viewAt) => {
         const reserve = l.reserveExtra === null ? null : l.startingPrice + l.reserveExtra;
         const buyNow = l.buyNowExtra === null ? null : Math.max(l.startingPrice, reserve ?? 0) + l.buyNowExtra;
         const first = created({ startingPrice: l.startingPrice, reservePrice: reserve, buyNowPrice: buyNow, softClose: l.softClose });
@@ -114,7 +83,7 @@ describe('property: the live cache and the read API show one public view', () =>
         let seconds = 0;
         steps.forEach((s, index) => {
           seconds += s.dt;
-          const decided = decide(command(s, seconds, index), state);
+          const decided = decide(commandOf(s, seconds, index), state);
           if (E.isLeft(decided)) return;
           for (const event of decided.right) {
             state = evolve(state, event);

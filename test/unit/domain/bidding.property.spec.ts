@@ -2,43 +2,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, Auction, MinorUnits } from '../../../domain/index.js';
+import type { AuctionEvent, Auction, MinorUnits } from '../../../domain/index.js';
 import { decide, evolve, fold, nextStep, toMillis } from '../../../domain/index.js';
 import { created, at, amount, HOUR, AUCTION } from '../../support/decider.js';
+import { commandOf, listingArbitrary, stepArbitrary } from '../../support/auction-steps.js';
 
-type Step =
-  | { kind: 'bid'; bidder: number; max: number; dt: number }
-  | { kind: 'close'; dt: number }
-  | { kind: 'cancel'; dt: number }
-  | { kind: 'buyNow'; bidder: number; dt: number };
-
-const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 20, arbitrary: fc.record({ kind: fc.constant('bid' as const), bidder: fc.integer({ min: 0, max: 4 }), max: fc.integer({ min: 1, max: 300_000 }), dt: fc.integer({ min: 0, max: 400 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), dt: fc.integer({ min: 0, max: 4000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), dt: fc.integer({ min: 0, max: 400 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('buyNow' as const), bidder: fc.integer({ min: 0, max: 4 }), dt: fc.integer({ min: 0, max: 400 }) }) },
-);
-
-const listing = fc.record({
-  startingPrice: fc.integer({ min: 1, max: 50_000 }),
-  reserveExtra: fc.option(fc.integer({ min: 0, max: 100_000 })),
-  buyNowExtra: fc.option(fc.integer({ min: 1, max: 100_000 })),
-  softClose: fc.option(fc.record({ windowSeconds: fc.integer({ min: 1, max: 600 }), extensionSeconds: fc.integer({ min: 1, max: 600 }) })),
-});
-
-const toCommand = (s: Step, seconds: number, index: number): AuctionCommand => {
-  const now = at(seconds);
-  switch (s.kind) {
-    case 'bid':
-      return { type: 'PlaceBid', auctionId: AUCTION, bidId: `b${index}`, bidderId: `bidder${s.bidder}`, maxAmount: amount(s.max), now };
-    case 'close':
-      return { type: 'CloseAuction', auctionId: AUCTION, now };
-    case 'cancel':
-      return { type: 'CancelAuction', auctionId: AUCTION, userId: 'seller', byAdmin: true, reason: null, now };
-    case 'buyNow':
-      return { type: 'BuyNow', auctionId: AUCTION, buyerId: `bidder${s.bidder}`, now };
-  }
-};
+const step = stepArbitrary({ bidders: 5, bidWeight: 20, bidGapSeconds: 400 });
 
 /** The model: every accepted maximum, in acceptance order. */
 interface Accepted { bidder: string; max: number; order: number }
@@ -57,7 +26,7 @@ const modelPrice = (a: Auction, accepted: readonly Accepted[]): number => {
 describe('property: proxy bidding invariants over random bid sequences', () => {
   it('holds every invariant of DESIGN.md section 7 at every step', () => {
     fc.assert(
-      fc.property(listing, fc.array(step, { minLength: 1, maxLength: 60 }), (l, steps) => {
+      fc.property(listingArbitrary, fc.array(step, { minLength: 1, maxLength: 60 }), (l, steps) => {
         const reserve = l.reserveExtra === null ? null : l.startingPrice + l.reserveExtra;
         const buyNow = l.buyNowExtra === null ? null : Math.max(l.startingPrice, reserve ?? 0) + l.buyNowExtra;
         let events: AuctionEvent[] = [created({ startingPrice: l.startingPrice, reservePrice: reserve, buyNowPrice: buyNow, softClose: l.softClose })];
@@ -68,7 +37,7 @@ describe('property: proxy bidding invariants over random bid sequences', () => {
 
         steps.forEach((s, index) => {
           seconds += s.dt;
-          const command = toCommand(s, seconds, index);
+          const command = commandOf(s, seconds, index);
           const result = decide(command, state);
           const before = state;
 

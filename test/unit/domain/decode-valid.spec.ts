@@ -51,7 +51,7 @@ describe('decodeValid', () => {
           sameAnswer(EventMetadataCodec, metadata);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.DECODE_VALID_RUNS ?? 500) },
     );
   });
 });
