@@ -47,7 +47,7 @@ describe('decodeValid', () => {
           const key = keys[pick % keys.length]!;
           if (value === undefined) delete target[key];
           else target[key] = value;
-          sameAnswer(AuctionEvent, { type: where === 'type' ? String(value) : e.type, data });
+          sameAnswer(AuctionEvent, { type: where === 'type' ? (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined')) : e.type, data });
           sameAnswer(EventMetadataCodec, metadata);
         },
       ),
