@@ -115,7 +115,13 @@ export const auditBidPage = async (sql: SqlExecutor, auctionId: string, afterVer
 
 /** Refused bids in the order they were stored, after an attempt id ('0' for the first page). */
 export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, auctionId: string, afterId: string, limit: number): Promise<BidAttemptView[]> =>
-  (await bidAttemptPage(sql, auctionId, afterId, limit)).map((a) => ({ ...a, bidderPseudonym: pseudonym(a.auctionId, a.bidderId) }));
+  (await bidAttemptPage(sql, auctionId, afterId, limit)).map(({ id, auctionId: auction, bidderId, ...rest }) => ({
+    id,
+    auctionId: auction,
+    bidderId,
+    bidderPseudonym: pseudonym(auction, bidderId),
+    ...rest,
+  }));
 
 /** Whether anything is known of an auction: its read-model row, a bid, or a refused attempt. */
 export const auditKnows = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {
