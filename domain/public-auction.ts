@@ -101,8 +101,8 @@ export const evolvePublicAuction = (
       const buyer = pseudonym(state.auctionId, d.buyerId);
       return {
         ...state,
-        currentPrice: publicPrice('sold', d.price, d.price),
-        leader: publicLeader('sold', buyer, buyer),
+        currentPrice: d.price,
+        leader: buyer,
         buyNowPrice: null,
         endedAt: d.boughtAt,
         outcome: 'sold',

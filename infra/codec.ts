@@ -7,15 +7,10 @@ import { PathReporter } from 'io-ts/lib/PathReporter.js';
 /** The failing fields of a decode, one per `; `. */
 export const explainDecodeErrors = (errors: t.Errors): string => PathReporter.report(t.failures(errors)).join('; ');
 
-/** Decodes or throws an `Error` (or the given error class) that names `what` and the failing fields. */
-export const decodeOrThrow = <A>(
-  codec: t.Decoder<unknown, A>,
-  value: unknown,
-  what: string,
-  ErrorClass: new (message: string) => Error = Error,
-): A => {
+/** Decodes or throws an `Error` that names `what` and the failing fields. */
+export const decodeOrThrow = <A>(codec: t.Decoder<unknown, A>, value: unknown, what: string): A => {
   const result = codec.decode(value);
-  if (isLeft(result)) throw new ErrorClass(`unreadable ${what}: ${explainDecodeErrors(result.left)}`);
+  if (isLeft(result)) throw new Error(`unreadable ${what}: ${explainDecodeErrors(result.left)}`);
   return result.right;
 };
 

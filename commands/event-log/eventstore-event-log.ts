@@ -27,7 +27,8 @@ import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, Rec
 import { EMPTY_CHAIN, START, sealEvents } from '../../domain/index.js';
 import type { ChainHead } from '../../domain/index.js';
 import { EventIdConflictError, assertDistinctEventIds } from './postgres-event-log.js';
-import { EventMetadataCodec, JsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
+import { EventMetadataCodec, JsonObjectCodec } from './stored-event-codec.js';
+import { decodeOrThrow } from '../../infra/index.js';
 
 /** What the ESDB event metadata holds: the writer's metadata, the original event id and the chain link. */
 const StoredMetadata = t.type({

@@ -6,7 +6,8 @@ import * as t from 'io-ts';
 import type { LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
 import { START, canonicalEventJson } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
-import { EventMetadataCodec, StoredJsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
+import { EventMetadataCodec, StoredJsonObjectCodec } from './stored-event-codec.js';
+import { decodeOrThrow } from '../../infra/index.js';
 
 /** One stream's append in a group: its events go in only if the stream is at `expectedVersion`. */
 export interface StreamAppend {

@@ -15,12 +15,12 @@ import * as t from 'io-ts';
 import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
-import { UNIQUE_VIOLATION, sqlErrorCode } from '../../infra/index.js';
+import { UNIQUE_VIOLATION, decodeOrThrow, sqlErrorCode } from '../../infra/index.js';
 import { LogTail } from './log-tail.js';
 import { GroupCommit, appendGroup, appendToStreams } from './multi-stream-append.js';
 import { startPollingSubscription } from './polling-subscription.js';
 import type { PollingTimings } from './polling-subscription.js';
-import { EventMetadataCodec, StoredJsonObjectCodec, decodeOrThrow } from './stored-event-codec.js';
+import { EventMetadataCodec, StoredJsonObjectCodec } from './stored-event-codec.js';
 import { createHash } from 'node:crypto';
 
 /** The channel a PostgreSQL event log NOTIFYs after appends. */

@@ -6,8 +6,6 @@ import type { JsonObject } from '../../domain/index.js';
 
 export { EventMetadataCodec, JsonObjectCodec } from '../../domain/index.js';
 
-export { decodeOrThrow } from '../../infra/index.js';
-
 /**
  * A JSON object as the driver parsed it from a jsonb column: only its shape is checked (a plain
  * object), since a parsed jsonb value holds nothing but JSON. Its fields are the event codec's to

@@ -103,12 +103,11 @@ export interface AuctionChanges {
 type RowDraft = { -readonly [K in keyof AuctionRow]: AuctionRow[K] };
 
 /**
- * The auction row after one event (no rule: each field is a fact the event states), stamped with
- * the event's version and position: a new row for AuctionCreated, otherwise `row` itself, changed
- * in place (a fold makes one copy per batch, not one per event: a rebuild folds millions). Throws
- * ProjectionDecodeError before changing anything.
+ * The auction row after one event (no rule: each field is a fact the event states): a new row for
+ * AuctionCreated, otherwise `row` itself, changed in place (a fold makes one copy per batch, not one
+ * per event: a rebuild folds millions). Throws ProjectionDecodeError before changing anything.
  */
-const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): RowDraft => {
+const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): RowDraft => {
   const { event, recorded, auctionId } = projected;
   switch (event.type) {
     case 'AuctionCreated': {
@@ -141,8 +140,8 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
         softCloseExtensionSeconds: d.softClose?.extensionSeconds ?? null,
         createdAt: d.createdAt,
         endedAt: null,
-        version: recorded.streamVersion,
-        logPosition: recorded.position,
+        version: 0, // stamped by applyEvent
+        logPosition: '',
       };
     }
     case 'BidPlaced': {
@@ -156,8 +155,6 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
       r.reserveMet = d.reserveMet;
       r.buyNowAvailable = d.buyNowAvailable;
       r.endsAt = d.endsAt;
-      r.version = recorded.streamVersion;
-      r.logPosition = recorded.position;
       return r;
     }
     case 'AuctionBoughtNow': {
@@ -173,8 +170,6 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
       r.winnerPseudonym = buyer;
       r.finalPrice = d.price;
       r.endedAt = d.boughtAt;
-      r.version = recorded.streamVersion;
-      r.logPosition = recorded.position;
       return r;
     }
     case 'AuctionCancelled': {
@@ -182,8 +177,6 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
       r.buyNowAvailable = false;
       r.outcome = 'cancelled';
       r.endedAt = event.data.cancelledAt;
-      r.version = recorded.streamVersion;
-      r.logPosition = recorded.position;
       return r;
     }
     case 'AuctionClosed': {
@@ -199,11 +192,17 @@ const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudo
       r.winnerPseudonym = winnerPseudonym;
       r.finalPrice = d.finalPrice;
       r.endedAt = d.closedAt;
-      r.version = recorded.streamVersion;
-      r.logPosition = recorded.position;
       return r;
     }
   }
+};
+
+/** `changeRow`, stamped with the event's version and log position. */
+const applyEvent = (row: RowDraft | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): RowDraft => {
+  const changed = changeRow(row, projected, pseudonym);
+  changed.version = projected.recorded.streamVersion;
+  changed.logPosition = projected.recorded.position;
+  return changed;
 };
 
 /** What the new events of one auction change, and the event that stopped them, if one did. */

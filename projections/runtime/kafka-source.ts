@@ -153,7 +153,8 @@ const runOverKafka = async (
   if (projectors.length === 0) throw new Error('a Kafka event source needs at least one projector');
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
   const names = projectors.map((p) => p.name);
-  const groupId = `${options.groupIdPrefix ?? DEFAULT_GROUP_ID_PREFIX}${names.join('+')}`;
+  const runName = names.join('+');
+  const groupId = `${options.groupIdPrefix ?? DEFAULT_GROUP_ID_PREFIX}${runName}`;
   const logger = options.logger.child({ component: 'kafka-source', projectors: names, topic, groupId });
   const initialDelay = options.retryDelayMs?.initial ?? 100;
   const maxDelay = options.retryDelayMs?.max ?? 5_000;
@@ -209,7 +210,7 @@ const runOverKafka = async (
         seekTo(partition, state);
         return;
       } catch (error) {
-        report(error, names.join('+'), partition);
+        report(error, runName, partition);
         await pause(delay, signal);
         delay = Math.min(delay * 2, maxDelay);
       }
@@ -279,7 +280,7 @@ const runOverKafka = async (
     if (state === undefined) {
       // A batch before `position` has read the checkpoints: decide with the checkpoints here.
       const next = await persist(() => loadCheckpoints(source), payload, assignment, async (error) => {
-        report(error, names.join('+'), partition);
+        report(error, runName, partition);
         return 'retry';
       });
       if (!stillOurs() || next === undefined) return;
@@ -381,7 +382,7 @@ const runOverKafka = async (
       payload.pause();
       for (const name of names) metrics?.stopped.set({ projector: name, topic, partition: String(partition) }, 1);
       const error = new PoisonMessageError(topic, partition, poison.message.offset, poison.reason);
-      report(error, names.join('+'), partition, poison.message.offset);
+      report(error, runName, partition, poison.message.offset);
     }
   };
 
