@@ -14,5 +14,4 @@ export * from './upcast.js';
 export * from './decode-valid.js';
 export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
-export * from './public-view.js';
 export * from './public-auction.js';

@@ -1,15 +1,69 @@
-// The public state of an auction, folded from its events, and what the public sees of it at a
-// moment. The public choices are made here, once: the winner's pseudonym and the final price once
-// sold, buy-now only while the auction is live and offers it. The live cache folds its state with
-// `evolvePublicAuction`; the read API applies the same choices to a read-model row; both views
-// (GET /v1/auctions/:id, the WebSocket snapshot) come from `publicAuctionView`. Pure.
+// What the public sees of an auction, said once: its state folded from the events
+// (`evolvePublicAuction`, which the live cache holds as it is), its status at a moment, the
+// `auction.updated` frame each change publishes, and the view GET /v1/auctions/:id and the
+// WebSocket snapshot show (`publicAuctionView`). The public choices are made here: the winner's
+// pseudonym and the final price once sold, buy-now only while the auction is live and offers it;
+// the read API applies the same choices to a read-model row (DESIGN.md section 6). Pure.
 import * as t from 'io-ts';
 import type { AuctionEvent, EventOf } from './events.js';
+import { SoftClose } from './events.js';
 import { evolve } from './evolve.js';
+import { Count } from './ids.js';
 import { MinorUnits } from './money.js';
-import { Outcome, PublicAuctionView, publicStatus, publicViewProps } from './public-view.js';
 import { initialState } from './state.js';
 import { UtcTimestamp, toMillis } from './time.js';
+
+export const PublicStatus = t.keyof({ scheduled: null, open: null, sold: null, unsold: null, cancelled: null }, 'PublicStatus');
+export type PublicStatus = t.TypeOf<typeof PublicStatus>;
+
+/** How an auction ended, as recorded by its events; 'live' until one of them. */
+export const Outcome = t.keyof({ live: null, sold: null, unsold: null, cancelled: null }, 'Outcome');
+export type Outcome = t.TypeOf<typeof Outcome>;
+
+/**
+ * The status shown at `nowMs`: a live auction is `scheduled` before `startsAt`, then `open`
+ * (including the moments between `endsAt` and the scheduler's AuctionClosed).
+ */
+export const publicStatus = (outcome: Outcome, startsAtMs: number, nowMs: number): PublicStatus =>
+  outcome !== 'live' ? outcome : nowMs < startsAtMs ? 'scheduled' : 'open';
+
+// ---- The public view: GET /v1/auctions/:id without a caller, and the WebSocket snapshot --------
+
+/** The fields every public view of an auction carries. The leader is a pseudonym (the winner's once sold). */
+export const publicViewProps = {
+  auctionId: t.string,
+  title: t.string,
+  description: t.string,
+  sellerId: t.string,
+  status: PublicStatus,
+  currency: t.string,
+  startingPrice: MinorUnits,
+  currentPrice: MinorUnits,
+  bidCount: Count,
+  leader: t.union([t.string, t.null]),
+  reserveMet: t.boolean,
+  startsAt: UtcTimestamp,
+  endsAt: UtcTimestamp,
+  softClose: t.union([SoftClose, t.null]),
+  createdAt: UtcTimestamp,
+  version: Count,
+};
+
+/** The public view of an auction: `buyNowPrice` only while buy-now is offered, `endedAt` once it ended. */
+export const PublicAuctionView = t.intersection([
+  t.type(publicViewProps),
+  t.partial({ buyNowPrice: MinorUnits, endedAt: UtcTimestamp }),
+], 'PublicAuctionView');
+export type PublicAuctionView = t.TypeOf<typeof PublicAuctionView>;
+
+/** The `auction.updated` frame: one per change, in version order, with the view's fields it names. */
+export const AuctionUpdated = (() => {
+  const { auctionId, version, currentPrice, leader, bidCount, endsAt, status } = publicViewProps;
+  return t.type({ type: t.literal('auction.updated'), auctionId, version, currentPrice, leader, bidCount, endsAt, status }, 'AuctionUpdated');
+})();
+export type AuctionUpdated = t.TypeOf<typeof AuctionUpdated>;
+
+// ---- The public state, folded from the events ----------------------------------------------
 
 const { status: _status, ...timelessViewProps } = publicViewProps;
 
@@ -152,4 +206,19 @@ export const publicAuctionView = (auction: PublicAuction, nowMs: number): Public
   createdAt: auction.createdAt,
   ...(auction.endedAt !== null ? { endedAt: auction.endedAt } : {}),
   version: auction.version,
+});
+
+/**
+ * The `auction.updated` frame of a change that left the auction in `state`; its status is taken at
+ * `atMs` (the server time of the event that made the change, so a replay makes the same frame).
+ */
+export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated => ({
+  type: 'auction.updated',
+  auctionId: state.auctionId,
+  version: state.version,
+  currentPrice: state.currentPrice,
+  leader: state.leader,
+  bidCount: state.bidCount,
+  endsAt: state.endsAt,
+  status: publicStatus(state.outcome, toMillis(state.startsAt), atMs),
 });

@@ -3,10 +3,10 @@
 // (`evolvePublicAuction`), which also makes the read API's public choices; no rule runs here. Pure.
 import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { LiveAuction, LiveChange } from '../../contracts/index.js';
-import { createdPublicAuction, evolvePublicAuction, upcasters } from '../../domain/index.js';
+import { createdPublicAuction, evolvePublicAuction, updatedFrame, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { ParkedStream, ProjectedEvent, Unprojectable } from '../runtime/index.js';
-import { ProjectionDecodeError, eventsAfter, parkedStreamOf, projectEach, requireExisting, skippedFrom, statusAt } from '../runtime/index.js';
+import { ProjectionDecodeError, eventsAfter, parkedStreamOf, projectEach, requireExisting, skippedFrom } from '../runtime/index.js';
 
 /** The auction's public state after one event; throws ProjectionDecodeError for an event that cannot follow `live`. */
 export const evolveLive = (live: LiveAuction | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): LiveAuction => {
@@ -17,16 +17,7 @@ export const evolveLive = (live: LiveAuction | undefined, projected: ProjectedEv
 };
 
 /** The frame of the change that `recorded` made; its status is taken at the event's own server time. */
-export const frameOf = (live: LiveAuction, recorded: RecordedEvent): AuctionUpdated => ({
-  type: 'auction.updated',
-  auctionId: live.auctionId,
-  version: live.version,
-  currentPrice: live.currentPrice,
-  leader: live.leader,
-  bidCount: live.bidCount,
-  endsAt: live.endsAt,
-  status: statusAt(live.outcome, live.startsAt, recorded),
-});
+export const frameOf = (live: LiveAuction, recorded: RecordedEvent): AuctionUpdated => updatedFrame(live, Date.parse(recorded.metadata.serverTime));
 
 /** The changes of one auction's delivered events, and the event that stopped them, if one did. */
 export interface LivePlan {

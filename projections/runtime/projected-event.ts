@@ -4,8 +4,7 @@
 // An event that cannot be decoded, or cannot follow the state before it, stops its own stream
 // only: the projector parks that stream (see parked-streams.ts) and goes on with the others.
 import type { AuctionEvent, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { auctionIdOfStream, decodeStoredEvent, publicStatus, toMillis, upcasters } from '../../domain/index.js';
-import type { Outcome, PublicStatus, UtcTimestamp } from '../../domain/index.js';
+import { auctionIdOfStream, decodeStoredEvent, upcasters } from '../../domain/index.js';
 
 /** A stored event the projection cannot project (a missing upcaster, a corrupt row, an event before AuctionCreated). */
 export class ProjectionDecodeError extends Error {
@@ -91,10 +90,6 @@ export const projectEach = (
   }
   return undefined;
 };
-
-/** The public status right after `recorded`, evaluated at the event's own server time (deterministic). */
-export const statusAt = (outcome: Outcome, startsAt: UtcTimestamp, recorded: RecordedEvent): PublicStatus =>
-  publicStatus(outcome, toMillis(startsAt), Date.parse(recorded.metadata.serverTime));
 
 /** Fails loudly when an event needs an auction that the projection has never seen. */
 export const requireExisting = <S>(state: S | undefined, projected: ProjectedEvent): S => {
