@@ -48,6 +48,7 @@ export default tseslint.config(
         patterns: [
           { regex: '^(?!fp-ts(/|$)|io-ts(/|$)|canonicalize$|node:crypto$|\\.{1,2}/)', message: 'domain/ is pure: fp-ts and io-ts only (node:crypto and canonicalize for the hash chain).' },
           { regex: '^(\\.\\./)+(contracts|infra|commands|projections|read-api|realtime|scripts)/', message: 'domain/ knows no other folder: no transport, no infrastructure.' },
+          { regex: '^\\./event-log/(?!index\\.js$)', message: 'Import domain/event-log/ through its index.ts only.' },
         ],
       }],
     },
@@ -56,6 +57,13 @@ export default tseslint.config(
     files: ['contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [onlyIndex('domain'), onlyIndex('infra'), { regex: '^(\\.\\./)+(commands|projections|read-api|realtime|scripts)/', message: 'contracts/ are built on the domain and infra alone: no side.' }] }],
+    },
+  },
+  {
+    // The scripts (the composition of roles, the tools, the benchmarks) use every side through its index.ts.
+    files: ['scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...sharedFolders, ...['commands', 'projections', 'read-api', 'realtime'].map(onlyIndex)] }],
     },
   },
   {

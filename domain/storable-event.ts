@@ -3,8 +3,8 @@
 // metadata codecs the log adapters and the Kafka message codec use) before it is appended.
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import type { NewEvent } from './event-log/port.js';
-import { EventMetadataCodec, JsonObjectCodec } from './event-log/recorded-event-codec.js';
+import type { NewEvent } from './event-log/index.js';
+import { EventMetadataCodec, JsonObjectCodec } from './event-log/index.js';
 import type { FieldProblem } from './rejection.js';
 import { StorableString } from './ids.js';
 import { decodeUpcast } from './upcast.js';

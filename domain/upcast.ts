@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
-import type { JsonObject } from './event-log/port.js';
+import type { JsonObject } from './event-log/index.js';
 import { decodeValid } from './decode-valid.js';
 import type { AuctionEvent } from './events.js';
 import { AuctionEvent as AuctionEventCodec, currentSchemaVersion } from './events.js';

@@ -3,7 +3,7 @@
 // Read-only. `--help` explains; exit status 0 done, 1 the log could not be read, 2 bad arguments.
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { EventLogReader } from '../commands/event-log/index.js';
+import type { EventLogReader } from '../commands/index.js';
 import { ConfigError, loadConfig } from '../infra/index.js';
 import { NoSuchAuctionError, openEventSource } from './replay/event-source.js';
 import { NdjsonSink, isReaderGone } from './replay/ndjson-sink.js';

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { UserId } from '../domain/index.js';
 import { loadConfig } from '../infra/index.js';
-import { allUserRoles, mintToken, RoleCodec, spanMs } from '../infra/http/auth.js';
-import type { Role } from '../infra/http/auth.js';
+import { allUserRoles, mintToken, RoleCodec, spanMs } from '../infra/index.js';
+import type { Role } from '../infra/index.js';
 
 const usage = `usage: npm run token -- --sub <user-id> --roles <role>[,<role>...] [--ttl <span>]
 
