@@ -5,7 +5,7 @@ import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index
 import type { LiveAuction, LiveChange } from '../../contracts/index.js';
 import { createdPublicAuction, evolvePublicAuction, updatedFrame, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ParkedStream, ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import type { AuctionFold, ParkedStream, ProjectedEvent, Unprojectable } from '../runtime/index.js';
 import { ProjectionDecodeError, eventsAfter, parkedStreamOf, projectEach, requireExisting, skippedFrom } from '../runtime/index.js';
 
 /** The auction's public state after one event; throws ProjectionDecodeError for an event that cannot follow `live`. */
@@ -31,13 +31,7 @@ export interface LivePlan {
  * holds (`stored`): events at or below its version are skipped (redelivery), a missing version
  * throws ProjectionGapError; the changes stop before an event that cannot be projected.
  */
-export const planLiveChanges = (
-  auctionId: string,
-  stored: LiveAuction | undefined,
-  events: readonly RecordedEvent[],
-  pseudonym: Pseudonymiser,
-  registry: readonly Upcaster[] = upcasters,
-): LivePlan => {
+export const planLiveChanges: AuctionFold<LiveAuction, LivePlan> = (auctionId, stored, events, pseudonym, registry = upcasters) => {
   const changes: LiveChange[] = [];
   let state = stored;
   const unprojectable = projectEach(auctionId, eventsAfter(auctionId, stored?.version ?? 0, events), (projected) => {

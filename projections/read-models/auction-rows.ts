@@ -4,10 +4,10 @@
 // reserve/buy-now flags of a new auction come from the domain's own `evolve`. The row keeps the
 // facts (the leader and the winner, the current and the final price, buy-now offered or not); the
 // read API shows them through the domain's public choices (domain/public-auction.ts).
-import type { Outcome, RecordedEvent, Upcaster } from '../../domain/index.js';
+import type { Outcome } from '../../domain/index.js';
 import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
-import type { ProjectedEvent, Unprojectable } from '../runtime/index.js';
+import type { AuctionFold, ProjectedEvent, Unprojectable } from '../runtime/index.js';
 import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
@@ -218,13 +218,7 @@ export interface FoldResult {
  * order) from its stored row, decoding each (upcast with `registry`), up to the first event that
  * cannot be projected.
  */
-export const foldAuction = (
-  auctionId: string,
-  stored: AuctionRow | undefined,
-  events: readonly RecordedEvent[],
-  pseudonym: Pseudonymiser,
-  registry: readonly Upcaster[] = upcasters,
-): FoldResult => {
+export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stored, events, pseudonym, registry = upcasters) => {
   // One copy of the stored row, changed by each event in turn.
   let row: RowDraft | undefined = stored === undefined || events.length === 0 ? undefined : { ...stored };
   let applied = 0;

@@ -5,6 +5,7 @@
 // only: the projector parks that stream (see parked-streams.ts) and goes on with the others.
 import type { AuctionEvent, RecordedEvent, Upcaster } from '../../domain/index.js';
 import { auctionIdOfStream, decodeStoredEvent, upcasters } from '../../domain/index.js';
+import type { Pseudonymiser } from '../../infra/index.js';
 
 /** A stored event the projection cannot project (a missing upcaster, a corrupt row, an event before AuctionCreated). */
 export class ProjectionDecodeError extends Error {
@@ -90,6 +91,19 @@ export const projectEach = (
   }
   return undefined;
 };
+
+/**
+ * A projection's fold of one auction's delivered events (in stream order) from the state it has
+ * stored for the auction, decoding each with `registry` (default: the domain's upcasters), up to the
+ * first event it cannot project, which the result names (`unprojectable`).
+ */
+export type AuctionFold<Stored, Result extends { readonly unprojectable: Unprojectable | undefined }> = (
+  auctionId: string,
+  stored: Stored | undefined,
+  events: readonly RecordedEvent[],
+  pseudonym: Pseudonymiser,
+  registry?: readonly Upcaster[],
+) => Result;
 
 /** Fails loudly when an event needs an auction that the projection has never seen. */
 export const requireExisting = <S>(state: S | undefined, projected: ProjectedEvent): S => {
