@@ -18,7 +18,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+# dist/ holds the compiled modules and, beside them, the .sql files they read (npm run build copies
+# them). The live bidding page is served from its source folder, realtime/page/public/ (plain
+# browser modules, no build step; realtime/page/page-routes.ts finds it from dist/).
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/realtime/page/public ./realtime/page/public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000 3001

@@ -1,32 +1,13 @@
-// Refused bids: an append-only table `bid_attempts` that auditors read beside the event log.
-// Refusals are not events (they change no auction), but they are part of the bidding record.
+// Refused bids, kept in the append-only table `bid_attempts` (sql/001-bid-attempts.sql says why).
 // The writer is off the request's hot path: `record` only buffers; batches are inserted in the
 // background (one statement per batch). `flush()`/`close()` drain the buffer (shutdown, tests).
 import * as t from 'io-ts';
 import { UserId } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
+import { migrationFromFile } from '../../infra/index.js';
 import { bidAttemptPage } from '../../contracts/index.js';
 
-export const attemptsLogMigrations: readonly Migration[] = [
-  {
-    id: 'attempts/001-bid-attempts',
-    sql: `
-      CREATE TABLE bid_attempts (
-        id              bigserial   PRIMARY KEY,
-        auction_id      text        NOT NULL,
-        bidder_id       text        NOT NULL,
-        max_amount      bigint      NOT NULL,
-        code            text        NOT NULL,
-        message         text        NOT NULL,
-        server_time     timestamptz NOT NULL,
-        command_id      text        NOT NULL,
-        idempotency_key text,
-        recorded_at     timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX bid_attempts_auction_idx ON bid_attempts (auction_id, id);
-    `,
-  },
-];
+export const attemptsLogMigrations: readonly Migration[] = [migrationFromFile(import.meta.url, 'attempts/001-bid-attempts')];
 
 const SafeInteger = new t.Type<number, number, unknown>(
   'SafeInteger',

@@ -1,32 +1,12 @@
-// Where signed checkpoints are kept: one row per checkpoint (the signed body exactly as signed, and
-// its signature), and the stream heads each checkpoint changed. The leaves of checkpoint S are, per
-// stream, its head in the latest checkpoint at or before S, so storage grows with what changed.
+// Reading and storing signed checkpoints and the stream heads each one changed (the tables, and
+// which heads are a checkpoint's leaves: sql/001-log-checkpoints.sql).
 import * as t from 'io-ts';
 import type { SignedCheckpoint, StreamHead } from '../../domain/index.js';
 import { CheckpointBodyCodec, SignedCheckpointCodec, checkpointSigningInput, compareStreamIds } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
-import { decodeOrThrow } from '../../infra/index.js';
+import { decodeOrThrow, migrationFromFile } from '../../infra/index.js';
 
-export const checkpointMigrations: readonly Migration[] = [
-  {
-    id: 'checkpoints/001-log-checkpoints',
-    sql: `
-      CREATE TABLE log_checkpoints (
-        sequence   bigint      PRIMARY KEY CHECK (sequence > 0),
-        document   text        NOT NULL,
-        signature  text        NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE TABLE log_checkpoint_heads (
-        stream_id text    NOT NULL,
-        sequence  bigint  NOT NULL REFERENCES log_checkpoints (sequence),
-        version   integer NOT NULL,
-        hash      text    NOT NULL,
-        PRIMARY KEY (stream_id, sequence)
-      );
-    `,
-  },
-];
+export const checkpointMigrations: readonly Migration[] = [migrationFromFile(import.meta.url, 'checkpoints/001-log-checkpoints')];
 
 const CheckpointRow = t.type({ document: t.string, signature: t.string });
 const HeadRow = t.type({ stream_id: t.string, version: t.number, hash: t.string });

@@ -7,7 +7,7 @@ import type { LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js
 import { START, canonicalEventJson } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { EventMetadataCodec, StoredJsonObjectCodec } from './stored-event-codec.js';
-import { decodeOrThrow } from '../../infra/index.js';
+import { decodeOrThrow, sqlFile } from '../../infra/index.js';
 
 /** One stream's append in a group: its events go in only if the stream is at `expectedVersion`. */
 export interface StreamAppend {
@@ -16,54 +16,10 @@ export interface StreamAppend {
   readonly events: readonly NewEvent[];
 }
 
-// $1: the group as a JSON array of {req, streamId, expected, ord, eventId, type, canonical}; the
-// stored data and metadata are read from the canonical JSON (it holds both), so each event
-// travels once. Per stream: its head (last version, and the hash at the expected version), then the
-// chain over its new events and the insert, for the streams at their expected version only.
-const multiAppendSql = (withLogHead: boolean): string => `
-WITH RECURSIVE
-input AS (
-  SELECT (x.e->>'req')::integer AS req, x.e->>'streamId' AS stream_id, (x.e->>'expected')::integer AS expected,
-         (x.e->>'ord')::integer AS ord, x.e->>'eventId' AS event_id, x.e->>'type' AS type,
-         x.e->>'canonical' AS canonical, (x.e->>'canonical')::jsonb AS content
-  FROM json_array_elements($1::json) AS x(e)
-),
-head AS (
-  SELECT i.req, i.ord, i.expected, i.canonical,
-         coalesce((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = i.stream_id), 0) AS version,
-         coalesce((SELECT e.hash FROM events e WHERE e.stream_id = i.stream_id AND e.stream_version = i.expected), '') AS hash
-  FROM input i WHERE i.ord = 1
-),
--- The first event of each stream comes from its head row itself (no join back to input: that
--- join's plan was quadratic in the group's size).
-chain AS (
-  SELECT h.req, h.ord, h.hash AS prev_hash, encode(sha256(convert_to(h.hash || h.canonical, 'UTF8')), 'hex') AS hash
-  FROM head h
-  WHERE h.version = h.expected
-  UNION ALL
-  SELECT i.req, i.ord, c.hash, encode(sha256(convert_to(c.hash || i.canonical, 'UTF8')), 'hex')
-  FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord + 1
-),
-inserted AS (
-  INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, prev_hash, hash)
-  SELECT i.stream_id, i.expected + c.ord, i.event_id, i.type, i.content->'data', i.content->'metadata', c.prev_hash, c.hash
-  FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord
-  ORDER BY c.req, c.ord
-  RETURNING stream_id, transaction_id, global_position, stream_version, prev_hash, hash
-)${withLogHead ? `,
--- The log's last row in commit order as this statement sees it (its own rows are not visible here).
-log_head AS (
-  SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
-  ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1
-)` : ''}
-SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash${withLogHead
-  ? `,
-  (SELECT transaction_id FROM log_head) AS head_transaction_id, (SELECT global_position FROM log_head) AS head_global_position`
-  : ''}
-FROM inserted ORDER BY inserted.global_position`;
-
-const MULTI_APPEND_SQL = multiAppendSql(false);
-const MULTI_APPEND_WITH_HEAD_SQL = multiAppendSql(true);
+// The group's statement (sql/append-group.sql says how it works), and the same statement also
+// returning the log's head before its rows (for PGlite's hand-over to the tail).
+const APPEND_GROUP_SQL = sqlFile(import.meta.url, 'sql/append-group.sql');
+const APPEND_GROUP_WITH_LOG_HEAD_SQL = sqlFile(import.meta.url, 'sql/append-group-with-log-head.sql');
 
 const InsertedRow = t.type({
   stream_id: t.string,
@@ -127,7 +83,7 @@ export const appendGroup = async (
       canonical: canonicalEventJson({ ...event, streamId: append.streamId, streamVersion: append.expectedVersion + index + 1 }),
     })),
   );
-  const { rows: inserted } = await sql.query(withLogHead ? MULTI_APPEND_WITH_HEAD_SQL : MULTI_APPEND_SQL, [JSON.stringify(rows)], { prepare: true });
+  const { rows: inserted } = await sql.query(withLogHead ? APPEND_GROUP_WITH_LOG_HEAD_SQL : APPEND_GROUP_SQL, [JSON.stringify(rows)], { prepare: true });
   const byStream = new Map<string, RecordedEvent[]>();
   const appendOf = new Map(group.map((append) => [append.streamId, append]));
   const canonicalOf = new Map(rows.map((row) => [`${row.req}:${row.ord}`, row.canonical]));

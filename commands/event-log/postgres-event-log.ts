@@ -1,21 +1,20 @@
 // The event log on PostgreSQL, through a SqlExecutor: the same SQL runs on `pg` and on PGlite.
+// Its schema and its longer statements are in sql/, one file each (sql/001-events.sql: how the
+// table fences concurrent writers, chains the hashes and records commit order).
 //
 // Append: one statement (autocommit, so one transaction and one round trip; appends to other
 // streams that arrive meanwhile share it, see multi-stream-append.ts). For a stream at its expected
 // version it takes the hash there, chains the new events onto it with sha256 in SQL, and inserts
-// them at versions expected+1..; the unique (stream_id, stream_version) fences concurrent writers,
-// so exactly one wins. Only a refused append costs a second query, which
-// tells a conflict from a retried command (its event ids already stored).
+// them at versions expected+1..; of concurrent writers exactly one wins. Only a refused append
+// costs a second query, which tells a conflict from a retried command (its event ids already stored).
 //
-// Commit order: each row records its writer's transaction id (xid8). Readers take only rows whose
-// transaction is older than every transaction still running (pg_snapshot_xmin of the current
-// snapshot), ordered by (transaction_id, global_position). A transaction that commits late holds
-// the horizon back until it ends, so its events are delivered late but never skipped.
+// Commit order: readers take only rows below the horizon (sql/read-all.sql), so a transaction that
+// commits late has its events delivered late but never skipped.
 import * as t from 'io-ts';
 import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
-import { UNIQUE_VIOLATION, decodeOrThrow, sqlErrorCode } from '../../infra/index.js';
+import { UNIQUE_VIOLATION, decodeOrThrow, migrationFromFile, sqlErrorCode, sqlFile } from '../../infra/index.js';
 import { LogTail } from './log-tail.js';
 import { GroupCommit, appendGroup, appendToStreams } from './multi-stream-append.js';
 import { startPollingSubscription } from './polling-subscription.js';
@@ -26,49 +25,15 @@ import { createHash } from 'node:crypto';
 /** The channel a PostgreSQL event log NOTIFYs after appends. */
 export const EVENTS_CHANNEL = 'gavelstream_events';
 
-export const eventLogMigrations: readonly Migration[] = [
-  {
-    id: 'event-log/001-events',
-    sql: `
-      CREATE TABLE events (
-        global_position bigserial PRIMARY KEY,
-        transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
-        stream_id       text        NOT NULL,
-        stream_version  integer     NOT NULL CHECK (stream_version > 0),
-        event_id        text        NOT NULL,
-        type            text        NOT NULL,
-        data            jsonb       NOT NULL,
-        metadata        jsonb       NOT NULL,
-        prev_hash       text        NOT NULL,
-        hash            text        NOT NULL,
-        recorded_at     timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT events_event_id_key UNIQUE (event_id),
-        CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
-      );
-      CREATE INDEX events_commit_order_idx ON events (transaction_id, global_position);
+/** The schema, each migration in its own file under sql/ (named after the id's last part). */
+export const eventLogMigrations: readonly Migration[] = [migrationFromFile(import.meta.url, 'event-log/001-events')];
 
-      -- Append-only: stored events are never rewritten (upcasting happens on read). The hash chain
-      -- still exposes anyone who bypasses this (e.g. by disabling the trigger).
-      CREATE FUNCTION events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'events are append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-      END;
-      $$;
-      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
-        FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
-    `,
-  },
-];
-
-
-// Note: the casts alias the column names, so ORDER BY must qualify them (events.x) to sort by the
-// column rather than by its text.
-const COLUMNS = `transaction_id::text AS transaction_id, global_position::text AS global_position, stream_id, stream_version,
-  event_id, type, data, metadata, prev_hash, hash`;
+// The log's multi-line reads, in sql/ (each returns the columns EventRow decodes).
+const READ_STREAM_SQL = sqlFile(import.meta.url, 'sql/read-stream.sql');
+const READ_ALL_SQL = sqlFile(import.meta.url, 'sql/read-all.sql');
+const READ_EVENTS_BY_ID_SQL = sqlFile(import.meta.url, 'sql/read-events-by-id.sql');
 
 const PREPARED = { prepare: true } as const;
-
-const HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 const EventRow = t.type({
   transaction_id: t.string,
@@ -245,7 +210,7 @@ class PgEventLog implements PostgresEventLog {
   /** Why an append wrote nothing: a retried command (its ids are stored) or a conflict. */
   private async refused(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
     const ids = events.map((e) => e.eventId);
-    const stored = (await this.sql.query(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::text[]) ORDER BY events.stream_version`, [ids])).rows.map(toRecorded);
+    const stored = (await this.sql.query(READ_EVENTS_BY_ID_SQL, [ids])).rows.map(toRecorded);
     if (stored.length === 0) return { kind: 'conflict', actualVersion: await this.streamVersion(streamId) };
     const last = stored[stored.length - 1];
     if (last !== undefined && stored.length === ids.length && stored.every((e) => e.streamId === streamId)) {
@@ -263,10 +228,7 @@ class PgEventLog implements PostgresEventLog {
     this.assertOpen();
     assertStreamId(streamId);
     assertVersion(fromVersion, 'fromVersion', 1);
-    const { rows } = await this.sql.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY events.stream_version`, [
-      streamId,
-      fromVersion,
-    ], PREPARED);
+    const { rows } = await this.sql.query(READ_STREAM_SQL, [streamId, fromVersion], PREPARED);
     return rows.map(toRecorded);
   }
 
@@ -274,14 +236,7 @@ class PgEventLog implements PostgresEventLog {
     this.assertOpen();
     assertVersion(options.limit, 'limit', 1);
     const after = parsePgPosition(options.after);
-    const { rows } = await this.sql.query(
-      `SELECT ${COLUMNS} FROM events
-       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${HORIZON}
-       ORDER BY events.transaction_id, events.global_position
-       LIMIT $3`,
-      [after.transactionId.toString(), after.globalPosition.toString(), options.limit],
-      PREPARED,
-    );
+    const { rows } = await this.sql.query(READ_ALL_SQL, [after.transactionId.toString(), after.globalPosition.toString(), options.limit], PREPARED);
     return rows.map(toRecorded);
   }
 

@@ -1,24 +1,12 @@
-// The publisher's checkpoint: the last log position it has published, one row per topic, with a
-// fencing epoch. Taking the lease bumps the epoch; a checkpoint is saved only under the epoch its
-// writer took, so a publisher that lost its lease (a "zombie") can never move the checkpoint.
+// The publisher's checkpoint (sql/001-publisher-checkpoints.sql): the last log position it has
+// published, one row per topic, with a fencing epoch. Taking the lease bumps the epoch; a
+// checkpoint is saved only under the epoch its writer took, so a publisher that lost its lease (a
+// "zombie") can never move the checkpoint.
 import type { LogPosition } from '../../domain/index.js';
 import type { Migration } from '../../infra/index.js';
+import { migrationFromFile } from '../../infra/index.js';
 
-export const publisherMigrations: readonly Migration[] = [
-  {
-    id: 'publisher/001-publisher-checkpoints',
-    sql: `
-      CREATE TABLE publisher_checkpoints (
-        name        text        PRIMARY KEY,
-        position    text        NOT NULL DEFAULT '0',
-        epoch       bigint      NOT NULL DEFAULT 0,
-        holder      text,
-        acquired_at timestamptz,
-        updated_at  timestamptz NOT NULL DEFAULT now()
-      );
-    `,
-  },
-];
+export const publisherMigrations: readonly Migration[] = [migrationFromFile(import.meta.url, 'publisher/001-publisher-checkpoints')];
 
 /** Any query runner: a dedicated pg connection (the lock's session) or a SqlExecutor. */
 export type RunQuery = (sql: string, params: readonly (string | number)[]) => Promise<readonly Record<string, unknown>[]>;

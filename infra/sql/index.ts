@@ -1,4 +1,4 @@
-// The SQL executor that runs on both PostgreSQL and PGlite, and the migration runner.
+// The SQL executor that runs on both PostgreSQL and PGlite, the migration runner, and the loader of .sql files.
 import type { SqlExecutor } from './executor.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
@@ -13,6 +13,7 @@ export type { PgliteOptions } from './pglite.js';
 export { DataFolderInUseError, LOCK_FILE } from './data-folder-lock.js';
 export { migrate } from './migrate.js';
 export type { Migration } from './migrate.js';
+export { sqlFile, migrationFromFile, loadedSqlFiles } from './sql-file.js';
 
 /** PostgreSQL when `databaseUrl` is set, else PGlite under `dataDir` ('memory' for none). */
 export const openSqlExecutor = (options: { readonly databaseUrl?: string | undefined; readonly dataDir: string }, postgres: PostgresOptions = {}): Promise<SqlExecutor> =>

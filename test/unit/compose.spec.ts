@@ -48,6 +48,8 @@ describe('compose.yaml', () => {
     assert.match(dockerfile, /npm ci/);
     assert.match(dockerfile, /npm run build/);
     assert.match(dockerfile, /CMD \["node", "dist\/scripts\/start\.js"\]/);
+    // The page is served from its source folder (realtime/page/page-routes.ts), which dist/ lacks.
+    assert.match(dockerfile, /^COPY --from=build .*\/app\/realtime\/page\/public \.\/realtime\/page\/public$/m);
   });
 
   it("gives every role an environment the configuration accepts: PostgreSQL, Redis, Kafka, ports 3000 and 3001", () => {
