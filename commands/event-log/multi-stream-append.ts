@@ -16,10 +16,9 @@ export interface StreamAppend {
   readonly events: readonly NewEvent[];
 }
 
-// The group's statement (sql/append-group.sql says how it works), and the same statement also
-// returning the log's head before its rows (for PGlite's hand-over to the tail).
+// The group's statement (sql/append-group.sql says how it works); its rows also carry the log's
+// head before them, which only PGlite's hand-over to the tail reads (`withLogHead`).
 const APPEND_GROUP_SQL = sqlFile(import.meta.url, 'sql/append-group.sql');
-const APPEND_GROUP_WITH_LOG_HEAD_SQL = sqlFile(import.meta.url, 'sql/append-group-with-log-head.sql');
 
 const InsertedRow = t.type({
   stream_id: t.string,
@@ -83,7 +82,7 @@ export const appendGroup = async (
       canonical: canonicalEventJson({ ...event, streamId: append.streamId, streamVersion: append.expectedVersion + index + 1 }),
     })),
   );
-  const { rows: inserted } = await sql.query(withLogHead ? APPEND_GROUP_WITH_LOG_HEAD_SQL : APPEND_GROUP_SQL, [JSON.stringify(rows)], { prepare: true });
+  const { rows: inserted } = await sql.query(APPEND_GROUP_SQL, [JSON.stringify(rows)], { prepare: true });
   const byStream = new Map<string, RecordedEvent[]>();
   const appendOf = new Map(group.map((append) => [append.streamId, append]));
   const canonicalOf = new Map(rows.map((row) => [`${row.req}:${row.ord}`, row.canonical]));

@@ -2,7 +2,6 @@
 // the source folders is read by some module (none lies unused, and `npm run build` put each in
 // dist/ where its module looks), and a missing file fails naming its path.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandMigrations } from '../../commands/index.js';
@@ -33,16 +32,5 @@ describe('SQL files', () => {
 
   it('a missing file fails when its module loads, naming the file', () => {
     assert.throws(() => sqlFile(import.meta.url, 'sql/no-such-statement.sql'), /no-such-statement\.sql/);
-  });
-
-  it('the group append with the log head is the plain one plus lines (the two files do not drift apart)', () => {
-    const lines = (file: string): string[] =>
-      statementsOf(readFileSync(join(dist, 'commands', 'event-log', 'sql', file), 'utf8')).split('\n').map((line) => line.replace(/,$/, '')).filter((line) => line.trim() !== '');
-    const withHead = lines('append-group-with-log-head.sql');
-    let at = 0;
-    for (const line of lines('append-group.sql')) {
-      at = withHead.indexOf(line, at) + 1;
-      assert.ok(at > 0, `append-group-with-log-head.sql lacks, or has out of order: ${line}`);
-    }
   });
 });

@@ -1,7 +1,9 @@
 -- Group append (multi-stream-append.ts): appends to many streams in ONE statement (one
 -- transaction, one round trip), each stream only if it is at its expected version; returns the
--- rows it inserted, in global order. Prepared; run on PostgreSQL. append-group-with-log-head.sql
--- is this statement plus the log's head.
+-- rows it inserted, in global order, each with the log's last position in commit order before
+-- the statement's rows (log_head). Prepared. Only PGlite uses log_head: nothing else commits there
+-- in between, so the statement's events continue the log from that position and go straight into
+-- the shared tail (log-tail.ts); on PostgreSQL it is one index probe, and ignored.
 --
 -- $1: the group as a JSON array of {req, streamId, expected, ord, eventId, type, canonical}; the
 -- stored data and metadata are read from the canonical JSON (it holds both), so each event
@@ -37,6 +39,12 @@ inserted AS (
   FROM chain c JOIN input i ON i.req = c.req AND i.ord = c.ord
   ORDER BY c.req, c.ord
   RETURNING stream_id, transaction_id, global_position, stream_version, prev_hash, hash
+),
+-- The log's last row in commit order as this statement sees it (its own rows are not visible here).
+log_head AS (
+  SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
+  ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1
 )
-SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash
+SELECT stream_id, transaction_id::text AS transaction_id, global_position::text AS global_position, stream_version, prev_hash, hash,
+  (SELECT transaction_id FROM log_head) AS head_transaction_id, (SELECT global_position FROM log_head) AS head_global_position
 FROM inserted ORDER BY inserted.global_position
