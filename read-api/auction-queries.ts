@@ -5,11 +5,11 @@
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import { Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
-import { IntFromText, NullableIntFromText } from '../infra/index.js';
+import { IntFromText, NullableIntFromText, isoMs, isoUs } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
 import type { AuctionSummary, AuctionView } from './responses.js';
-import { NullableNumber, NullableString, decodeRow, isoMs, isoUs } from './rows.js';
+import { NullableNumber, NullableString, decodeRow } from './rows.js';
 
 const AuctionRow = t.type({
   auction_id: t.string,

@@ -2,12 +2,15 @@
 // The public query selects a maximum only for the caller's own rows, so no other bidder's maximum
 // or real id is even read for a public answer.
 import * as t from 'io-ts';
-import { IntFromText, NullableIntFromText } from '../infra/index.js';
+import { IntFromText, NullableIntFromText, isoMs } from '../infra/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import { bidAttemptPage } from '../contracts/index.js';
+import type { BidRow } from '../projections/index.js';
+import { bidHistoryColumns, decodeStoredRows, selectList, storedRowCodec } from '../projections/index.js';
 import type { BidOrder } from './params.js';
 import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
-import { decodeRow, isoMs } from './rows.js';
+import { AuditBidCodec } from './responses.js';
+import { decodeRow } from './rows.js';
 
 const PublicBidRow = t.type({
   stream_version: t.number,
@@ -58,59 +61,23 @@ export const publicBidPage = async (
   return { items, more: rows.length > options.limit };
 };
 
-const AuditBidRow = t.type({
-  auction_id: t.string,
-  stream_version: t.number,
-  bid_id: t.string,
-  bidder_id: t.string,
-  bidder_pseudonym: t.string,
-  max_amount: IntFromText,
-  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null }),
-  price_after: IntFromText,
-  leader_pseudonym: t.string,
-  placed_at: t.string,
-  ends_at_after: t.string,
-  extended: t.boolean,
-  event_id: t.string,
-  command_id: t.string,
-  log_position: t.string,
-  prev_hash: t.string,
-  hash: t.string,
-});
+const BidHistoryStored = storedRowCodec(bidHistoryColumns, 'bid_history');
+
+/** The answers' names for the read model's fields they name otherwise; every other field keeps its name. */
+const auditNames: { readonly [K in keyof BidRow]?: keyof AuditBid } = { streamVersion: 'version', priceAfter: 'price', endsAtAfter: 'endsAt' };
+
+/** A stored bid as auditors see it: every field, in column order, checked by the answer's codec. */
+const auditBid = (row: BidRow): AuditBid =>
+  decodeRow(AuditBidCodec, Object.fromEntries(Object.entries(row).map(([field, value]) => [auditNames[field as keyof BidRow] ?? field, value])), 'bid_history');
 
 /** Accepted bids in stream order, after a stream version: the auditors' pages and export batches. */
 export const auditBidPage = async (sql: SqlExecutor, auctionId: string, afterVersion: number, limit: number): Promise<AuditBid[]> => {
   const { rows } = await sql.query(
-    `SELECT auction_id, stream_version, bid_id, bidder_id, bidder_pseudonym, max_amount::text AS max_amount, outcome,
-            price_after::text AS price_after, leader_pseudonym, ${isoMs('placed_at')} AS placed_at,
-            ${isoMs('ends_at_after')} AS ends_at_after, extended, event_id, command_id, log_position, prev_hash, hash
-     FROM bid_history WHERE auction_id = $1 AND stream_version > $2
-     ORDER BY stream_version LIMIT $3`,
+    `SELECT ${selectList(bidHistoryColumns)} FROM bid_history WHERE auction_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3`,
     [auctionId, afterVersion, limit],
     { prepare: true },
   );
-  return rows.map((raw) => {
-    const r = decodeRow(AuditBidRow, raw, 'bid_history');
-    return {
-      auctionId: r.auction_id,
-      version: r.stream_version,
-      bidId: r.bid_id,
-      bidderId: r.bidder_id,
-      bidderPseudonym: r.bidder_pseudonym,
-      maxAmount: r.max_amount,
-      outcome: r.outcome,
-      price: r.price_after,
-      leaderPseudonym: r.leader_pseudonym,
-      placedAt: r.placed_at,
-      endsAt: r.ends_at_after,
-      extended: r.extended,
-      eventId: r.event_id,
-      commandId: r.command_id,
-      logPosition: r.log_position,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    };
-  });
+  return decodeStoredRows<BidRow>(bidHistoryColumns, BidHistoryStored, rows).map(auditBid);
 };
 
 /** Refused bids in the order they were stored, after an attempt id ('0' for the first page). */

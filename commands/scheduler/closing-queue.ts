@@ -1,6 +1,7 @@
 // The auction-closing queue: which auctions end when, and which scheduler worker is closing
 // which. Two adapters with the same semantics: RedisClosingQueue (distributed) and
-// InMemoryClosingQueue (embedded); test/contract/closing-queue.contract.ts holds them to it.
+// InMemoryClosingQueue (embedded), both built on CheckedClosingQueue (the argument checks and the
+// schedule listeners); test/contract/closing-queue.contract.ts holds them to it.
 //
 // Out-of-order schedules. The command handler calls schedule after each append that sets an end
 // time (creation, a soft-close extension) with the end time from that event and the stream
@@ -76,24 +77,81 @@ export class ScheduleListeners {
 /** How long a completed or removed auction is remembered, by default (ms). */
 export const DEFAULT_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 
-export const checkAuctionId = (auctionId: string): void => {
+const checkAuctionId = (auctionId: string): void => {
   if (typeof auctionId !== 'string' || auctionId === '') throw new TypeError('auctionId must be a non-empty string');
 };
 
-export const epochMs = (name: string, date: Date): number => {
+const epochMs = (name: string, date: Date): number => {
   const ms = date instanceof Date ? date.getTime() : NaN;
   if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`${name} must be a valid date from 1970 on`);
   return ms;
 };
 
-export const checkCount = (name: string, value: number, min: number): void => {
+const checkCount = (name: string, value: number, min: number): void => {
   if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}`);
 };
 
-/** The arguments of `schedule`, checked as every queue checks them; returns the end as epoch ms. */
-export const checkedSchedule = (auctionId: string, endsAt: Date, version: number): number => {
-  checkAuctionId(auctionId);
-  const endsAtMs = epochMs('endsAt', endsAt);
-  checkCount('version', version, 0);
-  return endsAtMs;
-};
+/**
+ * What every adapter shares: the arguments checked as every queue checks them, `remove` and
+ * `complete` both as `finish`, and the listeners told of each schedule that took effect. An
+ * adapter keeps the state: each operation with its arguments checked, times as epoch ms.
+ */
+export abstract class CheckedClosingQueue implements ClosingQueue {
+  /** How long completed or removed auctions are remembered (ms). */
+  protected readonly forgetAfterMs: number;
+  private readonly listeners = new ScheduleListeners();
+
+  constructor(forgetAfterMs = DEFAULT_FORGET_AFTER_MS) {
+    checkCount('forgetAfterMs', forgetAfterMs, 1);
+    this.forgetAfterMs = forgetAfterMs;
+  }
+
+  /** Calls listener after each schedule through this instance that took effect (this process only); returns the unsubscribe. */
+  onScheduled(listener: ScheduleListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async schedule(auctionId: string, endsAt: Date, version: number): Promise<boolean> {
+    checkAuctionId(auctionId);
+    const endsAtMs = epochMs('endsAt', endsAt);
+    checkCount('version', version, 0);
+    const applied = await this.store(auctionId, endsAtMs, version);
+    if (applied) this.listeners.notify(endsAtMs);
+    return applied;
+  }
+
+  async remove(auctionId: string): Promise<void> {
+    checkAuctionId(auctionId);
+    await this.finish(auctionId);
+  }
+
+  async complete(auctionId: string): Promise<void> {
+    checkAuctionId(auctionId);
+    await this.finish(auctionId);
+  }
+
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<string[]> {
+    const nowMs = epochMs('now', now);
+    checkCount('limit', limit, 1);
+    checkCount('leaseMs', leaseMs, 1);
+    return this.claim(nowMs, limit, nowMs + leaseMs);
+  }
+
+  async release(auctionId: string, now: Date, retryAt: Date): Promise<void> {
+    checkAuctionId(auctionId);
+    const nowMs = epochMs('now', now);
+    const retryAtMs = epochMs('retryAt', retryAt);
+    await this.giveBack(auctionId, nowMs, retryAtMs);
+  }
+
+  abstract nextDueAt(): Promise<Date | undefined>;
+
+  /** `schedule`: holds the end time unless this or a newer version is held or the auction is done; true when it took effect. */
+  protected abstract store(auctionId: string, endsAtMs: number, version: number): Promise<boolean>;
+  /** `remove` and `complete`: drops the auction and its claim, and remembers it as done for `forgetAfterMs`. */
+  protected abstract finish(auctionId: string): Promise<void>;
+  /** `claimDue`: expired claims offered again, then up to `limit` due auctions claimed until `expiryMs`. */
+  protected abstract claim(nowMs: number, limit: number, expiryMs: number): Promise<string[]>;
+  /** `release`: the claim given back, the auction due at its end time when that is after `nowMs`, else at `retryAtMs`. */
+  protected abstract giveBack(auctionId: string, nowMs: number, retryAtMs: number): Promise<void>;
+}

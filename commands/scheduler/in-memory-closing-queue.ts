@@ -1,15 +1,6 @@
 // The closing queue for embedded mode: the same semantics as RedisClosingQueue (see
 // closing-queue.ts), held in this process's memory.
-import {
-  DEFAULT_FORGET_AFTER_MS,
-  checkAuctionId,
-  checkCount,
-  epochMs,
-  ScheduleListeners,
-  checkedSchedule,
-  type ClosingQueue,
-  type ScheduleListener,
-} from './closing-queue.js';
+import { CheckedClosingQueue } from './closing-queue.js';
 import { SortedSet } from './sorted-set.js';
 
 export interface InMemoryClosingQueueOptions {
@@ -27,7 +18,7 @@ interface Scheduled {
 /** Expired claims offered again per claimDue call, at most (as in the Redis script). */
 const REOFFER_LIMIT = 1000;
 
-export class InMemoryClosingQueue implements ClosingQueue {
+export class InMemoryClosingQueue extends CheckedClosingQueue {
   private readonly scheduled = new Map<string, Scheduled>();
   /** Unclaimed auctions by end time. */
   private readonly due = new SortedSet();
@@ -35,47 +26,24 @@ export class InMemoryClosingQueue implements ClosingQueue {
   private readonly claims = new SortedSet();
   /** Completed or removed auctions -> when to forget them; insertion order is expiry order. */
   private readonly done = new Map<string, number>();
-  private readonly listeners = new ScheduleListeners();
-  private readonly forgetAfterMs: number;
   private readonly clock: () => number;
 
   constructor(options: InMemoryClosingQueueOptions = {}) {
-    this.forgetAfterMs = options.forgetAfterMs ?? DEFAULT_FORGET_AFTER_MS;
+    super(options.forgetAfterMs);
     this.clock = options.clock ?? Date.now;
-    checkCount('forgetAfterMs', this.forgetAfterMs, 1);
   }
 
-  /** Calls listener after each schedule that took effect; returns an unsubscribe function. */
-  onScheduled(listener: ScheduleListener): () => void {
-    return this.listeners.add(listener);
-  }
-
-  async schedule(auctionId: string, endsAt: Date, version: number): Promise<boolean> {
-    const endsAtMs = checkedSchedule(auctionId, endsAt, version);
+  protected async store(auctionId: string, endsAtMs: number, version: number): Promise<boolean> {
     this.forgetExpired();
     if (this.done.has(auctionId)) return false;
     const current = this.scheduled.get(auctionId);
     if (current !== undefined && current.version >= version) return false;
     this.scheduled.set(auctionId, { version, endsAtMs });
     if (this.claims.score(auctionId) === undefined) this.due.add(auctionId, endsAtMs);
-    this.listeners.notify(endsAtMs);
     return true;
   }
 
-  async remove(auctionId: string): Promise<void> {
-    checkAuctionId(auctionId);
-    this.finish(auctionId);
-  }
-
-  async complete(auctionId: string): Promise<void> {
-    checkAuctionId(auctionId);
-    this.finish(auctionId);
-  }
-
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<string[]> {
-    const nowMs = epochMs('now', now);
-    checkCount('limit', limit, 1);
-    checkCount('leaseMs', leaseMs, 1);
+  protected async claim(nowMs: number, limit: number, expiryMs: number): Promise<string[]> {
     for (const auctionId of this.claims.rangeByScore(nowMs, REOFFER_LIMIT)) {
       this.claims.remove(auctionId);
       const entry = this.scheduled.get(auctionId);
@@ -84,15 +52,12 @@ export class InMemoryClosingQueue implements ClosingQueue {
     const ids = this.due.rangeByScore(nowMs, limit);
     for (const auctionId of ids) {
       this.due.remove(auctionId);
-      this.claims.add(auctionId, nowMs + leaseMs);
+      this.claims.add(auctionId, expiryMs);
     }
     return ids;
   }
 
-  async release(auctionId: string, now: Date, retryAt: Date): Promise<void> {
-    checkAuctionId(auctionId);
-    const nowMs = epochMs('now', now);
-    const retryAtMs = epochMs('retryAt', retryAt);
+  protected async giveBack(auctionId: string, nowMs: number, retryAtMs: number): Promise<void> {
     if (this.claims.remove(auctionId)) {
       const entry = this.scheduled.get(auctionId);
       if (entry !== undefined) this.due.add(auctionId, entry.endsAtMs > nowMs ? entry.endsAtMs : retryAtMs);
@@ -104,7 +69,7 @@ export class InMemoryClosingQueue implements ClosingQueue {
     return times.length === 0 ? undefined : new Date(Math.min(...times));
   }
 
-  private finish(auctionId: string): void {
+  protected async finish(auctionId: string): Promise<void> {
     this.due.remove(auctionId);
     this.claims.remove(auctionId);
     this.scheduled.delete(auctionId);

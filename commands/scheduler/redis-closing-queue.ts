@@ -7,16 +7,7 @@
 // Every operation that reads and writes is one Lua script (ioredis defineCommand), so concurrent
 // workers and handlers see each other's changes whole.
 import type { Redis } from 'ioredis';
-import {
-  DEFAULT_FORGET_AFTER_MS,
-  checkAuctionId,
-  checkCount,
-  epochMs,
-  ScheduleListeners,
-  checkedSchedule,
-  type ClosingQueue,
-  type ScheduleListener,
-} from './closing-queue.js';
+import { CheckedClosingQueue } from './closing-queue.js';
 
 export interface RedisClosingQueueOptions {
   /** Key namespace (without braces). Default `gs:closing`. */
@@ -91,54 +82,29 @@ const defineCommands = (redis: Redis): Redis & ClosingCommands => {
   return redis as Redis & ClosingCommands;
 };
 
-export class RedisClosingQueue implements ClosingQueue {
+export class RedisClosingQueue extends CheckedClosingQueue {
   private readonly redis: Redis & ClosingCommands;
   private readonly keys: { readonly due: string; readonly claims: string; readonly sched: string; readonly donePrefix: string };
-  private readonly forgetAfterMs: number;
-  private readonly listeners = new ScheduleListeners();
 
   /** Defines the queue's scripts on `redis` (a client the caller owns and closes). */
   constructor(redis: Redis, options: RedisClosingQueueOptions = {}) {
+    super(options.forgetAfterMs);
     this.redis = defineCommands(redis);
     const tag = `{${options.namespace ?? 'gs:closing'}}`;
     this.keys = { due: `${tag}:due`, claims: `${tag}:claims`, sched: `${tag}:sched`, donePrefix: `${tag}:done:` };
-    this.forgetAfterMs = options.forgetAfterMs ?? DEFAULT_FORGET_AFTER_MS;
-    checkCount('forgetAfterMs', this.forgetAfterMs, 1);
   }
 
-  /** Calls listener after each schedule through this instance that took effect (this process only). */
-  onScheduled(listener: ScheduleListener): () => void {
-    return this.listeners.add(listener);
-  }
-
-  async schedule(auctionId: string, endsAt: Date, version: number): Promise<boolean> {
-    const endsAtMs = checkedSchedule(auctionId, endsAt, version);
+  protected async store(auctionId: string, endsAtMs: number, version: number): Promise<boolean> {
     const { due, claims, sched, donePrefix } = this.keys;
-    const applied = await this.redis.gsClosingSchedule(due, claims, sched, donePrefix + auctionId, auctionId, String(endsAtMs), String(version));
-    if (applied === 1) this.listeners.notify(endsAtMs);
-    return applied === 1;
+    return (await this.redis.gsClosingSchedule(due, claims, sched, donePrefix + auctionId, auctionId, String(endsAtMs), String(version))) === 1;
   }
 
-  async remove(auctionId: string): Promise<void> {
-    await this.finish(auctionId);
-  }
-
-  async complete(auctionId: string): Promise<void> {
-    await this.finish(auctionId);
-  }
-
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<string[]> {
-    const nowMs = epochMs('now', now);
-    checkCount('limit', limit, 1);
-    checkCount('leaseMs', leaseMs, 1);
+  protected async claim(nowMs: number, limit: number, expiryMs: number): Promise<string[]> {
     const { due, claims, sched } = this.keys;
-    return this.redis.gsClosingClaimDue(due, claims, sched, String(nowMs), String(nowMs + leaseMs), String(limit), String(REOFFER_LIMIT));
+    return this.redis.gsClosingClaimDue(due, claims, sched, String(nowMs), String(expiryMs), String(limit), String(REOFFER_LIMIT));
   }
 
-  async release(auctionId: string, now: Date, retryAt: Date): Promise<void> {
-    checkAuctionId(auctionId);
-    const nowMs = epochMs('now', now);
-    const retryAtMs = epochMs('retryAt', retryAt);
+  protected async giveBack(auctionId: string, nowMs: number, retryAtMs: number): Promise<void> {
     const { due, claims, sched } = this.keys;
     await this.redis.gsClosingRelease(due, claims, sched, auctionId, String(nowMs), String(retryAtMs));
   }
@@ -152,8 +118,7 @@ export class RedisClosingQueue implements ClosingQueue {
     return times.length === 0 ? undefined : new Date(Math.min(...times));
   }
 
-  private async finish(auctionId: string): Promise<void> {
-    checkAuctionId(auctionId);
+  protected async finish(auctionId: string): Promise<void> {
     const { due, claims, sched, donePrefix } = this.keys;
     await this.redis.gsClosingFinish(due, claims, sched, donePrefix + auctionId, auctionId, String(this.forgetAfterMs));
   }

@@ -1,6 +1,7 @@
 // projections/read-models: the PostgreSQL read models (auction_view, bid_history,
 // bidder_activity): their schema, the pure fold from an auction's events to its rows, the store
-// that writes and reads them, the checkpoint kept in the same transaction, and the projector.
+// that writes and reads them, the checkpoint kept in the same transaction, and the projector; and
+// the columns of bid_history with the means to read them, for the read API's queries.
 export * from './schema.js';
 export { addActivity, foldAuction } from './auction-rows.js';
 export type { ActivityDraft, ActivityIncrement, AuctionChanges, AuctionRow, BidRow, FoldResult } from './auction-rows.js';
@@ -9,3 +10,4 @@ export { ReadModelProjector, READ_MODEL_PROJECTION, projectBatch } from './read-
 export type { BatchResult, ProjectBatchOptions, ReadModelProjectorOptions } from './read-model-projector.js';
 export { ReadModelStore, AuctionRowConflictError, readModelTableNames } from './read-model-store.js';
 export type { ReadModelTables } from './read-model-store.js';
+export { bidHistoryColumns, decodeStoredRows, selectList, storedRowCodec } from './table-columns.js';

@@ -1,11 +1,11 @@
-// The read-model columns, each once: its SQL type, the field of the in-memory row it holds, and
-// hence how rows travel to PostgreSQL (an array per column read by `unnest`, or a JSON array read
-// by `json_to_recordset`) and how stored
-// rows come back (cast to text where the drivers differ, then checked by an io-ts codec).
+// The read-model columns, each once: its field of the in-memory row, its SQL type, and its name
+// (the field in snake_case unless said otherwise); hence how rows travel to PostgreSQL (an array
+// per column read by `unnest`, or a JSON array read by `json_to_recordset`) and how stored rows
+// come back (cast to text where the drivers differ, then checked by an io-ts codec).
 import * as t from 'io-ts';
 import { UtcTimestamp } from '../../domain/index.js';
 import type { SqlScalar } from '../../infra/index.js';
-import { IntFromText, copyField, decodeOrThrow } from '../../infra/index.js';
+import { IntFromText, copyField, decodeOrThrow, isoMs, snakeCase } from '../../infra/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 
 type SqlType = 'text' | 'bigint' | 'integer' | 'boolean' | 'timestamptz';
@@ -17,71 +17,81 @@ export interface Column<R> {
   readonly nullable?: true;
 }
 
-const col = <R>(name: string, type: SqlType, key: keyof R & string, nullable?: true): Column<R> =>
-  nullable === true ? { name, type, key, nullable } : { name, type, key };
+/** A field's SQL type, with ` null` exactly when the field may be null (checked against the row's type). */
+type TypeOfField<V> = null extends V ? `${SqlType} null` : SqlType;
 
-/** Every field of R has a column: a compile-time check on each list below. */
-type Covers<R, C extends readonly { key: string }[]> = Exclude<keyof R, C[number]['key']> extends never ? C : never;
-const columns = <R>() => <const C extends readonly Column<R>[]>(list: Covers<R, C>): C => list;
+/** A column: its type, or its type and its name where that is not the field's name in snake_case. */
+type ColumnSpec<V> = TypeOfField<V> | { readonly type: TypeOfField<V>; readonly name: string };
+/** Any field's column, as `columns` reads it. */
+type AnyColumnSpec = ColumnSpec<string> | ColumnSpec<string | null>;
 
-export const auctionViewColumns = columns<AuctionRow>()([
-  col('auction_id', 'text', 'auctionId'),
-  col('seller_id', 'text', 'sellerId'),
-  col('title', 'text', 'title'),
-  col('description', 'text', 'description'),
-  col('currency', 'text', 'currency'),
-  col('starting_price', 'bigint', 'startingPrice'),
-  col('current_price', 'bigint', 'currentPrice'),
-  col('reserve_price', 'bigint', 'reservePrice', true),
-  col('buy_now_price', 'bigint', 'buyNowPrice', true),
-  col('buy_now_available', 'boolean', 'buyNowAvailable'),
-  col('bid_count', 'integer', 'bidCount'),
-  col('leader_id', 'text', 'leaderId', true),
-  col('leader_pseudonym', 'text', 'leaderPseudonym', true),
-  col('reserve_met', 'boolean', 'reserveMet'),
-  col('outcome', 'text', 'outcome'),
-  col('winner_id', 'text', 'winnerId', true),
-  col('winner_pseudonym', 'text', 'winnerPseudonym', true),
-  col('final_price', 'bigint', 'finalPrice', true),
-  col('starts_at', 'timestamptz', 'startsAt'),
-  col('ends_at', 'timestamptz', 'endsAt'),
-  col('soft_close_window_seconds', 'integer', 'softCloseWindowSeconds', true),
-  col('soft_close_extension_seconds', 'integer', 'softCloseExtensionSeconds', true),
-  col('created_at', 'timestamptz', 'createdAt'),
-  col('ended_at', 'timestamptz', 'endedAt', true),
-  col('version', 'integer', 'version'),
-  col('log_position', 'text', 'logPosition'),
-]);
+/** Every field of R, in column order, as a column (a field left out does not compile). */
+const columns = <R>(specs: { readonly [K in keyof R & string]-?: ColumnSpec<R[K]> }): readonly Column<R>[] =>
+  Object.entries(specs as Readonly<Record<string, AnyColumnSpec>>).map(([field, spec]) => {
+    const { type: typeSpec, name = snakeCase(field) } = typeof spec === 'string' ? { type: spec } : spec;
+    const [type, nullable] = typeSpec.split(' ') as [SqlType, 'null' | undefined];
+    const key = field as keyof R & string;
+    return nullable === undefined ? { name, type, key } : { name, type, key, nullable: true };
+  });
 
-export const bidHistoryColumns = columns<BidRow>()([
-  col('auction_id', 'text', 'auctionId'),
-  col('stream_version', 'integer', 'streamVersion'),
-  col('bid_id', 'text', 'bidId'),
-  col('bidder_id', 'text', 'bidderId'),
-  col('bidder_pseudonym', 'text', 'bidderPseudonym'),
-  col('max_amount', 'bigint', 'maxAmount'),
-  col('outcome', 'text', 'outcome'),
-  col('price_after', 'bigint', 'priceAfter'),
-  col('leader_pseudonym', 'text', 'leaderPseudonym'),
-  col('placed_at', 'timestamptz', 'placedAt'),
-  col('ends_at_after', 'timestamptz', 'endsAtAfter'),
-  col('extended', 'boolean', 'extended'),
-  col('event_id', 'text', 'eventId'),
-  col('command_id', 'text', 'commandId'),
-  col('log_position', 'text', 'logPosition'),
-  col('prev_hash', 'text', 'prevHash'),
-  col('hash', 'text', 'hash'),
-]);
+export const auctionViewColumns = columns<AuctionRow>({
+  auctionId: 'text',
+  sellerId: 'text',
+  title: 'text',
+  description: 'text',
+  currency: 'text',
+  startingPrice: 'bigint',
+  currentPrice: 'bigint',
+  reservePrice: 'bigint null',
+  buyNowPrice: 'bigint null',
+  buyNowAvailable: 'boolean',
+  bidCount: 'integer',
+  leaderId: 'text null',
+  leaderPseudonym: 'text null',
+  reserveMet: 'boolean',
+  outcome: 'text',
+  winnerId: 'text null',
+  winnerPseudonym: 'text null',
+  finalPrice: 'bigint null',
+  startsAt: 'timestamptz',
+  endsAt: 'timestamptz',
+  softCloseWindowSeconds: 'integer null',
+  softCloseExtensionSeconds: 'integer null',
+  createdAt: 'timestamptz',
+  endedAt: 'timestamptz null',
+  version: 'integer',
+  logPosition: 'text',
+});
 
-export const bidderActivityColumns = columns<ActivityIncrement>()([
-  col('bidder_id', 'text', 'bidderId'),
-  col('auction_id', 'text', 'auctionId'),
-  col('bid_count', 'integer', 'bidCount'),
-  col('highest_max', 'bigint', 'highestMax'),
-  col('first_bid_at', 'timestamptz', 'firstBidAt'),
-  col('last_bid_at', 'timestamptz', 'lastBidAt'),
-  col('is_leading', 'boolean', 'leading'),
-]);
+export const bidHistoryColumns = columns<BidRow>({
+  auctionId: 'text',
+  streamVersion: 'integer',
+  bidId: 'text',
+  bidderId: 'text',
+  bidderPseudonym: 'text',
+  maxAmount: 'bigint',
+  outcome: 'text',
+  priceAfter: 'bigint',
+  leaderPseudonym: 'text',
+  placedAt: 'timestamptz',
+  endsAtAfter: 'timestamptz',
+  extended: 'boolean',
+  eventId: 'text',
+  commandId: 'text',
+  logPosition: 'text',
+  prevHash: 'text',
+  hash: 'text',
+});
+
+export const bidderActivityColumns = columns<ActivityIncrement>({
+  bidderId: 'text',
+  auctionId: 'text',
+  bidCount: 'integer',
+  highestMax: 'bigint',
+  firstBidAt: 'timestamptz',
+  lastBidAt: 'timestamptz',
+  leading: { type: 'boolean', name: 'is_leading' },
+});
 
 export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((c) => c.name).join(', ');
 
@@ -123,16 +133,13 @@ export const rowsAsRecords = <R>(list: readonly Column<R>[], rows: readonly R[])
 /** Rows as the JSON array `json_to_recordset` reads (keys are column names). */
 export const rowsAsJson = <R>(list: readonly Column<R>[], rows: readonly R[]): string => JSON.stringify(rowsAsRecords(list, rows));
 
-/** Timestamps as ISO 8601 UTC with milliseconds, the form the events carry. */
-export const isoTimestampSql = (expression: string): string => `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** A select list that reads back the same on `pg` and PGlite: bigint as text, timestamps as ISO text. */
 export const selectList = <R>(list: readonly Column<R>[], alias = ''): string =>
   list
     .map((c) => {
       const ref = alias === '' ? c.name : `${alias}.${c.name}`;
       if (c.type === 'bigint') return `${ref}::text AS ${c.name}`;
-      if (c.type === 'timestamptz') return `${isoTimestampSql(ref)} AS ${c.name}`;
+      if (c.type === 'timestamptz') return `${isoMs(ref)} AS ${c.name}`;
       return ref;
     })
     .join(', ');

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import type { EventLog, EventMetadata, JsonObject, LogPosition, NewEvent, RecordedEvent } from '../../domain/index.js';
 import { START, hashEvent, verifyChain } from '../../domain/index.js';
+import { createPostgresEventLog, eventLogMigrations } from '../../commands/event-log/index.js';
+import { migrate } from '../../infra/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 
 export interface EventLogUnderTest {
@@ -20,12 +22,27 @@ export interface EventLogUnderTest {
  * For the SQL adapters' `tamper`: alters a stored event behind the log's back, switching the
  * append-only trigger off for the change as a database owner could. The chain must expose it.
  */
-export const tamperWithStoredPgEvent = (sql: SqlExecutor, streamId: string, version: number): Promise<void> =>
+const tamperWithStoredPgEvent = (sql: SqlExecutor, streamId: string, version: number): Promise<void> =>
   sql.transaction(async (tx) => {
     await tx.exec('ALTER TABLE events DISABLE TRIGGER events_append_only');
     await tx.query(`UPDATE events SET data = data || '{"tampered": true}'::jsonb WHERE stream_id = $1 AND stream_version = $2`, [streamId, version]);
     await tx.exec('ALTER TABLE events ENABLE TRIGGER events_append_only');
   });
+
+/** The SQL log (PGlite or PostgreSQL) on `sql`, migrated there; closing it closes `sql`, then runs `afterClose`. */
+export const sqlEventLogUnderTest = async (sql: SqlExecutor, afterClose: () => Promise<void> = async () => undefined): Promise<EventLogUnderTest> => {
+  await migrate(sql, eventLogMigrations);
+  const log = await createPostgresEventLog(sql, { pollIntervalMs: 200 });
+  return {
+    log,
+    tamper: (streamId, version) => tamperWithStoredPgEvent(sql, streamId, version),
+    close: async () => {
+      await log.close();
+      await sql.close();
+      await afterClose();
+    },
+  };
+};
 
 const WAIT_LIMIT_MS = 20_000;
 

@@ -4,21 +4,9 @@ import { createPostgresEventLog, eventLogMigrations, parsePgPosition } from '../
 import type { PostgresEventLog } from '../../commands/event-log/index.js';
 import { UNIQUE_VIOLATION, migrate, openPglite, sqlErrorCode, sqlErrorConstraint } from '../../infra/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
-import { eventLogContract, metadataFor, newEvent, tamperWithStoredPgEvent } from './event-log.contract.js';
+import { eventLogContract, metadataFor, newEvent, sqlEventLogUnderTest } from './event-log.contract.js';
 
-eventLogContract('PGlite (DATA_DIR=memory)', async () => {
-  const sql = await openPglite('memory');
-  await migrate(sql, eventLogMigrations);
-  const log = await createPostgresEventLog(sql, { pollIntervalMs: 200 });
-  return {
-    log,
-    tamper: (streamId, version) => tamperWithStoredPgEvent(sql, streamId, version),
-    close: async () => {
-      await log.close();
-      await sql.close();
-    },
-  };
-});
+eventLogContract('PGlite (DATA_DIR=memory)', async () => sqlEventLogUnderTest(await openPglite('memory')));
 
 describe('PostgreSQL event log on PGlite: storage rules', () => {
   let sql: SqlExecutor;

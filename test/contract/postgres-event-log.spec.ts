@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../../domain/index.js';
 import { migrate, openPostgres } from '../../infra/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { serviceUrl } from '../support/services.js';
-import { eventLogContract, eventually, newEvent, tamperWithStoredPgEvent } from './event-log.contract.js';
+import { eventLogContract, eventually, newEvent, sqlEventLogUnderTest } from './event-log.contract.js';
 
 const freshSchema = (label: string) => `gs_test_${label}_${process.pid}_${Date.now().toString(36)}`;
 
@@ -15,19 +15,10 @@ eventLogContract('PostgreSQL', async (ctx) => {
   const schema = freshSchema('log');
   const admin = await openPostgres(url, { max: 1 });
   await admin.exec(`CREATE SCHEMA ${schema}`);
-  const sql = await openPostgres(url, { schema });
-  await migrate(sql, eventLogMigrations);
-  const log = await createPostgresEventLog(sql, { pollIntervalMs: 200 });
-  return {
-    log,
-    tamper: (streamId, version) => tamperWithStoredPgEvent(sql, streamId, version),
-    close: async () => {
-      await log.close();
-      await sql.close();
-      await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
-    },
-  };
+  return sqlEventLogUnderTest(await openPostgres(url, { schema }), async () => {
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.close();
+  });
 });
 
 describe('PostgreSQL event log across processes', () => {

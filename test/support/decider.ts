@@ -4,29 +4,39 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, RejectionCode, Rejection, MinorUnits, UtcTimestamp, SoftClose, Currency } from '../../domain/index.js';
 import { decide, fold, fromMillis, toMillis } from '../../domain/index.js';
 
-export const given = (events: readonly AuctionEvent[]) => ({
-  when: (command: AuctionCommand) => {
-    const state: AuctionState = fold(events);
-    const result = decide(command, state);
-    return {
-      then: (expected: readonly AuctionEvent[]): void => assert.deepEqual(result, E.right(expected)),
-      /** The single emitted event's data matches `partial` (fields not named are not checked). */
-      thenEventLike: (type: AuctionEvent['type'], partial: Record<string, unknown>): AuctionEvent => {
-        if (E.isLeft(result)) assert.fail(`expected ${type}, got rejection ${result.left.code}: ${result.left.message}`);
-        assert.equal(result.right.length, 1, `expected one event, got ${result.right.length}`);
-        const [event] = result.right as [AuctionEvent];
-        assert.equal(event.type, type);
-        assert.deepEqual(pick(event.data, Object.keys(partial)), partial);
-        return event;
-      },
-      thenRejects: (code: RejectionCode, extra: Partial<Rejection> = {}): Rejection => {
-        if (E.isRight(result)) assert.fail(`expected rejection ${code}, got ${JSON.stringify(result.right)}`);
-        assert.equal(result.left.code, code, result.left.message);
-        for (const [k, v] of Object.entries(extra)) assert.deepEqual((result.left as unknown as Record<string, unknown>)[k], v);
-        return result.left;
-      },
-    };
-  },
+/** What deciding `command` on the state `events` fold into gave: checked as events, one event, or a rejection. */
+const outcome = (events: readonly AuctionEvent[], command: AuctionCommand) => {
+  const state: AuctionState = fold(events);
+  const result = decide(command, state);
+  return {
+    then: (expected: readonly AuctionEvent[]): void => assert.deepEqual(result, E.right(expected)),
+    /** The single emitted event's data matches `partial` (fields not named are not checked). */
+    thenEventLike: (type: AuctionEvent['type'], partial: Record<string, unknown>): AuctionEvent => {
+      if (E.isLeft(result)) assert.fail(`expected ${type}, got rejection ${result.left.code}: ${result.left.message}`);
+      assert.equal(result.right.length, 1, `expected one event, got ${result.right.length}`);
+      const [event] = result.right as [AuctionEvent];
+      assert.equal(event.type, type);
+      assert.deepEqual(pick(event.data, Object.keys(partial)), partial);
+      return event;
+    },
+    thenRejects: (code: RejectionCode, extra: Partial<Rejection> = {}): Rejection => {
+      if (E.isRight(result)) assert.fail(`expected rejection ${code}, got ${JSON.stringify(result.right)}`);
+      assert.equal(result.left.code, code, result.left.message);
+      for (const [k, v] of Object.entries(extra)) assert.deepEqual((result.left as unknown as Record<string, unknown>)[k], v);
+      return result.left;
+    },
+  };
+};
+
+export interface Given {
+  /** And then these commands, each accepted in turn (as `afterBids` runs them). */
+  after(...commands: AuctionCommand[]): Given;
+  when(command: AuctionCommand): ReturnType<typeof outcome>;
+}
+
+export const given = (events: readonly AuctionEvent[]): Given => ({
+  after: (...commands) => given(afterBids(events, ...commands)),
+  when: (command) => outcome(events, command),
 });
 
 const pick = (o: object, keys: readonly string[]): Record<string, unknown> =>

@@ -9,6 +9,7 @@ import { migrate, openPglite, openPostgres } from '../../infra/index.js';
 import { commandMigrations, createPostgresEventLog } from '../../commands/index.js';
 import type { PostgresEventLog } from '../../commands/index.js';
 import { readModelMigrations } from '../../projections/index.js';
+import { AuctionWriter } from './auction-traffic.js';
 import { freshDatabase } from './system.js';
 
 export interface Scratch {
@@ -89,4 +90,20 @@ export const postgresServer = async (url: string): Promise<ScratchServer> => {
     },
     close: () => database.drop(),
   };
+};
+
+/** A scratch schema and an auction writer appending to its log. */
+export interface ScratchWithWriter {
+  readonly db: Scratch;
+  readonly writer: AuctionWriter;
+}
+
+/** Before each test of the suite: a fresh scratch schema on `server()` and a writer, handed to `use`; the schema is closed after the test. */
+export const freshScratchEachTest = (server: () => ScratchServer, use: (fresh: ScratchWithWriter) => void): void => {
+  let db: Scratch | undefined;
+  beforeEach(async () => {
+    db = await server().open();
+    use({ db, writer: new AuctionWriter(db.log) });
+  });
+  afterEach(async () => db?.close());
 };

@@ -9,15 +9,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import type { LeaseProvider, OpenedEventLog, RunningPublisher } from '../../../commands/index.js';
-import { LeaseLostError, openEventLog, postgresLeases, startPublisher } from '../../../commands/index.js';
-import { createKafka, createLogger } from '../../../infra/index.js';
-import { serviceUrl } from '../../support/services.js';
-import { eventually, freshDatabase } from '../../support/system.js';
-import { appendRounds, collectTopic, deleteTopics, testKafka, uniqueName, waitUntilCarried } from '../../support/kafka.js';
+import type { LeaseProvider, RunningPublisher } from '../../../commands/index.js';
+import { LeaseLostError, postgresLeases, startPublisher } from '../../../commands/index.js';
+import { createLogger } from '../../../infra/index.js';
+import { eventually } from '../../support/system.js';
+import { appendRounds, uniqueName, waitUntilCarried } from '../../support/kafka.js';
 import type { Collector } from '../../support/kafka.js';
+import { publisherSuite } from '../../support/publisher-suite.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 const childScript = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'support', 'publisher-process.js');
@@ -30,51 +29,20 @@ interface ChildPublisher {
 
 describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)', function () {
   this.timeout(90_000);
-  let brokers: string;
-  let databaseUrl: string;
-  let dropDatabase: () => Promise<void> = () => Promise.resolve();
-  let opened: OpenedEventLog;
-  let kafka: Kafka;
-  let admin: Kafka;
-  const topics: string[] = [];
-  const publishers: RunningPublisher[] = [];
-  const collectors: Collector[] = [];
   const children: ChildProcess[] = [];
   const auctions = Array.from({ length: 12 }, (_, i) => `takeover-${i}-${uniqueName('a')}`);
 
-  before(async function () {
-    brokers = serviceUrl(this, 'KAFKA_BROKERS', 'publisher takeover');
-    const url = serviceUrl(this, 'DATABASE_URL', 'publisher takeover');
-    const database = await freshDatabase(url);
-    databaseUrl = database.url;
-    dropDatabase = database.drop;
-    opened = await openEventLog({ databaseUrl, dataDir: 'memory', log: { pollIntervalMs: 200 } });
-    kafka = createKafka({ brokers: brokers.split(','), logger });
-    admin = testKafka(brokers);
-  });
-
-  afterEach(async () => {
+  // Registered before publisherSuite's hooks: the children are killed before the publishers and readers stop.
+  afterEach(() => {
     for (const child of children.splice(0)) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGCONT');
         child.kill('SIGKILL');
       }
     }
-    await Promise.all(publishers.splice(0).map((p) => p.stop()));
-    await Promise.all(collectors.splice(0).map((c) => c.stop()));
   });
-
-  after(async () => {
-    if (admin !== undefined) await deleteTopics(admin, topics).catch(() => undefined);
-    await opened?.close();
-    await dropDatabase();
-  });
-
-  const topic = (label: string): string => {
-    const name = uniqueName(label);
-    topics.push(name);
-    return name;
-  };
+  const suite = publisherSuite('publisher takeover', logger);
+  const { publishers, topic, collect } = suite;
 
   /** The leases' lives as they happen: each taken, and each checkpoint save that succeeded. */
   interface LeaseEvent {
@@ -103,10 +71,10 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
   const inProcess = async (name: string, holder: string, record?: LeaseEvent[], retryMs = 50): Promise<RunningPublisher> => {
     // A live holder keeps its lease (even when this busy process is slow): only the faults a test
     // makes end it (a terminated connection, a killed or paused process).
-    const leases = postgresLeases({ databaseUrl, name, holder, applicationName: holder, retryMs, heartbeatMs: 200, idleTimeoutMs: 10_000 });
+    const leases = postgresLeases({ databaseUrl: suite.databaseUrl, name, holder, applicationName: holder, retryMs, heartbeatMs: 200, idleTimeoutMs: 10_000 });
     const p = await startPublisher({
-      log: opened.log,
-      kafka,
+      log: suite.opened.log,
+      kafka: suite.kafka,
       leases: record === undefined ? leases : recording(leases, holder, record),
       logger,
       topic: name,
@@ -119,7 +87,7 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
   /** `idleTimeoutMs`: how long the server lets its lease's session be silent (short to test a hung holder). */
   const childProcess = (name: string, holder: string, idleTimeoutMs: number): ChildPublisher => {
     const child = spawn(process.execPath, [childScript], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, TEST_TOPIC: name, TEST_HOLDER: holder, TEST_IDLE_TIMEOUT_MS: String(idleTimeoutMs) },
+      env: { ...process.env, DATABASE_URL: suite.databaseUrl, KAFKA_BROKERS: suite.brokers, TEST_TOPIC: name, TEST_HOLDER: holder, TEST_IDLE_TIMEOUT_MS: String(idleTimeoutMs) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
@@ -133,17 +101,11 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     return { process: child, output, saw: (message) => output.some((line) => line.includes(`"msg":"${message}"`)) };
   };
 
-  const collect = async (name: string): Promise<Collector> => {
-    const c = await collectTopic(admin, name);
-    collectors.push(c);
-    return c;
-  };
-
   /** Waits until the topic carries the whole log: every event, each auction's first copies in order. */
-  const allPublished = async (collector: Collector, what: string) => (await waitUntilCarried(opened.log, collector.messages, what)).whole;
+  const allPublished = async (collector: Collector, what: string) => (await waitUntilCarried(suite.opened.log, collector.messages, what)).whole;
 
   const terminateBackend = async (applicationName: string): Promise<number> => {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new pg.Client({ connectionString: suite.databaseUrl });
     await client.connect();
     try {
       const { rows } = await client.query<{ terminated: boolean }>(
@@ -166,18 +128,18 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
       await eventually(async () => (a.status().active ? true : undefined), 'A holds the lease');
       const b = await inProcess(name, `B-${name}`, record, bRetryMs);
       const collector = await collect(name);
-      await appendRounds(opened.log, auctions, 2, 2);
+      await appendRounds(suite.opened.log, auctions, 2, 2);
       await allPublished(collector, 'published by A');
       assert.equal(b.status().active, false, 'B stands by while A holds the lease');
       assert.equal(b.status().published, 0);
       const firstEpoch = BigInt(a.status().epoch ?? '0');
 
-      const writing = appendRounds(opened.log, auctions, 4, 2); // bids keep coming during the takeover
+      const writing = appendRounds(suite.opened.log, auctions, 4, 2); // bids keep coming during the takeover
       assert.equal(await terminateBackend(`A-${name}`), 1, "A's lease connection was found and closed");
       // A (on a new connection) and B compete for the lease again; either may win.
       const next = await eventually(async () => record.find((e) => e.kind === 'taken' && e.epoch > firstEpoch), 'a publisher takes the lease after the fault');
       await writing;
-      await appendRounds(opened.log, auctions, 1, 1);
+      await appendRounds(suite.opened.log, auctions, 1, 1);
       await allPublished(collector, 'everything published'); // every event, by version per stream once, in order; repeats only as copies
       await eventually(async () => ([a, b].filter((p) => p.status().active).length === 1 ? true : undefined), 'one publisher active, the other standing by');
       const active = [a, b].find((p) => p.status().active)!;
@@ -194,7 +156,7 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
       for (let i = 1; i < saves.length; i++) {
         const [before, after] = [saves[i - 1]!, saves[i]!];
         assert.ok(after.epoch >= before.epoch, `${after.holder} saved under epoch ${after.epoch} after ${before.holder} saved under ${before.epoch}`);
-        assert.ok(opened.log.compareLogPositions(after.position, before.position) >= 0, `the checkpoint moved back from ${before.position} to ${after.position}`);
+        assert.ok(suite.opened.log.compareLogPositions(after.position, before.position) >= 0, `the checkpoint moved back from ${before.position} to ${after.position}`);
       }
     });
   }
@@ -205,11 +167,11 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     await eventually(async () => (a.saw('holding the publisher lease: publishing') ? true : undefined), 'the child holds the lease', 30_000);
     const b = await inProcess(name, `b-${name}`);
     const collector = await collect(name);
-    await appendRounds(opened.log, auctions, 2, 2);
+    await appendRounds(suite.opened.log, auctions, 2, 2);
     await allPublished(collector, 'published by the child');
     assert.equal(b.status().active, false, 'B stands by');
 
-    const writing = appendRounds(opened.log, auctions, 4, 2);
+    const writing = appendRounds(suite.opened.log, auctions, 4, 2);
     a.process.kill('SIGKILL');
     await eventually(async () => (b.status().active ? true : undefined), 'B takes over from the killed process');
     await writing;
@@ -222,18 +184,18 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
     await eventually(async () => (a.saw('holding the publisher lease: publishing') ? true : undefined), 'the child holds the lease', 30_000);
     const b = await inProcess(name, `b-${name}`);
     const collector = await collect(name);
-    await appendRounds(opened.log, auctions, 1, 2);
+    await appendRounds(suite.opened.log, auctions, 1, 2);
     await allPublished(collector, 'published by the child');
 
     a.process.kill('SIGSTOP'); // the process is alive but silent: the server ends its idle session
     await eventually(async () => (b.status().active ? true : undefined), 'B takes over from the hung process', 30_000);
-    await appendRounds(opened.log, auctions, 2, 2);
+    await appendRounds(suite.opened.log, auctions, 2, 2);
     await allPublished(collector, 'published by B');
 
     const wokeAt = a.output.length;
     a.process.kill('SIGCONT');
     await eventually(async () => (a.saw('lost the publisher lease: standing by') ? true : undefined), 'the woken process notices it lost the lease', 30_000);
-    await appendRounds(opened.log, auctions, 2, 1);
+    await appendRounds(suite.opened.log, auctions, 2, 1);
     await allPublished(collector, 'everything published');
     assert.equal(b.status().active, true, 'B still publishes');
     assert.equal(a.output.slice(wokeAt).filter((l) => l.includes('"msg":"holding the publisher lease: publishing"')).length, 0, 'the woken process did not take the lease back');
@@ -241,23 +203,23 @@ describe('publisher takeover: one active at a time, no gap (PostgreSQL, Kafka)',
 
   it("refuses a fenced holder's checkpoint, and a dead connection's", async () => {
     const name = uniqueName('fence');
-    const leases = postgresLeases({ databaseUrl, name, holder: 'first', applicationName: `first-${name}`, retryMs: 50 });
+    const leases = postgresLeases({ databaseUrl: suite.databaseUrl, name, holder: 'first', applicationName: `first-${name}`, retryMs: 50 });
     const controller = new AbortController();
     const first = await leases.acquire(controller.signal);
     assert.ok(first !== undefined);
     await first.save('1:1');
     // A newer holder (here: taking the checkpoint's epoch directly, as a takeover does).
-    await opened.sql.query('UPDATE publisher_checkpoints SET epoch = epoch + 1 WHERE name = $1', [name]);
+    await suite.opened.sql.query('UPDATE publisher_checkpoints SET epoch = epoch + 1 WHERE name = $1', [name]);
     await assert.rejects(first.save('1:2'), (e: unknown) => e instanceof LeaseLostError && /fenced/.test(e.message));
     assert.ok((await first.lost) instanceof LeaseLostError);
 
-    const second = await postgresLeases({ databaseUrl, name, holder: 'second', applicationName: `second-${name}`, retryMs: 50 }).acquire(controller.signal);
+    const second = await postgresLeases({ databaseUrl: suite.databaseUrl, name, holder: 'second', applicationName: `second-${name}`, retryMs: 50 }).acquire(controller.signal);
     assert.ok(second !== undefined, 'the lock was released with the fenced connection');
     assert.equal(second.checkpoint, '1:1');
     await terminateBackend(`second-${name}`);
     assert.ok((await second.lost) instanceof LeaseLostError);
     await assert.rejects(second.save('1:3'), LeaseLostError);
-    const { rows } = await opened.sql.query<{ position: string }>('SELECT position FROM publisher_checkpoints WHERE name = $1', [name]);
+    const { rows } = await suite.opened.sql.query<{ position: string }>('SELECT position FROM publisher_checkpoints WHERE name = $1', [name]);
     assert.equal(rows[0]?.position, '1:1');
   });
 });

@@ -3,80 +3,36 @@
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import type { LeaseProvider, OpenedEventLog, RunningPublisher } from '../../../commands/index.js';
+import type { LeaseProvider, RunningPublisher } from '../../../commands/index.js';
 import { createPublisherMetrics, embeddedLeases, openEventLog, postgresLeases, readPublisherCheckpoint, startPublisher } from '../../../commands/index.js';
 import { auctionIdOfStream } from '../../../domain/index.js';
 import { KAFKA_HEADERS } from '../../../contracts/index.js';
-import { createKafka, createLogger } from '../../../infra/index.js';
+import { createLogger } from '../../../infra/index.js';
 import { kafkaEventSource } from '../../../projections/index.js';
-import { serviceUrl } from '../../support/services.js';
-import { eventually, freshDatabase } from '../../support/system.js';
-import {
-  appendRounds, assertCarriesInOrder, collectTopic, decodeCollected, deleteTopics, testKafka, uniqueName, waitUntilCarried,
-} from '../../support/kafka.js';
-import type { Collector } from '../../support/kafka.js';
+import { eventually } from '../../support/system.js';
+import { appendRounds, assertCarriesInOrder, decodeCollected, uniqueName, waitUntilCarried } from '../../support/kafka.js';
 import { MemoryProjector } from '../../support/memory-projector.js';
+import { publisherSuite } from '../../support/publisher-suite.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
 describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
   this.timeout(60_000);
-  let brokers: string;
-  let databaseUrl: string;
-  let dropDatabase: () => Promise<void> = () => Promise.resolve();
-  let opened: OpenedEventLog;
-  let kafka: Kafka;
-  let admin: Kafka;
-  const topics: string[] = [];
-  const running: RunningPublisher[] = [];
-  const collectors: Collector[] = [];
-
-  before(async function () {
-    brokers = serviceUrl(this, 'KAFKA_BROKERS', 'publisher: event log to Kafka');
-    const url = serviceUrl(this, 'DATABASE_URL', 'publisher: event log to Kafka');
-    const database = await freshDatabase(url);
-    databaseUrl = database.url;
-    dropDatabase = database.drop;
-    opened = await openEventLog({ databaseUrl, dataDir: 'memory', log: { pollIntervalMs: 200 } });
-    kafka = createKafka({ brokers: brokers.split(','), logger });
-    admin = testKafka(brokers);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((p) => p.stop()));
-    await Promise.all(collectors.splice(0).map((c) => c.stop()));
-  });
-
-  after(async () => {
-    if (admin !== undefined) await deleteTopics(admin, topics).catch(() => undefined);
-    await opened?.close();
-    await dropDatabase();
-  });
-
-  const topic = (label: string): string => {
-    const name = uniqueName(label);
-    topics.push(name);
-    return name;
-  };
+  const suite = publisherSuite('publisher: event log to Kafka', logger);
+  const { publishers, topic, collect } = suite;
 
   const publisher = async (name: string, options: { partitions?: number; registry?: Registry } = {}): Promise<RunningPublisher> => {
     const p = await startPublisher({
-      log: opened.log,
-      kafka,
-      leases: postgresLeases({ databaseUrl, name, holder: 'test', retryMs: 50 }),
+      log: suite.opened.log,
+      kafka: suite.kafka,
+      leases: postgresLeases({ databaseUrl: suite.databaseUrl, name, holder: 'test', retryMs: 50 }),
       logger,
       topic: name,
       ...(options.partitions !== undefined ? { partitions: options.partitions } : {}),
       ...(options.registry !== undefined ? { metrics: createPublisherMetrics(options.registry) } : {}),
     });
-    running.push(p);
+    publishers.push(p);
     return p;
-  };
-
-  const collect = async (name: string): Promise<Collector> => {
-    const c = await collectTopic(admin, name);
-    collectors.push(c);
-    return c;
   };
 
   it('publishes every event keyed by auction id, with its headers, each auction in order in one partition', async () => {
@@ -86,9 +42,9 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     await publisher(name, { partitions: 4, registry });
     const collector = await collect(name);
     // Appends while the publisher runs: several events per append, auctions interleaved.
-    await appendRounds(opened.log, auctions, 6, 3);
+    await appendRounds(suite.opened.log, auctions, 6, 3);
     // Each topic has its own checkpoint: a new topic gets the whole log.
-    const { whole: expected, repeats } = await waitUntilCarried(opened.log, collector.messages, 'the log on the topic');
+    const { whole: expected, repeats } = await waitUntilCarried(suite.opened.log, collector.messages, 'the log on the topic');
     assert.equal(repeats, 0, 'a publisher that never failed sends each event once');
     const byId = new Map(expected.map((e) => [e.eventId, e]));
     for (const message of collector.messages) {
@@ -110,12 +66,12 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
       byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), m.headers[KAFKA_HEADERS.logPosition] ?? '']);
     }
     for (const positions of byPartition.values()) {
-      for (let i = 1; i < positions.length; i++) assert.ok(opened.log.compareLogPositions(positions[i - 1]!, positions[i]!) < 0, 'positions grow within a partition');
+      for (let i = 1; i < positions.length; i++) assert.ok(suite.opened.log.compareLogPositions(positions[i - 1]!, positions[i]!) < 0, 'positions grow within a partition');
     }
     assert.ok(byPartition.size > 1, 'keys spread over partitions');
 
     // The topic: the partitions asked for, nothing ever deleted.
-    const kafkaAdmin = admin.admin();
+    const kafkaAdmin = suite.admin.admin();
     await kafkaAdmin.connect();
     try {
       const metadata = await kafkaAdmin.fetchTopicMetadata({ topics: [name] });
@@ -136,18 +92,18 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const auctions = Array.from({ length: 10 }, (_, i) => `restart-${i}-${name}`);
     const first = await publisher(name, { partitions: 3 });
     const collector = await collect(name);
-    await appendRounds(opened.log, auctions, 3, 2);
-    const { whole } = await waitUntilCarried(opened.log, collector.messages, 'the first part published');
+    await appendRounds(suite.opened.log, auctions, 3, 2);
+    const { whole } = await waitUntilCarried(suite.opened.log, collector.messages, 'the first part published');
     await first.stop();
-    running.splice(running.indexOf(first), 1);
-    const sql = opened.sql;
+    publishers.splice(publishers.indexOf(first), 1);
+    const sql = suite.opened.sql;
     const run = async (q: string, p: readonly (string | number)[]) => (await sql.query<Record<string, unknown>>(q, [...p])).rows;
     assert.equal(await readPublisherCheckpoint(run, name), whole[whole.length - 1]?.position, 'the checkpoint is the last position published');
 
     // Events appended while no publisher runs.
-    await appendRounds(opened.log, auctions, 2, 2);
+    await appendRounds(suite.opened.log, auctions, 2, 2);
     await publisher(name, { partitions: 3 });
-    const { whole: all, repeats } = await waitUntilCarried(opened.log, collector.messages, 'the rest published');
+    const { whole: all, repeats } = await waitUntilCarried(suite.opened.log, collector.messages, 'the rest published');
     assert.equal(repeats, 0);
     assert.equal(collector.messages.length, all.length);
   });
@@ -157,21 +113,21 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const auctions = Array.from({ length: 8 }, (_, i) => `crash-${i}-${name}`);
     const p = await publisher(name, { partitions: 2 });
     const collector = await collect(name);
-    await appendRounds(opened.log, auctions, 4, 2);
-    const { whole: all } = await waitUntilCarried(opened.log, collector.messages, 'published');
+    await appendRounds(suite.opened.log, auctions, 4, 2);
+    const { whole: all } = await waitUntilCarried(suite.opened.log, collector.messages, 'published');
     await p.stop();
-    running.splice(running.indexOf(p), 1);
+    publishers.splice(publishers.indexOf(p), 1);
     // The state a crash after sendBatch and before the checkpoint write leaves: the checkpoint
     // behind what Kafka already holds (here: half of the log behind).
     const behind = all[Math.floor(all.length / 2)]!.position;
-    await opened.sql.query('UPDATE publisher_checkpoints SET position = $2 WHERE name = $1', [name, behind]);
+    await suite.opened.sql.query('UPDATE publisher_checkpoints SET position = $2 WHERE name = $1', [name, behind]);
     await publisher(name, { partitions: 2 });
     const resent = all.length - Math.floor(all.length / 2) - 1;
     await eventually(async () => (collector.messages.length >= all.length + resent ? true : undefined), 'the resent half', 30_000);
     assert.equal(assertCarriesInOrder(collector.messages, all), resent, 'the events after the checkpoint were sent again');
 
     const projector = new MemoryProjector('crash-test');
-    const running2 = await kafkaEventSource({ kafka, logger, topic: name, groupIdPrefix: `${uniqueName('group')}.` }).run(projector);
+    const running2 = await kafkaEventSource({ kafka: suite.kafka, logger, topic: name, groupIdPrefix: `${uniqueName('group')}.` }).run(projector);
     try {
       await eventually(async () => (projector.delivered >= all.length + resent ? true : undefined), 'the projector saw every copy', 30_000);
       assert.deepEqual(projector.gaps, []);
@@ -187,9 +143,9 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const trace: string[] = [];
     // The producer's sends and the lease's saves, in the order they happen; each save takes a
     // while, so that the next batch is ready before it ends, and the second one fails once.
-    const traced = Object.create(kafka) as Kafka;
+    const traced = Object.create(suite.kafka) as Kafka;
     traced.producer = (config) => {
-      const producer = kafka.producer(config);
+      const producer = suite.kafka.producer(config);
       const sendBatch = producer.sendBatch.bind(producer);
       producer.sendBatch = (batch) => {
         trace.push('send');
@@ -197,7 +153,7 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
       };
       return producer;
     };
-    const inner = postgresLeases({ databaseUrl, name, holder: 'test', retryMs: 50 });
+    const inner = postgresLeases({ databaseUrl: suite.databaseUrl, name, holder: 'test', retryMs: 50 });
     let saves = 0;
     const leases: LeaseProvider = {
       acquire: async (signal) => {
@@ -218,13 +174,13 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
         };
       },
     };
-    const p = await startPublisher({ log: opened.log, kafka: traced, leases, logger, topic: name, partitions: 2 });
-    running.push(p);
+    const p = await startPublisher({ log: suite.opened.log, kafka: traced, leases, logger, topic: name, partitions: 2 });
+    publishers.push(p);
     const collector = await collect(name);
     // Rounds published one after another: at least one batch each, so some batch follows the failed save.
     for (let round = 0; round < 4; round++) {
-      await appendRounds(opened.log, Array.from({ length: 3 }, (_, i) => `pipelined-${round}-${i}-${name}`), 2, 1);
-      await waitUntilCarried(opened.log, collector.messages, `round ${round} published`);
+      await appendRounds(suite.opened.log, Array.from({ length: 3 }, (_, i) => `pipelined-${round}-${i}-${name}`), 2, 1);
+      await waitUntilCarried(suite.opened.log, collector.messages, `round ${round} published`);
     }
     // Each send after the first follows the settled save of the batch before it: saved, or failed
     // (then the failed batch's successor is retried, its own save covering both).
@@ -240,25 +196,25 @@ describe('publisher: event log to Kafka (PostgreSQL, Kafka)', function () {
     const name = topic('embedded');
     const embedded = await openEventLog({ dataDir: 'memory' });
     const leases = embeddedLeases({ sql: embedded.sql, name, holder: 'test', retryMs: 20 });
-    const a = await startPublisher({ log: embedded.log, kafka, leases, logger, topic: name, partitions: 2 });
-    running.push(a);
+    const a = await startPublisher({ log: embedded.log, kafka: suite.kafka, leases, logger, topic: name, partitions: 2 });
+    publishers.push(a);
     await eventually(async () => (a.status().active ? true : undefined), 'the first publisher active');
-    const b = await startPublisher({ log: embedded.log, kafka, leases, logger, topic: name, partitions: 2 });
-    running.push(b);
+    const b = await startPublisher({ log: embedded.log, kafka: suite.kafka, leases, logger, topic: name, partitions: 2 });
+    publishers.push(b);
     try {
       const collector = await collect(name);
       const appended = await appendRounds(embedded.log, ['emb-1', 'emb-2', 'emb-3'], 4, 2);
       await eventually(async () => (collector.messages.length >= appended.length ? true : undefined), 'published', 30_000);
       assert.equal(b.status().active, false, 'the second stands by');
       await a.stop();
-      running.splice(running.indexOf(a), 1);
+      publishers.splice(publishers.indexOf(a), 1);
       await eventually(async () => (b.status().active ? true : undefined), 'the second takes over');
       const more = await appendRounds(embedded.log, ['emb-1', 'emb-2', 'emb-3'], 2, 1);
       await eventually(async () => (collector.messages.length >= appended.length + more.length ? true : undefined), 'published after takeover', 30_000);
       assert.equal(assertCarriesInOrder(collector.messages, [...appended, ...more]), 0);
     } finally {
       await b.stop();
-      running.splice(running.indexOf(b), 1);
+      publishers.splice(publishers.indexOf(b), 1);
       await embedded.close();
     }
   });

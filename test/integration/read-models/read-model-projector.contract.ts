@@ -12,6 +12,7 @@ import {
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
 import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
+import { freshScratchEachTest } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 import { RecordingParking, insertRawEvent, unreadableBid } from '../../support/unreadable-event.js';
 
@@ -46,12 +47,7 @@ export const applyInBatches = async (projector: ReadModelProjector, events: read
 export const readModelProjectorContract = (server: () => ScratchServer) => {
   let db: Scratch;
   let writer: AuctionWriter;
-
-  beforeEach(async () => {
-    db = await server().open();
-    writer = new AuctionWriter(db.log);
-  });
-  afterEach(async () => db?.close());
+  freshScratchEachTest(server, (fresh) => ({ db, writer } = fresh));
 
   const projectorOn = (suffix = '', name = READ_MODEL_PROJECTION) =>
     new ReadModelProjector({ sql: db.sql, pseudonym, name, store: new ReadModelStore(readModelTableNames(suffix)) });

@@ -12,6 +12,7 @@ import type { RebuildOptions } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
 import { checkpointOf, dumpReadModelSchema, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
+import { freshScratchEachTest } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 import { applyInBatches, pseudonym, readAllEvents } from './read-model-projector.contract.js';
 import { insertRawEvent } from '../../support/unreadable-event.js';
@@ -19,12 +20,7 @@ import { insertRawEvent } from '../../support/unreadable-event.js';
 export const rebuildContract = (server: () => ScratchServer) => {
   let db: Scratch;
   let writer: AuctionWriter;
-
-  beforeEach(async () => {
-    db = await server().open();
-    writer = new AuctionWriter(db.log);
-  });
-  afterEach(async () => db?.close());
+  freshScratchEachTest(server, (fresh) => ({ db, writer } = fresh));
 
   const rebuild = (options: Partial<RebuildOptions> = {}) => rebuildReadModels({ sql: db.sql, log: db.log, pseudonym, logWithin: db.logOn, ...options });
   const exists = async (table: string) => (await db.sql.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table])).rows[0]?.t !== null;

@@ -1,5 +1,5 @@
 // Worked examples of proxy bidding (DESIGN.md section 7), in USD cents.
-import { given, created, afterBids, bid, at, HOUR } from '../../support/decider.js';
+import { given, created, bid, at, HOUR } from '../../support/decider.js';
 
 describe('decide PlaceBid: proxy bidding', () => {
   const opened = [created({ startingPrice: 1000 })];
@@ -15,61 +15,52 @@ describe('decide PlaceBid: proxy bidding', () => {
   });
 
   it('a lower challenger stands but is outbid: price is its maximum plus one increment', () => {
-    const history = afterBids(opened, bid('alice', 2000));
-    given(history).when(bid('bob', 1500)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000)).when(bid('bob', 1500)).thenEventLike('BidPlaced', {
       outcome: 'outbid', leaderId: 'alice', currentPrice: 1550, bidCount: 2,
     });
   });
 
   it('a higher challenger leads at the old maximum plus one increment', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 1500));
-    given(history).when(bid('carol', 3000)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('bob', 1500)).when(bid('carol', 3000)).thenEventLike('BidPlaced', {
       outcome: 'new-leader', leaderId: 'carol', currentPrice: 2050, bidCount: 3,
     });
   });
 
   it('a challenger must bid at least the price plus one increment', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 1500), bid('carol', 3000));
-    given(history).when(bid('alice', 2099)).thenRejects('BID_TOO_LOW', { minimumAmount: 2100 });
+    given(opened).after(bid('alice', 2000), bid('bob', 1500), bid('carol', 3000)).when(bid('alice', 2099)).thenRejects('BID_TOO_LOW', { minimumAmount: 2100 });
   });
 
   it('equal maximums: the earlier bid leads, and the price is that maximum', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('carol', 3000));
-    given(history).when(bid('dave', 3000)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('carol', 3000)).when(bid('dave', 3000)).thenEventLike('BidPlaced', {
       outcome: 'outbid', leaderId: 'carol', currentPrice: 3000,
     });
   });
 
   it('a challenger beating the leader by less than an increment leads at its own maximum', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 1500));
-    given(history).when(bid('carol', 2020)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('bob', 1500)).when(bid('carol', 2020)).thenEventLike('BidPlaced', {
       outcome: 'new-leader', leaderId: 'carol', currentPrice: 2020,
     });
   });
 
   it('three bidders: the price follows the second-highest maximum across tiers', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 1500), bid('carol', 3000), bid('alice', 2600));
     // carol leads with 30.00; second-highest is alice's 26.00; increment at 26.00 is 1.00.
-    given(history).when(bid('bob', 2900)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('bob', 1500), bid('carol', 3000), bid('alice', 2600)).when(bid('bob', 2900)).thenEventLike('BidPlaced', {
       outcome: 'outbid', leaderId: 'carol', currentPrice: 3000, bidCount: 5,
     });
   });
 
   it('the leader may raise its own maximum; the price does not move', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 1500));
-    given(history).when(bid('alice', 5000)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('bob', 1500)).when(bid('alice', 5000)).thenEventLike('BidPlaced', {
       outcome: 'raised-maximum', leaderId: 'alice', currentPrice: 1550, bidCount: 3,
     });
   });
 
   it('the leader must raise above its own maximum', () => {
-    const history = afterBids(opened, bid('alice', 2000));
-    given(history).when(bid('alice', 2000)).thenRejects('BID_TOO_LOW', { minimumAmount: 2001 });
+    given(opened).after(bid('alice', 2000)).when(bid('alice', 2000)).thenRejects('BID_TOO_LOW', { minimumAmount: 2001 });
   });
 
   it('an outbid bidder may come back and take the lead', () => {
-    const history = afterBids(opened, bid('alice', 2000), bid('bob', 3000));
-    given(history).when(bid('alice', 4000)).thenEventLike('BidPlaced', {
+    given(opened).after(bid('alice', 2000), bid('bob', 3000)).when(bid('alice', 4000)).thenEventLike('BidPlaced', {
       outcome: 'new-leader', leaderId: 'alice', currentPrice: 3100,
     });
   });
@@ -95,7 +86,7 @@ describe('decide PlaceBid: reserve', () => {
   const withReserve = [created({ startingPrice: 1000, reservePrice: 5000 })];
 
   it('below the reserve the price is the usual proxy price and the reserve is not met', () => {
-    given(afterBids(withReserve, bid('alice', 2000))).when(bid('bob', 1500)).thenEventLike('BidPlaced', {
+    given(withReserve).after(bid('alice', 2000)).when(bid('bob', 1500)).thenEventLike('BidPlaced', {
       currentPrice: 1550, reserveMet: false,
     });
   });
@@ -105,19 +96,19 @@ describe('decide PlaceBid: reserve', () => {
   });
 
   it('a challenger reaching the reserve jumps the price to the reserve', () => {
-    given(afterBids(withReserve, bid('alice', 2000))).when(bid('bob', 6000)).thenEventLike('BidPlaced', {
+    given(withReserve).after(bid('alice', 2000)).when(bid('bob', 6000)).thenEventLike('BidPlaced', {
       leaderId: 'bob', currentPrice: 5000, reserveMet: true,
     });
   });
 
   it('the usual proxy price wins over the reserve when higher', () => {
-    given(afterBids(withReserve, bid('alice', 7000))).when(bid('bob', 8000)).thenEventLike('BidPlaced', {
+    given(withReserve).after(bid('alice', 7000)).when(bid('bob', 8000)).thenEventLike('BidPlaced', {
       leaderId: 'bob', currentPrice: 7100, reserveMet: true,
     });
   });
 
   it('the leader raising its maximum to the reserve moves the price to the reserve', () => {
-    given(afterBids(withReserve, bid('alice', 2000), bid('bob', 1500))).when(bid('alice', 5000)).thenEventLike('BidPlaced', {
+    given(withReserve).after(bid('alice', 2000), bid('bob', 1500)).when(bid('alice', 5000)).thenEventLike('BidPlaced', {
       outcome: 'raised-maximum', currentPrice: 5000, reserveMet: true,
     });
   });
@@ -135,13 +126,11 @@ describe('decide PlaceBid: soft close', () => {
   });
 
   it('a bid that moves neither price nor leader does not extend', () => {
-    const history = afterBids(soft, bid('alice', 2000, 60));
-    given(history).when(bid('alice', 9000, HOUR - 30)).thenEventLike('BidPlaced', { outcome: 'raised-maximum', endsAt: at(HOUR), extended: false });
+    given(soft).after(bid('alice', 2000, 60)).when(bid('alice', 9000, HOUR - 30)).thenEventLike('BidPlaced', { outcome: 'raised-maximum', endsAt: at(HOUR), extended: false });
   });
 
   it('an outbid challenger raising the price inside the window extends', () => {
-    const history = afterBids(soft, bid('alice', 5000, 60));
-    given(history).when(bid('bob', 2000, HOUR - 10)).thenEventLike('BidPlaced', { outcome: 'outbid', endsAt: at(HOUR - 10 + 180), extended: true });
+    given(soft).after(bid('alice', 5000, 60)).when(bid('bob', 2000, HOUR - 10)).thenEventLike('BidPlaced', { outcome: 'outbid', endsAt: at(HOUR - 10 + 180), extended: true });
   });
 
   it('the end never moves earlier: an extension shorter than the time left changes nothing', () => {
@@ -150,7 +139,7 @@ describe('decide PlaceBid: soft close', () => {
   });
 
   it('successive extensions keep the auction open past its original end', () => {
-    const history = afterBids(soft, bid('alice', 2000, HOUR - 60)); // ends at HOUR + 120
-    given(history).when(bid('bob', 3000, HOUR + 60)).thenEventLike('BidPlaced', { leaderId: 'bob', endsAt: at(HOUR + 60 + 180), extended: true });
+    // alice's bid inside the window moves the end to HOUR + 120
+    given(soft).after(bid('alice', 2000, HOUR - 60)).when(bid('bob', 3000, HOUR + 60)).thenEventLike('BidPlaced', { leaderId: 'bob', endsAt: at(HOUR + 60 + 180), extended: true });
   });
 });
