@@ -49,11 +49,11 @@ export const publicViewProps = {
   version: Count,
 };
 
-/** The public view of an auction: `buyNowPrice` only while buy-now is offered, `endedAt` once it ended. */
-export const PublicAuctionView = t.intersection([
-  t.type(publicViewProps),
-  t.partial({ buyNowPrice: MinorUnits, endedAt: UtcTimestamp }),
-], 'PublicAuctionView');
+/** The fields a public view carries only at times: `buyNowPrice` while buy-now is offered, `endedAt` once it ended. */
+export const publicOptionalProps = { buyNowPrice: MinorUnits, endedAt: UtcTimestamp };
+
+/** The public view of an auction. */
+export const PublicAuctionView = t.intersection([t.type(publicViewProps), t.partial(publicOptionalProps)], 'PublicAuctionView');
 export type PublicAuctionView = t.TypeOf<typeof PublicAuctionView>;
 
 /** The `auction.updated` frame: one per change, in version order, with the view's fields it names. */

@@ -3,38 +3,13 @@
 // real ids and maximums appear only in the auditors' answers and in a caller's own fields.
 import * as t from 'io-ts';
 import type { SignedCheckpoint } from '../domain/index.js';
-import { Count, PublicStatus, SignedCheckpointCodec, SoftClose } from '../domain/index.js';
+import { CheckpointFindingCodec, Count, PublicAuctionView, SignedCheckpointCodec, StreamLeafProofCodec, publicOptionalProps, publicViewProps } from '../domain/index.js';
 import { BidOrder } from './params.js';
 
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
-/** What everybody sees of an auction (the listing shows this without `description`). */
-const summaryProps = {
-  auctionId: t.string,
-  title: t.string,
-  sellerId: t.string,
-  status: PublicStatus,
-  currency: t.string,
-  startingPrice: Count,
-  currentPrice: Count,
-  bidCount: Count,
-  /** The leader's pseudonym (the winner's, once sold), or null. */
-  leader: Nullable(t.string),
-  reserveMet: t.boolean,
-  startsAt: t.string,
-  endsAt: t.string,
-  softClose: Nullable(SoftClose),
-  createdAt: t.string,
-  /** The stream version this view reflects (compare with a command's `version`). */
-  version: Count,
-};
-
-/** Present only in some answers: buy-now while offered, the end once ended, and the caller's own fields. */
-const optionalProps = {
-  /** Only while buy-now is offered. */
-  buyNowPrice: Count,
-  /** When the auction was sold, closed unsold or cancelled. */
-  endedAt: t.string,
+/** What an authenticated caller sees of its own in an auction, besides the public view. */
+const callerProps = {
   /** With a bearer token: the caller's pseudonym in this auction. */
   yourPseudonym: t.string,
   /** When the caller has bid: its highest maximum, its number of bids, and whether it leads (or won). */
@@ -45,11 +20,17 @@ const optionalProps = {
   reservePrice: Nullable(Count),
 };
 
-export const AuctionSummaryCodec = t.intersection([t.type(summaryProps), t.partial(optionalProps)], 'AuctionSummary');
-export type AuctionSummary = t.TypeOf<typeof AuctionSummaryCodec>;
-
-export const AuctionViewCodec = t.intersection([t.type({ ...summaryProps, description: t.string }), t.partial(optionalProps)], 'AuctionView');
+/**
+ * An auction as GET /v1/auctions/:id shows it: the domain's public view (the WebSocket snapshot
+ * shows the same), plus the caller's own fields when it is authenticated.
+ */
+export const AuctionViewCodec = t.intersection([PublicAuctionView, t.partial(callerProps)], 'AuctionView');
 export type AuctionView = t.TypeOf<typeof AuctionViewCodec>;
+
+/** What the listing shows of an auction: its view without the description. */
+const { description: _description, ...publicSummaryProps } = publicViewProps;
+export const AuctionSummaryCodec = t.intersection([t.type(publicSummaryProps), t.partial(publicOptionalProps), t.partial(callerProps)], 'AuctionSummary');
+export type AuctionSummary = t.TypeOf<typeof AuctionSummaryCodec>;
 
 export const AuctionListCodec = t.type({ items: t.array(AuctionSummaryCodec), nextCursor: Nullable(t.string) }, 'AuctionList');
 export type AuctionList = t.TypeOf<typeof AuctionListCodec>;
@@ -141,20 +122,8 @@ export const CheckpointPublicKeyCodec = t.type({ algorithm: t.literal('Ed25519')
 export type CheckpointPublicKey = t.TypeOf<typeof CheckpointPublicKeyCodec>;
 
 /** What a checkpoint says about the stream (`?checkpoint=N`); `leaf` is the stream's head there with its inclusion proof. */
-export const CheckpointFindingCodec = t.intersection([
-  t.type({
-    sequence: Count,
-    covered: t.boolean,
-    message: t.string,
-  }),
-  t.partial({
-    knownVersion: Count,
-    knownHash: t.string,
-    problem: t.keyof({ 'not-covered': null, truncated: null, rewritten: null, 'proof-mismatch': null, 'signature-invalid': null }),
-    leaf: t.type({ head: t.type({ streamId: t.string, version: Count, hash: t.string }), index: Count, proof: t.array(t.string) }),
-  }),
-], 'CheckpointFinding');
-export type CheckpointFindingView = t.TypeOf<typeof CheckpointFindingCodec>;
+export const CheckpointFindingViewCodec = t.intersection([CheckpointFindingCodec, t.partial({ leaf: StreamLeafProofCodec })], 'CheckpointFindingView');
+export type CheckpointFindingView = t.TypeOf<typeof CheckpointFindingViewCodec>;
 
 /**
  * The auditors' chain check of one stream. `headVersion`/`headHash`: the stream's last event as
@@ -163,6 +132,6 @@ export type CheckpointFindingView = t.TypeOf<typeof CheckpointFindingCodec>;
  */
 export const ChainReportCodec = t.intersection([
   t.type({ auctionId: t.string, streamId: t.string, valid: t.boolean, events: Count, headVersion: Count, headHash: t.string }),
-  t.partial({ brokenAt: Count, checkpoint: CheckpointFindingCodec }),
+  t.partial({ brokenAt: Count, checkpoint: CheckpointFindingViewCodec }),
 ], 'ChainReport');
 export type ChainReport = t.TypeOf<typeof ChainReportCodec>;

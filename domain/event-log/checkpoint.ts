@@ -96,13 +96,14 @@ export const verifyCheckpointSignature = (checkpoint: SignedCheckpoint, publicKe
 };
 
 /** One stream's leaf in a checkpoint, with its inclusion proof. */
-export interface StreamLeafProof {
-  readonly head: StreamHead;
+export const StreamLeafProofCodec = t.type({
+  head: t.type({ streamId: t.string, version: Count, hash: t.string }),
   /** The leaf's index among the checkpoint's `streams` leaves. */
-  readonly index: number;
+  index: Count,
   /** The audit path (hex), from the leaf upwards. */
-  readonly proof: readonly string[];
-}
+  proof: t.readonlyArray(t.string),
+}, 'StreamLeafProof');
+export type StreamLeafProof = t.TypeOf<typeof StreamLeafProofCodec>;
 
 /**
  * What the stored heads of a checkpoint say about one stream: its leaf with the inclusion proof
@@ -132,16 +133,15 @@ export const storedLeafOf = (heads: readonly StreamHead[], streamId: string): St
  *   leaves were altered);
  * - signature-invalid: the checkpoint itself is forged, altered, or signed by another key.
  */
-export type CheckpointProblem = 'not-covered' | 'truncated' | 'rewritten' | 'proof-mismatch' | 'signature-invalid';
+export const CheckpointProblem = t.keyof({ 'not-covered': null, truncated: null, rewritten: null, 'proof-mismatch': null, 'signature-invalid': null }, 'CheckpointProblem');
+export type CheckpointProblem = t.TypeOf<typeof CheckpointProblem>;
 
-export interface CheckpointFinding {
-  readonly sequence: number;
-  readonly covered: boolean;
-  readonly knownVersion?: number;
-  readonly knownHash?: string;
-  readonly problem?: CheckpointProblem;
-  readonly message: string;
-}
+/** What a checkpoint says about a stream: `knownVersion`/`knownHash` are the head it signed, when it knew the stream. */
+export const CheckpointFindingCodec = t.intersection([
+  t.type({ sequence: Count, covered: t.boolean, message: t.string }),
+  t.partial({ knownVersion: Count, knownHash: t.string, problem: CheckpointProblem }),
+], 'CheckpointFinding');
+export type CheckpointFinding = t.TypeOf<typeof CheckpointFindingCodec>;
 
 /** Problems that make a stream invalid (not-covered only says the checkpoint cannot tell). */
 export const isTamperFinding = (finding: CheckpointFinding): boolean => finding.problem !== undefined && finding.problem !== 'not-covered';
