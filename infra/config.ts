@@ -110,6 +110,7 @@ export const EnvironmentCodec = t.partial({
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
+  IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
   TRUST_PROXY: TrustProxyCodec,
   CHECKPOINT_SIGNING_KEY: SigningKey,
   CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
@@ -185,6 +186,8 @@ export interface Config {
   readonly logLevel: string;
   /** HTTP requests per minute per user (per IP when anonymous). */
   readonly rateLimitPerMinute: number;
+  /** An Idempotency-Key claim's lease (IDEMPOTENCY_LEASE_MS); undefined: the command API's default. */
+  readonly idempotencyLeaseMs: number | undefined;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
@@ -259,6 +262,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     roles: e.ROLES ?? allRoles,
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,

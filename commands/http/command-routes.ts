@@ -13,13 +13,15 @@ import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '..
 import type { Accepted, CommandContext, CommandHandler } from '../handler/index.js';
 import { commandIdFor, uuidFrom } from '../handler/index.js';
 import { IDEMPOTENCY_HEADER, type IdempotencyStore } from './idempotency-store.js';
-import { idempotency, idempotencyKeyOf } from './idempotency.js';
+import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 
 export interface CommandRoutesDeps {
   readonly handler: CommandHandler;
   readonly pseudonym: Pseudonymiser;
   readonly idempotencyStore: IdempotencyStore;
+  /** The keys' claim lease and wait (defaults in idempotency.ts). */
+  readonly idempotency?: Pick<IdempotencyOptions, 'leaseMs' | 'waitMs' | 'now'>;
 }
 
 const AuctionParams = t.type({ id: AuctionId });
@@ -73,8 +75,15 @@ const contextOf = (req: Request, res: Response): CommandContext => {
   };
 };
 
-const accepted = (result: E.Either<Rejection, Accepted>): Accepted => {
+/**
+ * The accepted command, or its refusal thrown as the API's error. A command the log already held
+ * (a retry of an attempt whose answer was never stored: its process died, or its claim lapsed) is
+ * answered from the events that attempt wrote, so with the same status and fields, marked
+ * `Idempotent-Replayed: true`.
+ */
+const accepted = (result: E.Either<Rejection, Accepted>, res: Response): Accepted => {
   if (E.isLeft(result)) throw rejectionToApiError(result.left);
+  if (result.right.replayed) res.setHeader('Idempotent-Replayed', 'true');
   return result.right;
 };
 
@@ -83,8 +92,9 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
   const router = Router();
   // Each route's codecs serve twice: the idempotency middleware decodes with them before it claims
   // a key, the handler to get its typed input.
-  const keyed = (required: boolean, request: RequestCodecs<unknown, unknown, unknown, unknown>) => idempotency({ store: deps.idempotencyStore, required, request });
-  const run = (command: UnstampedCommand, context: CommandContext) => handler.handle(command, context).then(accepted);
+  const keyed = (required: boolean, request: RequestCodecs<unknown, unknown, unknown, unknown>) =>
+    idempotency({ ...deps.idempotency, store: deps.idempotencyStore, required, request });
+  const run = (command: UnstampedCommand, context: CommandContext, res: Response) => handler.handle(command, context).then((result) => accepted(result, res));
 
   router.post('/v1/auctions', requireRole('seller'), keyed(false, createRequest), async (req, res) => {
     const { body } = decodeRequest(req, createRequest);
@@ -107,6 +117,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
         softClose: body.softClose ?? null,
       },
       context,
+      res,
     );
     res.status(201).location(`/v1/auctions/${auctionId}`).json({ auctionId, version: result.version });
   });
@@ -117,6 +128,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
     const result = await run(
       { type: 'PlaceBid', auctionId: params.id, bidId: uuidFrom('bid', context.commandId), bidderId: context.userId, maxAmount: body.maxAmount },
       context,
+      res,
     );
     const placed = result.events.find((e) => e.type === 'BidPlaced');
     if (placed?.type !== 'BidPlaced') throw new Error(`bid on ${params.id} accepted without a BidPlaced event`);
@@ -133,7 +145,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
   router.post('/v1/auctions/:id/buy-now', requireRole('bidder'), keyed(false, buyNowRequest), async (req, res) => {
     const { params } = decodeRequest(req, buyNowRequest);
     const context = contextOf(req, res);
-    const result = await run({ type: 'BuyNow', auctionId: params.id, buyerId: context.userId }, context);
+    const result = await run({ type: 'BuyNow', auctionId: params.id, buyerId: context.userId }, context, res);
     const price = result.state.kind === 'auction' && result.state.phase.kind === 'sold' ? result.state.phase.price : null;
     res.status(200).json({ auctionId: params.id, status: 'sold', price, buyerPseudonym: pseudonym(params.id, context.userId), version: result.version });
   });
@@ -142,7 +154,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
     const { body, params } = decodeRequest(req, cancelRequest);
     const context = contextOf(req, res);
     const byAdmin = requireUser(res).roles.includes('admin');
-    const result = await run({ type: 'CancelAuction', auctionId: params.id, userId: context.userId, byAdmin, reason: body.reason ?? null }, context);
+    const result = await run({ type: 'CancelAuction', auctionId: params.id, userId: context.userId, byAdmin, reason: body.reason ?? null }, context, res);
     res.status(200).json({ auctionId: params.id, status: 'cancelled', version: result.version });
   });
 

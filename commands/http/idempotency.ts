@@ -14,45 +14,32 @@
 //   BID_TOO_LOW...). Not stored: 5xx, 429, 408, and 400 INVALID_REQUEST (the request was never
 //   executed, as at Stripe, so the client may fix its body and retry with the same key).
 // - Same key, other fingerprint: 409 IDEMPOTENCY_KEY_REUSED.
-// - Same key while the first request is still running: 409 IDEMPOTENCY_KEY_IN_PROGRESS with
-//   `Retry-After: 1`, at once (no waiting: a request holds no connection slot for another).
+// - The in-flight claim is a lease of `leaseMs` (default 3 s) that its request renews every third
+//   of it while it runs (idempotency-claim.ts): a slow request keeps its key however long it
+//   takes, and the claim of a process that died lapses within one lease.
+// - Same key while another attempt's claim is live: the request waits for it, up to `waitMs`
+//   (default one lease), looking again with a short backoff; it answers the first response as soon
+//   as it is stored, and takes the claim over (runs the command itself) as soon as the lease lapses.
+//   Running it again is safe: the command id derives from the user and the key, so the log
+//   refuses a second append and the handler answers from the events the first attempt wrote (the
+//   same answer). Past `waitMs`, 409 IDEMPOTENCY_KEY_IN_PROGRESS with `Retry-After: 1`. A request
+//   that finds no record pays nothing for this: one round trip, as before.
 // - When the store itself fails (Redis down), the command is refused with 503 UNAVAILABLE and
 //   `Retry-After: 1` rather than run unprotected; a failure to store the final response is logged
 //   and the response still sent (the claim is released, so a retry runs the command again, which
 //   the command handler's deterministic event ids make harmless).
-// - The in-flight claim lasts `lockTtlMs` (default 60 s), so a crashed process frees the key;
-//   the stored response lasts `ttlMs` (default 24 h). The response is sent only after it is stored,
-//   so once a client has seen it, a retry replays it.
+// - The stored response lasts `ttlMs` (default 24 h). The response is sent only after it is
+//   stored, so once a client has seen it, a retry replays it.
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Request, RequestHandler, Response } from 'express';
-import type { DeferredPoint, Logger } from '../../infra/index.js';
+import type { Logger } from '../../infra/index.js';
 import type { RequestCodecs } from '../../infra/index.js';
 import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser, takeDeferredPoint } from '../../infra/index.js';
-import { DEFAULT_IDEMPOTENCY_LOCK_TTL_MS, DEFAULT_IDEMPOTENCY_TTL_MS, IDEMPOTENCY_HEADER } from './idempotency-store.js';
+import { awaitClaim, claimCounting, renewWhileRunning } from './idempotency-claim.js';
+import type { KeyClaim } from './idempotency-claim.js';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_MS, IDEMPOTENCY_HEADER } from './idempotency-store.js';
 import type { DoneRecord, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js';
-
-/**
- * Claims the key, counting the request's deferred rate-limit point (if any) first: in one round
- * trip when the store can, else the point alone, then the claim. Throws the 429 (an ApiError) over
- * the limit, having claimed nothing; other errors are the store's.
- */
-const claimCounting = async (
-  store: IdempotencyStore, point: DeferredPoint | undefined, key: string, fingerprint: string, owner: string, lockTtlMs: number,
-): Promise<IdempotencyRecord | null> => {
-  const combined = point === undefined ? undefined : store.countAndClaim?.(point, key, fingerprint, owner, lockTtlMs);
-  if (point !== undefined && combined !== undefined) {
-    const counted = await combined;
-    const refusal = point.counted(counted.consumed, counted.msBeforeNext);
-    if (refusal !== undefined || counted.claim === undefined) throw refusal ?? new Error('idempotency store: under the limit but not claimed');
-    return counted.claim;
-  }
-  if (point !== undefined) {
-    const refusal = await point.countAlone();
-    if (refusal !== undefined) throw refusal;
-  }
-  return store.claim(key, fingerprint, owner, lockTtlMs);
-};
 
 /** RFC 8785 canonical JSON of a decoded body, or undefined when it has none (canonicalize throws on lone surrogates, non-finite numbers, cycles). */
 const canonicalJson = (body: unknown): string | undefined => {
@@ -102,8 +89,12 @@ export interface IdempotencyOptions {
   readonly request: RequestCodecs<unknown, unknown, unknown, unknown>;
   /** How long a stored response is replayed. Default 24 h. */
   readonly ttlMs?: number;
-  /** How long an in-flight claim holds the key if its process never answers. Default 60 s. */
-  readonly lockTtlMs?: number;
+  /** The in-flight claim's lease, renewed every third of it while the request runs. Default 3 s. */
+  readonly leaseMs?: number;
+  /** How long a request waits on another attempt's live claim before its 409. Default `leaseMs`. */
+  readonly waitMs?: number;
+  /** The clock that bounds that wait, for tests. Default `Date.now`. */
+  readonly now?: () => number;
   /** Which responses are stored; default `storableStatus`. */
   readonly shouldStore?: (status: number, body: unknown) => boolean;
   /** Store failures are logged here (the response is still sent). */
@@ -120,7 +111,9 @@ const storedHeaders = ['location', 'content-location'] as const;
  */
 export const idempotency = (options: IdempotencyOptions): RequestHandler => {
   const ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-  const lockTtlMs = options.lockTtlMs ?? DEFAULT_IDEMPOTENCY_LOCK_TTL_MS;
+  const leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+  const waitMs = options.waitMs ?? leaseMs;
+  const now = options.now ?? Date.now;
   const shouldStore = options.shouldStore ?? storableStatus;
   const { store, logger } = options;
 
@@ -143,13 +136,15 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
       const message = 'has no canonical JSON form: it holds text that is not valid Unicode (a lone surrogate) or a number out of range';
       throw invalidRequest(`invalid request: body ${message}`, [{ path: 'body', message }]);
     }
-    const owner = randomUUID();
+    const claim: KeyClaim = { store, key: scopedKey, fingerprint, owner: randomUUID(), leaseMs };
 
     let existing: IdempotencyRecord | null;
     // The rate limit's point, when the middleware left it to be counted with the claim.
     const point = takeDeferredPoint(res);
     try {
-      existing = await claimCounting(store, point, scopedKey, fingerprint, owner, lockTtlMs);
+      existing = await claimCounting(claim, point);
+      // Another attempt's live claim: its answer is likely moments away, or its owner gone.
+      if (existing?.state === 'in-flight') existing = await awaitClaim(claim, existing, waitMs, now);
     } catch (err) {
       if (err instanceof ApiError) throw err; // the 429
       // Over the limit, the answer is the 429 it would have been had the point been counted first.
@@ -178,11 +173,15 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
 
     res.locals.idempotencyKey = key;
     let settled = false;
+    const stopRenewing = renewWhileRunning(claim, logger);
     const release = (): void => {
-      store.release(scopedKey, owner).catch((err: unknown) => logger?.warn({ err }, 'idempotency: could not release a key'));
+      stopRenewing();
+      store.release(scopedKey, claim.owner).catch((err: unknown) => logger?.warn({ err }, 'idempotency: could not release a key'));
     };
-    // A response finished without res.json (res.end, sendStatus, a stream): nothing to replay.
     res.on('close', () => {
+      // A client gone before its answer: the claim lapses within a lease, and a retry takes it over.
+      stopRenewing();
+      // A response finished without res.json (res.end, sendStatus, a stream): nothing to replay.
       if (!settled && res.writableFinished) {
         settled = true;
         release();
@@ -192,6 +191,7 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
     res.json = (body?: unknown) => {
       if (settled) return sendJson(body);
       settled = true;
+      stopRenewing();
       const status = res.statusCode;
       if (!shouldStore(status, body)) {
         release();
@@ -206,7 +206,7 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
       const text = JSON.stringify(body);
       const record: DoneRecord = { state: 'done', fingerprint, response: { status, body: text === undefined ? null : (JSON.parse(text) as unknown), headers } };
       store
-        .complete(scopedKey, owner, record, ttlMs)
+        .complete(scopedKey, claim.owner, record, ttlMs)
         .then((kept) => {
           if (!kept) logger?.warn({ status }, 'idempotency: the claim expired before the response was stored');
         })

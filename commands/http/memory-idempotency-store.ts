@@ -46,23 +46,33 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.entries.set(key, { record, expiresAt: this.now() + ttlMs });
   }
 
-  claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
+  /** The key's live in-flight claim when `owner` holds it. */
+  private owned(key: string, owner: string): { record: IdempotencyRecord; expiresAt: number } | undefined {
+    const existing = this.live(key);
+    return existing?.state === 'in-flight' && existing.owner === owner ? this.entries.get(key) : undefined;
+  }
+
+  claim(key: string, fingerprint: string, owner: string, leaseMs: number): Promise<IdempotencyRecord | null> {
     const existing = this.live(key);
     if (existing !== undefined) return Promise.resolve(existing);
-    this.put(key, { state: 'in-flight', fingerprint, owner }, lockTtlMs);
+    this.put(key, { state: 'in-flight', fingerprint, owner }, leaseMs);
     return Promise.resolve(null);
   }
 
+  renew(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    const entry = this.owned(key, owner);
+    if (entry !== undefined) entry.expiresAt = this.now() + leaseMs;
+    return Promise.resolve(entry !== undefined);
+  }
+
   complete(key: string, owner: string, record: DoneRecord, ttlMs: number): Promise<boolean> {
-    const existing = this.live(key);
-    if (existing?.state !== 'in-flight' || existing.owner !== owner) return Promise.resolve(false);
+    if (this.owned(key, owner) === undefined) return Promise.resolve(false);
     this.put(key, record, ttlMs);
     return Promise.resolve(true);
   }
 
   release(key: string, owner: string): Promise<void> {
-    const existing = this.live(key);
-    if (existing?.state === 'in-flight' && existing.owner === owner) this.entries.delete(key);
+    if (this.owned(key, owner) !== undefined) this.entries.delete(key);
     return Promise.resolve();
   }
 }

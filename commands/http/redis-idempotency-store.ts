@@ -5,23 +5,28 @@ import type { DeferredPoint, Redis } from '../../infra/index.js';
 import { IdempotencyRecordCodec } from './idempotency-store.js';
 import type { CountedClaim, DoneRecord, IdempotencyRecord, IdempotencyStore, InFlightRecord } from './idempotency-store.js';
 
-// The store's three scripts, each one round trip (EVALSHA once loaded):
-// claim: the existing record, or nil after writing the in-flight one (atomic, so no retry loop);
+// The store's scripts, each one round trip (EVALSHA once loaded):
+// claim: the existing record, or nil after writing the in-flight one for its lease (atomic, so no
+// retry loop; Redis drops a lapsed lease, so a dead owner's claim is simply gone);
 // complete: compare-and-set on the exact in-flight value this owner wrote;
-// release: delete the in-flight record if this owner wrote it (the owner is read from the JSON).
+// renew and release: on the in-flight record this owner wrote (the owner is read from the JSON),
+// extend its lease, or delete it.
 const claimScript = `local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false`;
 const completeScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
-const releaseScript = `local v = redis.call('GET', KEYS[1])
+/** Returns 0 unless KEYS[1] holds the in-flight record of owner ARGV[1]; the scripts that follow it act on that claim. */
+const ownedClaim = `local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local ok, r = pcall(cjson.decode, v)
-if ok and type(r) == 'table' and r.state == 'in-flight' and r.owner == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+if not (ok and type(r) == 'table' and r.state == 'in-flight' and r.owner == ARGV[1]) then return 0 end
+`;
+const renewScript = `${ownedClaim}return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
+const releaseScript = `${ownedClaim}return redis.call('DEL', KEYS[1])`;
 
 // The rate limit's point and the claim in one script. The first lines are rate-limiter-flexible's
 // own counting script (RateLimiterRedis), on the counter the middleware uses, so both paths share
 // one budget; the claim is made only under the limit.
 // KEYS[1] the counter, KEYS[2] the idempotency key; ARGV[1] the window (s), ARGV[2] the limit,
-// ARGV[3] the in-flight value, ARGV[4] its TTL (ms). Returns {consumed, ttl ms, claimed 0|1, existing record?}.
+// ARGV[3] the in-flight value, ARGV[4] its lease (ms). Returns {consumed, ttl ms, claimed 0|1, existing record?}.
 const countAndClaimScript = `redis.call('set', KEYS[1], 0, 'EX', ARGV[1], 'NX')
 local consumed = redis.call('incrby', KEYS[1], 1)
 local ttl = redis.call('pttl', KEYS[1])
@@ -37,8 +42,9 @@ return {consumed, ttl, 1}`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    gsCountAndClaim(counter: string, key: string, windowSeconds: number, points: number, inFlight: string, lockTtlMs: number): Result<[number, number, number, string?], Context>;
-    gsIdempotencyClaim(key: string, inFlight: string, lockTtlMs: number): Result<string | null, Context>;
+    gsCountAndClaim(counter: string, key: string, windowSeconds: number, points: number, inFlight: string, leaseMs: number): Result<[number, number, number, string?], Context>;
+    gsIdempotencyClaim(key: string, inFlight: string, leaseMs: number): Result<string | null, Context>;
+    gsIdempotencyRenew(key: string, owner: string, leaseMs: number): Result<number, Context>;
     gsIdempotencyComplete(key: string, inFlight: string, done: string, ttlMs: number): Result<number, Context>;
     gsIdempotencyRelease(key: string, owner: string): Result<number, Context>;
   }
@@ -48,6 +54,7 @@ const defineScripts = (redis: Redis): void => {
   if (typeof (redis as Partial<Redis>).gsIdempotencyClaim === 'function') return;
   redis.defineCommand('gsIdempotencyClaim', { numberOfKeys: 1, lua: claimScript });
   redis.defineCommand('gsIdempotencyComplete', { numberOfKeys: 1, lua: completeScript });
+  redis.defineCommand('gsIdempotencyRenew', { numberOfKeys: 1, lua: renewScript });
   redis.defineCommand('gsIdempotencyRelease', { numberOfKeys: 1, lua: releaseScript });
   redis.defineCommand('gsCountAndClaim', { numberOfKeys: 2, lua: countAndClaimScript });
 };
@@ -57,7 +64,7 @@ export interface RedisIdempotencyStoreOptions {
   readonly keyPrefix?: string;
 }
 
-/** Shared store: one script per operation (claim, complete, release), each one round trip. */
+/** Shared store: one script per operation (claim, renew, complete, release), each one round trip. */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly prefix: string;
 
@@ -78,16 +85,20 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return JSON.stringify(record);
   }
 
-  async claim(key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<IdempotencyRecord | null> {
+  async claim(key: string, fingerprint: string, owner: string, leaseMs: number): Promise<IdempotencyRecord | null> {
     const k = this.redisKey(key);
-    return RedisIdempotencyStore.decodeRecord(k, await this.redis.gsIdempotencyClaim(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), lockTtlMs));
+    return RedisIdempotencyStore.decodeRecord(k, await this.redis.gsIdempotencyClaim(k, RedisIdempotencyStore.inFlightValue(fingerprint, owner), leaseMs));
   }
 
-  countAndClaim(point: DeferredPoint, key: string, fingerprint: string, owner: string, lockTtlMs: number): Promise<CountedClaim> | undefined {
+  async renew(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    return (await this.redis.gsIdempotencyRenew(this.redisKey(key), owner, leaseMs)) === 1;
+  }
+
+  countAndClaim(point: DeferredPoint, key: string, fingerprint: string, owner: string, leaseMs: number): Promise<CountedClaim> | undefined {
     if (point.redis !== this.redis) return undefined;
     const k = this.redisKey(key);
     return this.redis
-      .gsCountAndClaim(point.key, k, point.durationSeconds, point.points, RedisIdempotencyStore.inFlightValue(fingerprint, owner), lockTtlMs)
+      .gsCountAndClaim(point.key, k, point.durationSeconds, point.points, RedisIdempotencyStore.inFlightValue(fingerprint, owner), leaseMs)
       .then(([consumed, msBeforeNext, claimed, existing]) =>
         claimed === 1 ? { consumed, msBeforeNext, claim: RedisIdempotencyStore.decodeRecord(k, existing ?? null) } : { consumed, msBeforeNext },
       );

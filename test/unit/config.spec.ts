@@ -122,3 +122,13 @@ describe('checkpoint signing key when none is configured', () => {
     assert.equal(loadCheckpointKey({ configured: undefined, databaseUrl: 'postgres://db/x', dataDir: './data' }), undefined);
   });
 });
+
+describe('configuration: idempotency', () => {
+  it("leaves the claim's lease to the command API unless IDEMPOTENCY_LEASE_MS sets it (300 to 60000)", () => {
+    assert.equal(loadConfig({}).idempotencyLeaseMs, undefined);
+    assert.equal(loadConfig({ IDEMPOTENCY_LEASE_MS: '5000' }).idempotencyLeaseMs, 5000);
+    for (const value of ['299', '60001', '3s']) {
+      assert.throws(() => loadConfig({ IDEMPOTENCY_LEASE_MS: value }), (e: unknown) => e instanceof ConfigError && e.message.includes('IDEMPOTENCY_LEASE_MS'), value);
+    }
+  });
+});

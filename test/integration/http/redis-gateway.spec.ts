@@ -75,13 +75,18 @@ describe('http gateway on Redis', () => {
   describe('idempotency (RedisIdempotencyStore)', () => {
     idempotencyBehaviour(() => new RedisIdempotencyStore(redis, { keyPrefix: `${prefix}:idem` }));
 
-    it('claims with SET NX and a lock TTL, stores the response for 24 h, compare-and-sets by owner', async () => {
+    it('claims for a lease that its owner renews, stores the response for 24 h, compare-and-sets by owner', async () => {
       const store = new RedisIdempotencyStore(redis, { keyPrefix: `${prefix}:idem2` });
       const key = `u:${randomUUID()}`;
       const record: DoneRecord = { state: 'done', fingerprint: 'f', response: { status: 201, body: { id: 1 }, headers: { location: '/x' } } };
-      assert.equal(await store.claim(key, 'f', 'o1', 60_000), null);
-      const lockTtl = await redis.pttl(`${prefix}:idem2:${key}`);
-      assert.ok(lockTtl > 0 && lockTtl <= 60_000, String(lockTtl));
+      assert.equal(await store.claim(key, 'f', 'o1', 3_000), null);
+      const lease = await redis.pttl(`${prefix}:idem2:${key}`);
+      assert.ok(lease > 0 && lease <= 3_000, String(lease));
+      assert.equal(await store.renew(key, 'o1', 60_000), true);
+      const renewed = await redis.pttl(`${prefix}:idem2:${key}`);
+      assert.ok(renewed > 3_000 && renewed <= 60_000, String(renewed));
+      assert.equal(await store.renew(key, 'o2', 120_000), false);
+      assert.ok((await redis.pttl(`${prefix}:idem2:${key}`)) <= 60_000, "another owner's renewal changes nothing");
       assert.deepEqual(await store.claim(key, 'f', 'o2', 60_000), { state: 'in-flight', fingerprint: 'f', owner: 'o1' });
       assert.equal(await store.complete(key, 'o2', record, 86_400_000), false);
       assert.equal(await store.complete(key, 'o1', record, 86_400_000), true);

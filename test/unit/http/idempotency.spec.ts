@@ -32,14 +32,28 @@ describe('http idempotency (memory store)', () => {
       assert.equal(await store.claim('u:k', 'f1', 'o3', 60_000), null, 'expired after 24 h: claimable again');
     });
 
-    it('frees an in-flight claim after its lock time (a crashed request), and the late owner cannot complete', async () => {
+    it('frees an in-flight claim after its lease (a crashed request), and the late owner cannot complete', async () => {
       clock = 0;
       const store = new MemoryIdempotencyStore({ now });
-      assert.equal(await store.claim('u:k', 'f', 'crashed', 60_000), null);
-      clock = 60_000;
-      assert.equal(await store.claim('u:k', 'f', 'retry', 60_000), null);
+      assert.equal(await store.claim('u:k', 'f', 'crashed', 3_000), null);
+      clock = 2_999;
+      assert.equal((await store.claim('u:k', 'f', 'retry', 3_000))?.state, 'in-flight');
+      clock = 3_000;
+      assert.equal(await store.claim('u:k', 'f', 'retry', 3_000), null);
       assert.equal(await store.complete('u:k', 'crashed', done('f'), 1000), false);
       assert.equal(await store.complete('u:k', 'retry', done('f'), 1000), true);
+    });
+
+    it("a renewal keeps the owner's claim one more lease from now, however long it has run", async () => {
+      clock = 0;
+      const store = new MemoryIdempotencyStore({ now });
+      await store.claim('u:k', 'f', 'slow', 3_000);
+      for (clock = 1_000; clock <= 10_000; clock += 1_000) assert.equal(await store.renew('u:k', 'slow', 3_000), true, String(clock));
+      clock = 12_999;
+      assert.equal((await store.claim('u:k', 'f', 'retry', 3_000))?.state, 'in-flight', 'renewed at 10 s: held until 13 s');
+      clock = 13_000;
+      assert.equal(await store.renew('u:k', 'slow', 3_000), false, 'lapsed: too late to renew');
+      assert.equal(await store.claim('u:k', 'f', 'retry', 3_000), null);
     });
 
     it('release drops only its own in-flight claim', async () => {
@@ -75,8 +89,8 @@ describe('http idempotency (memory store)', () => {
     const { logger, records } = memoryLogger();
     class Broken extends MemoryIdempotencyStore {
       failClaim = false;
-      override claim(key: string, fingerprint: string, owner: string, lockTtlMs: number) {
-        return this.failClaim ? Promise.reject(new Error('ECONNREFUSED')) : super.claim(key, fingerprint, owner, lockTtlMs);
+      override claim(key: string, fingerprint: string, owner: string, leaseMs: number) {
+        return this.failClaim ? Promise.reject(new Error('ECONNREFUSED')) : super.claim(key, fingerprint, owner, leaseMs);
       }
       override complete(): Promise<boolean> {
         return Promise.reject(new Error('READONLY'));
@@ -96,7 +110,7 @@ describe('http idempotency (memory store)', () => {
       const first = await call(s.url, '/cmd', { token, json: {}, headers: { 'Idempotency-Key': 'k' } });
       assert.equal(first.status, 201);
       assert.ok(records.some((r) => r.msg === 'idempotency: could not store a response'));
-      // the claim was released: a retry runs again rather than waiting for the lock to expire
+      // the claim was released: a retry runs again rather than waiting for the lease to lapse
       assert.equal((await call(s.url, '/cmd', { token, json: {}, headers: { 'Idempotency-Key': 'k' } })).status, 201);
       store.failClaim = true;
       const down = await call(s.url, '/cmd', { token, json: {}, headers: { 'Idempotency-Key': 'k2' } });

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { authenticate, mintToken } from '../../../infra/http/auth.js';
 import type { Role } from '../../../infra/http/auth.js';
 import { conflict, errorHandler } from '../../../infra/http/errors.js';
-import { idempotency, idempotencyKeyOf } from '../../../commands/http/index.js';
-import type { IdempotencyStore } from '../../../commands/http/index.js';
+import { idempotency, idempotencyKeyOf, requestFingerprint } from '../../../commands/http/index.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../../commands/http/index.js';
 import { rateLimit } from '../../../infra/http/rate-limit.js';
 import type { RateLimitOptions } from '../../../infra/http/rate-limit.js';
 import { decodeOr400 } from '../../../infra/http/validate.js';
@@ -103,6 +103,11 @@ export const rateLimitBehaviour = (options: () => Partial<RateLimitOptions>): vo
 
 // ---------------------------------------------------------------- idempotency
 
+/** How long a retry waits on a live claim in the idempotency suite, by its own clock, which only a test moves. */
+const WAIT_MS = 2_000;
+/** The short lease of the suite's `/short-lease` route (renewed every 200 ms while its request runs). */
+const SHORT_LEASE_MS = 600;
+
 export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void => {
   let served: Served;
   let runs = 0;
@@ -110,20 +115,57 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
   let started = deferred();
   let alice: string;
   let bob: string;
+  const aliceId = `alice-${randomUUID()}`;
+  const scoped = (userId: string, key: string) => `${encodeURIComponent(userId)}:${key}`;
+  let inner: IdempotencyStore;
+  /** The clock that bounds a retry's wait on a live claim: it stands still unless a test moves it. */
+  let waitClock = 0;
+  const now = () => waitClock;
 
   let claims = 0;
+  /** Told of every claim's answer and every renewal, by (scoped) key. */
+  let claimSeen = (_key: string, _found: IdempotencyRecord | null): void => undefined;
+  let renewSeen = (_key: string, _kept: boolean): void => undefined;
+  /**
+   * Resolves once requests looking at `key` have found another attempt's live claim `times` times
+   * (a request's second look is made while it waits, its wait's deadline set).
+   */
+  const liveClaimSeen = (key: string, times = 1): Promise<void> =>
+    new Promise((resolve) => {
+      let seen = 0;
+      claimSeen = (k, found) => {
+        if (k === scoped(aliceId, key) && found?.state === 'in-flight' && ++seen === times) resolve();
+      };
+    });
+  /** Resolves after `n` renewals of `key`'s claim, each of which kept it; rejects on one that did not. */
+  const renewalsSeen = (key: string, n: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let kept = 0;
+      renewSeen = (k, ok) => {
+        if (k !== scoped(aliceId, key)) return;
+        if (!ok) reject(new Error(`renewal ${kept + 1} lost the claim`));
+        else if (++kept === n) resolve();
+      };
+    });
   before(async () => {
-    const inner = makeStore();
-    // counts claims, so a test can tell that a refused request never took its key
+    inner = makeStore();
+    // counts claims, so a test can tell that a refused request never took its key; tells of claims and renewals
     const store: IdempotencyStore = {
-      claim: (...args) => {
+      claim: async (...args) => {
         claims++;
-        return inner.claim(...args);
+        const found = await inner.claim(...args);
+        claimSeen(args[0], found);
+        return found;
+      },
+      renew: async (...args) => {
+        const kept = await inner.renew(...args);
+        renewSeen(args[0], kept);
+        return kept;
       },
       complete: (...args) => inner.complete(...args),
       release: (...args) => inner.release(...args),
     };
-    alice = await tokenFor(`alice-${randomUUID()}`);
+    alice = await tokenFor(aliceId);
     bob = await tokenFor(`bob-${randomUUID()}`);
     const app = express();
     app.use(express.json());
@@ -146,12 +188,14 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
     };
     // these routes' handler decodes for itself; `/strict` hands the middleware its body codec
     const request = { body: t.UnknownRecord };
-    app.post('/anon', idempotency({ store, required: true, request }), handler);
+    const keyed = { store, required: true, request, waitMs: WAIT_MS, now };
+    app.post('/anon', idempotency(keyed), handler);
     app.use(authenticate({ secret: SECRET, required: true }));
-    app.post('/v1/auctions/:id/bids', idempotency({ store, required: true, request }), handler);
-    app.post('/v1/auctions/:id/buy-now', idempotency({ store, required: true, request }), handler);
-    app.post('/optional', idempotency({ store, required: false, request }), handler);
-    app.post('/strict', idempotency({ store, required: true, request: { body: t.type({ maxAmount: MinorUnits }) } }), handler);
+    app.post('/v1/auctions/:id/bids', idempotency(keyed), handler);
+    app.post('/v1/auctions/:id/buy-now', idempotency(keyed), handler);
+    app.post('/optional', idempotency({ ...keyed, required: false }), handler);
+    app.post('/strict', idempotency({ ...keyed, request: { body: t.type({ maxAmount: MinorUnits }) } }), handler);
+    app.post('/short-lease', idempotency({ ...keyed, leaseMs: SHORT_LEASE_MS }), handler);
     app.use(errorHandler());
     served = await serve(app);
   });
@@ -212,17 +256,40 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
     assert.equal(errorOf(b2).code, 'IDEMPOTENCY_KEY_REUSED');
   });
 
-  it('answers 409 IDEMPOTENCY_KEY_IN_PROGRESS while the first request runs, then replays it', async () => {
+  it('a retry that finds the first request running waits for its answer, and replays it', async () => {
+    const key = newKey();
+    gate = deferred();
+    started = deferred();
+    const first = bid(alice, key, { maxAmount: 410, mode: 'slow' });
+    await started.promise;
+    const runsBefore = runs;
+    const looked = liveClaimSeen(key);
+    const retry = bid(alice, key, { maxAmount: 410, mode: 'slow' });
+    await looked;
+    gate.resolve();
+    const [answered, replayed] = await Promise.all([first, retry]);
+    assert.equal(answered.status, 201);
+    assert.equal(replayed.status, 201);
+    assert.deepEqual(replayed.body, answered.body);
+    assert.equal(replayed.headers.get('idempotent-replayed'), 'true');
+    assert.equal(runs, runsBefore, 'the handler ran once');
+  });
+
+  it('answers 409 IDEMPOTENCY_KEY_IN_PROGRESS when the first request outlasts the wait, then replays it', async () => {
     const key = newKey();
     gate = deferred();
     started = deferred();
     const first = bid(alice, key, { maxAmount: 400, mode: 'slow' });
     await started.promise;
-    const concurrent = await bid(alice, key, { maxAmount: 400, mode: 'slow' });
+    const looked = liveClaimSeen(key, 2);
+    const waiting = bid(alice, key, { maxAmount: 400, mode: 'slow' });
+    await looked;
+    waitClock += WAIT_MS;
+    const concurrent = await waiting;
     assert.equal(concurrent.status, 409);
     assert.equal(errorOf(concurrent).code, 'IDEMPOTENCY_KEY_IN_PROGRESS');
     assert.equal(concurrent.headers.get('retry-after'), '1');
-    // another body with the key in flight is a reuse
+    // another body with the key in flight is a reuse, answered at once
     assert.equal(errorOf(await bid(alice, key, { maxAmount: 401 })).code, 'IDEMPOTENCY_KEY_REUSED');
     gate.resolve();
     const done = await first;
@@ -230,6 +297,43 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
     const replay = await bid(alice, key, { maxAmount: 400, mode: 'slow' });
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(replay.body, done.body);
+  });
+
+  it('a live request keeps its claim past its lease by renewing it: a retry is not let in, and gets its answer', async () => {
+    const key = newKey();
+    gate = deferred();
+    started = deferred();
+    const body = { maxAmount: 420, mode: 'slow' };
+    const first = call(served.url, '/short-lease', { token: alice, json: body, headers: { 'Idempotency-Key': key } });
+    await started.promise;
+    // renewals come a third of a lease apart: four that each kept the claim span more than a lease
+    await renewalsSeen(key, 4);
+    const runsBefore = runs;
+    const looked = liveClaimSeen(key);
+    const retry = call(served.url, '/short-lease', { token: alice, json: body, headers: { 'Idempotency-Key': key } });
+    await looked;
+    gate.resolve();
+    const [answered, replayed] = await Promise.all([first, retry]);
+    assert.equal(answered.status, 201);
+    assert.deepEqual([replayed.status, replayed.headers.get('idempotent-replayed')], [201, 'true']);
+    assert.deepEqual(replayed.body, answered.body);
+    assert.equal(runs, runsBefore, 'not taken over: the handler ran once');
+  });
+
+  it('a claim left by a dead owner (never renewed) is taken over by a retry once its lease lapses', async () => {
+    const key = newKey();
+    const body = { maxAmount: 430 };
+    const fingerprint = requestFingerprint({ method: 'POST', originalUrl: '/v1/auctions/a1/bids' }, body);
+    assert.ok(fingerprint !== undefined);
+    assert.equal(await inner.claim(scoped(aliceId, key), fingerprint, 'a-process-that-died', 200), null);
+    const runsBefore = runs;
+    const retry = await bid(alice, key, body);
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), null, 'this middleware has no stored answer: the handler ran');
+    assert.equal(runs, runsBefore + 1);
+    const again = await bid(alice, key, body);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, retry.body);
   });
 
   it("stores a rule's refusal (409) and replays it", async () => {
