@@ -10,4 +10,4 @@ export { ReadModelProjector, READ_MODEL_PROJECTION, projectBatch } from './read-
 export type { BatchResult, ProjectBatchOptions, ReadModelProjectorOptions } from './read-model-projector.js';
 export { ReadModelStore, AuctionRowConflictError, readModelTableNames } from './read-model-store.js';
 export type { ReadModelTables } from './read-model-store.js';
-export { bidHistoryColumns, decodeStoredRows, selectList, storedRowCodec } from './table-columns.js';
+export { bidHistoryColumns, decodeStoredRows, readModelColumns, selectList, storedRowCodec } from './table-columns.js';

@@ -160,3 +160,10 @@ export const decodeStoredRows = <R>(list: readonly Column<R>[], codec: t.Mixed, 
     const stored = decodeOrThrow(codec, raw, `stored ${codec.name} row`) as Record<string, unknown>;
     return Object.fromEntries(list.map((c) => [c.key, stored[c.name]])) as R;
   });
+
+/** Each read-model table's columns, by table name (a test holds them to the tables the migrations make). */
+export const readModelColumns: Readonly<Record<string, readonly Omit<Column<unknown>, 'key'>[]>> = {
+  auction_view: auctionViewColumns,
+  bid_history: bidHistoryColumns,
+  bidder_activity: bidderActivityColumns,
+};
