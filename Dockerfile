@@ -1,8 +1,8 @@
 # One image for every Gavelstream role (compose.yaml picks the role with ROLES).
 #   docker build -t gavelstream .
 #   docker run -p 3000:3000 -p 3001:3001 gavelstream          # embedded mode, data in the container
-# Health: `node dist/scripts/healthcheck.js` probes what the process's ROLES serve (compose.yaml
-# sets it per service; the background roles serve nothing to probe).
+# Health: `node dist/scripts/healthcheck.js` asks GET /ready on OPS_PORT (compose.yaml sets it, and
+# the check, for every role); without OPS_PORT it probes what the process's ROLES serve.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

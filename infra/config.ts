@@ -101,6 +101,9 @@ const SigningKey = new t.Type<string, string, unknown>(
 export const EnvironmentCodec = t.partial({
   PORT: IntFromString('PORT', 0, 65535),
   REALTIME_PORT: IntFromString('REALTIME_PORT', 0, 65535),
+  OPS_PORT: IntFromString('OPS_PORT', 0, 65535),
+  SHUTDOWN_DRAIN_MS: IntFromString('SHUTDOWN_DRAIN_MS', 0, 600_000),
+  SHUTDOWN_TIMEOUT_MS: IntFromString('SHUTDOWN_TIMEOUT_MS', 0, 600_000),
   DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'DATABASE_URL'),
   DATA_DIR: t.string,
   EVENTSTORE_URL: urlWith(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'], 'EVENTSTORE_URL'),
@@ -158,6 +161,14 @@ export interface RealtimeClientLimits {
   readonly idleTimeoutSeconds: number;
 }
 
+/** How a process stops on SIGTERM (README, Operations). */
+export interface ShutdownTimings {
+  /** Between readiness turning false and the intake stopping, so that a balancer notices (SHUTDOWN_DRAIN_MS). */
+  readonly drainMs: number;
+  /** The longest wait for in-flight requests and commands before they are cut off (SHUTDOWN_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+}
+
 export const defaultRealtimeClientLimits: RealtimeClientLimits = {
   maxConnectionsPerAddress: 100,
   maxSubscriptionsPerSocket: 50,
@@ -172,6 +183,8 @@ export const defaultRealtimeClientLimits: RealtimeClientLimits = {
 export interface Config {
   readonly port: number;
   readonly realtimePort: number;
+  /** The operations port (GET /health, /ready, /metrics of the whole process); undefined: none; 0: any free port. */
+  readonly opsPort: number | undefined;
   readonly databaseUrl: string | undefined;
   /** PGlite data folder, or 'memory' for an in-memory database. */
   readonly dataDir: string;
@@ -197,6 +210,7 @@ export interface Config {
   readonly checkpointSigningKey: string | undefined;
   /** Seconds between periodic checkpoints (the scheduler role); 0: on demand only. */
   readonly checkpointIntervalSeconds: number;
+  readonly shutdown: ShutdownTimings;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'gavelstream-development-secret-do-not-use-in-production';
@@ -251,6 +265,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   return {
     port: e.PORT ?? 3000,
     realtimePort: e.REALTIME_PORT ?? 3001,
+    opsPort: e.OPS_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? './data',
     eventstoreUrl: e.EVENTSTORE_URL,
@@ -268,5 +283,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     realtime,
     checkpointSigningKey: e.CHECKPOINT_SIGNING_KEY,
     checkpointIntervalSeconds: e.CHECKPOINT_INTERVAL_SECONDS ?? 60,
+    shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS ?? 0, timeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000 },
   };
 };

@@ -2,13 +2,13 @@
 // per followed auction (one live-feed subscription each, ref-counted by its sockets), uWS topics
 // for the fan-out, the server's time on connect and periodically, heartbeats by uWS pings, slow
 // consumers closed at the backpressure limit, at most so many sockets per remote address, each
-// within a frame budget. GET /health and GET /metrics on the same port.
+// within a frame budget. GET /health, GET /ready (the process's probes) and GET /metrics on the same port.
 import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import { Registry } from 'prom-client';
 import type { LiveFeed } from '../contracts/index.js';
-import type { Logger, RealtimeClientLimits } from '../infra/index.js';
-import { defaultRealtimeClientLimits } from '../infra/index.js';
+import type { Logger, ProbeAnswer, Probes, RealtimeClientLimits } from '../infra/index.js';
+import { createProcessProbes, defaultRealtimeClientLimits, probePaths } from '../infra/index.js';
 import { AuctionRelay } from './auction-relay.js';
 import type { CacheReadObserver } from './auction-relay.js';
 import { Connection } from './connection.js';
@@ -53,6 +53,8 @@ export interface RealtimeServerOptions {
   /** prom-client registry for the node's metrics (a new one when absent); served at GET /metrics. */
   readonly registry?: Registry;
   readonly limits?: Partial<RealtimeLimits>;
+  /** What GET /health and GET /ready answer: the process's probes; absent, the node's own (ready while it listens). */
+  readonly probes?: Probes;
 }
 
 export interface RealtimeStats {
@@ -75,7 +77,7 @@ export interface RealtimeServer {
   readonly url: string;
   readonly registry: Registry;
   stats(): RealtimeStats;
-  /** Stops listening, closes every socket (1001) and leaves the feed. */
+  /** Stops listening, closes every socket (1001 Going Away: clients reconnect, to another node) and leaves the feed. */
   close(): Promise<void>;
 }
 
@@ -85,11 +87,34 @@ const respond = (res: HttpResponse, status: string, contentType: string, body: s
   });
 };
 
+/** Answers `res` with what `produce` gives, unless the client went away meanwhile. */
+const respondLater = (res: HttpResponse, logger: Logger, produce: () => Promise<{ status: string; contentType: string; body: string }>): void => {
+  let aborted = false;
+  res.onAborted(() => {
+    aborted = true;
+  });
+  produce().then(
+    ({ status, contentType, body }) => {
+      if (!aborted) respond(res, status, contentType, body);
+    },
+    (err: unknown) => {
+      logger.error({ err }, 'realtime: answering an HTTP request failed');
+      if (!aborted) respond(res, '500 Internal Server Error', 'text/plain', 'internal error');
+    },
+  );
+};
+
+const probeResponse = ({ status, body }: ProbeAnswer) =>
+  ({ status: status === 200 ? '200 OK' : '503 Service Unavailable', contentType: 'application/json', body: JSON.stringify(body) });
+
 export const startRealtimeServer = async (options: RealtimeServerOptions): Promise<RealtimeServer> => {
   const limits: RealtimeLimits = { ...defaultRealtimeLimits, ...options.limits };
   const { feed, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const registry = options.registry ?? new Registry();
+  /** The node's own probes, answered when the process gives none. */
+  const ownProbes = createProcessProbes({ roles: ['realtime'] });
+  const probes = options.probes ?? ownProbes;
   const relays = new Map<string, AuctionRelay>();
   const connections = new Set<Connection>();
   const sockets = new Set<WebSocket<SocketData>>();
@@ -223,22 +248,10 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
       connection.onClose(code);
     },
   });
-  app.get('/health', (res) => respond(res, '200 OK', 'application/json', JSON.stringify({ status: 'ok', role: 'realtime' })));
-  app.get('/metrics', (res) => {
-    let aborted = false;
-    res.onAborted(() => {
-      aborted = true;
-    });
-    registry.metrics().then(
-      (text) => {
-        if (!aborted) respond(res, '200 OK', registry.contentType, text);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'realtime: metrics failed');
-        if (!aborted) respond(res, '500 Internal Server Error', 'text/plain', 'metrics failed');
-      },
-    );
-  });
+  for (const [path, probe] of Object.entries(probePaths)) {
+    app.get(path, (res) => respondLater(res, logger, () => probe(probes).then(probeResponse)));
+  }
+  app.get('/metrics', (res) => respondLater(res, logger, async () => ({ status: '200 OK', contentType: registry.contentType, body: await registry.metrics() })));
   app.any('/*', (res) => respond(res, '404 Not Found', 'application/json', JSON.stringify({
     error: { code: 'NOT_FOUND', message: `WebSockets are served at ${REALTIME_PATH}` },
   })));
@@ -258,6 +271,7 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
   const ticker = setInterval(() => publish(TIME_TOPIC, timeText(clock()), 'time'), limits.timeIntervalMs);
   ticker.unref();
   logger.info({ port, path: REALTIME_PATH }, 'serving WebSockets');
+  ownProbes.markReady();
 
   let closed = false;
   return {
@@ -276,6 +290,7 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
     close: async () => {
       if (closed) return;
       closed = true;
+      ownProbes.markStopping();
       clearInterval(ticker);
       uWS.us_listen_socket_close(listenSocket);
       for (const ws of [...sockets]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');

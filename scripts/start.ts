@@ -1,5 +1,6 @@
 // `npm start`: the whole system in one process (embedded mode with no configuration), or the
-// roles named by ROLES against the services configured (DESIGN.md sections 3 and 4).
+// roles named by ROLES against the services configured (DESIGN.md sections 3 and 4). SIGTERM or
+// SIGINT stops it gracefully (README, Operations), then it exits 0; a second signal exits at once.
 import { mkdirSync } from 'node:fs';
 import { ConfigError, createLogger, loadConfig } from '../infra/index.js';
 import { startSystem } from './compose/system.js';
@@ -28,11 +29,17 @@ const system = await startSystem(config, logger).catch((error: unknown) => {
 
 let stopping = false;
 const shutdown = (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting without finishing the stop');
+    process.exit(1);
+  }
   stopping = true;
-  logger.info({ signal }, 'stopping');
+  logger.info({ signal, ...config.shutdown }, 'stopping: not ready any more');
   system.stop().then(
-    () => process.exit(0),
+    () => {
+      logger.info('stopped');
+      process.exit(0);
+    },
     (err: unknown) => {
       logger.error({ err }, 'unclean stop');
       process.exit(1);

@@ -97,6 +97,8 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export class CommandHandler {
   private readonly queues = new Map<string, Pending[]>();
+  /** Waiting for the handler to be idle (see `idle`). */
+  private readonly idleWaiters: (() => void)[] = [];
   private readonly log: EventLog;
   private readonly repository: AuctionRepository;
   private readonly lock: AuctionLock;
@@ -128,6 +130,15 @@ export class CommandHandler {
     });
   }
 
+  /**
+   * Resolves once no command is queued or being decided and appended (at once when none is): a
+   * graceful stop waits for it before closing the log.
+   */
+  idle(): Promise<void> {
+    if (this.queues.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** Runs the auction's queue batch by batch until it is empty; the queue's presence marks a drainer. */
   private async drain(auctionId: string): Promise<void> {
     const queue = this.queues.get(auctionId)!;
@@ -145,6 +156,7 @@ export class CommandHandler {
       }
     }
     this.queues.delete(auctionId);
+    if (this.queues.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /**

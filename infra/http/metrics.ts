@@ -1,6 +1,6 @@
-// Prometheus metrics: a registry with Node's default metrics, an HTTP request histogram, and the
-// `GET /metrics` handler.
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+// Prometheus metrics: a registry with Node's default metrics, an HTTP request histogram, the
+// requests in flight, and the `GET /metrics` handler.
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 
 export interface HttpMetricsOptions {
@@ -17,6 +17,8 @@ export interface HttpMetricsOptions {
 export interface HttpMetrics {
   readonly registry: Registry;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Requests received and not answered yet (a graceful stop waits for them). */
+  readonly requestsInFlight: Gauge;
   /** Times every request: mount first, before the routes. */
   readonly middleware: RequestHandler;
   /** `GET /metrics`: the registry in Prometheus text format. */
@@ -46,9 +48,16 @@ export const createHttpMetrics = (options: HttpMetricsOptions = {}): HttpMetrics
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const requestsInFlight = new Gauge({
+    name: `${prefix}http_requests_in_flight`,
+    help: 'HTTP requests received and not answered yet',
+    registers: [registry],
+  });
 
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
+    requestsInFlight.inc();
+    res.once('close', () => requestsInFlight.dec());
     // The route is known only once a router matched it, and baseUrl is reset when the request
     // leaves a router: take the label as soon as the handler answers, on 'finish'.
     let label: string | undefined;
@@ -69,5 +78,5 @@ export const createHttpMetrics = (options: HttpMetricsOptions = {}): HttpMetrics
     res.send(await registry.metrics());
   };
 
-  return { registry, requestDuration, middleware, handler };
+  return { registry, requestDuration, requestsInFlight, middleware, handler };
 };

@@ -3,9 +3,11 @@
 import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, Redis } from '../../infra/index.js';
-import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit, sendApiError } from '../../infra/index.js';
+import {
+  ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError,
+} from '../../infra/index.js';
 import { ConcurrencyExhaustedError, CorruptStreamError, claimsIdempotencyKey } from '../../commands/index.js';
-import type { HttpMetrics } from '../../infra/index.js';
+import type { HttpMetrics, Probes } from '../../infra/index.js';
 
 export interface HttpAppOptions {
   readonly config: Config;
@@ -15,8 +17,8 @@ export interface HttpAppOptions {
   readonly page?: Router;
   readonly redis?: Redis;
   readonly metrics?: HttpMetrics;
-  /** Extra fields of GET /health (e.g. the parked streams of this process's projectors). */
-  readonly health?: () => Promise<Readonly<Record<string, unknown>>>;
+  /** What GET /health and GET /ready answer: the process's probes; absent, always ready. */
+  readonly probes?: Probes;
 }
 
 /** A command that kept losing the append race: a transient condition the client may retry. */
@@ -56,14 +58,12 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(metrics.middleware);
-  const health = options.health;
-  app.get('/health', (_req, res, next) => {
-    if (health === undefined) {
-      res.json({ status: 'ok', roles: config.roles });
-      return;
-    }
-    health().then((extra) => res.json({ status: 'ok', roles: config.roles, ...extra }), next);
-  });
+  const probes = options.probes ?? createProcessProbes({ roles: config.roles, state: 'ready' });
+  for (const [path, probe] of Object.entries(probePaths)) {
+    app.get(path, (_req, res, next) => {
+      probe(probes).then(({ status, body }) => res.status(status).json(body), next);
+    });
+  }
   app.get('/metrics', metrics.handler);
   app.use(jsonBody({ limit: '32kb' }));
   app.use(authenticate({ secret: config.jwtSecret, required: false }));

@@ -1,9 +1,9 @@
 // The connections a process opens once and shares: the event log with its SQL database, and Redis
 // and the Kafka client when configured. Embedded mode (no DATABASE_URL, no REDIS_URL, no
-// KAFKA_BROKERS) needs nothing outside the process.
+// KAFKA_BROKERS) needs nothing outside the process. Readiness checks the database and Redis.
 import type { Kafka } from 'kafkajs';
 import type { EventLog } from '../../domain/index.js';
-import type { Config, Logger, Redis, SqlExecutor } from '../../infra/index.js';
+import type { Config, Logger, Redis, ResourceCheck, SqlExecutor } from '../../infra/index.js';
 import { closeRedis, createKafka, openRedis } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
 import { readModelMigrations } from '../../projections/index.js';
@@ -17,8 +17,14 @@ export interface Resources {
   readonly redis: Redis | undefined;
   /** The process's Kafka client (KAFKA_BROKERS); it connects only when a producer or consumer does. */
   readonly kafka: Kafka | undefined;
+  /** What readiness checks, by name: `database` (a query), `redis` (its connection is up). */
+  readonly checks: Readonly<Record<string, ResourceCheck>>;
   close(): Promise<void>;
 }
+
+/** Redis is up while its connection is ready (no round trip: ioredis knows when it reconnects). */
+const redisCheck = (redis: Redis): ResourceCheck => () =>
+  redis.status === 'ready' ? Promise.resolve() : Promise.reject(new Error(`the connection is ${redis.status}`));
 
 export const openResources = async (config: Config, logger: Logger): Promise<Resources> => {
   const opened = await openEventLog({
@@ -46,6 +52,12 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     sql: opened.sql,
     redis,
     kafka: config.kafkaBrokers === undefined ? undefined : createKafka({ brokers: config.kafkaBrokers, logger }),
+    checks: {
+      database: async () => {
+        await opened.sql.query('SELECT 1');
+      },
+      ...(redis !== undefined ? { redis: redisCheck(redis) } : {}),
+    },
     close: async () => {
       if (redis !== undefined) await closeRedis(redis);
       await opened.close();

@@ -79,9 +79,10 @@ export const startScheduler = async (r: Resources, handler: CommandHandler, opti
   worker.start();
   return {
     queue,
+    // Claims stop first; the closes claimed finish; then the feed.
     stop: async () => {
-      await feed.stop();
       await worker.stop();
+      await feed.stop();
     },
   };
 };

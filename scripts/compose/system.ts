@@ -1,11 +1,12 @@
 // One process's share of the system, by role: opens the resources, builds the sides its roles
-// need, serves HTTP when a role has routes. `npm start` and the end-to-end tests both use it.
+// need, serves HTTP when a role has routes and the operations port when OPS_PORT is set, and
+// stops gracefully (shutdown.ts). `npm start` and the end-to-end tests both use it.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
-import type { Config, Logger } from '../../infra/index.js';
+import type { Config, Logger, ProcessProbes } from '../../infra/index.js';
 import type { CommandHandler, LogCheckpoints, RunningPublisher } from '../../commands/index.js';
-import { createHttpMetrics, createHttpServer } from '../../infra/index.js';
+import { createGracefulHttpServer, createHttpMetrics, createProcessProbes, startOpsServer } from '../../infra/index.js';
 import { ParkingMonitor } from '../../projections/index.js';
 import { buildHttpApp } from './http-app.js';
 import { openResources } from './resources.js';
@@ -22,6 +23,8 @@ import { gatherProjectors, kafkaSourceFor } from './kafka-source.js';
 import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
 import type { ReadRouterOptions } from './read-side.js';
+import { createShutdown, within } from './shutdown.js';
+import type { Shutdown } from './shutdown.js';
 
 export interface RunningSystem {
   readonly resources: Resources;
@@ -38,6 +41,11 @@ export interface RunningSystem {
   readonly parking: ParkingMonitor;
   /** The log's signed checkpoints, when this process serves or takes them and a signing key is available. */
   readonly checkpoints: LogCheckpoints | undefined;
+  /** The operations port's base URL (GET /health, /ready, /metrics), when OPS_PORT is set. */
+  readonly opsUrl: string | undefined;
+  /** The process's liveness and readiness (served on every port that has HTTP). */
+  readonly probes: ProcessProbes;
+  /** The graceful stop (README, Operations): readiness false at once, then the phases of shutdown.ts. */
   stop(): Promise<void>;
 }
 
@@ -63,36 +71,54 @@ const listen = (server: Server, port: number): Promise<void> =>
     });
   });
 
+/** The command handler's queues, drained before the log closes (up to the deadline). */
+const finishCommands = (shutdown: Shutdown, handler: CommandHandler, logger: Logger): void =>
+  shutdown.add('in-flight', async (deadline) => {
+    if (!(await within(handler.idle(), deadline))) logger.warn('stopping: commands still in flight at SHUTDOWN_TIMEOUT_MS are cut off');
+  });
+
 export const startSystem = async (config: Config, logger: Logger, options: SystemOptions = {}): Promise<RunningSystem> => {
   const has = (role: Config['roles'][number]) => config.roles.includes(role);
   const resources = await openResources(config, logger);
-  const stops: (() => Promise<void>)[] = [() => resources.close()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
-  };
+  const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
+  const parking = new ParkingMonitor({ logger, registry: metrics.registry });
+  const probes = createProcessProbes({
+    roles: config.roles,
+    resources: resources.checks,
+    details: async () => {
+      const { parked, unavailable } = await parking.list();
+      return { parkedStreams: parked, ...(unavailable.length > 0 ? { parkedStreamsUnavailable: unavailable } : {}) };
+    },
+  });
+  const shutdown = createShutdown(probes, logger);
+  shutdown.add('resources', () => resources.close());
   try {
+    const ops = config.opsPort === undefined ? undefined : await startOpsServer({ port: config.opsPort, probes, registry: metrics.registry, logger });
+    if (ops !== undefined) shutdown.add('resources', () => ops.close());
     const routers: Router[] = [];
     const commandSide = has('command-api') || has('scheduler') ? buildCommandSide(resources, options.clock) : undefined;
-    if (commandSide !== undefined) stops.push(() => commandSide.close());
+    if (commandSide !== undefined) {
+      shutdown.add('resources', () => commandSide.close());
+      finishCommands(shutdown, commandSide.handler, logger);
+    }
     if (commandSide !== undefined && has('command-api')) routers.push(commandSide.router);
 
-    const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
-    const parking = new ParkingMonitor({ logger, registry: metrics.registry });
     const scheduler = commandSide !== undefined && has('scheduler') ? await startScheduler(resources, commandSide.handler, {
       registry: metrics.registry,
       ...(options.clock !== undefined ? { now: options.clock } : {}),
       ...(options.schedulerNamespace !== undefined ? { namespace: options.schedulerNamespace } : {}),
     }) : undefined;
-    if (scheduler !== undefined) stops.push(() => scheduler.stop());
+    // Stops claiming, and finishes the closes it claimed.
+    if (scheduler !== undefined) shutdown.add('intake', async (deadline) => void (await within(scheduler.stop(), deadline)));
 
     // Signed checkpoints of the log: served by the read API, taken periodically by the scheduler role.
     const checkpoints = has('read-api') || has('scheduler') ? checkpointsFor(resources, options.clock) : undefined;
     const checkpointing = checkpoints !== undefined && has('scheduler') ? startCheckpointing(resources, checkpoints) : undefined;
-    if (checkpointing !== undefined) stops.push(() => checkpointing.stop());
+    if (checkpointing !== undefined) shutdown.add('pipelines', () => checkpointing.stop());
     const publisher = has('publisher')
       ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
       : undefined;
-    if (publisher !== undefined) stops.push(() => publisher.stop());
+    if (publisher !== undefined) shutdown.add('pipelines', () => publisher.stop());
 
     // The port the page's WebSocket goes to: this process's realtime server once it listens (the
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
@@ -105,7 +131,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const projectorSource = has('projector') ? gathered?.source ?? logSourceFor(resources) : undefined;
     // The read models' own reader of the log, which lets batches grow while the log is busy.
     const readModelSource = has('projector') ? gathered?.source ?? logSourceFor(resources, { lingerMs: READ_MODEL_LINGER_MS }) : undefined;
-    const live = await startLive(resources, {
+    const live = await startLive(resources, shutdown, {
       projectorSource,
       realtime: has('realtime'),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
@@ -113,13 +139,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
       registry: metrics.registry,
       parking,
+      probes,
     });
-    stops.push(() => live.stop());
     if (live.realtime !== undefined) realtimeListening.port = live.realtime.port;
 
     if (readModelSource !== undefined) {
       const projection = await startReadModelProjection(resources, readModelSource, parking);
-      stops.push(() => projection.stop());
+      shutdown.add('pipelines', () => projection.stop());
     }
     await gathered?.start();
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
@@ -130,25 +156,26 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     let url: string | undefined;
     if (routers.length > 0) {
       const app = buildHttpApp({
-        config, logger, routers, metrics, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
+        config, logger, routers, metrics, probes, ...(resources.redis !== undefined ? { redis: resources.redis } : {}),
         page: pageRoutes({ config, realtimePort }),
-        health: async () => {
-          const { parked, unavailable } = await parking.list();
-          return { parkedStreams: parked, ...(unavailable.length > 0 ? { parkedStreamsUnavailable: unavailable } : {}) };
-        },
       });
-      const http = createHttpServer(app, config.httpTimeouts, logger);
-      await listen(http, config.port);
-      stops.push(() => new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }));
-      url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+      const http = createGracefulHttpServer(app, config.httpTimeouts, logger);
+      await listen(http.server, config.port);
+      shutdown.add('intake', () => Promise.resolve(http.stopIntake()));
+      shutdown.add('in-flight', async (deadline) => {
+        if (!(await http.drained(deadline))) logger.warn({ requests: http.inFlight() }, 'stopping: HTTP requests still in flight at SHUTDOWN_TIMEOUT_MS are cut off');
+      });
+      shutdown.add('resources', () => http.close());
+      url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
       logger.info({ url, roles: config.roles }, 'serving HTTP');
     }
-    return { resources, url, handler: commandSide?.handler, scheduler, publisher, checkpoints, realtimeUrl: live.realtime?.url, live, parking, stop: stopAll };
+    probes.markReady();
+    return {
+      resources, url, handler: commandSide?.handler, scheduler, publisher, checkpoints, realtimeUrl: live.realtime?.url, live, parking,
+      opsUrl: ops?.url, probes, stop: () => shutdown.run(config.shutdown),
+    };
   } catch (error) {
-    await stopAll();
+    await shutdown.run();
     throw error;
   }
 };

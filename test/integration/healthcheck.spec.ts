@@ -1,4 +1,5 @@
-// The container health check (scripts/healthcheck.ts) against a real server: healthy while the
+// The container health check (scripts/healthcheck.ts) against a real server: with OPS_PORT, the
+// process's readiness on the operations port, whatever the roles; without it, healthy while the
 // roles' ports answer, unhealthy when they do not.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -6,6 +7,8 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger, createProcessProbes, startOpsServer } from '../../infra/index.js';
+import { Registry } from 'prom-client';
 import type { TestSystem } from '../support/system.js';
 import { embedded, startTestSystem } from '../support/system.js';
 
@@ -13,7 +16,7 @@ const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'script
 
 const check = (env: Record<string, string>): Promise<{ code: number; stderr: string }> =>
   new Promise((resolve) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !['ROLES', 'PORT', 'REALTIME_PORT'].includes(k))) as Record<string, string>;
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !['ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT'].includes(k))) as Record<string, string>;
     execFile(process.execPath, [script], { env: { ...base, ...env } }, (error, _stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr });
     });
@@ -36,7 +39,7 @@ describe('scripts/healthcheck', () => {
   let sys: TestSystem;
   let tcp: Server;
   before(async () => {
-    sys = await startTestSystem(embedded, { env: { ROLES: 'command-api' } });
+    sys = await startTestSystem(embedded, { env: { ROLES: 'command-api', OPS_PORT: '0' } });
     tcp = await listening();
   });
   after(async () => {
@@ -60,9 +63,27 @@ describe('scripts/healthcheck', () => {
     assert.match(ws.stderr, new RegExp(`port ${closed}: .*ECONNREFUSED`));
   });
 
-  it('says so when the roles serve nothing to probe', async () => {
+  it('with OPS_PORT, asks the operations port for readiness, background roles included', async () => {
+    const opsPort = new URL(sys.opsUrl!).port;
+    assert.deepEqual(await check({ ROLES: 'publisher,projector,scheduler', OPS_PORT: opsPort }), { code: 0, stderr: '' });
+    const stopping = createProcessProbes({ roles: ['scheduler'], state: 'stopping' });
+    const ops = await startOpsServer({ port: 0, probes: stopping, registry: new Registry(), logger: createLogger('silent') });
+    try {
+      const out = await check({ ROLES: 'scheduler', OPS_PORT: String(ops.port) });
+      assert.equal(out.code, 1);
+      assert.match(out.stderr, new RegExp(`GET /ready on port ${ops.port} answered 503 .*shutting down`));
+    } finally {
+      await ops.close();
+    }
+    const closed = await closedPort();
+    const refused = await check({ ROLES: 'projector', OPS_PORT: closed });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`GET /ready on port ${closed} failed`));
+  });
+
+  it('says so when the roles serve nothing to probe and OPS_PORT is not set', async () => {
     const out = await check({ ROLES: 'publisher,projector,scheduler' });
     assert.equal(out.code, 2);
-    assert.match(out.stderr, /serve nothing to probe/);
+    assert.match(out.stderr, /serve nothing to probe; set OPS_PORT/);
   });
 });

@@ -21,6 +21,7 @@ interface Service {
   volumes?: string[];
   restart?: string;
   profiles?: string[];
+  stop_grace_period?: string;
 }
 
 /** `${NAME:-default}` and `${NAME}` in string values, as Compose interpolates them with nothing set in the shell. */
@@ -52,7 +53,7 @@ describe('compose.yaml', () => {
     assert.match(dockerfile, /^COPY --from=build .*\/app\/realtime\/page\/public \.\/realtime\/page\/public$/m);
   });
 
-  it("gives every role an environment the configuration accepts: PostgreSQL, Redis, Kafka, ports 3000 and 3001", () => {
+  it("gives every role an environment the configuration accepts: PostgreSQL, Redis, Kafka, ports 3000 and 3001, the operations port 3002", () => {
     const known = new Set(Object.keys(EnvironmentCodec.props));
     for (const role of [...allRoles, 'migrate']) {
       const env = Object.fromEntries(Object.entries(services[role]?.environment ?? {}).map(([k, v]) => [k, String(v)]));
@@ -63,7 +64,12 @@ describe('compose.yaml', () => {
       assert.equal(config.redisUrl, 'redis://redis:6379/0');
       assert.deepEqual(config.kafkaBrokers, ['kafka:9092']);
       assert.equal(config.eventstoreUrl, undefined, 'EventStoreDB only when EVENTSTORE_URL is set');
-      assert.deepEqual([config.port, config.realtimePort], [3000, 3001]);
+      assert.deepEqual([config.port, config.realtimePort, config.opsPort], [3000, 3001, 3002]);
+      if (role !== 'migrate') {
+        assert.ok(config.shutdown.timeoutMs > 0, 'work in flight is given time to finish');
+        const grace = /^(\d+)s$/.exec(services[role]?.stop_grace_period ?? '');
+        assert.ok(grace !== null && Number(grace[1]) * 1000 > config.shutdown.drainMs + config.shutdown.timeoutMs, `${role}: Docker waits for the graceful stop before SIGKILL`);
+      }
       if (role !== 'migrate') assert.deepEqual(config.roles, [role]);
     }
     assert.ok(services.gateway?.ports?.some((p) => p.endsWith(':3000')));
@@ -80,7 +86,8 @@ describe('compose.yaml', () => {
         if (dependency.profiles !== undefined && service.profiles === undefined) assert.equal(required, false, `${name} must not require ${target}, which runs only with a profile`);
       }
     }
-    for (const role of ['command-api', 'read-api', 'realtime']) {
+    // Every role, background roles included: the health check asks the operations port for readiness.
+    for (const role of allRoles) {
       assert.deepEqual(services[role]?.healthcheck?.test, ['CMD', 'node', 'dist/scripts/healthcheck.js']);
     }
     assert.ok(existsSync(join(root, 'dist', 'scripts', 'healthcheck.js')));

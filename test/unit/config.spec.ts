@@ -23,6 +23,23 @@ describe('configuration: TRUST_PROXY', () => {
   });
 });
 
+describe('configuration: the operations port and the graceful stop', () => {
+  it('has no operations port unless OPS_PORT is set (0: any free port); no drain, 10 s for work in flight', () => {
+    const config = loadConfig({});
+    assert.equal(config.opsPort, undefined);
+    assert.deepEqual(config.shutdown, { drainMs: 0, timeoutMs: 10_000 });
+    assert.equal(loadConfig({ OPS_PORT: '0' }).opsPort, 0);
+    assert.equal(loadConfig({ OPS_PORT: '9400' }).opsPort, 9400);
+    assert.deepEqual(loadConfig({ SHUTDOWN_DRAIN_MS: '5000', SHUTDOWN_TIMEOUT_MS: '30000' }).shutdown, { drainMs: 5_000, timeoutMs: 30_000 });
+  });
+
+  it('stops on a bad value, naming the variable', () => {
+    for (const [name, value] of [['OPS_PORT', '65536'], ['OPS_PORT', 'ops'], ['SHUTDOWN_DRAIN_MS', '-1'], ['SHUTDOWN_TIMEOUT_MS', '600001']] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+    }
+  });
+});
+
 describe('configuration: HTTP server timeouts', () => {
   it('defaults to 30 s for a whole request, 10 s for its headers, 5 s for an idle kept-alive connection', () => {
     assert.deepEqual(loadConfig({}).httpTimeouts, { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000 });

@@ -139,6 +139,9 @@ export class LiveConnection {
       this.heard();
       this.receive(event.data);
     });
+    // Every close reconnects (unless the browser is offline): 1001 Going Away, a node shutting
+    // down, included; the balancer sends the new connection to another node, and the 'open'
+    // handler resumes each auction from the last version applied.
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
       this.socket = undefined;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { Router } from 'express';
 import { CorruptStreamError } from '../../../commands/index.js';
-import { loadConfig } from '../../../infra/index.js';
+import { createProcessProbes, loadConfig } from '../../../infra/index.js';
 import { buildHttpApp } from '../../../scripts/compose/http-app.js';
 import { call, errorOf, memoryLogger, serve } from './harness.js';
 
@@ -17,7 +17,8 @@ describe('HTTP: an auction whose stream cannot be read', () => {
     });
     const config = loadConfig({ DATA_DIR: 'memory', AUTH_JWT_SECRET: 'unit-test-secret-unit-test-secret-0123', RATE_LIMIT_PER_MINUTE: '1000000' });
     const parked = [{ projection: 'read-models', streamId: 'auction-a', streamVersion: 3 }];
-    const served = await serve(buildHttpApp({ config, logger, routers: [router], health: () => Promise.resolve({ parkedStreams: parked }) }));
+    const probes = createProcessProbes({ roles: config.roles, state: 'ready', details: () => Promise.resolve({ parkedStreams: parked }) });
+    const served = await serve(buildHttpApp({ config, logger, routers: [router], probes }));
     try {
       for (const id of ['a', 'a', 'b', 'a']) {
         const answer = await call(served.url, `/v1/auctions/${id}/bids`, { json: { maxAmount: 1000 } });
@@ -29,7 +30,7 @@ describe('HTTP: an auction whose stream cannot be read', () => {
       assert.deepEqual(errors.map((r) => [r.streamId, r.streamVersion]), [['auction-a', 3], ['auction-b', 3]]);
       const health = await call(served.url, '/health');
       assert.equal(health.status, 200);
-      assert.deepEqual(health.body, { status: 'ok', roles: config.roles, parkedStreams: parked });
+      assert.deepEqual(health.body, { status: 'ok', roles: config.roles, state: 'ready', parkedStreams: parked });
     } finally {
       await served.close();
     }

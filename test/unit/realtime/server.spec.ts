@@ -23,12 +23,15 @@ describe('realtime server', () => {
     await again.close();
   });
 
-  it('serves /health and /metrics, 404 elsewhere, and closes its sockets with 1001 on close', async () => {
+  it('serves /health, /ready and /metrics, 404 elsewhere, and closes its sockets with 1001 on close', async () => {
     const server = await startRealtimeServer({ feed, logger, port: 0 });
     const base = `http://127.0.0.1:${server.port}`;
     const health = await fetch(`${base}/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: 'ok', role: 'realtime' });
+    assert.deepEqual(await health.json(), { status: 'ok', roles: ['realtime'], state: 'ready' });
+    const ready = await fetch(`${base}/ready`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { ready: true });
     const client = await connect(server.url);
     await client.waitFor((f) => f.type === 'time', 'the time frame');
     const metrics = await (await fetch(`${base}/metrics`)).text();
