@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { connect as connectTcp, createServer } from 'node:net';
-import type { Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,6 +17,7 @@ import { serviceUrl } from '../support/services.js';
 import { embedded, eventually, freshDatabase, startTestSystem } from '../support/system.js';
 import { connect as connectWs } from '../support/ws-client.js';
 import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
+import { openConnection } from '../support/raw-http.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
 const startScript = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'start.js');
@@ -108,22 +108,6 @@ describe('operations: the operations port of background roles (PostgreSQL)', fun
   });
 });
 
-/** A raw kept-alive HTTP/1.1 connection: what it received, whether it closed. */
-const rawConnection = async (url: string): Promise<{ socket: Socket; received: () => string; closed: () => boolean }> => {
-  const { hostname, port } = new URL(url);
-  const socket = connectTcp({ host: hostname, port: Number(port) });
-  let text = '';
-  let closed = false;
-  socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-  socket.on('close', () => (closed = true));
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return { socket, received: () => text, closed: () => closed };
-};
-
 const bidRequest = (auctionId: string, token: string, key: string, maxAmount: number, bodyBytes?: number): { head: string; body: string } => {
   const body = JSON.stringify({ maxAmount });
   return {
@@ -167,7 +151,7 @@ describe('operations: graceful stop with a command in flight (PostgreSQL)', func
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE events IN EXCLUSIVE MODE');
     const inFlightKey = randomUUID();
-    const connection = await rawConnection(url);
+    const connection = await openConnection(url);
     const first = bidRequest(auctionId, alice, inFlightKey, 2000);
     connection.socket.write(first.head + first.body);
     const h = holder;
@@ -264,7 +248,7 @@ describe('operations: `npm start` on SIGTERM (embedded, a child process)', funct
     await socket.waitFor((f) => f.type === 'time', 'the time frame');
 
     // A bid in flight: its headers are in, its body is not (yet).
-    const connection = await rawConnection(url);
+    const connection = await openConnection(url);
     const bid = bidRequest(auctionId, alice, randomUUID(), 2000);
     connection.socket.write(bid.head);
     await eventually(async () => {

@@ -4,6 +4,7 @@
 // whole (Content-Length reached, or the chunked encoding's last chunk seen): a server that sends a
 // 200 and then drops the connection answers `complete: false`.
 import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 
 export interface RawRequest {
   readonly method: string;
@@ -89,4 +90,27 @@ export const rawRequest = (baseUrl: string, request: RawRequest, timeoutMs = 60_
       resolve(parseResponse(Buffer.concat(chunks), request.method));
     });
   });
+};
+
+/** A raw kept-alive connection that records everything the server sends (as latin1 text) and whether it closed. */
+export interface OpenConnection {
+  readonly socket: Socket;
+  received(): string;
+  closed(): boolean;
+}
+
+/** Opens a raw connection to `baseUrl`'s host and port; rejects when it is refused. */
+export const openConnection = async (baseUrl: string): Promise<OpenConnection> => {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let text = '';
+  let closed = false;
+  socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return { socket, received: () => text, closed: () => closed };
 };

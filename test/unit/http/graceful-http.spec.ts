@@ -3,28 +3,12 @@
 // on an open connection is answered 503 `Connection: close` without reaching the handler, answers
 // in flight complete (with `Connection: close` when not begun), and `drained` waits for them.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { createGracefulHttpServer, loadConfig } from '../../../infra/index.js';
 import type { GracefulHttpServer } from '../../../infra/index.js';
 import { eventually } from '../../support/system.js';
-
-/** A raw kept-alive connection that records everything the server sends and whether it closed. */
-const openConnection = async (port: number): Promise<{ socket: Socket; received: () => string; closed: () => boolean }> => {
-  const socket = connect({ host: '127.0.0.1', port });
-  let text = '';
-  let closed = false;
-  socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
-  socket.on('close', () => (closed = true));
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return { socket, received: () => text, closed: () => closed };
-};
+import { openConnection } from '../../support/raw-http.js';
 
 const get = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n`;
 const statuses = (text: string): number[] => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
@@ -61,16 +45,16 @@ describe('HTTP: graceful stop', () => {
   });
 
   it('refuses new connections, closes idle ones, and answers a request arriving on a busy connection 503 without running it', async () => {
-    const idle = await openConnection(port);
+    const idle = await openConnection(`http://127.0.0.1:${port}`);
     idle.socket.write(get('/fast'));
     await eventually(async () => (statuses(idle.received()).length === 1 ? true : undefined), 'the idle connection\'s first answer');
-    const busy = await openConnection(port);
+    const busy = await openConnection(`http://127.0.0.1:${port}`);
     busy.socket.write(get('/streaming'));
     await eventually(async () => (held.has('/streaming') && busy.received().includes('part;') ? true : undefined), 'the streaming answer to begin');
 
     graceful.stopIntake();
     await eventually(async () => (idle.closed() ? true : undefined), 'the idle kept-alive connection to be closed');
-    await assert.rejects(openConnection(port), /ECONNREFUSED/);
+    await assert.rejects(openConnection(`http://127.0.0.1:${port}`), /ECONNREFUSED/);
     busy.socket.write(get('/after-stop'));
     const drained = graceful.drained(new AbortController().signal);
     await eventually(async () => (graceful.refused() === 1 ? true : undefined), 'the pipelined request to be refused');
@@ -86,7 +70,7 @@ describe('HTTP: graceful stop', () => {
   });
 
   it('sends an answer in flight with Connection: close, and drained waits for it up to the deadline', async () => {
-    const busy = await openConnection(port);
+    const busy = await openConnection(`http://127.0.0.1:${port}`);
     busy.socket.write(get('/slow'));
     await eventually(async () => (held.has('/slow') ? true : undefined), 'the slow request to arrive');
     graceful.stopIntake();
