@@ -2,7 +2,7 @@
 // in front of whichever routers this process's roles contribute, then the error model.
 import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
-import type { Config, Logger, Redis } from '../../infra/index.js';
+import type { Config, Logger, RedisClient } from '../../infra/index.js';
 import { ApiError, authenticate, createHttpMetrics, errorHandler, jsonBody, notFoundHandler, rateLimit, sendApiError } from '../../infra/index.js';
 import { ConcurrencyExhaustedError, CorruptStreamError, claimsIdempotencyKey } from '../../commands/index.js';
 import type { HttpMetrics } from '../../infra/index.js';
@@ -13,7 +13,7 @@ export interface HttpAppOptions {
   readonly routers: readonly Router[];
   /** The live bidding page (`/`, its files, `/config.json`, `/dev/token`), after the API routers. */
   readonly page?: Router;
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   readonly metrics?: HttpMetrics;
   /** Extra fields of GET /health (e.g. the parked streams of this process's projectors). */
   readonly health?: () => Promise<Readonly<Record<string, unknown>>>;
