@@ -18,12 +18,22 @@ export type LiveAuction = PublicAuction;
 export const LiveChange = t.type({ auction: LiveAuction, frame: AuctionUpdated }, 'LiveChange');
 export type LiveChange = t.TypeOf<typeof LiveChange>;
 
+// An auction's keys and channel carry its id as their hash tag (`{<id>}`), so that on a Redis
+// Cluster the script that stores a change and the transaction that reads the frames find the hash
+// and the frames in one slot (any id works: the tag is the same text in every name).
+
 /** Redis pub/sub channel of one auction's changes (LiveChange JSON), in version order. */
-export const auctionChannel = (auctionId: string): string => `gs:auction:${auctionId}:updates`;
+export const auctionChannel = (auctionId: string): string => `gs:auction:{${auctionId}}:updates`;
 /** Redis hash with the auction's current public state: one field per LiveAuction field, each value JSON. */
-export const auctionCacheKey = (auctionId: string): string => `gs:auction:${auctionId}`;
+export const auctionCacheKey = (auctionId: string): string => `gs:auction:{${auctionId}}`;
 /** Redis sorted set of the auction's latest frames (member: AuctionUpdated JSON, score: version). */
-export const auctionFramesKey = (auctionId: string): string => `gs:auction:${auctionId}:frames`;
+export const auctionFramesKey = (auctionId: string): string => `gs:auction:{${auctionId}}:frames`;
+/**
+ * The layout of the keys above, named in the cache projector's checkpoint keys: a projector whose
+ * layout has no checkpoint yet (an upgrade from `gs:auction:<id>`, untagged) projects the log from
+ * its start into the new keys, as a rebuild would.
+ */
+export const LIVE_CACHE_LAYOUT = 'tagged';
 /** How many of the latest frames the cache keeps per auction, for clients resuming with `sinceVersion`. */
 export const LIVE_HISTORY_LENGTH = 256;
 /** How long the frames of an ended auction are kept (seconds): nobody resumes a finished contest for long. */

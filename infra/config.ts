@@ -3,6 +3,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseEd25519PrivateKey } from './checkpoint-key.js';
+import type { RedisTarget } from './redis-target.js';
 
 const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
 export type ProcessRole = (typeof roles)[number];
@@ -24,8 +25,9 @@ const urlWith = (protocols: readonly string[], name: string) =>
     t.identity,
   );
 
-const Brokers = new t.Type<readonly string[], string, unknown>(
-  'Brokers',
+/** A comma-separated list of `host:port` (Kafka brokers, Redis Cluster seeds). */
+const HostPorts = (name: string) => new t.Type<readonly string[], string, unknown>(
+  name,
   (u): u is readonly string[] => Array.isArray(u) && u.every((b) => typeof b === 'string'),
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, 'expected host:port[,host:port...]');
@@ -108,7 +110,8 @@ export const EnvironmentCodec = t.partial({
   DATA_DIR: t.string,
   EVENTSTORE_URL: urlWith(['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:'], 'EVENTSTORE_URL'),
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'REDIS_URL'),
-  KAFKA_BROKERS: Brokers,
+  REDIS_CLUSTER_NODES: HostPorts('REDIS_CLUSTER_NODES'),
+  KAFKA_BROKERS: HostPorts('KAFKA_BROKERS'),
   AUTH_JWT_SECRET: t.string,
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
@@ -189,7 +192,8 @@ export interface Config {
   /** PGlite data folder, or 'memory' for an in-memory database. */
   readonly dataDir: string;
   readonly eventstoreUrl: string | undefined;
-  readonly redisUrl: string | undefined;
+  /** One Redis server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES); undefined: no Redis (embedded). */
+  readonly redis: RedisTarget | undefined;
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly jwtSecret: string;
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
@@ -256,6 +260,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (realtime.maxFrameBytes > realtime.maxPayloadBytes) {
     throw new ConfigError(`invalid configuration: REALTIME_MAX_FRAME_BYTES (${realtime.maxFrameBytes}) must not exceed REALTIME_MAX_PAYLOAD_BYTES (${realtime.maxPayloadBytes})`);
   }
+  if (e.REDIS_URL !== undefined && e.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError('invalid configuration: set REDIS_URL (one Redis server) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  }
+  const redis: RedisTarget | undefined =
+    e.REDIS_CLUSTER_NODES !== undefined ? { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES }
+    : e.REDIS_URL !== undefined ? { kind: 'standalone', url: e.REDIS_URL }
+    : undefined;
   const jwtSecret = e.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
   const requestMs = e.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
   const headersMs = e.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestMs);
@@ -269,7 +280,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR ?? './data',
     eventstoreUrl: e.EVENTSTORE_URL,
-    redisUrl: e.REDIS_URL,
+    redis,
     kafkaBrokers: e.KAFKA_BROKERS,
     jwtSecret,
     jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,

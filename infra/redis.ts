@@ -1,9 +1,22 @@
-// ioredis connections: one factory so every role connects the same way, and fails at start
-// with a message naming the URL (password hidden) rather than retrying forever in the background.
+// ioredis connections to one Redis server: one factory so every role connects the same way, and
+// fails at start with a message naming the URL (password hidden) rather than retrying forever in
+// the background. A Redis Cluster is opened by redis-cluster.ts; `RedisClient` is either.
 import { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import type { Logger } from './logger.js';
 
-export type { Redis } from 'ioredis';
+export type { Redis, Cluster } from 'ioredis';
+
+/**
+ * The shared command connection every Redis user takes: one server (REDIS_URL) or a Redis Cluster
+ * (REDIS_CLUSTER_NODES). Both run the same commands, scripts (defineCommand), pipelines and
+ * transactions; on a Cluster, the keys of one script, transaction or pipeline must share a slot
+ * (redis-slots.ts).
+ */
+export type RedisClient = Redis | Cluster;
+
+/** Whether the client is a Redis Cluster's. */
+export const isCluster = (client: RedisClient): client is Cluster => client.isCluster;
 
 export interface OpenRedisOptions {
   /** Receives connection errors and reconnects (at warn level), instead of ioredis's console message. */
@@ -16,6 +29,8 @@ export interface OpenRedisOptions {
    * Pass null for subscriber or blocking connections, which should wait indefinitely.
    */
   readonly maxRetriesPerRequest?: number | null;
+  /** Prepended to every key of every command (ioredis option); the lease's clients on a cluster use it. */
+  readonly keyPrefix?: string;
 }
 
 /** The URL as it may be shown in logs and errors: the password replaced by `***`. */
@@ -56,6 +71,7 @@ export const openRedis = async (url: string, name: string, options: OpenRedisOpt
     connectTimeout: 5000,
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     retryStrategy: reconnectDelayMs,
+    ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
   });
   let lastError: Error | undefined;
   let started = false;
@@ -100,7 +116,7 @@ export const openRedis = async (url: string, name: string, options: OpenRedisOpt
  * Closes a connection and resolves once it has ended: QUIT (pending replies are delivered first)
  * when connected, else disconnects at once. Never rejects.
  */
-export const closeRedis = async (client: Redis): Promise<void> => {
+export const closeRedis = async (client: RedisClient): Promise<void> => {
   if (client.status === 'end') return;
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   if (client.status === 'ready') {

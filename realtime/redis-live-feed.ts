@@ -2,13 +2,18 @@
 // pub/sub channels (one dedicated subscriber connection per node). One SUBSCRIBE per channel
 // however many local listeners; UNSUBSCRIBE when the last one leaves. Pub/sub delivers at most
 // once: after a reconnection, the channels are subscribed again and every listener's `onGap` runs.
+// On a Redis Cluster, the subscriber is a Cluster client: ioredis subscribes through one node of
+// its choice (PUBLISH reaches every node over the cluster bus), and when that node goes, through
+// another, subscribing again by itself; a node leaving the cluster's view counts as a reconnection
+// here (`onGap`). A change lost in between without such a sign is found at the auction's next
+// change, whose version does not follow (the relay reads what it lacks).
 import { randomUUID } from 'node:crypto';
 import type { AuctionUpdated } from '../domain/index.js';
 import type { LiveAuction, LiveChange, LiveFeed } from '../contracts/index.js';
 import { AuctionUpdated as AuctionUpdatedCodec } from '../domain/index.js';
 import { LiveChange as LiveChangeCodec, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash } from '../contracts/index.js';
-import type { Logger, Redis } from '../infra/index.js';
-import { closeRedis, openRedis } from '../infra/index.js';
+import type { Logger, RedisClient, RedisTarget } from '../infra/index.js';
+import { closeRedis, isCluster, openRedisTarget } from '../infra/index.js';
 
 interface Listener {
   readonly onChange: (change: LiveChange) => void;
@@ -23,17 +28,17 @@ interface Channel {
 
 export interface RedisLiveFeedOptions {
   /** A command connection (shared with the process's other Redis users). */
-  readonly redis: Redis;
-  /** The dedicated subscriber connection (this feed closes it). */
-  readonly subscriber: Redis;
+  readonly redis: RedisClient;
+  /** The dedicated subscriber connection (this feed closes it): one server's, or a Cluster client. */
+  readonly subscriber: RedisClient;
   readonly logger?: Logger;
 }
 
-/** Opens the subscriber connection on `url` and builds the feed. */
-export const openRedisLiveFeed = async (url: string, redis: Redis, logger?: Logger): Promise<RedisLiveFeed> => {
+/** Opens the subscriber connection on the target (the server or cluster `redis` is on) and builds the feed. */
+export const openRedisLiveFeed = async (target: RedisTarget, redis: RedisClient, logger?: Logger): Promise<RedisLiveFeed> => {
   // Named per node, so an operator (or a test) can tell the nodes' subscriber connections apart.
   const name = `gavelstream-realtime-${randomUUID().slice(0, 8)}`;
-  const subscriber = await openRedis(url, name, { maxRetriesPerRequest: null, ...(logger !== undefined ? { logger } : {}) });
+  const subscriber = await openRedisTarget(target, name, { maxRetriesPerRequest: null, ...(logger !== undefined ? { logger } : {}) });
   return new RedisLiveFeed({ redis, subscriber, ...(logger !== undefined ? { logger } : {}) });
 };
 
@@ -47,8 +52,8 @@ const parseChange = (message: string): LiveChange | undefined => {
 };
 
 export class RedisLiveFeed implements LiveFeed {
-  private readonly redis: Redis;
-  private readonly subscriber: Redis;
+  private readonly redis: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly logger: Logger | undefined;
   private readonly channels = new Map<string, Channel>();
   private closed = false;
@@ -59,14 +64,17 @@ export class RedisLiveFeed implements LiveFeed {
     this.logger = options.logger;
     this.subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
     // 'ready' follows every (re)connection; the first one happened before we were handed the client.
-    this.subscriber.on('ready', () => {
+    const resubscribe = (): void => {
       this.resubscribed().catch((err: unknown) => this.logger?.warn({ err }, 'live feed: resubscribing failed'));
-    });
+    };
+    this.subscriber.on('ready', resubscribe);
+    // On a cluster, the node ioredis subscribed through may be the one that left.
+    if (isCluster(this.subscriber)) this.subscriber.on('-node', resubscribe);
   }
 
   /** The subscriber connection's name (CLIENT LIST). */
   get connectionName(): string | undefined {
-    return this.subscriber.options.connectionName;
+    return isCluster(this.subscriber) ? this.subscriber.options.redisOptions?.connectionName : this.subscriber.options.connectionName;
   }
 
   async current(auctionId: string): Promise<LiveAuction | undefined> {

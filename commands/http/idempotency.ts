@@ -35,7 +35,7 @@ import canonicalize from 'canonicalize';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../infra/index.js';
 import type { RequestCodecs } from '../../infra/index.js';
-import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser, takeDeferredPoint } from '../../infra/index.js';
+import { conflict, invalidRequest, ApiError, decodeOr400, decodeRequest, IdempotencyKey, requireUser, takeDeferredPoint, userHashTag } from '../../infra/index.js';
 import { awaitClaim, claimCounting, renewWhileRunning } from './idempotency-claim.js';
 import type { KeyClaim } from './idempotency-claim.js';
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_MS, IDEMPOTENCY_HEADER } from './idempotency-store.js';
@@ -70,6 +70,13 @@ export const storableStatus = (status: number, body: unknown): boolean => {
   }
   return true;
 };
+
+/**
+ * The key as the store holds it: the client's key scoped to its user, behind the user's hash tag,
+ * so that on a Redis Cluster the claim lies in the slot of the user's rate-limit counter (one
+ * script counts the request and claims the key).
+ */
+export const scopedIdempotencyKey = (userId: string, key: string): string => `${userHashTag(userId)}:${key}`;
 
 /** The validated Idempotency-Key of this request (unscoped, as the client sent it), or undefined. */
 export const idempotencyKeyOf = (res: Response): string | undefined => {
@@ -128,7 +135,7 @@ export const idempotency = (options: IdempotencyOptions): RequestHandler => {
     }
     const key = decodeOr400(IdempotencyKey, header, `headers.${IDEMPOTENCY_HEADER}`);
     const user = requireUser(res);
-    const scopedKey = `${encodeURIComponent(user.userId)}:${key}`;
+    const scopedKey = scopedIdempotencyKey(user.userId, key);
     // The route's own validation first: what it would refuse never reaches the store.
     const { body } = decodeRequest(req, options.request);
     const fingerprint = requestFingerprint(req, body);

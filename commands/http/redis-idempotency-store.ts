@@ -1,7 +1,9 @@
-// The idempotency store in Redis, shared by every command node: one Lua script per operation.
+// The idempotency store in Redis (one server or a cluster), shared by every command node: one Lua
+// script per operation. Its keys are `<prefix>:<scoped key>`, the scoped key starting with the
+// user's hash tag (scopedIdempotencyKey), so a claim shares the slot of the user's rate counter.
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Result } from 'ioredis';
-import type { DeferredPoint, Redis } from '../../infra/index.js';
+import type { DeferredPoint, RedisClient } from '../../infra/index.js';
 import { IdempotencyRecordCodec } from './idempotency-store.js';
 import type { CountedClaim, DoneRecord, IdempotencyRecord, IdempotencyStore, InFlightRecord } from './idempotency-store.js';
 
@@ -50,8 +52,8 @@ declare module 'ioredis' {
   }
 }
 
-const defineScripts = (redis: Redis): void => {
-  if (typeof (redis as Partial<Redis>).gsIdempotencyClaim === 'function') return;
+const defineScripts = (redis: RedisClient): void => {
+  if (typeof (redis as Partial<RedisClient>).gsIdempotencyClaim === 'function') return;
   redis.defineCommand('gsIdempotencyClaim', { numberOfKeys: 1, lua: claimScript });
   redis.defineCommand('gsIdempotencyComplete', { numberOfKeys: 1, lua: completeScript });
   redis.defineCommand('gsIdempotencyRenew', { numberOfKeys: 1, lua: renewScript });
@@ -69,7 +71,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly prefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisIdempotencyStoreOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? 'gs:idem';

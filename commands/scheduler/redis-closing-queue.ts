@@ -1,12 +1,13 @@
 // The closing queue in Redis (semantics in closing-queue.ts). Keys, all under one hash tag so
-// that the scripts stay within one slot on Redis Cluster:
+// that the scripts stay within one slot on Redis Cluster (the whole queue is one slot, so one
+// master: its load is a few scripts per auction, and one tag keeps every script atomic):
 //   {ns}:due     zset  auction id -> end time (epoch ms), for auctions not claimed
 //   {ns}:claims  zset  auction id -> claim expiry (epoch ms)
 //   {ns}:sched   hash  auction id -> "<version> <endsAtMs>", the end time held and its version
 //   {ns}:done:<id>     a marker with a TTL: completed or removed, ignore schedules
 // Every operation that reads and writes is one Lua script (ioredis defineCommand), so concurrent
 // workers and handlers see each other's changes whole.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/index.js';
 import { CheckedClosingQueue } from './closing-queue.js';
 
 export interface RedisClosingQueueOptions {
@@ -15,6 +16,12 @@ export interface RedisClosingQueueOptions {
   /** How long completed or removed auctions are remembered (ms). Default one day. */
   readonly forgetAfterMs?: number;
 }
+
+/** The queue's keys under `namespace` (without braces): every one carries the tag `{namespace}`. */
+export const closingQueueKeys = (namespace = 'gs:closing'): { readonly due: string; readonly claims: string; readonly sched: string; readonly donePrefix: string } => {
+  const tag = `{${namespace}}`;
+  return { due: `${tag}:due`, claims: `${tag}:claims`, sched: `${tag}:sched`, donePrefix: `${tag}:done:` };
+};
 
 /** Expired claims offered again per claimDue call, at most (bounds the script's run time). */
 const REOFFER_LIMIT = 1000;
@@ -74,24 +81,23 @@ interface ClosingCommands {
   gsClosingFinish(due: string, claims: string, sched: string, done: string, id: string, forgetAfterMs: string): Promise<number>;
 }
 
-const defineCommands = (redis: Redis): Redis & ClosingCommands => {
+const defineCommands = (redis: RedisClient): RedisClient & ClosingCommands => {
   redis.defineCommand('gsClosingSchedule', { numberOfKeys: 4, lua: SCHEDULE });
   redis.defineCommand('gsClosingClaimDue', { numberOfKeys: 3, lua: CLAIM_DUE });
   redis.defineCommand('gsClosingRelease', { numberOfKeys: 3, lua: RELEASE });
   redis.defineCommand('gsClosingFinish', { numberOfKeys: 4, lua: FINISH });
-  return redis as Redis & ClosingCommands;
+  return redis as RedisClient & ClosingCommands;
 };
 
 export class RedisClosingQueue extends CheckedClosingQueue {
-  private readonly redis: Redis & ClosingCommands;
-  private readonly keys: { readonly due: string; readonly claims: string; readonly sched: string; readonly donePrefix: string };
+  private readonly redis: RedisClient & ClosingCommands;
+  private readonly keys: ReturnType<typeof closingQueueKeys>;
 
   /** Defines the queue's scripts on `redis` (a client the caller owns and closes). */
-  constructor(redis: Redis, options: RedisClosingQueueOptions = {}) {
+  constructor(redis: RedisClient, options: RedisClosingQueueOptions = {}) {
     super(options.forgetAfterMs);
     this.redis = defineCommands(redis);
-    const tag = `{${options.namespace ?? 'gs:closing'}}`;
-    this.keys = { due: `${tag}:due`, claims: `${tag}:claims`, sched: `${tag}:sched`, donePrefix: `${tag}:done:` };
+    this.keys = closingQueueKeys(options.namespace);
   }
 
   protected async store(auctionId: string, endsAtMs: number, version: number): Promise<boolean> {

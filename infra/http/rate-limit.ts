@@ -7,12 +7,15 @@
 // of its own: its point is deferred to the claim, which counts it in the same script, on the same
 // counter (see `DeferredPoint`). Every answer stays what it was: the script counts the point before
 // it claims, and only claims under the limit; an answer sent before the claim (a 401, 403 or 400 of
-// the route) counts the point alone first and becomes the 429 when over the limit.
+// the route) counts the point alone first and becomes the 429 when over the limit. A user's counter
+// carries the user's hash tag (`gs:rl:user:{<user>}`), as the user's idempotency keys do, so on a
+// Redis Cluster the script's two keys share a slot.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
-import type { Redis } from '../redis.js';
+import type { RedisClient } from '../redis.js';
+import { userHashTag } from '../redis-slots.js';
 import type { ApiError } from './errors.js';
 import { sendApiError, tooManyRequests } from './errors.js';
 import { currentUser } from './auth.js';
@@ -24,9 +27,9 @@ export interface RateLimitWindow {
 }
 
 export interface RateLimitOptions {
-  /** Shared counters in Redis (all processes see one limit); in memory (per process) when absent. */
-  readonly redis?: Redis;
-  /** Limit for an authenticated user (keyed by user id). Default 120 per 60 s. */
+  /** Shared counters in Redis, one server or a cluster (all processes see one limit); in memory (per process) when absent. */
+  readonly redis?: RedisClient;
+  /** Limit for an authenticated user (keyed by the user's hash tag). Default 120 per 60 s. */
   readonly perUser?: RateLimitWindow;
   /** Limit for anonymous requests (keyed by client IP). Default 60 per 60 s. */
   readonly perIp?: RateLimitWindow;
@@ -47,8 +50,8 @@ export interface RateLimitOptions {
   readonly logger?: Logger;
   /**
    * Requests whose point the route counts together with its idempotency claim (`takeDeferredPoint`),
-   * in one Redis round trip. Only authenticated requests on a single Redis (not a cluster: the two
-   * keys would lie in different slots) are deferred. Name exactly the routes that claim.
+   * in one Redis round trip (on a cluster too: both keys carry the user's hash tag). Only
+   * authenticated requests are deferred. Name exactly the routes that claim.
    */
   readonly countWithClaim?: (req: Request) => boolean;
 }
@@ -56,7 +59,7 @@ export interface RateLimitOptions {
 /** A request's point that the middleware left for the idempotency claim to count (one script for both). */
 export interface DeferredPoint {
   /** The Redis connection and key of the counter, shared with the middleware's own counting. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly key: string;
   readonly points: number;
   readonly durationSeconds: number;
@@ -135,7 +138,7 @@ class Deferred implements DeferredPoint {
   settled = false;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly key: string,
     private readonly l: Limiter,
     private readonly userKey: string,
@@ -182,7 +185,7 @@ export const rateLimit = (options: RateLimitOptions = {}): RequestHandler => {
   const perIp = makeLimiter('ip', checkWindow(options.perIp ?? { points: 60, durationSeconds: 60 }, 'perIp'), options);
   const clientIp = options.clientIp ?? ((req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown');
   const redis = options.redis;
-  const countWithClaim = redis !== undefined && !redis.isCluster ? options.countWithClaim : undefined;
+  const countWithClaim = redis !== undefined ? options.countWithClaim : undefined;
   const blocked = new BlockedKeys();
   let warnedAt = 0;
 
@@ -206,19 +209,20 @@ export const rateLimit = (options: RateLimitOptions = {}): RequestHandler => {
 
   return async (req, res, next) => {
     const user = options.by === 'ip' ? undefined : currentUser(res);
-    if (user !== undefined && redis !== undefined && countWithClaim?.(req) === true) {
-      const key = perUser.limiter.getKey(user.userId);
+    const userKey = user === undefined ? undefined : userHashTag(user.userId);
+    if (userKey !== undefined && redis !== undefined && countWithClaim?.(req) === true) {
+      const key = perUser.limiter.getKey(userKey);
       const msLeft = blocked.msLeft(key, Date.now());
       if (msLeft > 0) {
         setHeaders(res, perUser, { remainingPoints: 0, msBeforeNext: msLeft });
         sendApiError(res, overLimit(perUser, msLeft));
         return;
       }
-      deferPoint(res, new Deferred(redis, key, perUser, user.userId, res, check, blocked));
+      deferPoint(res, new Deferred(redis, key, perUser, userKey, res, check, blocked));
       next();
       return;
     }
-    const [l, key] = user !== undefined ? [perUser, user.userId] : [perIp, clientIp(req)];
+    const [l, key] = userKey !== undefined ? [perUser, userKey] : [perIp, clientIp(req)];
     const refusal = await check(l, key, res);
     if (refusal !== undefined) {
       sendApiError(res, refusal);

@@ -2,7 +2,7 @@
 // hash, adds the frame to the capped frames set and PUBLISHes the change, all or nothing, so no
 // change is announced that was not stored, and none twice or out of order.
 import type { Result } from 'ioredis';
-import type { Redis } from '../../infra/index.js';
+import type { RedisClient } from '../../infra/index.js';
 
 /*
  * KEYS[1] the auction's hash, KEYS[2] its frames set.
@@ -35,7 +35,7 @@ declare module 'ioredis' {
 }
 
 /** Registers the script on a connection (EVALSHA, with EVAL when the server lacks it; also in pipelines). */
-export const defineApplyLiveChange = (redis: Redis): void => {
-  if (typeof (redis as Partial<Redis>).gsApplyLiveChange === 'function') return;
+export const defineApplyLiveChange = (redis: RedisClient): void => {
+  if (typeof (redis as Partial<RedisClient>).gsApplyLiveChange === 'function') return;
   redis.defineCommand('gsApplyLiveChange', { numberOfKeys: 2, lua: APPLY_LIVE_CHANGE });
 };

@@ -2,7 +2,7 @@
 // auction, the changes after the version the cache holds, each stored and published by one
 // script (apply-change-script.ts) in version order. A batch costs three round trips whatever its
 // size: read the states it touches and whether their streams are parked, apply every change (one
-// pipeline), save the checkpoint. The states this process last stored are remembered (a bounded
+// pipeline; on a Redis Cluster one per auction's slot, sent together), save the checkpoint. The states this process last stored are remembered (a bounded
 // map), so only auctions it has not seen yet are read: the script's version check is the fence, and
 // a remembered state that is not the stored one (another process moved the auction on, the hash was
 // removed) shows as a gap, after which the batch is planned again from states read from Redis.
@@ -11,8 +11,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { LiveAuction, LiveChange } from '../../contracts/index.js';
-import { ENDED_FRAMES_TTL_SECONDS, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash, encodeLiveAuctionHash } from '../../contracts/index.js';
-import type { Pseudonymiser, Redis } from '../../infra/index.js';
+import { ENDED_FRAMES_TTL_SECONDS, LIVE_CACHE_LAYOUT, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash, encodeLiveAuctionHash } from '../../contracts/index.js';
+import type { Pseudonymiser, RedisClient } from '../../infra/index.js';
+import { pipelinePerSlot } from '../../infra/index.js';
 import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
 import { ParkedStreamCodec, ProjectionGapError, byStreamId, groupByAuction } from '../runtime/index.js';
 import type { LiveBatchPlan } from './live-auction.js';
@@ -21,7 +22,7 @@ import { defineApplyLiveChange } from './apply-change-script.js';
 import { LIVE_CACHE_PROJECTOR } from './memory-live-cache.js';
 
 export interface RedisLiveCacheOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly pseudonym: Pseudonymiser;
   /** Key prefix of the checkpoints (default 'gs:live-cache'; tests give each system its own). */
   readonly namespace?: string;
@@ -47,7 +48,7 @@ export class LiveCacheCorruptError extends Error {
 
 export class RedisLiveCache implements Projector {
   readonly name = LIVE_CACHE_PROJECTOR;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly namespace: string;
   private readonly historyLength: number;
   private readonly endedTtl: number;
@@ -64,8 +65,9 @@ export class RedisLiveCache implements Projector {
     defineApplyLiveChange(this.redis);
   }
 
+  /** Where the projector has applied up to, per source, for this key layout. */
   checkpointKey(source: string): string {
-    return `${this.namespace}:checkpoint:${source}`;
+    return `${this.namespace}:checkpoint:${LIVE_CACHE_LAYOUT}:${source}`;
   }
 
   async loadCheckpoint(source: string): Promise<string | undefined> {
@@ -172,9 +174,7 @@ export class RedisLiveCache implements Projector {
   private async readStates(auctionIds: readonly string[]): Promise<Map<string, LiveAuction | undefined>> {
     const states = new Map<string, LiveAuction | undefined>();
     if (auctionIds.length === 0) return states;
-    const pipeline = this.redis.pipeline();
-    for (const auctionId of auctionIds) pipeline.hgetall(auctionCacheKey(auctionId));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await pipelinePerSlot(this.redis, auctionIds, auctionCacheKey, (pipeline, auctionId) => pipeline.hgetall(auctionCacheKey(auctionId)));
     auctionIds.forEach((auctionId, i) => {
       const [error, hash] = replies[i] ?? [new Error('no reply')];
       if (error) throw error;
@@ -185,14 +185,16 @@ export class RedisLiveCache implements Projector {
     return states;
   }
 
-  /** One pipeline of scripts, in batch order (each auction's changes in version order). */
+  /** One pipeline of scripts (one per slot on a cluster), in batch order (each auction's changes in version order). */
   private async store(changes: readonly LiveChange[], stored: ReadonlyMap<string, LiveAuction | undefined>): Promise<void> {
-    const pipeline = this.redis.pipeline();
     const previous = new Map(stored);
-    for (const change of changes) {
+    const items = changes.map((change) => {
+      const before = previous.get(change.auction.auctionId);
+      previous.set(change.auction.auctionId, change.auction);
+      return { change, before };
+    });
+    const replies = await pipelinePerSlot(this.redis, items, ({ change }) => auctionCacheKey(change.auction.auctionId), (pipeline, { change, before }) => {
       const { auction, frame } = change;
-      const before = previous.get(auction.auctionId);
-      previous.set(auction.auctionId, auction);
       pipeline.gsApplyLiveChange(
         auctionCacheKey(auction.auctionId),
         auctionFramesKey(auction.auctionId),
@@ -204,8 +206,7 @@ export class RedisLiveCache implements Projector {
         auction.outcome === 'live' ? 0 : this.endedTtl,
         ...changedFields(before, auction),
       );
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    });
     changes.forEach((change, i) => {
       const [error, result] = replies[i] ?? [new Error('no reply')];
       if (error) throw error;

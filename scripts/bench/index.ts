@@ -36,7 +36,7 @@ const progress = (message: string) => process.stderr.write(`bench: ${message}\n`
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
 /** Variables the benchmark decides for its children; everything else is inherited. */
-const decided = ['DATABASE_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'KAFKA_BROKERS', 'PORT', 'REALTIME_PORT', 'DATA_DIR', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'RATE_LIMIT_PER_MINUTE', 'NODE_OPTIONS'];
+const decided = ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'EVENTSTORE_URL', 'KAFKA_BROKERS', 'PORT', 'REALTIME_PORT', 'DATA_DIR', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'RATE_LIMIT_PER_MINUTE', 'NODE_OPTIONS'];
 const inherited = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !decided.includes(k)));
 
 interface Tokens {

@@ -72,7 +72,7 @@ const main = async (): Promise<void> => {
     await cache.apply(events, 'churn', events[events.length - 1]!.position);
   }
 
-  const child = fork(nodeModule, [], { env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(nodeModule, [], { env: { ...process.env, REDIS_CLUSTER_NODES: '', LOG_LEVEL: 'error' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: { type: string; port?: number; message?: string }) => {
       if (m.type === 'ready') resolve(m.port!);

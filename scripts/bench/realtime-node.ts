@@ -23,7 +23,7 @@ const main = async (): Promise<void> => {
   let feed: LiveFeed;
   if (redisUrl !== undefined && redisUrl !== '') {
     redis = await openRedis(redisUrl, 'bench-realtime-node', { logger });
-    feed = await openRedisLiveFeed(redisUrl, redis, logger);
+    feed = await openRedisLiveFeed({ kind: 'standalone', url: redisUrl }, redis, logger);
   } else {
     memory = new MemoryLiveCache({ pseudonym: pseudonymiser('bench-realtime-secret-0123456789abc'), logger });
     feed = memory;

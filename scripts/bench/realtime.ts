@@ -85,7 +85,7 @@ interface Node {
 
 const startNode = async (mode: string): Promise<Node> => {
   const child: ChildProcess = fork(new URL('./realtime-node.js', import.meta.url), [], {
-    env: { REALTIME_MAX_CONNECTIONS_PER_ADDRESS: '0', ...process.env, REDIS_URL: mode === 'redis' ? redisUrl : '' },
+    env: { REALTIME_MAX_CONNECTIONS_PER_ADDRESS: '0', ...process.env, REDIS_URL: mode === 'redis' ? redisUrl : '', REDIS_CLUSTER_NODES: '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (): Promise<NodeMessage> =>

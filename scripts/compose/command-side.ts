@@ -24,7 +24,8 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   };
   const local = new InProcessLock();
   // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
-  const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [r.redis], logger, local }) });
+  // Its Redlock asks every independent instance: the one Redis, or each master of a cluster.
+  const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: r.leaseClients, logger, local }) });
   const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal } });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;

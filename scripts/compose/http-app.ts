@@ -2,7 +2,7 @@
 // in front of whichever routers this process's roles contribute, then the error model.
 import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
-import type { Config, Logger, Redis } from '../../infra/index.js';
+import type { Config, Logger, RedisClient } from '../../infra/index.js';
 import {
   ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError,
 } from '../../infra/index.js';
@@ -15,7 +15,7 @@ export interface HttpAppOptions {
   readonly routers: readonly Router[];
   /** The live bidding page (`/`, its files, `/config.json`, `/dev/token`), after the API routers. */
   readonly page?: Router;
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
   readonly metrics?: HttpMetrics;
   /** What GET /health and GET /ready answer: the process's probes; absent, always ready. */
   readonly probes?: Probes;

@@ -1,5 +1,5 @@
 // The live side of a process: the live-cache projector (projector role) and the WebSocket server
-// (realtime role). With REDIS_URL both use Redis (any number of projector and realtime processes);
+// (realtime role). With Redis (REDIS_URL or REDIS_CLUSTER_NODES) both use it (any number of projector and realtime processes);
 // without it, one in-memory cache is both the projector and the realtime node's feed, so the
 // realtime role then needs the projector role in the same process. Each part stops in its phase of
 // the process's shutdown: the projector with the pipelines, the sockets after them.
@@ -44,7 +44,7 @@ export const startLive = async (r: Resources, shutdown: Shutdown, options: LiveO
   const parking = options.parking;
   const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger, ...(parking !== undefined ? { parking } : {}) }) : undefined;
   if (options.realtime && memoryCache !== undefined && options.projectorSource === undefined) {
-    throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL, or run the projector role in the same process');
+    throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL or REDIS_CLUSTER_NODES, or run the projector role in the same process');
   }
   if (options.projectorSource !== undefined) {
     const projector = memoryCache ?? new RedisLiveCache({
@@ -63,7 +63,7 @@ export const startLive = async (r: Resources, shutdown: Shutdown, options: LiveO
     if (memoryCache !== undefined) {
       feed = memoryCache;
     } else {
-      const redisFeed = await openRedisLiveFeed(config.redisUrl!, r.redis!, logger);
+      const redisFeed = await openRedisLiveFeed(config.redis!, r.redis!, logger);
       shutdown.add('sockets', () => redisFeed.close());
       feed = redisFeed;
     }

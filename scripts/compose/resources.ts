@@ -1,10 +1,11 @@
 // The connections a process opens once and shares: the event log with its SQL database, and Redis
-// and the Kafka client when configured. Embedded mode (no DATABASE_URL, no REDIS_URL, no
-// KAFKA_BROKERS) needs nothing outside the process. Readiness checks the database and Redis.
+// (one server or a cluster) and the Kafka client when configured. Embedded mode (no DATABASE_URL,
+// no REDIS_URL or REDIS_CLUSTER_NODES, no KAFKA_BROKERS) needs nothing outside the process.
+// Readiness checks the database and Redis.
 import type { Kafka } from 'kafkajs';
 import type { EventLog } from '../../domain/index.js';
-import type { Config, Logger, Redis, ResourceCheck, SqlExecutor } from '../../infra/index.js';
-import { closeRedis, createKafka, openRedis } from '../../infra/index.js';
+import type { Config, Logger, Redis, RedisClient, ResourceCheck, SqlExecutor } from '../../infra/index.js';
+import { closeRedis, createKafka, describeRedisTarget, openLeaseClients, openRedisTarget } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
 import { readModelMigrations } from '../../projections/index.js';
 
@@ -13,8 +14,13 @@ export interface Resources {
   readonly logger: Logger;
   readonly log: EventLog;
   readonly sql: SqlExecutor;
-  /** Shared Redis connection (cache, locks, rate limits, idempotency, scheduler), when configured. */
-  readonly redis: Redis | undefined;
+  /** Shared Redis connection (cache, locks, rate limits, idempotency, scheduler), when configured: one server's or a cluster's. */
+  readonly redis: RedisClient | undefined;
+  /**
+   * The independent instances the auction lease's Redlock runs over: the shared connection on one
+   * server; one connection per master on a cluster (empty without Redis).
+   */
+  readonly leaseClients: readonly Redis[];
   /** The process's Kafka client (KAFKA_BROKERS); it connects only when a producer or consumer does. */
   readonly kafka: Kafka | undefined;
   /** What readiness checks, by name: `database` (a query), `redis` (its connection is up). */
@@ -23,7 +29,7 @@ export interface Resources {
 }
 
 /** Redis is up while its connection is ready (no round trip: ioredis knows when it reconnects). */
-const redisCheck = (redis: Redis): ResourceCheck => () =>
+const redisCheck = (redis: RedisClient): ResourceCheck => () =>
   redis.status === 'ready' ? Promise.resolve() : Promise.reject(new Error(`the connection is ${redis.status}`));
 
 export const openResources = async (config: Config, logger: Logger): Promise<Resources> => {
@@ -33,16 +39,19 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     eventstoreUrl: config.eventstoreUrl,
     migrations: readModelMigrations,
   });
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
+  let lease: { readonly clients: readonly Redis[]; readonly opened: boolean } = { clients: [], opened: false };
   try {
-    redis = config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl, 'gavelstream', { logger });
+    redis = config.redis === undefined ? undefined : await openRedisTarget(config.redis, 'gavelstream', { logger });
+    if (redis !== undefined) lease = await openLeaseClients(redis, 'gavelstream', { logger });
   } catch (error) {
+    if (redis !== undefined) await closeRedis(redis);
     await opened.close();
     throw error;
   }
   logger.info({
     eventLog: config.eventstoreUrl !== undefined ? 'eventstoredb' : config.databaseUrl !== undefined ? 'postgresql' : `pglite:${config.dataDir}`,
-    redis: redis !== undefined,
+    redis: config.redis === undefined ? false : describeRedisTarget(config.redis),
     kafka: config.kafkaBrokers ?? false,
   }, 'resources open');
   return {
@@ -51,6 +60,7 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     log: opened.log,
     sql: opened.sql,
     redis,
+    leaseClients: lease.clients,
     kafka: config.kafkaBrokers === undefined ? undefined : createKafka({ brokers: config.kafkaBrokers, logger }),
     checks: {
       database: async () => {
@@ -59,6 +69,7 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
       ...(redis !== undefined ? { redis: redisCheck(redis) } : {}),
     },
     close: async () => {
+      if (lease.opened) await Promise.all(lease.clients.map(closeRedis));
       if (redis !== undefined) await closeRedis(redis);
       await opened.close();
     },

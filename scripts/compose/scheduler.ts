@@ -8,11 +8,11 @@ import type { LogPosition } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { CloseOutcome, ClosingQueue, CommandHandler, FeedCheckpoint } from '../../commands/index.js';
 import { ClosingWorker, InMemoryClosingQueue, RedisClosingQueue, startScheduleFeed, uuidFrom } from '../../commands/index.js';
-import type { Redis } from '../../infra/index.js';
+import type { RedisClient } from '../../infra/index.js';
 import type { Resources } from './resources.js';
 
 /** The feed's checkpoint lives beside the queue it feeds, so the two never disagree. */
-const redisCheckpoint = (redis: Redis, namespace: string): FeedCheckpoint => ({
+const redisCheckpoint = (redis: RedisClient, namespace: string): FeedCheckpoint => ({
   load: async () => (await redis.get(`${namespace}:feed-checkpoint`)) ?? START,
   save: async (position) => {
     await redis.set(`${namespace}:feed-checkpoint`, position);

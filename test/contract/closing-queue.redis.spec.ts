@@ -1,42 +1,46 @@
+// The closing queue contract on Redis, one server and a cluster (the queue's keys share one hash
+// tag), and a model check against the in-memory queue.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import { InMemoryClosingQueue, RedisClosingQueue, type ClosingQueue } from '../../commands/scheduler/index.js';
-import { serviceUrl } from '../support/services.js';
+import type { RedisClient, RedisTarget } from '../../infra/index.js';
+import { closeRedis } from '../../infra/index.js';
+import { deleteKeys, openTestRedis, redisVariants } from '../support/redis-variants.js';
 import { closingQueueContract } from './closing-queue.contract.js';
 
-let url = '';
-closingQueueContract(
-  'RedisClosingQueue',
-  () => {
-    const namespace = `gs-test:closing:${randomUUID()}`;
-    const one = new Redis(url);
-    const two = new Redis(url);
-    return Promise.resolve({
-      queue: new RedisClosingQueue(one, { namespace }),
-      other: new RedisClosingQueue(two, { namespace }),
-      cleanup: async () => {
-        const keys = await one.keys(`{${namespace}}*`);
-        if (keys.length > 0) await one.del(...keys);
-        await Promise.all([one.quit(), two.quit()]);
-      },
-    });
-  },
-  (ctx) => {
-    url = serviceUrl(ctx, 'REDIS_URL', 'RedisClosingQueue contract');
-  },
-);
+for (const variant of redisVariants) {
+  let target: RedisTarget | undefined;
+  closingQueueContract(
+    `RedisClosingQueue (${variant.name})`,
+    async () => {
+      const namespace = `gs-test:closing:${randomUUID()}`;
+      const one = await openTestRedis(target!, 'test-closing-queue');
+      const two = await openTestRedis(target!, 'test-closing-queue-other');
+      return {
+        queue: new RedisClosingQueue(one, { namespace }),
+        other: new RedisClosingQueue(two, { namespace }),
+        cleanup: async () => {
+          await deleteKeys(one, `{${namespace}}*`);
+          await Promise.all([closeRedis(one), closeRedis(two)]);
+        },
+      };
+    },
+    (ctx) => {
+      target = variant.target(ctx, 'RedisClosingQueue contract');
+    },
+  );
+}
 
-describe('RedisClosingQueue against InMemoryClosingQueue', function () {
-  let redis: Redis | undefined;
+for (const variant of redisVariants) describe(`RedisClosingQueue against InMemoryClosingQueue (${variant.name})`, function () {
+  let redis: RedisClient | undefined;
 
-  before(function () {
-    redis = new Redis(serviceUrl(this, 'REDIS_URL', 'RedisClosingQueue model check'));
+  before(async function () {
+    redis = await openTestRedis(variant.target(this, 'RedisClosingQueue model check'), 'test-closing-model');
   });
 
   after(async () => {
-    await redis?.quit();
+    if (redis !== undefined) await closeRedis(redis);
   });
 
   it('gives the same answers for random sequences of operations', async () => {
@@ -78,8 +82,7 @@ describe('RedisClosingQueue against InMemoryClosingQueue', function () {
             assert.deepEqual(await apply(real, o), await apply(model, o), `step ${i}: ${JSON.stringify(o)}`);
           }
         } finally {
-          const keys = await client.keys(`{${namespace}}*`);
-          if (keys.length > 0) await client.del(...keys);
+          await deleteKeys(client, `{${namespace}}*`);
         }
       }),
       { numRuns: 150 },

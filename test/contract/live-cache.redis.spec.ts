@@ -1,37 +1,37 @@
-// The live-cache contract against Redis: the projector's script and the realtime side's RedisLiveFeed.
+// The live-cache contract against Redis, one server and a cluster: the projector's script and the
+// realtime side's RedisLiveFeed.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../domain/index.js';
 import { auctionCacheKey, auctionFramesKey, decodeLiveAuctionHash, LiveAuction } from '../../contracts/index.js';
-import type { Redis } from '../../infra/index.js';
-import { closeRedis, openRedis } from '../../infra/index.js';
+import type { RedisClient, RedisTarget } from '../../infra/index.js';
+import { closeRedis } from '../../infra/index.js';
 import { RedisLiveCache, planLiveChanges } from '../../projections/index.js';
 import { openRedisLiveFeed } from '../../realtime/index.js';
-import { serviceUrl } from '../support/services.js';
+import { deleteKeys, openTestRedis, redisVariants } from '../support/redis-variants.js';
 import { AuctionStream } from '../support/live-events.js';
 import { RUN_PREFIX, liveCacheContract, pseudonym } from './live-cache.contract.js';
 
-describe('live cache (Redis)', function () {
-  let url: string;
-  let redis: Redis;
+for (const variant of redisVariants) describe(`live cache (${variant.name})`, function () {
+  let target: RedisTarget;
+  let redis: RedisClient;
   before(async function () {
-    url = serviceUrl(this, 'REDIS_URL', 'live cache (Redis)');
-    redis = await openRedis(url, 'live-cache-test');
+    target = variant.target(this, 'live cache');
+    redis = await openTestRedis(target, 'live-cache-test');
   });
   after(async () => {
     if (redis === undefined) return;
-    const keys = await redis.keys(`gs:auction:${RUN_PREFIX}-*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `gs:auction:{${RUN_PREFIX}-*`);
     await closeRedis(redis);
   });
 
   liveCacheContract(() => async ({ historyLength, parking }) => {
     const namespace = `gs:test:${randomUUID()}:live-cache`;
     const projector = new RedisLiveCache({ redis, pseudonym, namespace, historyLength, ...(parking !== undefined ? { parking } : {}) });
-    const rivalConnection = await openRedis(url, 'live-cache-test-rival');
+    const rivalConnection = await openTestRedis(target, 'live-cache-test-rival');
     const rival = new RedisLiveCache({ redis: rivalConnection, pseudonym, namespace, historyLength });
-    const feed = await openRedisLiveFeed(url, redis);
+    const feed = await openRedisLiveFeed(target, redis);
     return {
       projector,
       rival,
@@ -40,8 +40,7 @@ describe('live cache (Redis)', function () {
       close: async () => {
         await feed.close();
         await closeRedis(rivalConnection);
-        const keys = await redis.keys(`${namespace}:*`);
-        if (keys.length > 0) await redis.del(...keys);
+        await deleteKeys(redis, `${namespace}:*`);
       },
     };
   }, { shared: true });
@@ -114,7 +113,6 @@ describe('live cache (Redis)', function () {
       }),
       { numRuns: 25 },
     );
-    const keys = await redis.keys(`${namespace}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${namespace}:*`);
   });
 });

@@ -110,7 +110,7 @@ describe('the whole pipeline through Kafka: HTTP -> log -> publisher -> Kafka ->
     // Fed by Kafka: both projectors' checkpoints are per partition of the test topic.
     const { rows } = await sys.resources.sql.query<{ source: string }>('SELECT source FROM projection_checkpoints WHERE projection = $1', [READ_MODEL_PROJECTION]);
     assert.ok(rows.length > 0 && rows.every((r) => r.source.startsWith(`kafka:${topic}:`)), JSON.stringify(rows));
-    const liveCheckpoints = await redis.keys(`*:checkpoint:kafka:${topic}:*`);
+    const liveCheckpoints = await redis.keys(`*:checkpoint:*:kafka:${topic}:*`);
     assert.ok(liveCheckpoints.length > 0, 'the live cache has Kafka checkpoints');
   });
 });

@@ -48,7 +48,7 @@ describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
     const opened = await openEventLog({ databaseUrl: database.url, dataDir: 'memory', migrations: readModelMigrations });
     ({ sql, log } = opened);
     closeLog = () => opened.close();
-    env = { ...process.env, DATABASE_URL: database.url, PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '3', REDIS_URL: '', KAFKA_BROKERS: '' };
+    env = { ...process.env, DATABASE_URL: database.url, PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '3', REDIS_URL: '', REDIS_CLUSTER_NODES: '', KAFKA_BROKERS: '' };
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -129,7 +129,7 @@ describe('projector killed and restarted mid-stream, fed through Kafka (PostgreS
     publisher = await startPublisherRole(resources, { topic, partitions: 4 });
     env = {
       ...process.env, DATABASE_URL: database.url, KAFKA_BROKERS: brokers, TEST_KAFKA_TOPIC: topic, TEST_KAFKA_GROUP_PREFIX: `${uniqueName('restart-group')}.`,
-      PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', REDIS_URL: '',
+      PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', REDIS_URL: '', REDIS_CLUSTER_NODES: '',
     };
   });
   after(async () => {

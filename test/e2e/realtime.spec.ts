@@ -1,7 +1,8 @@
 // The realtime WebSocket server end to end, with a real client (`ws`) against the real server:
 // bids over HTTP -> event log -> live-cache projector -> feed -> relay -> uWS -> socket. Embedded
 // mode (in-memory cache) always; with REDIS_URL, the Redis cache and pub/sub, two nodes on one
-// Redis, and a lost subscriber connection.
+// Redis, and a lost subscriber connection; with REDIS_CLUSTER_NODES, the same suite on a Redis
+// Cluster, and two nodes whose frames cross the cluster's nodes.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isRight } from 'fp-ts/lib/Either.js';
@@ -79,7 +80,7 @@ const realtimeSuite = (backend: () => Backend) => {
     if (sys.live.memoryCache !== undefined) {
       feed = sys.live.memoryCache;
     } else {
-      const redisFeed = await openRedisLiveFeed(sys.config.redisUrl!, sys.resources.redis!);
+      const redisFeed = await openRedisLiveFeed(sys.config.redis!, sys.resources.redis!);
       feed = redisFeed;
       closeFeed = () => redisFeed.close();
     }
@@ -469,7 +470,7 @@ describe('realtime WebSockets: Redis', function () {
     });
 
     it('after its Redis subscriber connection is killed, a node sends what it missed', async () => {
-      const feed = await openRedisLiveFeed(backend.redisUrl!, redis);
+      const feed = await openRedisLiveFeed({ kind: 'standalone', url: backend.redisUrl! }, redis);
       const node = await startRealtimeServer({ feed, logger: createLogger('silent'), port: 0 });
       try {
         const writer = new RedisLiveCache({ redis, pseudonym: pseudonymiser('synthetic'), namespace: `gs:test:${randomUUID()}` });
@@ -496,5 +497,43 @@ describe('realtime WebSockets: Redis', function () {
         await feed.close();
       }
     });
+  });
+});
+
+describe('realtime WebSockets: Redis Cluster', function () {
+  let backend: Backend;
+  before(function () {
+    const redisClusterNodes = serviceUrl(this, 'REDIS_CLUSTER_NODES', 'realtime WebSockets on a Redis Cluster');
+    backend = { name: 'redis cluster', redisClusterNodes, databaseUrl: process.env.DATABASE_URL || undefined };
+  });
+  realtimeSuite(() => backend);
+
+  it('a bid\'s frame reaches the sockets of two realtime nodes through pub/sub on the cluster', async () => {
+    const sys = await startTestSystem(backend, { realtimeLimits: { lingerMs: 0 } });
+    const second = await startSystem(
+      loadConfig({
+        ROLES: 'realtime', REALTIME_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: 'silent', REDIS_CLUSTER_NODES: backend.redisClusterNodes!,
+        ...(sys.config.databaseUrl !== undefined ? { DATABASE_URL: sys.config.databaseUrl } : {}),
+      }),
+      createLogger('silent'),
+      { realtimeLimits: { lingerMs: 0 } },
+    );
+    const sockets: TestClient[] = [];
+    try {
+      const seller = await sys.token('sam', 'seller');
+      const created = await sys.call('POST', '/v1/auctions', { token: seller, body: { title: 'Rolex Submariner', currency: 'USD', startingPrice: 1000, endsAt: inSeconds(3600) } });
+      const auctionId = created.body.auctionId as string;
+      sockets.push(await connect(sys.realtimeUrl!), await connect(second.realtimeUrl!));
+      for (const c of sockets) c.send({ type: 'subscribe', auctionId });
+      for (const c of sockets) await c.waitFor((f) => f.type === 'snapshot', 'a snapshot');
+      const bid = await sys.call('POST', `/v1/auctions/${auctionId}/bids`, { token: await sys.token('bea', 'bidder'), body: { maxAmount: 2500 }, headers: { 'Idempotency-Key': randomUUID() } });
+      assert.equal(bid.status, 201, JSON.stringify(bid.body));
+      for (const c of sockets) await c.waitFor((f) => f.type === 'auction.updated' && f.version === bid.body.version, `version ${String(bid.body.version)}`);
+      for (const c of sockets) assert.deepEqual(versions(c.updates(auctionId)), [2]);
+    } finally {
+      await Promise.all(sockets.map((c) => c.close()));
+      await second.stop();
+      await sys.stop();
+    }
   });
 });

@@ -40,6 +40,7 @@ const runRebuild = async (sys: TestSystem, env: Record<string, string>): Promise
       // never the runner's own service variables: only the system's database
       DATABASE_URL: sys.config.databaseUrl ?? '',
       REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
       KAFKA_BROKERS: '',
       EVENTSTORE_URL: '',
       ...env,

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis, RedisTarget } from '../../infra/index.js';
 import type { AppendResult, EventLog, ExpectedVersion, MinorUnits, NewEvent, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
 import { streamIdOf } from '../../domain/index.js';
 import type { CommandContext } from '../../commands/index.js';
 import type { LeaseEvent } from '../../commands/index.js';
 import { AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, RedlockLock, commandIdFor, openEventLog } from '../../commands/index.js';
 import { serviceUrl } from '../support/services.js';
+import { openLeaseInstances, redisVariants } from '../support/redis-variants.js';
 import { freshDatabase } from '../support/system.js';
 
 interface TwoProcesses {
@@ -122,26 +123,26 @@ describe('two command handlers racing on one auction: PostgreSQL, two connection
 });
 
 /** A "process" on PostgreSQL whose lock takes a Redis lease for contended auctions only. */
-const leasedProcess = async (databaseUrl: string, redis: Redis, keyPrefix: string, onLeaseEvent?: (e: LeaseEvent) => void) => {
+const leasedProcess = async (databaseUrl: string, clients: readonly Redis[], keyPrefix: string, onLeaseEvent?: (e: LeaseEvent) => void) => {
   const opened = await openEventLog({ databaseUrl, dataDir: 'memory' });
   const local = new InProcessLock();
-  const lock = new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: [redis], keyPrefix, local, acquireTimeoutMs: 5_000, ...(onLeaseEvent ? { onLeaseEvent } : {}) }) });
+  const lock = new ContentionLeaseLock({ local, lease: new RedlockLock({ clients, keyPrefix, local, acquireTimeoutMs: 5_000, ...(onLeaseEvent ? { onLeaseEvent } : {}) }) });
   return { opened, lock, handler: (log: EventLog = opened.log) => new CommandHandler({ log, repository: new AuctionRepository(log), lock }) };
 };
 
-describe('two command handlers racing on one auction: PostgreSQL, Redis leases for contended auctions', function () {
+for (const variant of redisVariants) describe(`two command handlers racing on one auction: PostgreSQL, ${variant.name} leases for contended auctions`, function () {
   let dbUrl: string;
-  let redisUrl: string;
+  let target: RedisTarget;
   const prefix = `gs-test:race-lease:${randomUUID()}:`;
   before(function () {
     dbUrl = serviceUrl(this, 'DATABASE_URL', 'handler race with leases');
-    redisUrl = serviceUrl(this, 'REDIS_URL', 'handler race with leases');
+    target = variant.target(this, 'handler race with leases');
   });
   raceSuite(async () => {
     const db = await freshDatabase(dbUrl);
-    const clients = [new Redis(redisUrl), new Redis(redisUrl)] as const;
-    const one = await leasedProcess(db.url, clients[0], prefix);
-    const two = await leasedProcess(db.url, clients[1], prefix);
+    const clients = [await openLeaseInstances(target, 'test-race-one'), await openLeaseInstances(target, 'test-race-two')] as const;
+    const one = await leasedProcess(db.url, clients[0].clients, prefix);
+    const two = await leasedProcess(db.url, clients[1].clients, prefix);
     return {
       log: one.opened.log,
       handlers: [one.handler(), two.handler()],
@@ -150,28 +151,28 @@ describe('two command handlers racing on one auction: PostgreSQL, Redis leases f
         await one.opened.close();
         await two.opened.close();
         await db.drop();
-        await Promise.all(clients.map((c) => c.quit()));
+        await Promise.all(clients.map((c) => c.close()));
       },
     };
   });
 });
 
-describe('a lease lost while deciding costs a retry, never a wrong answer (PostgreSQL, Redis)', function () {
+for (const variant of redisVariants) describe(`a lease lost while deciding costs a retry, never a wrong answer (PostgreSQL, ${variant.name})`, function () {
   let dbUrl: string;
-  let redisUrl: string;
+  let target: RedisTarget;
   const prefix = `gs-test:lost-lease:${randomUUID()}:`;
   before(function () {
     dbUrl = serviceUrl(this, 'DATABASE_URL', 'lost lease');
-    redisUrl = serviceUrl(this, 'REDIS_URL', 'lost lease');
+    target = variant.target(this, 'lost lease');
   });
 
   it('the other process takes the lease and appends; the first one conflicts, reloads and answers as if it came second', async () => {
     const db = await freshDatabase(dbUrl);
-    const clients = [new Redis(redisUrl), new Redis(redisUrl)] as const;
+    const clients = [await openLeaseInstances(target, 'test-lost-lease-a'), await openLeaseInstances(target, 'test-lost-lease-b')] as const;
     const eventsA: LeaseEvent[] = [];
     const eventsB: LeaseEvent[] = [];
-    const a = await leasedProcess(db.url, clients[0], prefix, (e) => eventsA.push(e));
-    const b = await leasedProcess(db.url, clients[1], prefix, (e) => eventsB.push(e));
+    const a = await leasedProcess(db.url, clients[0].clients, prefix, (e) => eventsA.push(e));
+    const b = await leasedProcess(db.url, clients[1].clients, prefix, (e) => eventsB.push(e));
     try {
       const auctionId = `lost-lease-${Date.now()}`;
       // A's appends first let B run a whole bid while A holds a decision made under its lease.
@@ -196,7 +197,7 @@ describe('a lease lost while deciding costs a retry, never a wrong answer (Postg
       let bAnswer: Awaited<ReturnType<CommandHandler['handle']>> | undefined;
       pause = async () => {
         // A is "paused" past its lease: the lease vanishes and B takes it, bids and releases it.
-        await clients[0].del(`${prefix}${auctionId}`);
+        await Promise.all(clients[0].clients.map((c) => c.del(`${prefix}${auctionId}`)));
         bAnswer = await handlerB.handle({ type: 'PlaceBid', auctionId, bidId: 'b-bob', bidderId: 'bob', maxAmount: 5000 as MinorUnits }, ctx('bob', 'k-bob'));
       };
       const aAnswer = await handlerA.handle({ type: 'PlaceBid', auctionId, bidId: 'b-alice', bidderId: 'alice', maxAmount: 3000 as MinorUnits }, ctx('alice', 'k-alice'));
@@ -214,7 +215,7 @@ describe('a lease lost while deciding costs a retry, never a wrong answer (Postg
       await a.opened.close();
       await b.opened.close();
       await db.drop();
-      await Promise.all(clients.map((c) => c.quit()));
+      await Promise.all(clients.map((c) => c.close()));
     }
   });
 });

@@ -3,7 +3,7 @@
 // and why, then the suite is skipped. Under REQUIRE_SERVICES=1 (CI) a missing service fails instead.
 import type { Context } from 'mocha';
 
-export type ServiceVariable = 'DATABASE_URL' | 'REDIS_URL' | 'KAFKA_BROKERS' | 'EVENTSTORE_URL' | 'CHROMIUM_PATH';
+export type ServiceVariable = 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'KAFKA_BROKERS' | 'EVENTSTORE_URL' | 'CHROMIUM_PATH';
 
 /** Variables that CI must provide; EventStoreDB cannot run on CI's machine, so it may always skip. */
 const optionalEvenInCi: ReadonlySet<ServiceVariable> = new Set(['EVENTSTORE_URL']);

@@ -13,6 +13,8 @@ export interface Backend {
   readonly name: string;
   readonly databaseUrl?: string | undefined;
   readonly redisUrl?: string | undefined;
+  /** A Redis Cluster's seeds (REDIS_CLUSTER_NODES), instead of `redisUrl`. */
+  readonly redisClusterNodes?: string | undefined;
 }
 
 export const embedded: Backend = { name: 'embedded (PGlite, in-memory adapters)' };
@@ -62,6 +64,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...(database !== undefined ? { DATABASE_URL: database.url } : {}),
     ...(backend.redisUrl !== undefined ? { REDIS_URL: backend.redisUrl } : {}),
+    ...(backend.redisClusterNodes !== undefined ? { REDIS_CLUSTER_NODES: backend.redisClusterNodes } : {}),
     ...options.env,
   });
   const system = await startSystem(config, createLogger(config.logLevel), {

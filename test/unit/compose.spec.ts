@@ -61,7 +61,7 @@ describe('compose.yaml', () => {
       assert.deepEqual(unknown, [], `${role}: variables the configuration does not know`);
       const config = loadConfig(env);
       assert.equal(config.databaseUrl, 'postgres://gavelstream:gavelstream@postgres:5432/gavelstream');
-      assert.equal(config.redisUrl, 'redis://redis:6379/0');
+      assert.deepEqual(config.redis, { kind: 'standalone', url: 'redis://redis:6379/0' });
       assert.deepEqual(config.kafkaBrokers, ['kafka:9092']);
       assert.equal(config.eventstoreUrl, undefined, 'EventStoreDB only when EVENTSTORE_URL is set');
       assert.deepEqual([config.port, config.realtimePort, config.opsPort], [3000, 3001, 3002]);

@@ -149,3 +149,22 @@ describe('configuration: idempotency', () => {
     }
   });
 });
+
+describe('configuration: Redis', () => {
+  it('none, one server (REDIS_URL) or a cluster from its seeds (REDIS_CLUSTER_NODES)', () => {
+    assert.equal(loadConfig({}).redis, undefined);
+    assert.deepEqual(loadConfig({ REDIS_URL: 'redis://cache:6379/2' }).redis, { kind: 'standalone', url: 'redis://cache:6379/2' });
+    assert.deepEqual(loadConfig({ REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-b:7001 ' }).redis, { kind: 'cluster', nodes: ['10.0.0.1:7000', 'redis-b:7001'] });
+    assert.deepEqual(loadConfig({ REDIS_URL: '', REDIS_CLUSTER_NODES: 'a:1' }).redis, { kind: 'cluster', nodes: ['a:1'] }, 'an empty variable is an unset one');
+  });
+
+  it('stops on a seed that is not host:port, or on both variables set, naming them', () => {
+    for (const value of ['redis://a:1', 'a', 'a:port', ',']) {
+      assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: value }), (e: unknown) => e instanceof ConfigError && e.message.includes('REDIS_CLUSTER_NODES'), value);
+    }
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes('REDIS_URL') && e.message.includes('REDIS_CLUSTER_NODES') && e.message.includes('not both'),
+    );
+  });
+});

@@ -9,7 +9,7 @@ import express from 'express';
 import { streamIdOf } from '../../../domain/index.js';
 import { authenticate, closeRedis, errorHandler, jsonBody, openRedis, pseudonymiser } from '../../../infra/index.js';
 import type { Redis } from '../../../infra/index.js';
-import { AuctionRepository, CommandHandler, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, commandRoutes, openEventLog } from '../../../commands/index.js';
+import { AuctionRepository, CommandHandler, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, commandRoutes, openEventLog, scopedIdempotencyKey } from '../../../commands/index.js';
 import type { DoneRecord, IdempotencyRecord, IdempotencyStore, OpenedEventLog, StoredResponse } from '../../../commands/index.js';
 import { serviceUrl } from '../../support/services.js';
 import { eventually } from '../../support/system.js';
@@ -69,7 +69,7 @@ const takeoverSuite = (open: () => Promise<Variant>, log: () => OpenedEventLog) 
   let store: ProcessDeath;
   const users = { sam: `sam-${randomUUID()}`, alice: `alice-${randomUUID()}`, bob: `bob-${randomUUID()}`, carol: `carol-${randomUUID()}` };
   const tokens: Record<string, string> = {};
-  const scoped = (userId: string, key: string) => `${encodeURIComponent(userId)}:${key}`;
+  const scoped = scopedIdempotencyKey;
 
   before(async () => {
     variant = await open();

@@ -1,21 +1,22 @@
 // A keyed command's rate-limit point counted by its idempotency claim, in one Redis script: the
-// answers are those of counting the point first and claiming after, in two round trips.
+// answers are those of counting the point first and claiming after, in two round trips. On one
+// Redis server and on a cluster (the counter and the claim share the user's hash tag).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import * as t from 'io-ts';
 import fc from 'fast-check';
-import { authenticate, closeRedis, errorHandler, openRedis, rateLimit, requireRole } from '../../../infra/index.js';
-import type { Redis } from '../../../infra/index.js';
+import { authenticate, closeRedis, errorHandler, rateLimit, requireRole } from '../../../infra/index.js';
+import type { RedisClient } from '../../../infra/index.js';
 import { RedisIdempotencyStore, claimsIdempotencyKey, idempotency } from '../../../commands/index.js';
 import { MinorUnits } from '../../../domain/index.js';
-import { serviceUrl } from '../../support/services.js';
+import { deleteKeys, keysMatching, openTestRedis, redisVariants } from '../../support/redis-variants.js';
 import { SECRET, call, errorOf, serve } from '../../unit/http/harness.js';
 import type { Served } from '../../unit/http/harness.js';
 import { tokenFor } from '../../unit/http/suites.js';
 
 /** Counts the scripts run on this connection, by name, from the commands it sends (MONITOR would see them too). */
-const countCalls = (redis: Redis, names: readonly string[]): { counts: Record<string, number>; stop: () => void } => {
+const countCalls = (redis: RedisClient, names: readonly string[]): { counts: Record<string, number>; stop: () => void } => {
   const counts: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
   const shas = new Map<string, string>();
   const target = redis as unknown as { sendCommand: (command: { name: string; args: unknown[] }, ...rest: unknown[]) => unknown };
@@ -32,18 +33,15 @@ const countCalls = (redis: Redis, names: readonly string[]): { counts: Record<st
   return { counts, stop: () => void (target.sendCommand = original) };
 };
 
-describe('rate limit counted by the idempotency claim (Redis)', () => {
-  let redis: Redis;
-  let url: string;
+for (const variant of redisVariants) describe(`rate limit counted by the idempotency claim (${variant.name})`, () => {
+  let redis: RedisClient;
   const prefix = `gs:test:cwc:${randomUUID()}`;
   before(async function () {
-    url = serviceUrl(this, 'REDIS_URL', 'rate limit counted by the claim');
-    redis = await openRedis(url, 'test-count-with-claim');
+    redis = await openTestRedis(variant.target(this, 'rate limit counted by the claim'), 'test-count-with-claim');
   });
   after(async () => {
     if (redis === undefined) return;
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, `${prefix}:*`);
     await closeRedis(redis);
   });
 
@@ -86,7 +84,7 @@ describe('rate limit counted by the idempotency claim (Redis)', () => {
       assert.equal(refused.status, 429);
       assert.equal(errorOf(refused).code, 'RATE_LIMITED');
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-      assert.equal((await redis.keys(`${prefix}:idem:${run}:*k2`)).length, 0, 'over the limit, the key is not claimed');
+      assert.equal((await keysMatching(redis, `${prefix}:idem:${run}:*k2`)).length, 0, 'over the limit, the key is not claimed');
       assert.equal((await call(s.url, '/x', { token: alice })).status, 429);
       assert.deepEqual(counts, { gsCountAndClaim: 3, gsIdempotencyClaim: 0, rlflxIncr: 2 });
       // Once over the limit, the keyed route's refusals come from memory until the window ends.
@@ -150,7 +148,7 @@ describe('rate limit counted by the idempotency claim (Redis)', () => {
               assert.equal(answer.headers.get('ratelimit-remaining'), String(Math.max(points - i - 1, 0)));
               if (!over && (kind === 'new-key' || kind === 'same-key')) claimed += 1;
             }
-            const stored = await redis.keys(`${prefix}:idem:${run}:*`);
+            const stored = await keysMatching(redis, `${prefix}:idem:${run}:*`);
             assert.ok(stored.length <= claimed, 'no key claimed over the limit');
           } finally {
             await Promise.all([one.close(), two.close()]);

@@ -1,9 +1,13 @@
+// RedlockLock against Redis: one server (one instance), and a Redis Cluster (one instance per
+// master, as the process builds it: a majority of them grants the lease).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { RedlockLock, type LeaseEvent } from '../../../commands/locks/index.js';
-import { serviceUrl } from '../../support/services.js';
+import type { RedisTarget } from '../../../infra/index.js';
+import { closeRedis, clusterMasters, isCluster } from '../../../infra/index.js';
+import { openLeaseInstances, openTestRedis, redisVariants } from '../../support/redis-variants.js';
 
 const deferred = () => {
   let resolve!: () => void;
@@ -13,33 +17,57 @@ const deferred = () => {
   return { promise, resolve };
 };
 
-describe('RedlockLock with Redis', function () {
-  let url: string;
+for (const variant of redisVariants) describe(`RedlockLock with ${variant.name}`, function () {
+  let target: RedisTarget;
   const clients: Redis[] = [];
+  const closers: (() => Promise<void>)[] = [];
   const prefix = `gs-test:lock:${randomUUID()}:`;
 
-  const client = (): Redis => {
-    const c = new Redis(url);
-    clients.push(c);
-    return c;
+  /** One process's instances: a connection to the server, or one per cluster master. */
+  const instances = async (): Promise<readonly Redis[]> => {
+    const opened = await openLeaseInstances(target, 'test-redlock');
+    clients.push(...opened.clients);
+    closers.push(() => opened.close());
+    return opened.clients;
   };
+  /** Another holder's lease on every instance. */
+  const holdEverywhere = (on: readonly Redis[], key: string, value: string, ms: number) => Promise.all(on.map((c) => c.set(key, value, 'PX', ms)));
+  const onNone = async (on: readonly Redis[], key: string) => (await Promise.all(on.map((c) => c.exists(key)))).every((n) => n === 0);
 
   before(function () {
-    url = serviceUrl(this, 'REDIS_URL', 'RedlockLock with Redis');
+    target = variant.target(this, 'RedlockLock');
   });
 
   after(async () => {
-    if (clients.length === 0) return;
-    const keys = await clients[0]!.keys(`${prefix}*`);
-    if (keys.length > 0) await clients[0]!.del(...keys);
-    await Promise.all(clients.map((c) => c.quit()));
+    await Promise.all(clients.map(async (c) => {
+      const keys = await c.keys(`*${prefix}*`);
+      // The connection's own key prefix (a cluster master's tag) is added again by DEL.
+      const own = c.options.keyPrefix ?? '';
+      await Promise.all(keys.map((k) => c.del(k.slice(own.length))));
+    }));
+    await Promise.all(closers.map((close) => close()));
+  });
+
+  it('asks every instance: one on one server, one per master on a cluster', async () => {
+    const on = await instances();
+    let masters = 1;
+    const probe = await openTestRedis(target, 'test-redlock-probe');
+    if (isCluster(probe)) masters = (await clusterMasters(probe)).length;
+    await closeRedis(probe);
+    assert.equal(on.length, masters);
+    const lock = new RedlockLock({ clients: on, keyPrefix: prefix });
+    await lock.withLock('every', async () => {
+      for (const c of on) assert.equal(await c.exists(`${prefix}every`), 1, 'each instance holds the lease');
+    });
+    assert.ok(await onNone(on, `${prefix}every`));
   });
 
   it('keeps two processes (separate locks, separate clients) out of each other\'s critical section', async () => {
     const events: LeaseEvent[] = [];
     const options = { keyPrefix: prefix, acquireTimeoutMs: 20_000, onLeaseEvent: (e: LeaseEvent) => events.push(e) };
-    const one = new RedlockLock({ clients: [client()], ...options });
-    const two = new RedlockLock({ clients: [client()], ...options });
+    const first = await instances();
+    const one = new RedlockLock({ clients: first, ...options });
+    const two = new RedlockLock({ clients: await instances(), ...options });
     let inside = 0;
     let overlaps = 0;
     let runs = 0;
@@ -56,41 +84,42 @@ describe('RedlockLock with Redis', function () {
     assert.equal(runs, 30);
     assert.equal(overlaps, 0);
     assert.deepEqual(events.filter((e) => e.kind !== 'acquired'), [], 'every section held the lease');
-    assert.equal(await clients[0]!.exists(`${prefix}hot`), 0, 'the lease is released');
+    assert.ok(await onNone(first, `${prefix}hot`), 'the lease is released');
   });
 
   it('passes fn\'s value and rejection through, and releases the lease either way', async () => {
-    const lock = new RedlockLock({ clients: [client()], keyPrefix: prefix });
+    const on = await instances();
+    const lock = new RedlockLock({ clients: on, keyPrefix: prefix });
     assert.equal(await lock.withLock('a1', () => Promise.resolve(42)), 42);
     await assert.rejects(lock.withLock('a1', () => Promise.reject(new Error('refused'))), /refused/);
-    assert.equal(await clients[0]!.exists(`${prefix}a1`), 0);
+    assert.ok(await onNone(on, `${prefix}a1`));
   });
 
   it('takes the lease once a crashed holder\'s lease expires', async () => {
-    const redis = client();
-    await redis.set(`${prefix}a2`, 'crashed-holder', 'PX', 300);
+    const on = await instances();
+    await holdEverywhere(on, `${prefix}a2`, 'crashed-holder', 300);
     const events: LeaseEvent[] = [];
-    const lock = new RedlockLock({ clients: [redis], keyPrefix: prefix, acquireTimeoutMs: 10_000, onLeaseEvent: (e) => events.push(e) });
+    const lock = new RedlockLock({ clients: on, keyPrefix: prefix, acquireTimeoutMs: 10_000, onLeaseEvent: (e) => events.push(e) });
     assert.equal(await lock.withLock('a2', () => Promise.resolve('ran')), 'ran');
     assert.deepEqual(events.map((e) => e.kind), ['acquired']);
   });
 
   it('runs fn without the lease when a holder keeps it past the acquire timeout', async () => {
-    const redis = client();
-    await redis.set(`${prefix}a3`, 'stuck-holder', 'PX', 60_000);
+    const on = await instances();
+    await holdEverywhere(on, `${prefix}a3`, 'stuck-holder', 60_000);
     const events: LeaseEvent[] = [];
-    const lock = new RedlockLock({ clients: [redis], keyPrefix: prefix, acquireTimeoutMs: 100, onLeaseEvent: (e) => events.push(e) });
+    const lock = new RedlockLock({ clients: on, keyPrefix: prefix, acquireTimeoutMs: 100, onLeaseEvent: (e) => events.push(e) });
     assert.equal(await lock.withLock('a3', () => Promise.resolve('ran')), 'ran');
     assert.equal(events.length, 1);
     assert.equal(events[0]?.kind, 'bypassed');
-    assert.equal(await redis.get(`${prefix}a3`), 'stuck-holder', 'the other holder\'s lease is untouched');
+    for (const c of on) assert.equal(await c.get(`${prefix}a3`), 'stuck-holder', 'the other holder\'s lease is untouched');
   });
 
   it('runs queued commands in order without the lease while a holder keeps it', async () => {
-    const redis = client();
-    await redis.set(`${prefix}a5`, 'stuck-holder', 'PX', 60_000);
+    const on = await instances();
+    await holdEverywhere(on, `${prefix}a5`, 'stuck-holder', 60_000);
     const events: LeaseEvent[] = [];
-    const lock = new RedlockLock({ clients: [redis], keyPrefix: prefix, acquireTimeoutMs: 200, onLeaseEvent: (e) => events.push(e) });
+    const lock = new RedlockLock({ clients: on, keyPrefix: prefix, acquireTimeoutMs: 200, onLeaseEvent: (e) => events.push(e) });
     const order: number[] = [];
     await Promise.all(Array.from({ length: 10 }, (_, i) => lock.withLock('a5', async () => void order.push(i))));
     assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -99,12 +128,12 @@ describe('RedlockLock with Redis', function () {
   });
 
   it('lets a holder that lost its lease finish, while the other process goes ahead', async () => {
-    const redisA = client();
+    const onA = await instances();
     const eventsA: LeaseEvent[] = [];
     const eventsB: LeaseEvent[] = [];
     const aLost = deferred();
     const a = new RedlockLock({
-      clients: [redisA],
+      clients: onA,
       keyPrefix: prefix,
       leaseMs: 300,
       extensionThresholdMs: 150,
@@ -113,7 +142,7 @@ describe('RedlockLock with Redis', function () {
         if (e.kind === 'lost') aLost.resolve();
       },
     });
-    const b = new RedlockLock({ clients: [client()], keyPrefix: prefix, acquireTimeoutMs: 10_000, onLeaseEvent: (e) => eventsB.push(e) });
+    const b = new RedlockLock({ clients: await instances(), keyPrefix: prefix, acquireTimeoutMs: 10_000, onLeaseEvent: (e) => eventsB.push(e) });
     const aInside = deferred();
     const aResult = a.withLock('a4', async () => {
       aInside.resolve();
@@ -122,7 +151,7 @@ describe('RedlockLock with Redis', function () {
     });
     await aInside.promise;
     // The lease vanishes under A, as if A had paused past it (a GC pause, a stalled VM).
-    await redisA.del(`${prefix}a4`);
+    await Promise.all(onA.map((c) => c.del(`${prefix}a4`)));
     assert.equal(await b.withLock('a4', () => Promise.resolve('b finished')), 'b finished');
     assert.equal(await aResult, 'a finished');
     assert.deepEqual(eventsB.map((e) => e.kind), ['acquired']);

@@ -87,7 +87,7 @@ interface CliResult {
 }
 
 const cleanEnv = (env: Record<string, string | undefined>): Record<string, string> =>
-  Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  Object.fromEntries(Object.entries({ ...process.env, REDIS_CLUSTER_NODES: '', ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
 const runCli = (args: readonly string[], env: Record<string, string | undefined>): Promise<CliResult> =>
   new Promise((resolve) => {

@@ -1,29 +1,30 @@
+// ClosingWorkers sharing the Redis queue, on one server and on a cluster.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { ClosingWorker, RedisClosingQueue, type CloseAuction } from '../../../commands/scheduler/index.js';
-import { serviceUrl } from '../../support/services.js';
+import type { RedisClient, RedisTarget } from '../../../infra/index.js';
+import { closeRedis } from '../../../infra/index.js';
+import { deleteKeys, openTestRedis, redisVariants } from '../../support/redis-variants.js';
 
-describe('ClosingWorker on the Redis queue', function () {
-  let url: string;
-  const clients: Redis[] = [];
+for (const variant of redisVariants) describe(`ClosingWorker on the Redis queue (${variant.name})`, function () {
+  let target: RedisTarget;
+  const clients: RedisClient[] = [];
   const workers: ClosingWorker[] = [];
   const namespace = `gs-test:closing-worker:${randomUUID()}`;
 
   before(function () {
-    url = serviceUrl(this, 'REDIS_URL', 'ClosingWorker on the Redis queue');
+    target = variant.target(this, 'ClosingWorker on the Redis queue');
   });
 
   after(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     if (clients.length === 0) return;
-    const keys = await clients[0]!.keys(`{${namespace}}*`);
-    if (keys.length > 0) await clients[0]!.del(...keys);
-    await Promise.all(clients.map((c) => c.quit()));
+    await deleteKeys(clients[0]!, `{${namespace}}*`);
+    await Promise.all(clients.map((c) => closeRedis(c)));
   });
 
-  const queue = (): RedisClosingQueue => {
-    const client = new Redis(url);
+  const queue = async (): Promise<RedisClosingQueue> => {
+    const client = await openTestRedis(target, 'test-closing-worker');
     clients.push(client);
     return new RedisClosingQueue(client, { namespace });
   };
@@ -55,14 +56,14 @@ describe('ClosingWorker on the Redis queue', function () {
         return Promise.resolve('closed');
       };
 
-    const handler = queue(); // the command handler's handle
+    const handler = await queue(); // the command handler's handle
     await Promise.all(ids.map((id) => handler.schedule(id, new Date(ends.get(id)!), 1)));
     // Ten auctions get a soft-close extension the queue hears about only later (a slow handler).
     const extended = ids.slice(0, 10);
     for (const id of extended) ends.set(id, ends.get(id)! + 150);
 
     for (const name of ['worker-1', 'worker-2']) {
-      const w = new ClosingWorker({ queue: queue(), closeAuction: closeAuction(name), tickMs: 20, batchSize: 7, notDueRetryMs: 40, leaseMs: 30_000 });
+      const w = new ClosingWorker({ queue: await queue(), closeAuction: closeAuction(name), tickMs: 20, batchSize: 7, notDueRetryMs: 40, leaseMs: 30_000 });
       workers.push(w);
       w.start();
     }

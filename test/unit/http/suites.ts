@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { authenticate, mintToken } from '../../../infra/http/auth.js';
 import type { Role } from '../../../infra/http/auth.js';
 import { conflict, errorHandler } from '../../../infra/http/errors.js';
-import { idempotency, idempotencyKeyOf, requestFingerprint } from '../../../commands/http/index.js';
+import { idempotency, idempotencyKeyOf, requestFingerprint, scopedIdempotencyKey } from '../../../commands/http/index.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../../../commands/http/index.js';
 import { rateLimit } from '../../../infra/http/rate-limit.js';
 import type { RateLimitOptions } from '../../../infra/http/rate-limit.js';
@@ -116,7 +116,7 @@ export const idempotencyBehaviour = (makeStore: () => IdempotencyStore): void =>
   let alice: string;
   let bob: string;
   const aliceId = `alice-${randomUUID()}`;
-  const scoped = (userId: string, key: string) => `${encodeURIComponent(userId)}:${key}`;
+  const scoped = scopedIdempotencyKey;
   let inner: IdempotencyStore;
   /** The clock that bounds a retry's wait on a live claim: it stands still unless a test moves it. */
   let waitClock = 0;

@@ -10,7 +10,7 @@ const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '
 
 const run = (args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const clean = Object.fromEntries(Object.entries({ ...process.env, REDIS_CLUSTER_NODES: '', ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     execFile(process.execPath, [script, ...args], { env: clean }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });

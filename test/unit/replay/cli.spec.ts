@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'replay.js');
 // A log that does not exist: reaching it would be exit 1, so exit 2 proves the arguments stopped the run.
 const env = Object.fromEntries(
-  Object.entries({ ...process.env, DATA_DIR: join(tmpdir(), 'gs-replay-never-opened'), DATABASE_URL: undefined, EVENTSTORE_URL: undefined }).filter(([, v]) => v !== undefined),
+  Object.entries({ ...process.env, DATA_DIR: join(tmpdir(), 'gs-replay-never-opened'), DATABASE_URL: undefined, EVENTSTORE_URL: undefined, REDIS_CLUSTER_NODES: undefined }).filter(([, v]) => v !== undefined),
 ) as Record<string, string>;
 
 const run = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
