@@ -4,7 +4,7 @@
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
 import type { OpenRedisOptions } from './redis.js';
-import { openRedis, reconnectDelayMs } from './redis.js';
+import { connectionOptions, openRedis, reconnectDelayMs, startClient } from './redis.js';
 import { slotOf } from './redis-slots.js';
 
 /** `host:port` as ioredis takes a cluster seed. */
@@ -28,45 +28,12 @@ export const openRedisCluster = async (nodes: readonly string[], name: string, o
     enableAutoPipelining: true,
     enableReadyCheck: true,
     clusterRetryStrategy: reconnectDelayMs,
-    redisOptions: {
-      connectionName: name,
-      connectTimeout: 5000,
-      maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
-      ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
-    },
+    redisOptions: connectionOptions(name, options),
   });
-  let lastError: Error | undefined;
-  let started = false;
-  client.on('error', (err: Error) => {
-    lastError = err;
-    if (started) options.logger?.warn({ redis: name, err: err.message }, 'redis cluster error');
-  });
-  client.on('+node', (node: Redis) => {
-    if (started) options.logger?.info({ redis: name, node: `${node.options.host}:${node.options.port}` }, 'redis cluster: node added');
-  });
-  client.on('-node', (node: Redis) => {
-    if (started) options.logger?.warn({ redis: name, node: `${node.options.host}:${node.options.port}` }, 'redis cluster: node removed');
-  });
-  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      client.connect(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not ready after ${startTimeoutMs} ms`)), startTimeoutMs);
-      }),
-    ]);
-    await client.ping();
-  } catch (err) {
-    client.disconnect();
-    const message = (err as Error).message;
-    const cause = lastError !== undefined && /connection is closed|refresh slots/i.test(message) ? `${message} (${lastError.message})` : message;
-    throw new Error(`Redis Cluster (${name}): cannot connect to ${shown}: ${cause}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
-  started = true;
-  options.logger?.debug({ redis: name, nodes: shown }, 'redis cluster connected');
+  await startClient(client, { what: 'Redis Cluster', name, shown, options });
+  const nodeName = (node: Redis) => `${node.options.host}:${node.options.port}`;
+  client.on('+node', (node: Redis) => options.logger?.info({ redis: name, node: nodeName(node) }, 'redis cluster: node added'));
+  client.on('-node', (node: Redis) => options.logger?.warn({ redis: name, node: nodeName(node) }, 'redis cluster: node removed'));
   return client;
 };
 

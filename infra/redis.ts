@@ -64,25 +64,44 @@ export const openRedis = async (url: string, name: string, options: OpenRedisOpt
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new Error(`Redis (${name}): expected a redis: or rediss: URL, got ${shown}`);
   }
-  const client = new Redis(url, {
-    lazyConnect: true,
-    enableAutoPipelining: true,
-    connectionName: name,
-    connectTimeout: 5000,
-    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
-    retryStrategy: reconnectDelayMs,
-    ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+  const client = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, retryStrategy: reconnectDelayMs, ...connectionOptions(name, options) });
+  await startClient(client, { what: 'Redis', name, shown, options }, async () => {
+    // ioredis reports a failed SELECT only as an 'error' event and carries on in database 0:
+    // select again, so a database number the server lacks fails here.
+    const db = Number(parsed.pathname.slice(1) || '0');
+    if (!Number.isSafeInteger(db) || db < 0) throw new Error(`invalid database number in the URL path`);
+    if (db !== 0) await client.select(db);
   });
+  client.on('reconnecting', (delay: number) => options.logger?.warn({ redis: name, delayMs: delay }, 'redis reconnecting'));
+  return client;
+};
+
+/** The options every connection takes, one server's or a cluster node's. */
+export const connectionOptions = (name: string, options: OpenRedisOptions) => ({
+  connectionName: name,
+  connectTimeout: 5000,
+  maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
+  ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
+});
+
+/**
+ * Connects a lazy client, runs `check` on it and PINGs, within the start timeout; on failure it
+ * disconnects and rejects with an Error saying `<what> (<name>): cannot connect to <shown>: <cause>`
+ * (ioredis's own 'Connection is closed.' says less than the socket error before it, which is
+ * added). After the start, connection errors are logged at warn level.
+ */
+export const startClient = async <C extends RedisClient>(
+  client: C,
+  id: { readonly what: string; readonly name: string; readonly shown: string; readonly options: OpenRedisOptions },
+  check: () => Promise<void> = async () => undefined,
+): Promise<C> => {
+  const { what, name, shown, options } = id;
   let lastError: Error | undefined;
   let started = false;
   client.on('error', (err: Error) => {
     lastError = err;
-    if (started) options.logger?.warn({ redis: name, err: err.message }, 'redis connection error');
+    if (started) options.logger?.warn({ redis: name, err: err.message }, `${what} error`);
   });
-  client.on('reconnecting', (delay: number) => {
-    if (started) options.logger?.warn({ redis: name, delayMs: delay }, 'redis reconnecting');
-  });
-
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -92,23 +111,18 @@ export const openRedis = async (url: string, name: string, options: OpenRedisOpt
         timer = setTimeout(() => reject(new Error(`not ready after ${startTimeoutMs} ms`)), startTimeoutMs);
       }),
     ]);
-    // ioredis reports a failed SELECT only as an 'error' event and carries on in database 0:
-    // select again, so a database number the server lacks fails here.
-    const db = Number(parsed.pathname.slice(1) || '0');
-    if (!Number.isSafeInteger(db) || db < 0) throw new Error(`invalid database number in the URL path`);
-    if (db !== 0) await client.select(db);
+    await check();
     await client.ping();
   } catch (err) {
     client.disconnect();
-    // ioredis's own rejection ('Connection is closed.') says less than the socket error before it.
     const message = (err as Error).message;
-    const cause = lastError !== undefined && /connection is closed/i.test(message) ? lastError.message : message;
-    throw new Error(`Redis (${name}): cannot connect to ${shown}: ${cause}`, { cause: err });
+    const cause = lastError !== undefined && /connection is closed|refresh slots/i.test(message) ? `${message} (${lastError.message})` : message;
+    throw new Error(`${what} (${name}): cannot connect to ${shown}: ${cause}`, { cause: err });
   } finally {
     clearTimeout(timer);
   }
   started = true;
-  options.logger?.debug({ redis: name, url: shown }, 'redis connected');
+  options.logger?.debug({ redis: name, at: shown }, `${what} connected`);
   return client;
 };
 

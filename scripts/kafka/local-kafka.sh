@@ -34,20 +34,12 @@ config="$dir/server.properties"
 log4j_config="$dir/log4j.properties"
 brokers="$host:$port"
 
-say() { echo "[kafka] $*" >&2; }
-die() { say "$*"; exit 1; }
+say_tag="kafka"
+# shellcheck source=../shell/common.sh
+source "$root/scripts/shell/common.sh"
 
 # ---- process bookkeeping --------------------------------------------------------------------
-running_pid() {
-  [ -f "$pid_file" ] || return 1
-  local pid
-  pid="$(cat "$pid_file" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  # Make sure the pid still belongs to our broker (pids get reused).
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
-  echo "$pid"
-}
+running_pid() { live_pid "$pid_file" 'kafka\.Kafka'; }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 

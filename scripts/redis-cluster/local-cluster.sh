@@ -25,8 +25,9 @@ start_timeout="${REDIS_CLUSTER_START_TIMEOUT:-30}"
 masters=3
 marker="$dir/.local-cluster"
 
-say() { echo "[redis-cluster] $*" >&2; }
-die() { say "$*"; exit 1; }
+say_tag="redis-cluster"
+# shellcheck source=../shell/common.sh
+source "$root/scripts/shell/common.sh"
 
 # The ports of the nodes this folder holds (after a start), else none.
 ports() {
@@ -37,15 +38,7 @@ ports() {
 }
 
 # The pid of the node on `port`, when it runs (and is still our redis-server: pids get reused).
-node_pid() {
-  local pid_file="$dir/$1/redis.pid" pid
-  [ -f "$pid_file" ] || return 1
-  pid="$(cat "$pid_file" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "redis-server.*:$1" || return 1
-  echo "$pid"
-}
+node_pid() { live_pid "$dir/$1/redis.pid" "redis-server.*:$1"; }
 
 seeds() {
   local list=() port
