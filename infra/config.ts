@@ -65,6 +65,15 @@ const IntFromString = (name: string, min: number, max: number) =>
     String,
   );
 
+/** A Kafka topic name or consumer group id prefix: Kafka's legal characters, at most 200 of them. */
+const KafkaName = (name: string) =>
+  new t.Type<string, string, unknown>(
+    name,
+    t.string.is,
+    (u, c) => (typeof u === 'string' && /^[A-Za-z0-9._-]{1,200}$/.test(u) ? t.success(u) : t.failure(u, c, 'expected 1 to 200 of A-Z a-z 0-9 . _ -')),
+    t.identity,
+  );
+
 /** Express's 'trust proxy': a hop count, true/false, or a comma-separated list of names and IP ranges. */
 export type TrustProxy = boolean | number | string;
 const trustNames = /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/;
@@ -112,6 +121,8 @@ export const EnvironmentCodec = t.partial({
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'REDIS_URL'),
   REDIS_CLUSTER_NODES: HostPorts('REDIS_CLUSTER_NODES'),
   KAFKA_BROKERS: HostPorts('KAFKA_BROKERS'),
+  KAFKA_TOPIC: KafkaName('KAFKA_TOPIC'),
+  KAFKA_GROUP_ID_PREFIX: KafkaName('KAFKA_GROUP_ID_PREFIX'),
   AUTH_JWT_SECRET: t.string,
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
@@ -195,6 +206,10 @@ export interface Config {
   /** One Redis server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES); undefined: no Redis (embedded). */
   readonly redis: RedisTarget | undefined;
   readonly kafkaBrokers: readonly string[] | undefined;
+  /** The events topic (KAFKA_TOPIC); undefined: 'auction-events'. */
+  readonly kafkaTopic: string | undefined;
+  /** The projectors' consumer group id prefix (KAFKA_GROUP_ID_PREFIX); undefined: 'gavelstream.projector.'. */
+  readonly kafkaGroupIdPrefix: string | undefined;
   readonly jwtSecret: string;
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
   readonly jwtSecretIsDevelopment: boolean;
@@ -282,6 +297,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     eventstoreUrl: e.EVENTSTORE_URL,
     redis,
     kafkaBrokers: e.KAFKA_BROKERS,
+    kafkaTopic: e.KAFKA_TOPIC,
+    kafkaGroupIdPrefix: e.KAFKA_GROUP_ID_PREFIX,
     jwtSecret,
     jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,
     pseudonymSecret: e.PSEUDONYM_SECRET ?? `pseudonym:${jwtSecret}`,

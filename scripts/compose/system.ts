@@ -56,7 +56,7 @@ export interface SystemOptions {
   /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
   readonly liveCacheNamespace?: string;
   readonly realtimeLimits?: Partial<RealtimeLimits>;
-  /** Kafka topic and consumer group prefix (tests give each system their own). */
+  /** Kafka topic and consumer group prefix (tests give each system their own); default KAFKA_TOPIC and KAFKA_GROUP_ID_PREFIX. */
   readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
   /** The read API's tunables (tests shorten the `?minVersion=` wait). */
   readonly readApi?: ReadRouterOptions;
@@ -79,6 +79,9 @@ const finishCommands = (shutdown: Shutdown, handler: CommandHandler, logger: Log
 
 export const startSystem = async (config: Config, logger: Logger, options: SystemOptions = {}): Promise<RunningSystem> => {
   const has = (role: Config['roles'][number]) => config.roles.includes(role);
+  const topic = options.kafka?.topic ?? config.kafkaTopic;
+  const groupIdPrefix = options.kafka?.groupIdPrefix ?? config.kafkaGroupIdPrefix;
+  const kafkaNames = { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) };
   const resources = await openResources(config, logger);
   const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
   const parking = new ParkingMonitor({ logger, registry: metrics.registry });
@@ -116,7 +119,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const checkpointing = checkpoints !== undefined && has('scheduler') ? startCheckpointing(resources, checkpoints) : undefined;
     if (checkpointing !== undefined) shutdown.add('pipelines', () => checkpointing.stop());
     const publisher = has('publisher')
-      ? await startPublisherRole(resources, { registry: metrics.registry, ...(options.kafka?.topic !== undefined ? { topic: options.kafka.topic } : {}) })
+      ? await startPublisherRole(resources, { registry: metrics.registry, ...(topic !== undefined ? { topic } : {}) })
       : undefined;
     if (publisher !== undefined) shutdown.add('pipelines', () => publisher.stop());
 
@@ -126,7 +129,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
     // The projectors' events: from Kafka (one consumer group for the live cache and the read
     // models, started once both are given) when KAFKA_BROKERS is set, else from the event log in-process.
-    const kafkaSource = has('projector') ? kafkaSourceFor(resources, { ...options.kafka, registry: metrics.registry }) : undefined;
+    const kafkaSource = has('projector') ? kafkaSourceFor(resources, { ...kafkaNames, registry: metrics.registry }) : undefined;
     const gathered = kafkaSource !== undefined ? gatherProjectors(kafkaSource) : undefined;
     const projectorSource = has('projector') ? gathered?.source ?? logSourceFor(resources) : undefined;
     // The read models' own reader of the log, which lets batches grow while the log is busy.

@@ -1,6 +1,8 @@
 // A real WebSocket client (the `ws` package) for tests: it keeps every frame it receives, in order,
 // and waits for frames by predicate (polling, never fixed sleeps).
+import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
+import type { ClientOptions } from 'ws';
 import { eventually } from './system.js';
 
 /** A server frame as received (parsed JSON). */
@@ -10,6 +12,8 @@ export interface TestClient {
   readonly socket: WebSocket;
   /** Every frame received so far, in order. */
   readonly frames: Frame[];
+  /** The headers of the server's 101 answer (behind the balancer: X-Served-By). */
+  readonly upgradeHeaders: IncomingHttpHeaders;
   /** Set once the socket closed, with its close code. */
   readonly closed: { code: number } | undefined;
   send(frame: unknown): void;
@@ -22,10 +26,15 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export const connect = async (url: string): Promise<TestClient> => {
-  const socket = new WebSocket(url);
+/** Opens a socket; `options` as the ws package takes them (a `localAddress`, to connect from another loopback address). */
+export const connect = async (url: string, options: ClientOptions = {}): Promise<TestClient> => {
+  const socket = new WebSocket(url, options);
   const frames: Frame[] = [];
   let closed: { code: number } | undefined;
+  let upgradeHeaders: IncomingHttpHeaders = {};
+  socket.once('upgrade', (response) => {
+    upgradeHeaders = response.headers;
+  });
   socket.on('message', (data, isBinary) => {
     if (!isBinary) frames.push(JSON.parse(data.toString()) as Frame);
   });
@@ -40,6 +49,7 @@ export const connect = async (url: string): Promise<TestClient> => {
   const client: TestClient = {
     socket,
     frames,
+    upgradeHeaders,
     get closed() {
       return closed;
     },
@@ -62,9 +72,9 @@ export const connect = async (url: string): Promise<TestClient> => {
 export const versions = (frames: readonly Frame[]): number[] => frames.map((f) => f.version as number);
 
 /** Opens a socket the server is expected to refuse at the upgrade: its HTTP status, Retry-After and JSON body. */
-export const refusedUpgrade = (url: string): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> =>
+export const refusedUpgrade = (url: string, options: ClientOptions = {}): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> =>
   new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, options);
     socket.on('unexpected-response', (request, response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

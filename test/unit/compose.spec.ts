@@ -1,12 +1,16 @@
 // compose.yaml, checked without Docker: each role's environment (with the file's defaults) passes
 // the real configuration codec, dependencies name services that exist and can satisfy their
-// condition, and the files it mounts or runs exist. (Docker itself cannot run on CI's machine.)
+// condition, the files it mounts or runs exist, and the gateway is HAProxy with the configuration
+// the local topology uses, every variable it reads set to a node of the right role and port.
+// (Docker itself cannot run on CI's machine.)
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { EnvironmentCodec, allRoles, loadConfig } from '../../infra/index.js';
+import type { ProcessRole } from '../../infra/index.js';
+import { haproxyVariables } from '../../scripts/topology/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -35,6 +39,11 @@ const interpolate = (value: unknown): unknown => {
 const compose = interpolate(parse(readFileSync(join(root, 'compose.yaml'), 'utf8'), { merge: true })) as { services: Record<string, Service> };
 const services = compose.services;
 
+/** The nodes behind the gateway: two services of each of these roles, `<role>` and `<role>-2`. */
+const balancedRoles: readonly ProcessRole[] = ['command-api', 'read-api', 'realtime'];
+/** Every service running a role: one per role, and the second node of each balanced role. */
+const roleServices = [...allRoles, ...balancedRoles.map((role) => `${role}-2`)];
+
 describe('compose.yaml', () => {
   it('runs each role as its own service of the image built from this repository', () => {
     for (const role of allRoles) {
@@ -44,6 +53,7 @@ describe('compose.yaml', () => {
       assert.equal(service.image, 'gavelstream:local');
       assert.equal(service.environment?.ROLES, role);
     }
+    for (const role of balancedRoles) assert.deepEqual(services[`${role}-2`], services[role], `${role}-2 is a second ${role} node`);
     assert.deepEqual(services.migrate?.command, ['node', 'dist/scripts/migrate.js']);
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /npm ci/);
@@ -55,7 +65,7 @@ describe('compose.yaml', () => {
 
   it("gives every role an environment the configuration accepts: PostgreSQL, Redis, Kafka, ports 3000 and 3001, the operations port 3002", () => {
     const known = new Set(Object.keys(EnvironmentCodec.props));
-    for (const role of [...allRoles, 'migrate']) {
+    for (const role of [...roleServices, 'migrate']) {
       const env = Object.fromEntries(Object.entries(services[role]?.environment ?? {}).map(([k, v]) => [k, String(v)]));
       const unknown = Object.keys(env).filter((k) => !known.has(k));
       assert.deepEqual(unknown, [], `${role}: variables the configuration does not know`);
@@ -70,10 +80,43 @@ describe('compose.yaml', () => {
         const grace = /^(\d+)s$/.exec(services[role]?.stop_grace_period ?? '');
         assert.ok(grace !== null && Number(grace[1]) * 1000 > config.shutdown.drainMs + config.shutdown.timeoutMs, `${role}: Docker waits for the graceful stop before SIGKILL`);
       }
-      if (role !== 'migrate') assert.deepEqual(config.roles, [role]);
+      if (role !== 'migrate') assert.deepEqual(config.roles, [role.replace(/-2$/, '')]);
     }
-    assert.ok(services.gateway?.ports?.some((p) => p.endsWith(':3000')));
-    assert.ok(services.realtime?.ports?.some((p) => p.endsWith(':3001')));
+  });
+
+  it('puts HAProxy in front, with the configuration the local topology uses and every variable it reads set', () => {
+    const gateway = services.gateway!;
+    assert.match(gateway.image ?? '', /^haproxy:2\.\d+-alpine$/);
+    assert.ok(gateway.volumes?.includes('./scripts/haproxy/gavelstream.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro'));
+    const cfg = readFileSync(join(root, 'scripts', 'haproxy', 'gavelstream.cfg'), 'utf8');
+    const env = Object.fromEntries(Object.entries(gateway.environment ?? {}).map(([k, v]) => [k, String(v)]));
+    const { required, optional } = haproxyVariables(cfg);
+    assert.deepEqual(required.filter((name) => env[name] === undefined), [], 'variables the configuration reads without a default');
+    assert.deepEqual(Object.keys(env).filter((name) => !required.includes(name) && !optional.includes(name)), [], 'variables the configuration does not read');
+    // Each server address names a node of the role its backend serves, on that role's port.
+    const expected: Readonly<Record<string, readonly [ProcessRole, number]>> = { COMMANDS: ['command-api', 3000], READS: ['read-api', 3000], REALTIME: ['realtime', 3001] };
+    for (const [kind, [role, port]] of Object.entries(expected)) {
+      const nodes = [1, 2].map((n) => env[`GATEWAY_${kind}_${n}`] ?? '');
+      assert.deepEqual(nodes.map((address) => address.split(':')[1]), [String(port), String(port)], `${kind}: ${nodes.join(', ')}`);
+      const names = nodes.map((address) => address.split(':')[0]!);
+      assert.equal(new Set(names).size, 2, `${kind}: two different nodes`);
+      for (const name of names) assert.equal(services[name]?.environment?.ROLES, role, `${kind}: ${name} runs ${role}`);
+    }
+    assert.equal(env.GATEWAY_BIND, ':3000');
+    assert.deepEqual(gateway.ports?.filter((p) => p.endsWith(':3000')).map((p) => p.split(':')[0]), ['3000', '3001'], 'host ports 3000 and 3001 (WebSockets) reach the gateway');
+    for (const role of balancedRoles) assert.equal(services[role]?.ports, undefined, `${role} is reached through the gateway only`);
+  });
+
+  it('drains a stopping node for longer than the gateway takes to notice (a check every second, two failures)', () => {
+    const cfg = readFileSync(join(root, 'scripts', 'haproxy', 'gavelstream.cfg'), 'utf8');
+    const server = /^\s*default-server .*\binter (\d+)s\b.*\bfall (\d+)\b/m.exec(cfg);
+    assert.ok(server !== null, 'default-server inter Ns fall N');
+    const detectionMs = Number(server[1]) * 1000 * Number(server[2]);
+    for (const role of balancedRoles) {
+      const config = loadConfig(Object.fromEntries(Object.entries(services[role]?.environment ?? {}).map(([k, v]) => [k, String(v)])));
+      assert.ok(config.shutdown.drainMs > detectionMs, `${role}: SHUTDOWN_DRAIN_MS ${config.shutdown.drainMs} > ${detectionMs}`);
+      assert.equal(config.trustProxy, 1, `${role}: trusts the one proxy in front`);
+    }
   });
 
   it('depends only on services that exist and can meet the condition', () => {

@@ -168,3 +168,20 @@ describe('configuration: Redis', () => {
     );
   });
 });
+
+describe('configuration: the Kafka topic and consumer group prefix', () => {
+  it('leaves both to the roles\' defaults unless KAFKA_TOPIC and KAFKA_GROUP_ID_PREFIX are set', () => {
+    const config = loadConfig({});
+    assert.equal(config.kafkaTopic, undefined);
+    assert.equal(config.kafkaGroupIdPrefix, undefined);
+    const named = loadConfig({ KAFKA_TOPIC: 'auction-events-staging', KAFKA_GROUP_ID_PREFIX: 'staging.projector.' });
+    assert.equal(named.kafkaTopic, 'auction-events-staging');
+    assert.equal(named.kafkaGroupIdPrefix, 'staging.projector.');
+  });
+
+  it('stops on a name Kafka would refuse, naming the variable', () => {
+    for (const [name, value] of [['KAFKA_TOPIC', 'auction events'], ['KAFKA_TOPIC', 'a/b'], ['KAFKA_GROUP_ID_PREFIX', 'x'.repeat(201)]] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+    }
+  });
+});
