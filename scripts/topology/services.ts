@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openRedis, redactUrl } from '../../infra/index.js';
+import { openRedisTarget, redactUrl } from '../../infra/index.js';
+import type { RedisTarget } from '../../infra/index.js';
 
 /** Creates the database of `url` when it does not exist (connecting to the server's `postgres` database). */
 export const ensureDatabase = async (url: string): Promise<void> => {
@@ -29,8 +30,8 @@ export const ensureDatabase = async (url: string): Promise<void> => {
 };
 
 /** Fails with a message naming the URL when Redis does not answer. */
-export const checkRedis = async (url: string): Promise<void> => {
-  const redis = await openRedis(url, 'gavelstream-topology', { startTimeoutMs: 5_000 });
+export const checkRedis = async (target: RedisTarget): Promise<void> => {
+  const redis = await openRedisTarget(target, 'gavelstream-topology', { startTimeoutMs: 5_000 });
   try {
     await redis.ping();
   } finally {

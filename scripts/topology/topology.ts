@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProcessRole } from '../../infra/index.js';
+import type { ProcessRole, RedisTarget } from '../../infra/index.js';
 import { haproxyVariables, planTopology, portsOf } from './layout.js';
 import type { NodePlan, NodePorts } from './layout.js';
 import { spawnLogged, stopChild } from './processes.js';
@@ -35,6 +35,8 @@ export interface TopologyOptions {
   readonly databaseUrl?: string;
   /** Default REDIS_URL, else redis://127.0.0.1:6379/0. */
   readonly redisUrl?: string;
+  /** A Redis Cluster's seeds (host:port,...) instead of `redisUrl`: the nodes get REDIS_CLUSTER_NODES. Never taken from the environment. */
+  readonly redisClusterNodes?: string;
   /** Default KAFKA_BROKERS, else 127.0.0.1:19092. */
   readonly kafkaBrokers?: string;
   /** When no broker answers: start one with scripts/kafka/local-kafka.sh (default), or fail. */
@@ -120,7 +122,7 @@ export const findHaproxy = (env: Readonly<Record<string, string | undefined>> = 
 };
 
 /** Variables that make a process one node of the plan; never inherited. */
-const nodeVariables = new Set(['ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT', 'TRUST_PROXY', 'REALTIME_MAX_CONNECTIONS_PER_ADDRESS', 'DATA_DIR', 'SHUTDOWN_DRAIN_MS']);
+const nodeVariables = new Set(['REDIS_URL', 'REDIS_CLUSTER_NODES', 'ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT', 'TRUST_PROXY', 'REALTIME_MAX_CONNECTIONS_PER_ADDRESS', 'DATA_DIR', 'SHUTDOWN_DRAIN_MS']);
 
 const present = (env: Readonly<Record<string, string | undefined>>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
@@ -153,7 +155,9 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
   const baseEnv = present(options.env ?? process.env);
   const plan = planTopology(options.basePort ?? (baseEnv.TOPOLOGY_BASE_PORT !== undefined ? Number(baseEnv.TOPOLOGY_BASE_PORT) : DEFAULT_BASE_PORT));
   const databaseUrl = options.databaseUrl ?? baseEnv.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const redisUrl = options.redisUrl ?? baseEnv.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redis: RedisTarget = options.redisClusterNodes !== undefined
+    ? { kind: 'cluster', nodes: options.redisClusterNodes.split(',').map((node) => node.trim()) }
+    : { kind: 'standalone', url: options.redisUrl ?? baseEnv.REDIS_URL ?? DEFAULT_REDIS_URL };
   const kafkaBrokers = options.kafkaBrokers ?? baseEnv.KAFKA_BROKERS ?? DEFAULT_KAFKA_BROKERS;
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const stopBoundMs = drainMs + Number(options.nodeEnv?.SHUTDOWN_TIMEOUT_MS ?? baseEnv.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 5_000;
@@ -170,7 +174,7 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
   const kafkaGroupIdPrefix = options.kafkaGroupIdPrefix ?? baseEnv.KAFKA_GROUP_ID_PREFIX;
   const shared: Record<string, string> = {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
+    ...(redis.kind === 'standalone' ? { REDIS_URL: redis.url } : { REDIS_CLUSTER_NODES: redis.nodes.join(',') }),
     KAFKA_BROKERS: kafkaBrokers,
     ...(kafkaTopic !== undefined ? { KAFKA_TOPIC: kafkaTopic } : {}),
     ...(kafkaGroupIdPrefix !== undefined ? { KAFKA_GROUP_ID_PREFIX: kafkaGroupIdPrefix } : {}),
@@ -253,7 +257,7 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
     if (busy.length > 0) throw new Error(`port(s) ${busy.join(', ')} on ${plan.host} are in use (another topology? \`npm run topology -- stop\`, or another base port)`);
 
     await ensureDatabase(databaseUrl);
-    await checkRedis(redisUrl);
+    await checkRedis(redis);
     const broker = firstBroker(kafkaBrokers);
     if (!(await answers(broker.host, broker.port))) {
       if (options.startKafka === false) throw new Error(`no Kafka broker answers at ${broker.host}:${broker.port} (KAFKA_BROKERS)`);
