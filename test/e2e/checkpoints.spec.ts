@@ -17,7 +17,7 @@ import type { SignedCheckpoint } from '../../domain/index.js';
 import { START, compareStreamIds, hashEvent, leafHash, merkleRoot, streamIdOf, verifyCheckpointSignature } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { ChainReportCodec, CheckpointPageCodec, CheckpointPublicKeyCodec, CheckpointViewCodec } from '../../read-api/index.js';
-import { serviceUrl } from '../support/services.js';
+import { childEnv, serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embedded, eventually, startTestSystem } from '../support/system.js';
 
@@ -234,7 +234,7 @@ const checkpointSuite = (backend: () => Backend, env: () => Record<string, strin
 
 const run = (env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [script, ...args], { env: { ...process.env, REDIS_CLUSTER_NODES: '', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [script, ...args], { env: childEnv(env) }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
     });
   });

@@ -11,13 +11,13 @@ import { createLogger, createProcessProbes, startOpsServer } from '../../infra/i
 import { Registry } from 'prom-client';
 import type { TestSystem } from '../support/system.js';
 import { embedded, startTestSystem } from '../support/system.js';
+import { childEnv } from '../support/services.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'healthcheck.js');
 
 const check = (env: Record<string, string>): Promise<{ code: number; stderr: string }> =>
   new Promise((resolve) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !['ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT'].includes(k))) as Record<string, string>;
-    execFile(process.execPath, [script], { env: { ...base, ...env } }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [script], { env: childEnv({ ROLES: undefined, PORT: undefined, REALTIME_PORT: undefined, OPS_PORT: undefined, ...env }) }, (error, _stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr });
     });
   });

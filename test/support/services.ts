@@ -24,3 +24,13 @@ export const serviceUrl = (ctx: Context, variable: ServiceVariable, suite: strin
 /** The path of a program the suite runs, when it was found; else the suite is skipped (fails under REQUIRE_SERVICES=1) with `what` is missing. */
 export const requireProgram = (ctx: Context, found: string | undefined, suite: string, what: string): string =>
   found ?? missing(ctx, suite, `${what} is not installed`, false);
+
+/**
+ * The environment of a child process a suite runs (a CLI, a role): the runner's, with `overrides`
+ * on top (an undefined value removes a variable). REDIS_CLUSTER_NODES is dropped unless given: CI
+ * sets it beside REDIS_URL for the cluster variants, and a process refuses both.
+ */
+export const childEnv = (overrides: Readonly<Record<string, string | undefined>> = {}): Record<string, string> => {
+  const env: Record<string, string | undefined> = { ...process.env, REDIS_CLUSTER_NODES: undefined, ...overrides };
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+};

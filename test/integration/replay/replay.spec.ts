@@ -18,7 +18,7 @@ import { NoSuchAuctionError, openEventSource } from '../../../scripts/replay/eve
 import { NdjsonSink } from '../../../scripts/replay/ndjson-sink.js';
 import { replayLog } from '../../../scripts/replay/replay-log.js';
 import { stateAt } from '../../../scripts/replay/state-at.js';
-import { serviceUrl } from '../../support/services.js';
+import { childEnv, serviceUrl } from '../../support/services.js';
 import { freshDatabase } from '../../support/system.js';
 import { HOT_BIDS, writeLogFixture } from './log-fixture.js';
 import type { LogFixture } from './log-fixture.js';
@@ -86,8 +86,7 @@ interface CliResult {
   readonly stderr: string;
 }
 
-const cleanEnv = (env: Record<string, string | undefined>): Record<string, string> =>
-  Object.fromEntries(Object.entries({ ...process.env, REDIS_CLUSTER_NODES: '', ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const cleanEnv = childEnv;
 
 const runCli = (args: readonly string[], env: Record<string, string | undefined>): Promise<CliResult> =>
   new Promise((resolve) => {

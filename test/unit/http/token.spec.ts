@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { verifyToken } from '../../../infra/http/auth.js';
 import { DEVELOPMENT_JWT_SECRET } from '../../../infra/index.js';
 import { SECRET } from './harness.js';
+import { childEnv } from '../../support/services.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'token.js');
 
 const run = (args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries({ ...process.env, REDIS_CLUSTER_NODES: '', ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    execFile(process.execPath, [script, ...args], { env: clean }, (err, stdout, stderr) => {
+    execFile(process.execPath, [script, ...args], { env: childEnv(env) }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
     });
   });
