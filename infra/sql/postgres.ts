@@ -59,6 +59,22 @@ const clientExecutor = (client: pg.PoolClient): SqlExecutor => {
   return self;
 };
 
+/**
+ * Listens for errors of a client taken from the pool (a transaction, a COPY) while it is held. The
+ * pool listens only to idle clients; a held one that the server disconnects between two queries
+ * (PostgreSQL stopped or restarted: "terminating connection due to administrator command") emits
+ * 'error' with no listener, which would end the process. Such a client is marked broken (the pool
+ * destroys it on release) and the error goes to `onError`; the next query on it fails as usual.
+ */
+const checkedOutErrors = (client: pg.PoolClient, onError: (error: Error) => void, markBroken: (error: Error) => void): { stop(): void } => {
+  const listener = (error: Error) => {
+    markBroken(error);
+    onError(error);
+  };
+  client.on('error', listener);
+  return { stop: () => void client.off('error', listener) };
+};
+
 /** Opens a pool on `url` (postgres://...). Connections are made lazily; the first query fails if the server is down. */
 export const openPostgres = async (url: string, options: PostgresOptions = {}): Promise<SqlExecutor> => {
   const onError = options.onError ?? (() => undefined);
@@ -148,6 +164,7 @@ export const openPostgres = async (url: string, options: PostgresOptions = {}): 
     copyFrom: async (statement, data) => {
       const client = await pool.connect();
       let broken: Error | undefined;
+      const lost = checkedOutErrors(client, onError, (error) => (broken = error));
       try {
         await copyIn(client, statement, data);
       } catch (error) {
@@ -155,6 +172,7 @@ export const openPostgres = async (url: string, options: PostgresOptions = {}): 
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
       } finally {
+        lost.stop();
         client.release(broken);
       }
     },
@@ -164,6 +182,7 @@ export const openPostgres = async (url: string, options: PostgresOptions = {}): 
     transaction: async <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
       let broken: Error | undefined;
+      const lost = checkedOutErrors(client, onError, (error) => (broken = error));
       try {
         await client.query('BEGIN');
         try {
@@ -180,6 +199,7 @@ export const openPostgres = async (url: string, options: PostgresOptions = {}): 
         }
       } finally {
         // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+        lost.stop();
         client.release(broken);
       }
     },

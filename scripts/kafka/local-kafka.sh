@@ -3,7 +3,7 @@
 # Docker: the broker's jars come from Maven Central through Maven, are cached under .kafka/lib, and
 # the JVM runs `kafka.Kafka` directly.
 #
-#   scripts/kafka/local-kafka.sh start    # format a fresh log directory, start, wait, print KAFKA_BROKERS=...
+#   scripts/kafka/local-kafka.sh start    # format a fresh log directory (see KAFKA_KEEP_DATA), start, wait, print KAFKA_BROKERS=...
 #   scripts/kafka/local-kafka.sh stop     # SIGTERM, wait for a clean shutdown (SIGKILL after KAFKA_STOP_TIMEOUT s)
 #   scripts/kafka/local-kafka.sh status   # exit 0 when running
 #
@@ -11,7 +11,10 @@
 #   KAFKA_HOST (127.0.0.1), KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093),
 #   KAFKA_VERSION (3.9.2: kafka_2.13 from Maven Central), KAFKA_HEAP (512m),
 #   KAFKA_DIR (<repo>/.kafka: jars, config, data, logs), KAFKA_START_TIMEOUT (120 s),
-#   KAFKA_STOP_TIMEOUT (60 s), KAFKA_MAVEN_ARGS (extra arguments for mvn, e.g. -Dmaven.repo.local=...).
+#   KAFKA_STOP_TIMEOUT (60 s), KAFKA_MAVEN_ARGS (extra arguments for mvn, e.g. -Dmaven.repo.local=...),
+#   KAFKA_KEEP_DATA (unset: every start formats a fresh log directory; 1: a start keeps a log
+#   directory an earlier start formatted, so topics, messages and offsets survive a restart, as
+#   the chaos suite's "broker killed and restarted" needs).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,6 +26,7 @@ heap="${KAFKA_HEAP:-512m}"
 dir="${KAFKA_DIR:-$root/.kafka}"
 start_timeout="${KAFKA_START_TIMEOUT:-120}"
 stop_timeout="${KAFKA_STOP_TIMEOUT:-60}"
+keep_data="${KAFKA_KEEP_DATA:-}"
 slf4j_version="1.7.36"    # the SLF4J line Kafka 3.9 is built against
 reload4j_version="1.2.25"
 
@@ -182,13 +186,18 @@ start() {
   fi
   resolve_jars
   write_config
-  rm -rf "$data"
   rm -f "$logs"/server.log*
-  mkdir -p "$data"
   local cluster_id
-  cluster_id="$(random_cluster_id)"
-  java "${jvm_options[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$config" --ignore-formatted \
-    >"$logs/format.out" 2>&1 || { cat "$logs/format.out" >&2; die "formatting the log directory failed"; }
+  if [ "$keep_data" = 1 ] && [ -f "$data/meta.properties" ]; then
+    cluster_id="$(sed -n 's/^cluster\.id=//p' "$data/meta.properties")"
+    say "keeping the log directory $data (KAFKA_KEEP_DATA=1)"
+  else
+    rm -rf "$data"
+    mkdir -p "$data"
+    cluster_id="$(random_cluster_id)"
+    java "${jvm_options[@]}" kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$config" --ignore-formatted \
+      >"$logs/format.out" 2>&1 || { cat "$logs/format.out" >&2; die "formatting the log directory failed"; }
+  fi
   say "starting Kafka $version on $brokers (controller $host:$controller_port, cluster $cluster_id)"
   # In the background of a non-interactive shell SIGINT is ignored, and nohup ignores SIGHUP: the
   # broker outlives this script and the terminal; `stop` ends it with SIGTERM.

@@ -1,27 +1,12 @@
-// Dumps of the read models for comparisons: every row of every table as text, in primary-key order,
-// and the tables' definitions (columns, constraints, indexes, by name) as the catalog holds them.
+// Dumps of the read models for comparisons: every row of every table as text, in primary-key order
+// (the projections' own dumpReadModels, re-exported here for the tests), and the tables' definitions
+// (columns, constraints, indexes, by name) as the catalog holds them.
 import type { SqlExecutor } from '../../infra/index.js';
 import { eventually } from './system.js';
 import { readModelTableNames } from '../../projections/index.js';
 
-export interface ReadModelDump {
-  readonly auctionView: readonly string[];
-  readonly bidHistory: readonly string[];
-  readonly bidderActivity: readonly string[];
-  readonly parkedStreams: readonly string[];
-}
-
-const rows = async (sql: SqlExecutor, text: string): Promise<string[]> => (await sql.query<{ r: string }>(text)).rows.map((row) => row.r);
-
-export const dumpReadModels = async (sql: SqlExecutor, suffix = ''): Promise<ReadModelDump> => {
-  const t = readModelTableNames(suffix);
-  return {
-    auctionView: await rows(sql, `SELECT x::text AS r FROM ${t.auctionView} x ORDER BY auction_id`),
-    bidHistory: await rows(sql, `SELECT x::text AS r FROM ${t.bidHistory} x ORDER BY auction_id, stream_version`),
-    bidderActivity: await rows(sql, `SELECT x::text AS r FROM ${t.bidderActivity} x ORDER BY bidder_id, auction_id`),
-    parkedStreams: await rows(sql, `SELECT x::text AS r FROM ${t.parkedStreams} x ORDER BY auction_id`),
-  };
-};
+export { dumpReadModels } from '../../projections/index.js';
+export type { ReadModelDump } from '../../projections/index.js';
 
 /** Columns, constraints and indexes of the read-model tables, as the catalog describes them. */
 export const dumpReadModelSchema = async (sql: SqlExecutor, suffix = ''): Promise<Record<string, string[]>> => {

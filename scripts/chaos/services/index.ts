@@ -1,0 +1,10 @@
+// The services the chaos suite runs itself, each startable, stoppable and killable from code: its
+// own PostgreSQL (initdb/pg_ctl), Redis (redis-server) and Kafka (scripts/kafka/local-kafka.sh).
+export type { ControllableService } from './service.js';
+export { startPostgresServer } from './postgres-server.js';
+export type { PostgresServer, PostgresServerOptions } from './postgres-server.js';
+export { startRedisServer } from './redis-server.js';
+export type { RedisServer, RedisServerOptions } from './redis-server.js';
+export { startKafkaBroker } from './kafka-broker.js';
+export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker.js';
+export { alive, exited, portAnswers, run, sleep, waitUntil } from './process-tools.js';

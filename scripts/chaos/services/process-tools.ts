@@ -1,0 +1,66 @@
+// Small process helpers the chaos suite's services share: run a command to its end (optionally as
+// another user), wait for a child to exit, wait until a TCP port answers, and sleep.
+import { execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
+
+export interface RunOptions {
+  /** Run as this user (`runuser -u USER -- ...`): PostgreSQL refuses to run as root. */
+  readonly asUser?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+export const run = (command: string, args: readonly string[], options: RunOptions = {}): Promise<string> => {
+  const [file, argv] = options.asUser !== undefined ? ['runuser', ['-u', options.asUser, '--', command, ...args]] : [command, [...args]];
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`.trim()));
+      else resolve(stdout);
+    });
+  });
+};
+
+/** Resolves once the child has exited (at once when it already has). */
+export const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export const portAnswers = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.setTimeout(1_000, () => done(false));
+  });
+
+/**
+ * Polls `check` every `everyMs` until it returns true; rejects naming `what` after `timeoutMs`, or
+ * at once with the check's own error when it throws (a check that may fail for a while catches).
+ */
+export const waitUntil = async (check: () => Promise<boolean>, what: string, timeoutMs: number, everyMs = 100): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+};
+
+/** Whether a process with this pid exists. */
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
