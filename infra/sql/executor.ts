@@ -68,6 +68,28 @@ export const sqlErrorConstraint = (error: unknown): string | undefined => {
 
 export const UNIQUE_VIOLATION = '23505';
 
+/** SQLSTATEs that say the server cannot be used now, not that the statement is wrong: connection exceptions (08…), a server shutting down or starting (57P01-57P03), too many connections (53300). */
+const unavailableSqlState = /^(08...|57P0[123]|53300)$/;
+/** Socket errors of a connection that could not be made or was lost. */
+const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** What `pg` says, without a code, of a connection that ended or could not be had from the pool in time. */
+const unavailableMessage = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly)/;
+
+/**
+ * True when `error` (or an error it was caused by) says the database cannot be reached or is going
+ * away: a condition to answer 503 and retry, never a 500. A statement whose connection was lost may
+ * have committed; commands are safe to retry because the log refuses a second append of one command.
+ */
+export const isDatabaseUnavailable = (error: unknown): boolean => {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    const code = sqlErrorCode(e);
+    if (code !== undefined && (unavailableSqlState.test(code) || unavailableSocketCodes.has(code))) return true;
+    if (unavailableMessage.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true;
+  }
+  return false;
+};
+
 const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Checks a channel or schema name that is spliced into SQL text (LISTEN, search_path). */

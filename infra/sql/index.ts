@@ -7,7 +7,7 @@ import { openPostgres } from './postgres.js';
 import type { PostgresOptions } from './postgres.js';
 
 export type { SqlExecutor, SqlQueryOptions, SqlResult, SqlScalar, SqlValue } from './executor.js';
-export { copyField, sqlErrorCode, sqlErrorConstraint, UNIQUE_VIOLATION, assertSqlIdentifier } from './executor.js';
+export { copyField, isDatabaseUnavailable, sqlErrorCode, sqlErrorConstraint, UNIQUE_VIOLATION, assertSqlIdentifier } from './executor.js';
 export { openPostgres } from './postgres.js';
 export type { PostgresOptions } from './postgres.js';
 export { openPglite } from './pglite.js';

@@ -4,7 +4,7 @@ import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, RedisClient } from '../../infra/index.js';
 import {
-  ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError,
+  ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, isDatabaseUnavailable, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError,
 } from '../../infra/index.js';
 import { ConcurrencyExhaustedError, CorruptStreamError, claimsIdempotencyKey } from '../../commands/index.js';
 import type { HttpMetrics, Probes } from '../../infra/index.js';
@@ -21,9 +21,15 @@ export interface HttpAppOptions {
   readonly probes?: Probes;
 }
 
-/** A command that kept losing the append race: a transient condition the client may retry. */
-const busyHandler: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
-  next(err instanceof ConcurrencyExhaustedError ? new ApiError(503, 'BUSY', 'the auction is too busy right now; retry shortly', undefined, { 'Retry-After': '1' }) : err);
+/**
+ * Transient conditions the client may retry (503 with Retry-After): a command that kept losing the
+ * append race (BUSY), and a database that cannot be reached or is going away (UNAVAILABLE).
+ */
+const transientHandler: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+  const retry = { 'Retry-After': '1' };
+  if (err instanceof ConcurrencyExhaustedError) return next(new ApiError(503, 'BUSY', 'the auction is too busy right now; retry shortly', undefined, retry));
+  if (isDatabaseUnavailable(err)) return next(new ApiError(503, 'UNAVAILABLE', 'the database cannot be reached right now; retry shortly (a retried command with the same Idempotency-Key is never applied twice)', undefined, retry));
+  next(err);
 };
 
 /** Distinct streams reported at error level, at most (then the memory starts over). */
@@ -78,7 +84,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   for (const router of options.routers) app.use(router);
   if (options.page !== undefined) app.use(options.page);
   app.use(notFoundHandler);
-  app.use(busyHandler);
+  app.use(transientHandler);
   app.use(unreadableStreamHandler(logger));
   app.use(errorHandler({ logger }));
   return app;
