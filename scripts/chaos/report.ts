@@ -29,6 +29,8 @@ export interface FaultReport {
   readonly convergedMs: number | undefined;
   readonly readModelRows: number;
   readonly readModelsEqual: boolean;
+  /** What the fault's own check found, in one line. */
+  readonly faultSummary?: string;
   readonly violations: readonly string[];
 }
 
@@ -69,6 +71,7 @@ export const formatDetails = (r: FaultReport, shownViolations = 20): string => {
     `  answers: ${statuses}`,
     `  frames ${r.framesReceived}, missed ${r.framesMissed}, doubled ${r.framesDoubled}, resyncs ${r.resyncs}, reconnections ${r.reconnections}; read models ${r.readModelsEqual ? 'equal to' : 'DIFFER from'} a rebuild (${r.readModelRows} rows)`,
     `  recovery: first 201 ${seconds(r.firstCommandMs)} after the fault's end, converged after ${seconds(r.convergedMs)}`,
+    ...(r.faultSummary !== undefined ? [`  ${r.faultSummary}`] : []),
     ...r.violations.slice(0, shownViolations).map((v) => `  VIOLATION ${v}`),
     ...(r.violations.length > shownViolations ? [`  ... and ${r.violations.length - shownViolations} more violations`] : []),
   ];

@@ -1,13 +1,15 @@
-// One fault under load, then the checks (issue 11): the seller creates the fault's own auctions;
-// subscribers follow them over WebSockets; bidders bid on them, retrying every key until it is
-// answered; the fault strikes and is repaired while the load goes on; the load stops (keys in
-// flight get a bounded time to be answered), some keys are sent again to see their answers
-// replayed, the system settles, and the checks compare what the clients were told and saw with
-// the event log, the read models (against a rebuild), the read API and the live cache.
+// One fault under load, then the checks (issue 11): the fault prepares (if it must, before any
+// auction exists); the seller creates the fault's own auctions; subscribers follow them over
+// WebSockets; bidders bid on them, retrying every key until it is answered; the fault strikes and
+// is repaired while the load goes on; the load stops (keys in flight get a bounded time to be
+// answered), some keys are sent again to see their answers replayed, the system settles, and the
+// checks compare what the clients were told and saw with the event log, the read models (against
+// a rebuild), the read API and the live cache; then the fault's own checks; last, whatever the
+// fault left broken (a node not running, a service down) is repaired, and counts as a violation.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commandIdFor } from '../../commands/index.js';
 import type { EventLog } from '../../domain/index.js';
-import type { Redis, SqlExecutor } from '../../infra/index.js';
+import type { RedisClient, SqlExecutor } from '../../infra/index.js';
 import {
   checkAnswers, checkExactlyOnce, checkFrameSequence, compareWithRebuild, laggards, loggedBids, streamHeads, streamsBehind,
 } from './checks/index.js';
@@ -45,8 +47,11 @@ export interface Participants {
 export interface Probes {
   readonly sql: SqlExecutor;
   readonly log: EventLog;
-  readonly redis: Redis | undefined;
+  readonly redis: RedisClient | undefined;
 }
+
+/** An hour: the default auction outlives the run. */
+const LONG_AFTER_THE_RUN_MS = 60 * 60_000;
 
 const STARTING_PRICE = 1_000;
 
@@ -79,6 +84,10 @@ const catchUp = async (readers: LiveReaders, heads: () => Promise<ReadonlyMap<st
 const statusLabel = (record: KeyRecord): string[] =>
   record.attempts.map(({ answer }) => (answer.kind === 'network' ? `network ${answer.error}` : `${answer.status}${answer.code !== undefined ? ` ${answer.code}` : ''}`));
 
+/** A 5xx label that breaks "accepted, refused by a rule, or 503 with a code" (the balancer's own 502/504 allowed when the fault expects them). */
+const unclearServerError = (label: string, balancerErrorsExpected: boolean): boolean =>
+  /^5\d\d/.test(label) && !/^503 [A-Z_]+$/.test(label) && !(balancerErrorsExpected && /^50[24]$/.test(label));
+
 export const runFault = async (
   target: ChaosTarget,
   fault: Fault,
@@ -88,7 +97,11 @@ export const runFault = async (
   say: (line: string) => void,
 ): Promise<FaultReport> => {
   const violations: string[] = [];
-  const auctionIds = await createAuctions(target.url, participants.sellerToken, { count: settings.auctions, startingPrice: STARTING_PRICE, lastsMs: 60 * 60_000, title: `chaos ${fault.name}` });
+  if (fault.prepare !== undefined) await fault.prepare({ target, sql: probes.sql, auctionIds: [], say });
+  const created = await createAuctions(target.url, participants.sellerToken, {
+    count: settings.auctions, startingPrice: STARTING_PRICE, lastsMs: fault.endsAfterMs ?? (() => LONG_AFTER_THE_RUN_MS), title: `chaos ${fault.name}`,
+  });
+  const auctionIds = created.map((a) => a.auctionId);
   const subscribers = startSubscribers(target.realtimeUrl, auctionIds, settings.subscribers, settings.follow);
   const readers: LiveReaders = { url: target.url, redis: probes.redis, subscribers };
   const heads = () => persist(() => streamHeads(probes.sql, auctionIds), 60_000);
@@ -101,7 +114,7 @@ export const runFault = async (
   await sleep(settings.warmupMs);
   const faultStart = Date.now();
   say(`fault: ${fault.title}`);
-  await fault.inject({ target, say });
+  await fault.inject({ target, sql: probes.sql, auctionIds, say });
   const faultEnd = Date.now();
   say(`fault over after ${((faultEnd - faultStart) / 1000).toFixed(1)} s; load goes on for ${settings.afterMs / 1000} s`);
   // Recovery: everything the log held when the fault ended reaches the read API, the cache and the subscribers.
@@ -148,8 +161,14 @@ export const runFault = async (
 
   const statuses: Record<string, number> = {};
   for (const label of records.flatMap(statusLabel)) statuses[label] = (statuses[label] ?? 0) + 1;
-  const unclear = Object.entries(statuses).filter(([label]) => /^5\d\d/.test(label) && !/^503 [A-Z_]+$/.test(label));
+  const unclear = Object.entries(statuses).filter(([label]) => unclearServerError(label, fault.balancerErrorsExpected === true));
   for (const [label, n] of unclear) violations.push(`${n} answers ${label}: a command must be accepted, refused by a rule, or answered 503 with a code`);
+  const own = fault.check === undefined
+    ? undefined
+    : await fault.check({ sql: probes.sql, auctionIds, endsAt: new Map(created.map((a) => [a.auctionId, a.endsAt])), records, subscribers });
+  if (own !== undefined) violations.push(...own.problems);
+  const repaired = await target.heal();
+  violations.push(...repaired.map((r) => `after the fault, ${r}`));
   const firstOk = records.flatMap((r) => r.attempts).filter((a) => a.answer.kind === 'http' && a.answer.status === 201 && a.at >= faultEnd).reduce((min, a) => Math.min(min, a.at), Number.POSITIVE_INFINITY);
 
   return {
@@ -175,6 +194,7 @@ export const runFault = async (
     convergedMs: recovered.ms,
     readModelRows: rebuild.rows,
     readModelsEqual: rebuild.problems.length === 0,
+    ...(own !== undefined ? { faultSummary: own.summary } : {}),
     violations,
   };
 };

@@ -1,10 +1,10 @@
-// The suite over any target (ChaosTarget): mints the participants' tokens with the roles' secret,
-// opens the probes (the target's database for the log and the read models; its Redis for the live
-// cache), runs each fault in turn (one skipped, with its reason, when the target cannot take it)
-// and returns one report per fault.
+// The suite over one target (ChaosTarget): mints the participants' tokens with the roles' secret,
+// opens the probes (the target's database for the log and the read models; its Redis, one server
+// or the cluster, for the live cache), runs each fault in turn (one skipped, with its reason, when
+// the target cannot take it) and returns one report per fault run.
 import { randomUUID } from 'node:crypto';
 import { openEventLog } from '../../commands/index.js';
-import { closeRedis, mintToken, openRedis } from '../../infra/index.js';
+import { closeRedis, mintToken, openRedisTarget } from '../../infra/index.js';
 import { readModelMigrations } from '../../projections/index.js';
 import type { Fault } from './faults/index.js';
 import type { FaultReport } from './report.js';
@@ -43,16 +43,29 @@ const participants = async (target: ChaosTarget, bidders: number): Promise<Parti
   };
 };
 
-export const runSuite = async (target: ChaosTarget, faults: readonly Fault[], settings: SuiteSettings, say: (line: string) => void): Promise<FaultReport[]> => {
+/** A fault the target could not take, and why. */
+export interface Skipped {
+  readonly fault: string;
+  readonly reason: string;
+}
+
+export const runSuite = async (
+  target: ChaosTarget,
+  faults: readonly Fault[],
+  settings: SuiteSettings,
+  say: (line: string) => void,
+): Promise<{ reports: FaultReport[]; skipped: Skipped[] }> => {
   const opened = await openEventLog({ databaseUrl: target.databaseUrl, dataDir: 'memory', migrations: readModelMigrations });
-  const redis = target.redisUrl === undefined ? undefined : await openRedis(target.redisUrl, 'chaos-probe');
+  const redis = await openRedisTarget(target.redis, 'chaos-probe');
   const people = await participants(target, settings.bidders);
   const reports: FaultReport[] = [];
+  const skipped: Skipped[] = [];
   try {
     for (const fault of faults) {
       const reason = fault.unavailable(target);
       if (reason !== undefined) {
         say(`skipping ${fault.name}: ${reason}`);
+        skipped.push({ fault: fault.name, reason });
         continue;
       }
       const started = Date.now();
@@ -62,8 +75,8 @@ export const runSuite = async (target: ChaosTarget, faults: readonly Fault[], se
       say(`${formatDetails(report)}\n  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
   } finally {
-    if (redis !== undefined) await closeRedis(redis).catch(() => undefined);
+    await closeRedis(redis).catch(() => undefined);
     await opened.close().catch(() => undefined);
   }
-  return reports;
+  return { reports, skipped };
 };

@@ -6,6 +6,8 @@
 #   scripts/redis-cluster/local-cluster.sh start [--replicas 1]  # start, wait for cluster_state:ok, print REDIS_CLUSTER_NODES=...
 #   scripts/redis-cluster/local-cluster.sh stop                  # stop every node, remove the folder
 #   scripts/redis-cluster/local-cluster.sh status                # each node's state; exit 0 when all run
+#   scripts/redis-cluster/local-cluster.sh start-node PORT       # start again one node that died (the chaos suite's
+#                                                                # master kill): it rejoins with its nodes.conf
 #
 # Starting a cluster that runs already says so, prints the variable and exits 0. Nodes keep no data
 # on disk (no RDB, no AOF); their folders (nodes.conf, logs, pids) are under REDIS_CLUSTER_DIR.
@@ -67,6 +69,33 @@ cmd_status() {
   [ "$some" = 1 ] && [ "$all" = 0 ]
 }
 
+# Starts the redis-server of `port` (its folder exists), daemonized; returns once it answers PING.
+start_node() {
+  local port="$1" deadline=$((SECONDS + start_timeout))
+  redis-server --port "$port" --bind "$host" --daemonize yes \
+    --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$node_timeout" \
+    --save "" --appendonly no --dir "$dir/$port" \
+    --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log" >/dev/null \
+    || die "redis-server on port $port did not start (see $dir/$port/redis.log)"
+  until redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "node $port does not answer (see $dir/$port/redis.log)"
+    sleep 0.1
+  done
+}
+
+# A node that died comes back on its port with its nodes.conf (no data: nodes keep none on disk):
+# it rejoins the cluster, and a master whose slots a replica took over comes back as its replica.
+cmd_start_node() {
+  local port="${1:-}"
+  [ -f "$marker" ] || die "not started"
+  local known=0 p
+  for p in $(ports); do [ "$p" = "$port" ] && known=1; done
+  [ "$known" = 1 ] || die "no node on port '$port' in this cluster ($(seeds))"
+  if node_pid "$port" >/dev/null; then say "$host:$port runs already"; return 0; fi
+  start_node "$port"
+  say "$host:$port started again"
+}
+
 cmd_start() {
   local replicas=0
   while [ $# -gt 0 ]; do
@@ -99,20 +128,10 @@ cmd_start() {
   for port in $(ports); do
     mkdir -p "$dir/$port"
     if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then die "port $port is taken by another process"; fi
-    redis-server --port "$port" --bind "$host" --daemonize yes \
-      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$node_timeout" \
-      --save "" --appendonly no --dir "$dir/$port" \
-      --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log" >/dev/null \
-      || die "redis-server on port $port did not start (see $dir/$port/redis.log)"
+    start_node "$port"
     addresses+=("$host:$port")
   done
   local deadline=$((SECONDS + start_timeout))
-  for port in $(ports); do
-    until redis-cli -h "$host" -p "$port" ping >/dev/null 2>&1; do
-      [ $SECONDS -lt $deadline ] || die "node $port does not answer (see $dir/$port/redis.log)"
-      sleep 0.1
-    done
-  done
   say "joining ${#addresses[@]} nodes ($masters masters, $replicas replica(s) each)"
   redis-cli --cluster create "${addresses[@]}" --cluster-replicas "$replicas" --cluster-yes >"$dir/create.log" 2>&1 \
     || { cat "$dir/create.log" >&2; die "redis-cli --cluster create failed"; }
@@ -155,5 +174,6 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start [--replicas 1] | stop | status" >&2; exit 2 ;;
+  start-node) shift; cmd_start_node "$@" ;;
+  *) echo "usage: $0 start [--replicas 1] | stop | status | start-node PORT" >&2; exit 2 ;;
 esac

@@ -91,8 +91,12 @@ export interface Topology {
   signal(name: string, signal: NodeJS.Signals): void;
   /** Sends `signal` (default SIGTERM: the graceful stop) and waits for the node's exit. */
   kill(name: string, signal?: NodeJS.Signals): Promise<Exit>;
-  /** Stops the node if it runs (SIGTERM), starts it again, and waits until it is ready and back in the balancer's rotation. */
-  restart(name: string): Promise<TopologyNode>;
+  /**
+   * Stops the node if it runs (SIGTERM), starts it again, and waits until it is ready and back in
+   * the balancer's rotation. `env`: variables for this start only, over the node's own (the chaos
+   * suite's clock skew); a later restart without them goes back to the plan's.
+   */
+  restart(name: string, env?: Readonly<Record<string, string>>): Promise<TopologyNode>;
   /** The balancer's view of every server. */
   servers(): Promise<ServerStatus[]>;
   /** Waits until the balancer has every server of the node in rotation ('in': UP) or out of it ('out': DOWN). */
@@ -180,7 +184,7 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
     ...(kafkaGroupIdPrefix !== undefined ? { KAFKA_GROUP_ID_PREFIX: kafkaGroupIdPrefix } : {}),
     SHUTDOWN_DRAIN_MS: String(drainMs),
   };
-  const envOf = (node: NodePlan): Record<string, string> => ({ ...inherited, ...shared, ...options.nodeEnv, ...node.env });
+  const envOf = (node: NodePlan, extra: Readonly<Record<string, string>> = {}): Record<string, string> => ({ ...inherited, ...shared, ...options.nodeEnv, ...node.env, ...extra });
   const opsUrlOf = (node: NodePlan) => `http://${plan.host}:${node.ports.ops}`;
   const logOf = (name: string) => join(logsDir, `${name}.log`);
 
@@ -207,9 +211,9 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
   };
 
   /** Starts the node and waits until it is ready; its log starts afresh with the topology, and goes on over restarts. */
-  const startNode = async (node: NodePlan, fresh: boolean): Promise<void> => {
+  const startNode = async (node: NodePlan, fresh: boolean, extraEnv?: Readonly<Record<string, string>>): Promise<void> => {
     const child = await spawnLogged(process.execPath, [join(repositoryRoot, 'dist', 'scripts', 'start.js')], {
-      env: envOf(node), log: logOf(node.name), fresh, cwd: repositoryRoot, detached,
+      env: envOf(node, extraEnv), log: logOf(node.name), fresh, cwd: repositoryRoot, detached,
     });
     children.set(node.name, child);
     await waitFor(
@@ -307,10 +311,10 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
       child.signal(signal);
       return child.exited;
     },
-    restart: async (name) => {
+    restart: async (name, env) => {
       const node = planOf(name);
       await stopNode(name);
-      await startNode(node, false);
+      await startNode(node, false, env);
       if (node.servers.length > 0) await waitForGateway(name, 'in');
       return viewOf(node);
     },

@@ -1,16 +1,17 @@
 // Where the read paths stand per auction, against the log's head: the read API
 // (GET /v1/auctions/:id, the PostgreSQL read model), the live cache (the Redis hash
-// gs:auction:<id>, when the target has a single Redis), and each subscriber's last frame. Used to
+// gs:auction:<id>, on the single Redis or the cluster), and each subscriber's last frame. Used to
 // time the recovery (everything caught up with the log as it was when the fault ended) and to
 // wait for the system to settle before the checks.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { auctionCacheKey } from '../../../contracts/index.js';
-import type { Redis } from '../../../infra/index.js';
+import type { RedisClient } from '../../../infra/index.js';
 import { getJson } from '../load/index.js';
 import type { Subscriber } from '../load/index.js';
 
 export interface LiveReaders {
   readonly url: string;
-  readonly redis: Redis | undefined;
+  readonly redis: RedisClient | undefined;
   readonly subscribers: readonly Subscriber[];
 }
 
@@ -19,9 +20,10 @@ const readApiVersion = async (url: string, auctionId: string): Promise<number | 
   return typeof view?.version === 'number' ? view.version : undefined;
 };
 
-const cacheVersion = async (redis: Redis, auctionId: string): Promise<number | undefined> => {
+const cacheVersion = async (redis: RedisClient, auctionId: string): Promise<number | undefined> => {
   try {
-    const raw = await redis.hget(auctionCacheKey(auctionId), 'version');
+    // Bounded: a cluster client queues commands while a slot's master is failing over.
+    const raw = await Promise.race([redis.hget(auctionCacheKey(auctionId), 'version'), sleep(2_000).then(() => null)]);
     const version = raw === null ? undefined : (JSON.parse(raw) as unknown);
     return typeof version === 'number' ? version : undefined;
   } catch {

@@ -4,7 +4,7 @@
 export { BidLoad } from './bidders.js';
 export type { Bidder, BidLoadOptions } from './bidders.js';
 export { createAuctions } from './seller.js';
-export type { AuctionPlan } from './seller.js';
+export type { AuctionPlan, CreatedAuction } from './seller.js';
 export { Subscriber, startSubscribers } from './subscribers.js';
 export { getJson, postJson } from './http.js';
 export type { Answer, Attempt, FrameEntry, KeyRecord } from './records.js';

@@ -2,6 +2,7 @@
 // another user), wait for a child to exit, wait until a TCP port answers, and sleep.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -55,11 +56,15 @@ export const waitUntil = async (check: () => Promise<boolean>, what: string, tim
   }
 };
 
-/** Whether a process with this pid exists. */
+/** Whether a process with this pid runs (a zombie, dead but not yet reaped by its parent, does not). */
 export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
