@@ -123,6 +123,8 @@ export const EnvironmentCodec = t.partial({
   KAFKA_BROKERS: HostPorts('KAFKA_BROKERS'),
   KAFKA_TOPIC: KafkaName('KAFKA_TOPIC'),
   KAFKA_GROUP_ID_PREFIX: KafkaName('KAFKA_GROUP_ID_PREFIX'),
+  // The broker's own bounds by default (group.min/max.session.timeout.ms): 6 s to 30 min.
+  KAFKA_SESSION_TIMEOUT_MS: IntFromString('KAFKA_SESSION_TIMEOUT_MS', 6_000, 1_800_000),
   AUTH_JWT_SECRET: t.string,
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
@@ -210,6 +212,12 @@ export interface Config {
   readonly kafkaTopic: string | undefined;
   /** The projectors' consumer group id prefix (KAFKA_GROUP_ID_PREFIX); undefined: 'gavelstream.projector.'. */
   readonly kafkaGroupIdPrefix: string | undefined;
+  /**
+   * The projectors' consumer session timeout (KAFKA_SESSION_TIMEOUT_MS): how long the group waits
+   * for a member that stopped heartbeating (a killed process) before handing its partitions on;
+   * undefined: the client's default, 30 s.
+   */
+  readonly kafkaSessionTimeoutMs: number | undefined;
   readonly jwtSecret: string;
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
   readonly jwtSecretIsDevelopment: boolean;
@@ -299,6 +307,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     kafkaBrokers: e.KAFKA_BROKERS,
     kafkaTopic: e.KAFKA_TOPIC,
     kafkaGroupIdPrefix: e.KAFKA_GROUP_ID_PREFIX,
+    kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     jwtSecret,
     jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,
     pseudonymSecret: e.PSEUDONYM_SECRET ?? `pseudonym:${jwtSecret}`,

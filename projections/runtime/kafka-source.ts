@@ -74,6 +74,12 @@ export interface KafkaEventSourceOptions {
   readonly commitIntervalMs?: number;
   /** Most bytes a fetch takes of one partition (default kafkajs's 1 MB; Kafka still returns at least one record batch). */
   readonly maxBytesPerPartition?: number;
+  /**
+   * The consumer's session timeout (default kafkajs's, 30 s): a member that stopped heartbeating
+   * (its process killed) keeps its partitions this long, so the group resumes after it. Heartbeats
+   * go every third of it at most (kafkajs's default interval, 3 s, when that is shorter).
+   */
+  readonly sessionTimeoutMs?: number;
   /** Partitions applied at once (default 1: the projector sees one batch at a time). */
   readonly partitionsConsumedConcurrently?: number;
   /** First and longest delay between retries of a failing apply (default 100 ms and 5 s). */
@@ -180,6 +186,9 @@ const runOverKafka = async (
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
     minBytes: 1,
     ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+    ...(options.sessionTimeoutMs !== undefined
+      ? { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)) }
+      : {}),
     allowAutoTopicCreation: false,
   });
 

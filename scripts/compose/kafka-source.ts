@@ -18,6 +18,8 @@ export interface KafkaSourceRoleOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Most bytes a fetch takes of one partition (default kafkajs's; tests make a backlog take many batches). */
   readonly maxBytesPerPartition?: number;
+  /** The consumer's session timeout (KAFKA_SESSION_TIMEOUT_MS; default kafkajs's, 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export const kafkaSourceFor = (r: Resources, options: KafkaSourceRoleOptions = {
         logger: r.logger,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? DEFAULT_EVENTS_TOPIC_PARTITIONS,
         ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+        ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
         ...(options.topic !== undefined ? { topic: options.topic } : {}),
         ...(options.groupIdPrefix !== undefined ? { groupIdPrefix: options.groupIdPrefix } : {}),
         ...(options.registry !== undefined ? { registry: options.registry } : {}),

@@ -129,7 +129,13 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
     // The projectors' events: from Kafka (one consumer group for the live cache and the read
     // models, started once both are given) when KAFKA_BROKERS is set, else from the event log in-process.
-    const kafkaSource = has('projector') ? kafkaSourceFor(resources, { ...kafkaNames, registry: metrics.registry }) : undefined;
+    const kafkaSource = has('projector')
+      ? kafkaSourceFor(resources, {
+        ...kafkaNames,
+        registry: metrics.registry,
+        ...(config.kafkaSessionTimeoutMs !== undefined ? { sessionTimeoutMs: config.kafkaSessionTimeoutMs } : {}),
+      })
+      : undefined;
     const gathered = kafkaSource !== undefined ? gatherProjectors(kafkaSource) : undefined;
     const projectorSource = has('projector') ? gathered?.source ?? logSourceFor(resources) : undefined;
     // The read models' own reader of the log, which lets batches grow while the log is busy.

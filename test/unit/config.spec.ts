@@ -179,6 +179,14 @@ describe('configuration: the Kafka topic and consumer group prefix', () => {
     assert.equal(named.kafkaGroupIdPrefix, 'staging.projector.');
   });
 
+  it('leaves the consumer session timeout to the client unless KAFKA_SESSION_TIMEOUT_MS is set, within the broker\'s bounds', () => {
+    assert.equal(loadConfig({}).kafkaSessionTimeoutMs, undefined);
+    assert.equal(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '6000' }).kafkaSessionTimeoutMs, 6_000);
+    for (const value of ['5999', '1800001', 'soon']) {
+      assert.throws(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: value }), (e: unknown) => e instanceof ConfigError && e.message.includes('KAFKA_SESSION_TIMEOUT_MS'), value);
+    }
+  });
+
   it('stops on a name Kafka would refuse, naming the variable', () => {
     for (const [name, value] of [['KAFKA_TOPIC', 'auction events'], ['KAFKA_TOPIC', 'a/b'], ['KAFKA_GROUP_ID_PREFIX', 'x'.repeat(201)]] as const) {
       assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);

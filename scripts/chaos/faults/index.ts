@@ -1,9 +1,14 @@
-// The faults of issue 11's table, one file each, in the order the suite runs them.
+// The faults of issue 11's table, one file each, in the order the suite runs them: the services,
+// then the nodes.
 import type { Fault } from './fault.js';
+import { commandApiKill } from './command-api-kill.js';
+import { kafkaKill } from './kafka-kill.js';
 import { postgresRestart } from './postgres-restart.js';
+import { projectorKill } from './projector-kill.js';
+import { realtimeKill } from './realtime-kill.js';
 import { redisRestart } from './redis-restart.js';
 
 export type { Fault, FaultCheck, FaultCheckContext, FaultContext } from './fault.js';
-export { postgresRestart, redisRestart };
+export { commandApiKill, kafkaKill, postgresRestart, projectorKill, realtimeKill, redisRestart };
 
-export const allFaults = (): readonly Fault[] => [postgresRestart(), redisRestart()];
+export const allFaults = (): readonly Fault[] => [postgresRestart(), redisRestart(), commandApiKill(), realtimeKill(), projectorKill(), kafkaKill()];

@@ -78,6 +78,9 @@ export const startTopologyTarget = async (options: TopologyTargetOptions): Promi
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       // The load is the suite's, from one address and a few users: no limit should refuse it.
       RATE_LIMIT_PER_MINUTE: '60000',
+      // A projector killed mid-batch holds its partitions until its session lapses: the broker's
+      // least (6 s) rather than the client's 30 s, so that three kills fit in the suite's time.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
     },
     logsDir,
   });
