@@ -1,9 +1,10 @@
 // Closing is decided in the stream (pure): for every auction that was to end during the run, the
 // log holds its AuctionClosed; no BidPlaced comes after it in the stream; every acknowledged bid
 // (201) is in the stream before it and was sent before the auction's end by the machine's clock
-// (the suite's, which every process but a skewed one shares). Also counted: bids stamped clearly
-// ahead of the moment their answer arrived, which only a node whose clock runs ahead produces
-// (the evidence that a skew was in place).
+// (the suite's, which every process but a skewed one shares). Also counted: bids stamped later
+// than the moment their answer reached the client, which only a node whose clock runs ahead
+// produces (the evidence that a skew was in place: on one machine's clock a bid is decided between
+// the request's sending and the answer's arrival).
 import type { StreamEntry } from './event-log.js';
 import { firstFinal } from './answers.js';
 import type { KeyRecord } from '../load/records.js';
@@ -13,7 +14,7 @@ export interface ClosingCheck {
   readonly closed: number;
   /** Acknowledged bids on those auctions, all checked against the close. */
   readonly acknowledged: number;
-  /** Bids whose placedAt is more than `aheadMs` past the time their answer reached the client. */
+  /** Of those, bids whose placedAt is more than `aheadMs` past the moment their answer reached the client. */
   readonly stampedAhead: number;
   readonly problems: readonly string[];
 }
@@ -22,9 +23,9 @@ export interface ClosingCheck {
  * @param ending the auctions that were to end during the run, with their end (ms since the epoch)
  * @param events their BidPlaced and AuctionClosed events (closingEvents)
  * @param records every key the run sent
- * @param aheadMs how far ahead of its answer a bid's stamp must be to count as a skewed node's
+ * @param aheadMs how far past its answer's arrival a bid's stamp must be to count as a skewed node's
  */
-export const checkClosing = (ending: ReadonlyMap<string, number>, events: readonly StreamEntry[], records: readonly KeyRecord[], aheadMs = 1_000): ClosingCheck => {
+export const checkClosing = (ending: ReadonlyMap<string, number>, events: readonly StreamEntry[], records: readonly KeyRecord[], aheadMs = 250): ClosingCheck => {
   const problems: string[] = [];
   const closeVersion = new Map<string, number>();
   for (const e of events) if (e.type === 'AuctionClosed' && ending.has(e.auctionId) && !closeVersion.has(e.auctionId)) closeVersion.set(e.auctionId, e.version);
@@ -41,12 +42,12 @@ export const checkClosing = (ending: ReadonlyMap<string, number>, events: readon
   for (const record of records) {
     const final = firstFinal(record);
     if (final === undefined || final.answer.status !== 201) continue;
-    const body = final.answer.body as { bidId?: unknown; version?: unknown };
-    const stamped = typeof body.bidId === 'string' ? placedAt.get(body.bidId) : undefined;
-    if (stamped !== undefined && stamped > final.at + aheadMs) stampedAhead += 1;
     const endsAt = ending.get(record.auctionId);
     if (endsAt === undefined) continue;
     acknowledged += 1;
+    const body = final.answer.body as { bidId?: unknown; version?: unknown };
+    const stamped = typeof body.bidId === 'string' ? placedAt.get(body.bidId) : undefined;
+    if (stamped !== undefined && stamped > final.at + aheadMs) stampedAhead += 1;
     const where = `key ${record.key} (user ${record.userId}, auction ${record.auctionId})`;
     const closed = closeVersion.get(record.auctionId);
     if (closed !== undefined && typeof body.version === 'number' && body.version >= closed) problems.push(`${where} was acknowledged at version ${body.version}, not before the AuctionClosed at version ${closed}`);

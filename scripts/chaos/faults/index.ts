@@ -1,6 +1,7 @@
 // The faults of issue 11's table, one file each, in the order the suite runs them: the services,
-// then the nodes.
+// then the nodes, then the clock.
 import type { Fault } from './fault.js';
+import { clockSkew, findLibfaketime } from './clock-skew.js';
 import { commandApiKill } from './command-api-kill.js';
 import { kafkaKill } from './kafka-kill.js';
 import { postgresRestart } from './postgres-restart.js';
@@ -9,6 +10,14 @@ import { realtimeKill } from './realtime-kill.js';
 import { redisRestart } from './redis-restart.js';
 
 export type { Fault, FaultCheck, FaultCheckContext, FaultContext } from './fault.js';
-export { commandApiKill, kafkaKill, postgresRestart, projectorKill, realtimeKill, redisRestart };
+export { clockSkew, commandApiKill, findLibfaketime, kafkaKill, postgresRestart, projectorKill, realtimeKill, redisRestart };
 
-export const allFaults = (): readonly Fault[] => [postgresRestart(), redisRestart(), commandApiKill(), realtimeKill(), projectorKill(), kafkaKill()];
+export const allFaults = (): readonly Fault[] => [
+  postgresRestart(),
+  redisRestart(),
+  commandApiKill(),
+  realtimeKill(),
+  projectorKill(),
+  kafkaKill(),
+  clockSkew(),
+];
