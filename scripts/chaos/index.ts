@@ -19,7 +19,6 @@ import type { Fault } from './faults/index.js';
 import { formatTable } from './report.js';
 import type { FaultReport } from './report.js';
 import { startKafkaBroker, startPostgresServer, startRedisCluster, startRedisServer } from './services/index.js';
-import type { KafkaBroker, PostgresServer } from './services/index.js';
 import { defaultSettings, runSuite } from './suite.js';
 import type { Skipped, SuiteSettings } from './suite.js';
 import { startTopologyTarget } from './target/index.js';
@@ -72,6 +71,12 @@ const positive = (value: string | undefined, fallback: number, name: string): nu
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0`);
   return n;
+};
+
+/** The value of a settled promise, or its failure thrown. */
+const settled = <T>(outcome: PromiseSettledResult<T>): T => {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
 };
 
 interface Run {
@@ -154,15 +159,26 @@ const main = async (): Promise<number> => {
   const reports: FaultReport[] = [];
   const skipped: Skipped[] = [];
   try {
-    say(`starting PostgreSQL on port ${base + PORTS.postgres} (initdb into ${join(dir, 'pg')})`);
-    const postgres: PostgresServer = cleanup.add(await startPostgresServer({ dir: join(dir, 'pg'), port: base + PORTS.postgres }));
-    say(`starting Kafka on port ${base + PORTS.kafka}`);
-    const kafka: KafkaBroker = cleanup.add(await startKafkaBroker({ root, dir: join(dir, 'kafka'), port: base + PORTS.kafka, controllerPort: base + PORTS.kafkaController }));
-
     const single = faults.filter((f) => !onCluster(f));
-    if (single.length > 0) {
-      say(`starting Redis on port ${base + PORTS.redis} (persistence: ${persistence})`);
-      const server = cleanup.add(await startRedisServer({ dir: join(dir, 'redis'), port: base + PORTS.redis, persistence }));
+    const clustered = faults.filter(onCluster);
+    const clusterPort = base + PORTS.redisCluster;
+    say(
+      `starting PostgreSQL on port ${base + PORTS.postgres}, Kafka on ${base + PORTS.kafka}` +
+        (single.length > 0 ? `, Redis on ${base + PORTS.redis} (persistence: ${persistence})` : '') +
+        (clustered.length > 0 ? `, a Redis Cluster on ${clusterPort}-${clusterPort + 5} (3 masters, 1 replica each)` : '') +
+        ` (data under ${dir})`,
+    );
+    // Side by side; each is registered for the clean-up once it runs, and all have settled before
+    // a failure of one goes on to the clean-up.
+    const services = await Promise.allSettled([
+      startPostgresServer({ dir: join(dir, 'pg'), port: base + PORTS.postgres }).then((service) => cleanup.add(service)),
+      startKafkaBroker({ root, dir: join(dir, 'kafka'), port: base + PORTS.kafka, controllerPort: base + PORTS.kafkaController }).then((service) => cleanup.add(service)),
+      single.length > 0 ? startRedisServer({ dir: join(dir, 'redis'), port: base + PORTS.redis, persistence }).then((service) => cleanup.add(service)) : undefined,
+      clustered.length > 0 ? startRedisCluster({ root, dir: join(dir, 'redis-cluster'), port: clusterPort }).then((service) => cleanup.add(service)) : undefined,
+    ] as const);
+    const [postgres, kafka, server, cluster] = [settled(services[0]), settled(services[1]), settled(services[2]), settled(services[3])];
+
+    if (server !== undefined) {
       const target = await startTopologyTarget({
         name: 'single-redis', dir, basePort: base + PORTS.topology, cleanup, postgres, database: 'gavelstream_chaos',
         redis: { kind: 'standalone', server }, kafka, kafkaTopic: 'chaos-events', say,
@@ -172,11 +188,7 @@ const main = async (): Promise<number> => {
       skipped.push(...run.skipped);
     }
 
-    const clustered = faults.filter(onCluster);
-    if (clustered.length > 0) {
-      const port = base + PORTS.redisCluster;
-      say(`starting a Redis Cluster on ports ${port}-${port + 5} (3 masters, 1 replica each)`);
-      const cluster = cleanup.add(await startRedisCluster({ root, dir: join(dir, 'redis-cluster'), port }));
+    if (cluster !== undefined) {
       const target = await startTopologyTarget({
         name: 'redis-cluster', dir, basePort: base + PORTS.clusterTopology, cleanup, postgres, database: 'gavelstream_chaos_cluster',
         redis: { kind: 'cluster', cluster }, kafka, kafkaTopic: 'chaos-cluster-events', say,
