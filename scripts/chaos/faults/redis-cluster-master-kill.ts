@@ -6,9 +6,11 @@
 // live cache, the closing queue) fail until the failover: the command API answers 503 UNAVAILABLE
 // rather than run a command unprotected; the live cache and the realtime feed of those auctions
 // stall and catch up after it. Replication is asynchronous, so a write the master acknowledged in
-// its last moment may be gone: an idempotency record (the retry runs the command again, which the
-// log's deterministic event ids make harmless) or a live-cache change (the projector's checkpoint
-// and the cache's version tell it what to write again).
+// its last moment may be lost with it: an idempotency record costs nothing (the retry runs the
+// command again, and the log's deterministic event ids answer it as the first time); a live-cache
+// change lost while the projector's checkpoint (another slot) kept it would leave a gap the
+// projector stops at, like a Redis that comes back empty (README, Chaos suite). Not seen so far:
+// the replicas run on the same machine, microseconds behind.
 // Must hold: the cluster fails over or commands answer 503 until it does; nothing accepted
 // wrongly; the live cache and realtime clients converge.
 import type { Fault } from './fault.js';
