@@ -22,7 +22,7 @@ import { startKafkaBroker, startPostgresServer, startRedisCluster, startRedisSer
 import { defaultSettings, runSuite } from './suite.js';
 import type { Skipped, SuiteSettings } from './suite.js';
 import { startTopologyTarget } from './target/index.js';
-import type { ChaosTarget } from './target/index.js';
+import type { ChaosTarget, TopologyTargetOptions } from './target/index.js';
 
 export { Cleanup } from './cleanup.js';
 export type { Removable } from './cleanup.js';
@@ -178,25 +178,15 @@ const main = async (): Promise<number> => {
     ] as const);
     const [postgres, kafka, server, cluster] = [settled(services[0]), settled(services[1]), settled(services[2]), settled(services[3])];
 
-    if (server !== undefined) {
-      const target = await startTopologyTarget({
-        name: 'single-redis', dir, basePort: base + PORTS.topology, cleanup, postgres, database: 'gavelstream_chaos',
-        redis: { kind: 'standalone', server }, kafka, kafkaTopic: 'chaos-events', say,
-      });
-      const run = await runOn(target, single);
+    /** Starts a topology on one Redis (a server or the cluster), runs `selected` on it, and keeps the reports. */
+    const runTopology = async (name: string, basePort: number, database: string, kafkaTopic: string, redis: TopologyTargetOptions['redis'], selected: readonly Fault[]) => {
+      const target = await startTopologyTarget({ name, dir, basePort, cleanup, postgres, database, redis, kafka, kafkaTopic, say });
+      const run = await runOn(target, selected);
       reports.push(...run.reports);
       skipped.push(...run.skipped);
-    }
-
-    if (cluster !== undefined) {
-      const target = await startTopologyTarget({
-        name: 'redis-cluster', dir, basePort: base + PORTS.clusterTopology, cleanup, postgres, database: 'gavelstream_chaos_cluster',
-        redis: { kind: 'cluster', cluster }, kafka, kafkaTopic: 'chaos-cluster-events', say,
-      });
-      const run = await runOn(target, clustered);
-      reports.push(...run.reports);
-      skipped.push(...run.skipped);
-    }
+    };
+    if (server !== undefined) await runTopology('single-redis', base + PORTS.topology, 'gavelstream_chaos', 'chaos-events', { kind: 'standalone', server }, single);
+    if (cluster !== undefined) await runTopology('redis-cluster', base + PORTS.clusterTopology, 'gavelstream_chaos_cluster', 'chaos-cluster-events', { kind: 'cluster', cluster }, clustered);
   } catch (error) {
     say(`FAILED: ${(error as Error).stack ?? String(error)}`);
     await cleanup.removeAll();
