@@ -41,7 +41,8 @@ const errorBody = (code: string, message: string): ErrorBody => ({ error: { code
 export const startOpsServer = async (options: OpsServerOptions): Promise<OpsServer> => {
   const { probes, registry, logger } = options;
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://ops').pathname;
+    // The request target up to its query, as sent: `new URL` would throw on a hostile one (`//[`).
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const probe = probeAt(probes, path);
     if (probe === undefined && path !== '/metrics') {
       sendJson(res, 404, errorBody('NOT_FOUND', 'the operations port serves GET /health, /ready and /metrics'));
