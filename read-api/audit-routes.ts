@@ -107,7 +107,6 @@ const checkpointFinding = async (ctx: ReadContext, streamId: string, events: rea
   const checkpoint = await archive.get(sequence);
   if (checkpoint === undefined) throw checkpointNotFound(sequence);
   const stored = await archive.proof(sequence, streamId);
-  const leaf = stored.leaf;
   const finding = checkStreamAgainstSignedCheckpoint(streamId, events, checkpoint, archive.publicKeyPem, stored);
-  return { ...finding, ...(leaf !== undefined ? { leaf: { head: leaf.head, index: leaf.index, proof: [...leaf.proof] } } : {}) };
+  return { ...finding, ...(stored.leaf !== undefined ? { leaf: stored.leaf } : {}) };
 };
