@@ -1,12 +1,13 @@
 // The live cache in memory, for embedded mode: the projector and the feed realtime nodes read, in
 // one object, with the Redis cache's semantics (redelivery harmless, a gap refused, the latest
-// frames kept, every change announced after it is stored, in version order).
+// frames kept, every change announced after it is stored, in version order, a gap filled from the
+// event log when it is given one).
 import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { LiveAuction, LiveChange, LiveFeed } from '../../contracts/index.js';
 import { LIVE_HISTORY_LENGTH } from '../../contracts/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
-import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
-import { byStreamId, groupByAuction } from '../runtime/index.js';
+import type { ParkedStream, ParkingReporter, Projector, StreamHistory } from '../runtime/index.js';
+import { byStreamId, fillGaps, groupByAuction } from '../runtime/index.js';
 import { planLiveBatch } from './live-auction.js';
 
 export const LIVE_CACHE_PROJECTOR = 'live-cache';
@@ -21,6 +22,8 @@ export interface MemoryLiveCacheOptions {
   readonly parking?: ParkingReporter;
   /** How old event shapes are upcast (default the domain's upcasters). */
   readonly upcasters?: readonly Upcaster[];
+  /** Where the events of a gap are read (the event log); without it a gap fails the batch (ProjectionGapError). */
+  readonly history?: StreamHistory;
 }
 
 interface Entry {
@@ -49,20 +52,20 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   }
 
   /** Plans every auction's changes first, so a gap changes nothing; an unprojectable event parks its stream. */
-  apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
-    try {
-      const plan = planLiveBatch(
-        this.name, groupByAuction(events), (id) => this.auctions.get(id)?.auction, (id) => this.parked.has(id), this.options.pseudonym, this.options.upcasters,
-      );
-      for (const change of plan.changes) this.store(change);
-      for (const { auctionId, stream } of plan.parked) this.parked.set(auctionId, stream);
-      this.checkpoints.set(source, position);
-      for (const { stream } of plan.parked) this.options.parking?.parked(stream);
-      this.options.parking?.skipped(this.name, plan.skipped);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error as Error);
+  async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
+    let groups: ReadonlyMap<string, readonly RecordedEvent[]> = groupByAuction(events);
+    const { history } = this.options;
+    if (history !== undefined) {
+      const filled = await fillGaps(groups, (id) => (this.parked.has(id) ? undefined : this.auctions.get(id)?.auction.version ?? 0), history);
+      for (const gap of filled.filled) this.options.logger?.warn(gap, 'live cache: a gap filled from the event log');
+      groups = filled.groups;
     }
+    const plan = planLiveBatch(this.name, groups, (id) => this.auctions.get(id)?.auction, (id) => this.parked.has(id), this.options.pseudonym, this.options.upcasters);
+    for (const change of plan.changes) this.store(change);
+    for (const { auctionId, stream } of plan.parked) this.parked.set(auctionId, stream);
+    this.checkpoints.set(source, position);
+    for (const { stream } of plan.parked) this.options.parking?.parked(stream);
+    this.options.parking?.skipped(this.name, plan.skipped);
   }
 
   /** The streams this cache has parked. */

@@ -6,16 +6,19 @@
 // map), so only auctions it has not seen yet are read: the script's version check is the fence, and
 // a remembered state that is not the stored one (another process moved the auction on, the hash was
 // removed) shows as a gap, after which the batch is planned again from states read from Redis.
+// An auction whose delivered events do not follow the version Redis holds (a failover promoted a
+// replica that missed the latest writes, Redis came back empty) is completed from the event log
+// (`history`), so the cache heals on the auction's next event instead of stopping the projection.
 // A stream whose event cannot be projected is parked (hash `<namespace>:parked`, field auction id,
 // written before the checkpoint moves past it) and its later events skipped.
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { LiveAuction, LiveChange } from '../../contracts/index.js';
 import { ENDED_FRAMES_TTL_SECONDS, LIVE_CACHE_LAYOUT, LIVE_HISTORY_LENGTH, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash, encodeLiveAuctionHash } from '../../contracts/index.js';
-import type { Pseudonymiser, RedisClient } from '../../infra/index.js';
+import type { Logger, Pseudonymiser, RedisClient } from '../../infra/index.js';
 import { pipelinePerSlot } from '../../infra/index.js';
-import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
-import { ParkedStreamCodec, ProjectionGapError, byStreamId, groupByAuction } from '../runtime/index.js';
+import type { ParkedStream, ParkingReporter, Projector, StreamHistory } from '../runtime/index.js';
+import { ParkedStreamCodec, ProjectionGapError, byStreamId, fillGaps, groupByAuction } from '../runtime/index.js';
 import type { LiveBatchPlan } from './live-auction.js';
 import { planLiveBatch } from './live-auction.js';
 import { defineApplyLiveChange } from './apply-change-script.js';
@@ -36,6 +39,10 @@ export interface RedisLiveCacheOptions {
   readonly upcasters?: readonly Upcaster[];
   /** How many auctions' last stored states are remembered (0: read every state from Redis). Default 10 000. */
   readonly rememberedStates?: number;
+  /** Where the events of a gap are read (the event log); without it a gap stops the projection (ProjectionGapError). */
+  readonly history?: StreamHistory;
+  /** Where filled gaps are reported (warn). */
+  readonly logger?: Logger;
 }
 
 /** The cache's hash holds something that is not a LiveAuction: the projection stops rather than guess. */
@@ -109,7 +116,8 @@ export class RedisLiveCache implements Projector {
     }
     const [read, parkedBefore] = await Promise.all([this.readStates(unknown), this.readParked(auctionIds)]);
     for (const [id, state] of read) known.set(id, state);
-    const plan = planLiveBatch(this.name, groups, (id) => known.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
+    const planned = await this.fillFromLog(groups, known, parkedBefore);
+    const plan = planLiveBatch(this.name, planned, (id) => known.get(id), (id) => parkedBefore.has(id), this.options.pseudonym, this.options.upcasters);
     if (plan.changes.length > 0) await this.store(plan.changes, known);
     for (const change of plan.changes) known.set(change.auction.auctionId, change.auction);
     const parkedNow = new Set(plan.parked.map((p) => p.auctionId));
@@ -118,6 +126,17 @@ export class RedisLiveCache implements Projector {
       else this.remember(id, state);
     }
     return plan;
+  }
+
+  /** The groups with every gap after the states in `known` filled from the log (when there is one to read). */
+  private async fillFromLog(
+    groups: ReadonlyMap<string, readonly RecordedEvent[]>, known: ReadonlyMap<string, LiveAuction | undefined>, parked: ReadonlySet<string>,
+  ): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
+    const { history } = this.options;
+    if (history === undefined) return groups;
+    const filled = await fillGaps(groups, (id) => (parked.has(id) ? undefined : known.get(id)?.version ?? 0), history);
+    for (const gap of filled.filled) this.options.logger?.warn(gap, 'live cache: a gap filled from the event log');
+    return filled.groups;
   }
 
   private remember(auctionId: string, state: LiveAuction): void {

@@ -1,7 +1,7 @@
 // projections/runtime: what every projector runs on. The projector and event-source contract, the
 // two sources (the event log itself, a Kafka consumer group), what a projector does with a
 // delivered batch before projecting it (group per auction, drop what it reflects, refuse a gap,
-// decode), and the streams it parks when an event cannot be projected.
+// decode, fill a gap from the log), and the streams it parks when an event cannot be projected.
 export * from './projector.js';
 export { logEventSource, LOG_SOURCE } from './log-source.js';
 export type { LogSourceOptions } from './log-source.js';

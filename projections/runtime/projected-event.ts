@@ -52,20 +52,65 @@ export const groupByAuction = (events: readonly RecordedEvent[]): Map<string, Re
   return groups;
 };
 
+/** An auction's events after `storedVersion`, each once, up to the first version missing (if one is). */
+const walkAfter = (storedVersion: number, events: readonly RecordedEvent[]): { fresh: RecordedEvent[]; gap?: { expected: number; received: number } } => {
+  const fresh: RecordedEvent[] = [];
+  let version = storedVersion;
+  for (const event of events) {
+    if (event.streamVersion <= version) continue;
+    if (event.streamVersion !== version + 1) return { fresh, gap: { expected: version + 1, received: event.streamVersion } };
+    fresh.push(event);
+    version = event.streamVersion;
+  }
+  return { fresh };
+};
+
 /**
  * The events of one auction after `storedVersion`, in stream order, each exactly once (a batch may
  * repeat versions when a source redelivers). Throws ProjectionGapError when a version is missing.
  */
 export const eventsAfter = (auctionId: string, storedVersion: number, events: readonly RecordedEvent[]): RecordedEvent[] => {
-  const fresh: RecordedEvent[] = [];
-  let version = storedVersion;
-  for (const event of events) {
-    if (event.streamVersion <= version) continue;
-    if (event.streamVersion !== version + 1) throw new ProjectionGapError(auctionId, version + 1, event.streamVersion);
-    fresh.push(event);
-    version = event.streamVersion;
-  }
+  const { fresh, gap } = walkAfter(storedVersion, events);
+  if (gap !== undefined) throw new ProjectionGapError(auctionId, gap.expected, gap.received);
   return fresh;
+};
+
+/** An auction's events from `fromVersion` on, in stream order, as the event log holds them. */
+export type StreamHistory = (auctionId: string, fromVersion: number) => Promise<readonly RecordedEvent[]>;
+
+/** An auction whose delivered events were completed from the log: the versions read there. */
+export interface FilledGap {
+  readonly auctionId: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+}
+
+/**
+ * The delivered groups with every gap filled from the event log, the truth every source copies: an
+ * auction whose events skip versions after the one its projection holds (`storedVersion`; undefined
+ * leaves the auction as delivered) gets the log's events from the first missing version on. They
+ * include the delivered ones, and may reach past them (later deliveries are then redeliveries).
+ */
+export const fillGaps = async (
+  groups: ReadonlyMap<string, readonly RecordedEvent[]>,
+  storedVersion: (auctionId: string) => number | undefined,
+  history: StreamHistory,
+): Promise<{ readonly groups: ReadonlyMap<string, readonly RecordedEvent[]>; readonly filled: readonly FilledGap[] }> => {
+  const gaps = [...groups].flatMap(([auctionId, events]) => {
+    const stored = storedVersion(auctionId);
+    const missing = stored === undefined ? undefined : walkAfter(stored, events).gap?.expected;
+    return missing === undefined ? [] : [{ auctionId, events, missing }];
+  });
+  if (gaps.length === 0) return { groups, filled: [] };
+  const completed = new Map(groups);
+  const filled: FilledGap[] = [];
+  await Promise.all(gaps.map(async ({ auctionId, events, missing }) => {
+    const fromLog = await history(auctionId, missing);
+    const last = fromLog[fromLog.length - 1]?.streamVersion ?? missing - 1;
+    completed.set(auctionId, [...events.filter((e) => e.streamVersion < missing), ...fromLog, ...events.filter((e) => e.streamVersion > last)]);
+    if (last >= missing) filled.push({ auctionId, fromVersion: missing, toVersion: last });
+  }));
+  return { groups: completed, filled };
 };
 
 /**

@@ -6,9 +6,10 @@
 import type { Registry } from 'prom-client';
 import type { LiveFeed } from '../../contracts/index.js';
 import type { Probes } from '../../infra/index.js';
+import { streamIdOf } from '../../domain/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { MemoryLiveCache, RedisLiveCache } from '../../projections/index.js';
-import type { EventSource, ParkingMonitor } from '../../projections/index.js';
+import type { EventSource, ParkingMonitor, StreamHistory } from '../../projections/index.js';
 import { openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
 import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
 import type { Resources } from './resources.js';
@@ -42,7 +43,9 @@ export const startLive = async (r: Resources, shutdown: Shutdown, options: LiveO
   const { logger, config } = r;
   const pseudonym = pseudonymiser(config.pseudonymSecret);
   const parking = options.parking;
-  const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger, ...(parking !== undefined ? { parking } : {}) }) : undefined;
+  // A gap in what the projector is handed (the cache lost writes) is filled from the log itself.
+  const history: StreamHistory = (auctionId, fromVersion) => r.log.readStream(streamIdOf(auctionId), fromVersion);
+  const memoryCache = r.redis === undefined ? new MemoryLiveCache({ pseudonym, logger, history, ...(parking !== undefined ? { parking } : {}) }) : undefined;
   if (options.realtime && memoryCache !== undefined && options.projectorSource === undefined) {
     throw new Error('ROLES: the realtime role reads the live cache from Redis; set REDIS_URL or REDIS_CLUSTER_NODES, or run the projector role in the same process');
   }
@@ -50,6 +53,8 @@ export const startLive = async (r: Resources, shutdown: Shutdown, options: LiveO
     const projector = memoryCache ?? new RedisLiveCache({
       redis: r.redis!,
       pseudonym,
+      history,
+      logger,
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
       ...(parking !== undefined ? { parking } : {}),
     });

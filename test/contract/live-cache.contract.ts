@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LiveChange, LiveFeed } from '../../contracts/index.js';
-import type { ParkedStream, ParkingReporter, Projector } from '../../projections/index.js';
+import type { ParkedStream, ParkingReporter, Projector, StreamHistory } from '../../projections/index.js';
+import type { RecordedEvent } from '../../domain/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { eventually } from '../support/system.js';
 import { AuctionStream, LogPositions } from '../support/live-events.js';
@@ -25,7 +26,18 @@ export interface LiveCacheUnderTest {
   close(): Promise<void>;
 }
 
-export type MakeLiveCache = (options: { historyLength: number; parking?: ParkingReporter }) => Promise<LiveCacheUnderTest>;
+export type MakeLiveCache = (options: { historyLength: number; parking?: ParkingReporter; history?: StreamHistory }) => Promise<LiveCacheUnderTest>;
+
+/** A log to fill gaps from: the streams' events, and how many reads it answered. */
+export const testHistory = (...streams: readonly AuctionStream[]) => {
+  const reads: { auctionId: string; fromVersion: number }[] = [];
+  const history: StreamHistory = (auctionId, fromVersion) => {
+    reads.push({ auctionId, fromVersion });
+    const events: readonly RecordedEvent[] = streams.find((s) => s.auctionId === auctionId)?.events ?? [];
+    return Promise.resolve(events.filter((e) => e.streamVersion >= fromVersion));
+  };
+  return { history, reads };
+};
 
 /** Subscribes and collects every change of an auction. */
 const watch = async (feed: LiveFeed, auctionId: string) => {
@@ -44,7 +56,8 @@ const apply = (projector: Projector, events: readonly Parameters<Projector['appl
 
 export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: boolean }) => {
   let cache: LiveCacheUnderTest | undefined;
-  const open = async (historyLength = 256, parking?: ParkingReporter) => (cache = await make()({ historyLength, ...(parking !== undefined ? { parking } : {}) }));
+  const open = async (historyLength = 256, parking?: ParkingReporter, history?: StreamHistory) =>
+    (cache = await make()({ historyLength, ...(parking !== undefined ? { parking } : {}), ...(history !== undefined ? { history } : {}) }));
   afterEach(async () => {
     await cache?.close();
     cache = undefined;
@@ -112,6 +125,47 @@ export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: 
     await apply(projector, events.slice(2));
     await seen.until(4);
     assert.deepEqual(seen.versions(), [1, 2, 3, 4]);
+  });
+
+  it('with the event log to read, fills a gap from it: every version stored and published once, in order, the checkpoint moved', async () => {
+    const s = new AuctionStream(newAuctionId());
+    const other = new AuctionStream(newAuctionId());
+    const log = testHistory(s, other);
+    const { projector, feed } = await open(256, undefined, log.history);
+    const seen = await watch(feed, s.auctionId);
+    const events = [...s.create(), ...s.bid('alice', 2000), ...s.bid('bob', 3000), ...s.bid('alice', 5000), ...s.bid('carol', 6000)];
+    const others = [...other.create(), ...other.bid('dan', 2000)];
+    await apply(projector, [...events.slice(0, 2), ...others.slice(0, 1)]);
+    await apply(projector, [...events.slice(4), ...others.slice(1)]);
+    await seen.until(5);
+    assert.deepEqual(seen.versions(), [1, 2, 3, 4, 5]);
+    assert.deepEqual(log.reads, [{ auctionId: s.auctionId, fromVersion: 3 }], 'only the auction with a gap is read, from its first missing version');
+    assert.equal((await feed.current(s.auctionId))?.version, 5);
+    assert.equal((await feed.current(other.auctionId))?.version, 2);
+    assert.deepEqual((await feed.framesAfter(s.auctionId, 0))?.map((f) => f.version), [1, 2, 3, 4, 5]);
+    assert.equal(await projector.loadCheckpoint('log'), others[1]!.position);
+    await apply(projector, events.slice(2, 4)); // the late delivery of what was filled: a redelivery
+    assert.deepEqual(seen.versions(), [1, 2, 3, 4, 5]);
+  });
+
+  it('with the event log to read, builds an auction it never saw from the stream\'s start', async () => {
+    const s = new AuctionStream(newAuctionId());
+    const log = testHistory(s);
+    const { projector, feed } = await open(256, undefined, log.history);
+    const events = [...s.create(), ...s.bidding(4)];
+    await apply(projector, events.slice(3));
+    assert.deepEqual(log.reads, [{ auctionId: s.auctionId, fromVersion: 1 }]);
+    assert.equal((await feed.current(s.auctionId))?.version, 5);
+    assert.deepEqual((await feed.framesAfter(s.auctionId, 0))?.map((f) => f.version), [1, 2, 3, 4, 5]);
+  });
+
+  it('refuses a gap the event log cannot fill either', async () => {
+    const s = new AuctionStream(newAuctionId());
+    const events = [...s.create(), ...s.bidding(3)];
+    const { projector, feed } = await open(256, undefined, () => Promise.resolve(events.slice(3)));
+    await apply(projector, events.slice(0, 1));
+    await assert.rejects(apply(projector, events.slice(3)), (error: Error) => error.name === 'ProjectionGapError');
+    assert.equal((await feed.current(s.auctionId))?.version, 1);
   });
 
   it('refuses a stream that starts past its first event', async () => {

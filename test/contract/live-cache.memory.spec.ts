@@ -3,8 +3,8 @@ import { MemoryLiveCache } from '../../projections/index.js';
 import { liveCacheContract, pseudonym } from './live-cache.contract.js';
 
 describe('live cache (in memory)', () => {
-  liveCacheContract(() => async ({ historyLength, parking }) => {
-    const cache = new MemoryLiveCache({ pseudonym, historyLength, ...(parking !== undefined ? { parking } : {}) });
+  liveCacheContract(() => async ({ historyLength, parking, history }) => {
+    const cache = new MemoryLiveCache({ pseudonym, historyLength, ...(parking !== undefined ? { parking } : {}), ...(history !== undefined ? { history } : {}) });
     return { projector: cache, feed: cache, parkedStreams: () => cache.parkedStreams(), close: () => cache.close() };
   }, { shared: false });
 });

@@ -9,7 +9,7 @@ import { isRight } from 'fp-ts/lib/Either.js';
 import type { RecordedEvent } from '../../domain/index.js';
 import type { LiveFeed } from '../../contracts/index.js';
 import { AuctionUpdated, streamIdOf } from '../../domain/index.js';
-import { auctionChannel } from '../../contracts/index.js';
+import { auctionCacheKey, auctionChannel, auctionFramesKey } from '../../contracts/index.js';
 import type { Projector } from '../../projections/index.js';
 import { RedisLiveCache } from '../../projections/index.js';
 import { ErrorFrame, SnapshotFrame, TimeFrame, openRedisLiveFeed, startRealtimeServer } from '../../realtime/index.js';
@@ -467,6 +467,36 @@ describe('realtime WebSockets: Redis', function () {
         const [, n] = (await redis.pubsub('NUMSUB', auctionChannel(auctionId))) as [string, number];
         return n === 0 ? true : undefined;
       }, 'both nodes to leave the channel');
+    });
+
+    it('an auction\'s live state that lost its latest writes (a failover to a replica behind) heals from the event log on its next bid: its sockets see each version once, in order', async () => {
+      const seller = await sys.token('sam', 'seller');
+      const created = await sys.call('POST', '/v1/auctions', { token: seller, body: { title: 'Rolex GMT', currency: 'USD', startingPrice: 1000, endsAt: inSeconds(3600) } });
+      const auctionId = created.body.auctionId as string;
+      const c = await client(sys.realtimeUrl!);
+      c.send({ type: 'subscribe', auctionId });
+      await c.waitFor((f) => f.type === 'snapshot', 'a snapshot');
+      const bid = async (who: string, maxAmount: number) => {
+        const r = await sys.call('POST', `/v1/auctions/${auctionId}/bids`, { token: await sys.token(who, 'bidder'), body: { maxAmount }, headers: { 'Idempotency-Key': randomUUID() } });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        await c.waitFor((f) => f.type === 'auction.updated' && f.version === r.body.version, `version ${r.body.version as number}`);
+      };
+      await bid('b1', 2000);
+      const saved = await Promise.all([redis.dumpBuffer(auctionCacheKey(auctionId)), redis.dumpBuffer(auctionFramesKey(auctionId))]);
+      await bid('b2', 3000);
+      await bid('b1', 4000);
+      // Redis loses the last two changes; the projector's checkpoint stays past them.
+      await redis.restore(auctionCacheKey(auctionId), 0, saved[0]!, 'REPLACE');
+      await redis.restore(auctionFramesKey(auctionId), 0, saved[1]!, 'REPLACE');
+      await bid('b2', 5000);
+      const feed = await openRedisLiveFeed(sys.config.redis!, redis);
+      try {
+        assert.equal((await feed.current(auctionId))?.version, 5);
+        assert.deepEqual((await feed.framesAfter(auctionId, 0))?.map((f) => f.version), [1, 2, 3, 4, 5]);
+      } finally {
+        await feed.close();
+      }
+      assert.deepEqual(versions(c.updates(auctionId)), [2, 3, 4, 5]);
     });
 
     it('after its Redis subscriber connection is killed, a node sends what it missed', async () => {

@@ -17,6 +17,7 @@ export { clockSkew, commandApiKill, findLibfaketime, kafkaKill, postgresRestart,
 export const allFaults = (): readonly Fault[] => [
   postgresRestart(),
   redisRestart(),
+  redisRestart(10_000, true),
   commandApiKill(),
   realtimeKill(),
   projectorKill(),

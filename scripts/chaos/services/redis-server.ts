@@ -22,6 +22,8 @@ export interface RedisServer extends ControllableService {
   /** redis://127.0.0.1:<port>/0 */
   readonly url: string;
   readonly port: number;
+  /** Empties its folder while it is stopped, so that it starts again with no data (a disk lost). */
+  wipe(): void;
 }
 
 export const startRedisServer = async (options: RedisServerOptions): Promise<RedisServer> => {
@@ -62,6 +64,11 @@ export const startRedisServer = async (options: RedisServerOptions): Promise<Red
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     running: isRunning,
+    wipe: () => {
+      if (isRunning()) throw new Error('Redis must be stopped before its data is wiped');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    },
     remove: async () => {
       if (removed) return;
       removed = true;
