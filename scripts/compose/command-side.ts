@@ -1,10 +1,10 @@
 // The write side's object graph: repository, lock, command handler (recording refused bids), and
-// the command API's router with its idempotency store.
-import type { Router } from 'express';
+// the command API's router with its idempotency store, and the watchlist's writes.
+import { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import {
   AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
-  bidAttemptOf, commandRoutes, createAttemptsLog,
+  bidAttemptOf, commandRoutes, createAttemptsLog, createWatchlistStore, watchlistRoutes,
 } from '../../commands/index.js';
 import type { RefusedAttempt } from '../../commands/index.js';
 import type { Resources } from './resources.js';
@@ -26,9 +26,12 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
   // Its Redlock asks every independent instance: the one Redis, or each master of a cluster.
   const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: r.leaseClients, logger, local }) });
-  const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal } });
+  const repository = new AuctionRepository(r.log);
+  const handler = new CommandHandler({ log: r.log, repository, lock, clock, hooks: { refused: recordRefusal } });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;
-  const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) });
+  const router = Router();
+  router.use(commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
+  router.use(watchlistRoutes({ store: createWatchlistStore(r.sql), auctionExists: async (id) => (await repository.load(id)).version > 0, clock }));
   return { handler, router, close: () => attempts.close() };
 };
