@@ -130,6 +130,7 @@ export const EnvironmentCodec = t.partial({
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
+  NOTIFY_ENDING_SOON_SECONDS: IntFromString('NOTIFY_ENDING_SOON_SECONDS', 0, 7 * 86_400),
   TRUST_PROXY: TrustProxyCodec,
   CHECKPOINT_SIGNING_KEY: SigningKey,
   CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
@@ -228,6 +229,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** An Idempotency-Key claim's lease (IDEMPOTENCY_LEASE_MS); undefined: the command API's default. */
   readonly idempotencyLeaseMs: number | undefined;
+  /** How long before an auction's end its bidders and watchers hear it ends soon (NOTIFY_ENDING_SOON_SECONDS; 0: never). */
+  readonly endingSoonLeadMs: number;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
@@ -315,6 +318,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
+    endingSoonLeadMs: (e.NOTIFY_ENDING_SOON_SECONDS ?? 600) * 1000,
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,

@@ -20,6 +20,8 @@ export interface WatchlistStore {
   watch(userId: string, auctionId: string, now: Date): Promise<WatchResult>;
   /** Takes the auction off the user's list; false when it was not on it. */
   unwatch(userId: string, auctionId: string): Promise<boolean>;
+  /** Who watches the auction (whom its ending-soon and cancellation notices reach). */
+  watchers(auctionId: string): Promise<string[]>;
 }
 
 export const createWatchlistStore = (sql: SqlExecutor, limit = WATCHLIST_LIMIT): WatchlistStore => ({
@@ -35,5 +37,9 @@ export const createWatchlistStore = (sql: SqlExecutor, limit = WATCHLIST_LIMIT):
   unwatch: async (userId, auctionId) => {
     const { rows } = await sql.query('DELETE FROM watchlist WHERE user_id = $1 AND auction_id = $2 RETURNING auction_id', [userId, auctionId], { prepare: true });
     return rows.length > 0;
+  },
+  watchers: async (auctionId) => {
+    const { rows } = await sql.query<{ user_id: string }>('SELECT user_id FROM watchlist WHERE auction_id = $1 ORDER BY user_id', [auctionId], { prepare: true });
+    return rows.map((row) => row.user_id);
   },
 });
