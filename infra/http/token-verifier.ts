@@ -15,7 +15,7 @@ export interface TokenVerifierOptions {
   /** The HS256 secret (AUTH_JWT_SECRET). */
   readonly secret: string | Uint8Array;
   /** Also accept this identity provider's RS256/ES256 tokens (AUTH_JWKS_URL ...); absent: HS256 only. */
-  readonly identityProvider?: IdentityProviderOptions | IdentityProviderConfig | undefined;
+  readonly identityProvider?: IdentityProviderOptions | undefined;
   /** Seconds of clock skew tolerated for exp/nbf/iat. Default 5. */
   readonly clockToleranceSeconds?: number;
   /** How many verified tokens are remembered until they expire (0: none). Default 10 000. */
