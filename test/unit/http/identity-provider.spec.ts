@@ -238,7 +238,7 @@ describe('http auth: tokens of an identity provider (JWKS)', () => {
     }
   });
 
-  it('remembers a verified token until it expires, also while the key set is down; never a refused one', async () => {
+  it('remembers a verified token until it expires (a provider\'s at most the key set\'s cache age), also while the key set is down; never a refused one', async () => {
     let now = Date.now();
     const { url } = await gateway({}, { now: () => now });
     const token = await idp.sign({ sub: 'auth0|dora', [ROLES_CLAIM]: ['bidder'] }, { expiresIn: 60, now: new Date(now) });
@@ -249,6 +249,20 @@ describe('http auth: tokens of an identity provider (JWKS)', () => {
     idp.answer('keys');
     now += 1_000;
     refused(await call(url, '/me', { token }), /^the token has expired$/, token, 'expired');
+    // a provider's token is recalled at most as long as the key set is cached (a withdrawn key stops it then)
+    const long = await idp.sign({ sub: 'auth0|dora' }, { expiresIn: 3600, now: new Date(now) });
+    const verifier = createTokenVerifier({ secret: SECRET, identityProvider: provider({ cacheMaxAgeMs: 600_000 }), now: () => now });
+    await verifier.verify(long);
+    now += 599_000;
+    assert.deepEqual(verifier.recall(long), { userId: 'auth0|dora', roles: [] });
+    now += 1_000;
+    assert.equal(verifier.recall(long), undefined);
+    const hs256 = await mintToken({ secret: SECRET, sub: 'alice', roles: ['bidder'], expiresIn: 3600, now: new Date(now) });
+    await verifier.verify(hs256);
+    now += 3_604_000;
+    assert.deepEqual(verifier.recall(hs256), { userId: 'alice', roles: ['bidder'] }, 'an HS256 token until exp plus the tolerance');
+    now += 1_000;
+    assert.equal(verifier.recall(hs256), undefined);
     const [h, p] = token.split('.');
     const otherSignature = `${h}.${p}.${'A'.repeat(342)}`;
     refused(await call(url, '/me', { token: otherSignature }), /^the token is not valid$/, otherSignature, 'same claims, another signature');
