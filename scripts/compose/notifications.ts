@@ -5,7 +5,7 @@ import { decodeJwt } from 'jose';
 import type { NotificationSink } from '../../contracts/index.js';
 import { streamIdOf } from '../../domain/index.js';
 import { InMemoryClosingQueue, RedisClosingQueue, createWatchlistStore } from '../../commands/index.js';
-import { importVerificationKey, verifyToken } from '../../infra/index.js';
+import { tokenVerifierFor } from '../../infra/index.js';
 import type { RedisClient } from '../../infra/index.js';
 import { Notifier, endingSoonSchedule, startEndingSoonWorker } from '../../projections/index.js';
 import type { CheckpointStore, EventSource, StreamHistory } from '../../projections/index.js';
@@ -61,12 +61,11 @@ export const startNotifier = async (r: Resources, shutdown: Shutdown, options: N
 /** The event log's streams, by auction: what the live cache and the notifier have not seen. */
 export const historyOf = (r: Resources): StreamHistory => (auctionId, fromVersion) => r.log.readStream(streamIdOf(auctionId), fromVersion);
 
-/** Verifies a socket's token as the HTTP API does, and reads its expiry. */
+/** Verifies a socket's token as the HTTP API does (HS256, or the identity provider's), and reads its expiry (jose required `exp`). */
 export const socketVerifier = (r: Resources): SocketTokenVerifier => {
-  const key = importVerificationKey(r.config.jwtSecret);
+  const verifier = tokenVerifierFor(r.config, r.logger);
   return async (token) => {
-    const user = await verifyToken(token, await key);
-    const { exp } = decodeJwt(token);
-    return { userId: user.userId, expiresAtMs: (exp ?? 0) * 1000 };
+    const user = await verifier.verify(token);
+    return { userId: user.userId, expiresAtMs: (decodeJwt(token).exp ?? 0) * 1000 };
   };
 };
