@@ -8,7 +8,7 @@ import type { LiveAuction, LiveChange, LiveFeed } from '../contracts/index.js';
 import { AuctionUpdated as AuctionUpdatedCodec } from '../domain/index.js';
 import { LiveChange as LiveChangeCodec, auctionCacheKey, auctionChannel, auctionFramesKey, decodeLiveAuctionHash } from '../contracts/index.js';
 import type { Logger, RedisClient, RedisTarget } from '../infra/index.js';
-import { openRedisTarget } from '../infra/index.js';
+import { decodeJsonText, openRedisTarget } from '../infra/index.js';
 import { RedisChannels } from './redis-channels.js';
 
 export interface RedisLiveFeedOptions {
@@ -25,15 +25,6 @@ export const openRedisLiveFeed = async (target: RedisTarget, redis: RedisClient,
   const name = `gavelstream-realtime-${randomUUID().slice(0, 8)}`;
   const subscriber = await openRedisTarget(target, name, { maxRetriesPerRequest: null, ...(logger !== undefined ? { logger } : {}) });
   return new RedisLiveFeed({ redis, channels: new RedisChannels(subscriber, logger), ...(logger !== undefined ? { logger } : {}) });
-};
-
-const parseChange = (message: string): LiveChange | undefined => {
-  try {
-    const decoded = LiveChangeCodec.decode(JSON.parse(message));
-    return decoded._tag === 'Right' ? decoded.right : undefined;
-  } catch {
-    return undefined;
-  }
 };
 
 export class RedisLiveFeed implements LiveFeed {
@@ -85,7 +76,7 @@ export class RedisLiveFeed implements LiveFeed {
     const channel = auctionChannel(auctionId);
     return this.channels.subscribe(channel, {
       onMessage: (message) => {
-        const change = parseChange(message);
+        const change = decodeJsonText(LiveChangeCodec, message);
         if (change !== undefined) {
           onChange(change);
           return;

@@ -3,6 +3,7 @@
 import type { NotificationFeed, NotificationFrame, NotificationSink, UserNotification } from '../../contracts/index.js';
 import { userNotificationChannel } from '../../contracts/index.js';
 import type { Logger, RedisClient } from '../../infra/index.js';
+import { KeyedListeners } from '../../infra/index.js';
 
 /** PUBLISHes each notification on its user's channel, in one pipeline (at most once, as pub/sub). */
 export const redisNotificationSink = (redis: RedisClient): NotificationSink => ({
@@ -16,13 +17,13 @@ export const redisNotificationSink = (redis: RedisClient): NotificationSink => (
 
 /** The in-memory bus of embedded mode: what is published reaches the listeners of its user, in order. */
 export class MemoryNotificationBus implements NotificationSink, NotificationFeed {
-  private readonly listeners = new Map<string, Set<(notification: NotificationFrame) => void>>();
+  private readonly listeners = new KeyedListeners<(notification: NotificationFrame) => void>();
 
   constructor(private readonly logger?: Logger) {}
 
   publish(notifications: readonly UserNotification[]): Promise<void> {
     for (const { userId, notification } of notifications) {
-      for (const listener of this.listeners.get(userId) ?? []) {
+      for (const listener of this.listeners.of(userId)) {
         try {
           listener(notification);
         } catch (err) {
@@ -34,15 +35,6 @@ export class MemoryNotificationBus implements NotificationSink, NotificationFeed
   }
 
   subscribeUser(userId: string, onNotification: (notification: NotificationFrame) => void): Promise<() => Promise<void>> {
-    let set = this.listeners.get(userId);
-    if (set === undefined) this.listeners.set(userId, (set = new Set()));
-    const listener = (n: NotificationFrame) => onNotification(n);
-    set.add(listener);
-    return Promise.resolve(() => {
-      const current = this.listeners.get(userId);
-      current?.delete(listener);
-      if (current?.size === 0) this.listeners.delete(userId);
-      return Promise.resolve();
-    });
+    return this.listeners.add(userId, (n: NotificationFrame) => onNotification(n));
   }
 }
