@@ -1,14 +1,16 @@
 // A signed-in user's own lists (DESIGN.md section 5): the auctions it bid on, with its maximum and
 // whether it leads (GET /v1/me/bids, latest bid first); what it won (GET /v1/me/won, latest end
 // first); what it watches (GET /v1/me/watchlist, latest added first). Each item is the listing's
-// summary with the caller's own fields; pages follow `nextCursor`.
+// summary with the caller's own fields; pages follow `nextCursor`. And its notifications as the
+// notifier stored them (GET /v1/me/notifications, newest first).
 import type { Router } from 'express';
 import { decodeRequest, requireUser } from '../infra/index.js';
 import { listMine, toSummary } from './auction-queries.js';
 import type { ReadContext } from './context.js';
 import { foreignCursor, publicCaching } from './context.js';
-import { DEFAULT_PAGE, MyList, MyListQuery, myListCursor } from './params.js';
-import type { AuctionList } from './responses.js';
+import { DEFAULT_PAGE, MyList, MyListQuery, NotificationsQuery, myListCursor, notificationsCursor } from './params.js';
+import { notificationPage } from './notification-queries.js';
+import type { AuctionList, NotificationPage } from './responses.js';
 
 export const mountMeRoutes = (router: Router, ctx: ReadContext): void => {
   const mount = (list: MyList): void => {
@@ -30,4 +32,19 @@ export const mountMeRoutes = (router: Router, ctx: ReadContext): void => {
     });
   };
   for (const list of Object.keys(MyList.keys) as MyList[]) mount(list);
+
+  router.get('/v1/me/notifications', async (req, res) => {
+    const caller = requireUser(res);
+    const { query } = decodeRequest(req, { query: NotificationsQuery });
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const rows = await notificationPage(ctx.sql, caller.userId, query.cursor, limit);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const body: NotificationPage = {
+      items: page.map((row) => row.frame),
+      nextCursor: rows.length > limit && last !== undefined ? notificationsCursor.encode({ k: last.sortKey, i: last.id }) : null,
+    };
+    publicCaching(res, caller);
+    res.json(body);
+  });
 };

@@ -72,6 +72,11 @@ export const myListCursor = opaqueCursor('MyListCursor', t.type({ l: MyList, k: 
 
 export const MyListQuery = closedObject('MyListQuery', {}, { limit: integerFromString(1, 100), cursor: myListCursor.codec });
 
+/** Where a page of one's notifications ended: the last one's time and id. */
+export const notificationsCursor = opaqueCursor('NotificationsCursor', t.type({ k: CursorTime, i: t.refinement(t.string, (s) => s.length > 0 && s.length <= 64, 'NotificationId') }));
+
+export const NotificationsQuery = closedObject('NotificationsQuery', {}, { limit: integerFromString(1, 100), cursor: notificationsCursor.codec });
+
 export const AuctionQuery = closedObject('AuctionQuery', {}, { minVersion: MinVersion });
 
 export const ListingQuery = closedObject('ListingQuery', {}, {

@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import type { SignedCheckpoint } from '../domain/index.js';
 import { CheckpointFindingCodec, Count, PublicAuctionView, SignedCheckpointCodec, StreamLeafProofCodec, publicOptionalProps, publicViewProps } from '../domain/index.js';
 import { BidOrder } from './params.js';
+import { NotificationFrame } from '../contracts/index.js';
 
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
@@ -31,6 +32,10 @@ export type AuctionView = t.TypeOf<typeof AuctionViewCodec>;
 const { description: _description, ...publicSummaryProps } = publicViewProps;
 export const AuctionSummaryCodec = t.intersection([t.type(publicSummaryProps), t.partial(publicOptionalProps), t.partial(callerProps)], 'AuctionSummary');
 export type AuctionSummary = t.TypeOf<typeof AuctionSummaryCodec>;
+
+/** GET /v1/me/notifications: the caller's notifications, newest first, as the WebSocket sent them. */
+export const NotificationPageCodec = t.type({ items: t.array(NotificationFrame), nextCursor: Nullable(t.string) }, 'NotificationPage');
+export type NotificationPage = t.TypeOf<typeof NotificationPageCodec>;
 
 export const AuctionListCodec = t.type({ items: t.array(AuctionSummaryCodec), nextCursor: Nullable(t.string) }, 'AuctionList');
 export type AuctionList = t.TypeOf<typeof AuctionListCodec>;

@@ -5,3 +5,4 @@ export type { CheckpointStore, NotifierOptions } from './notifier.js';
 export { endingSoonSchedule, startEndingSoonWorker } from './ending-soon.js';
 export type { DueQueue, EndingSoonSchedule, EndingSoonWorkerOptions } from './ending-soon.js';
 export { MemoryNotificationBus, redisNotificationSink } from './notification-bus.js';
+export { notificationMigrations, storingSink } from './inbox.js';

@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import type { LiveFeed, NotificationFeed } from '../../contracts/index.js';
 import type { Probes } from '../../infra/index.js';
 import { pseudonymiser } from '../../infra/index.js';
-import { MemoryLiveCache, MemoryNotificationBus, RedisLiveCache, redisNotificationSink } from '../../projections/index.js';
+import { MemoryLiveCache, MemoryNotificationBus, RedisLiveCache, redisNotificationSink, storingSink } from '../../projections/index.js';
 import type { EventSource, ParkingMonitor } from '../../projections/index.js';
 import { openRedisLiveFeed, redisNotificationFeed, startRealtimeServer } from '../../realtime/index.js';
 import type { RealtimeLimits, RealtimeServer } from '../../realtime/index.js';
@@ -68,7 +68,7 @@ export const startLive = async (r: Resources, shutdown: Shutdown, options: LiveO
     shutdown.add('pipelines', () => running.stop());
     await startNotifier(r, shutdown, {
       source: options.projectorSource,
-      sink: memoryNotifications ?? redisNotificationSink(r.redis!),
+      sink: storingSink(r.sql, memoryNotifications ?? redisNotificationSink(r.redis!)),
       history,
       ...(options.notifierNamespace !== undefined ? { namespace: options.notifierNamespace } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),

@@ -3,13 +3,15 @@
 // notifications and nobody else's. Embedded always; on Redis with two realtime nodes.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import { NotificationFrame } from '../../contracts/index.js';
+import { NotificationPageCodec } from '../../read-api/index.js';
 import { createLogger, loadConfig, mintToken } from '../../infra/index.js';
 import { startSystem } from '../../scripts/compose/system.js';
 import type { RunningSystem } from '../../scripts/compose/system.js';
 import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, startTestSystem } from '../support/system.js';
+import { embedded, eventually, startTestSystem } from '../support/system.js';
 import type { Frame, TestClient } from '../support/ws-client.js';
 import { connect } from '../support/ws-client.js';
 
@@ -104,6 +106,32 @@ const notificationsSuite = (backend: () => Backend, twoNodes: boolean) => {
     for (const c of [...bob, ...carol]) {
       assert.deepEqual(notifications(c).map((f) => `${f.kind as string}:${f.auctionId as string}`), [`auction-cancelled:${end}`], 'only its own notices');
     }
+  });
+
+  it('keeps each notification for later: GET /v1/me/notifications lists a user\'s own, newest first, once each, also with no socket open', async () => {
+    const auctionId = await create();
+    await bid(auctionId, 'ivy', 2000);
+    await bid(auctionId, 'ivan', 3000);
+    await bid(auctionId, 'ivy', 9000);
+    const inbox = async (who: string, query = '') => {
+      const r = await sys.call('GET', `/v1/me/notifications${query}`, { token: await sys.token(user(who), 'bidder') });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const page = NotificationPageCodec.decode(r.body);
+      if (isLeft(page)) assert.fail(JSON.stringify(r.body));
+      return page.right;
+    };
+    const ivys = await eventually(async () => ((await inbox('ivy')).items.length === 1 ? inbox('ivy') : undefined), 'ivy\'s outbid stored');
+    assert.deepEqual(ivys.items.map((n) => [n.kind, n.auctionId]), [['outbid', auctionId]]);
+    const ivans = await eventually(async () => ((await inbox('ivan')).items.length === 1 ? inbox('ivan') : undefined), 'ivan\'s outbid stored');
+    assert.notEqual(ivans.items[0]!.id, ivys.items[0]!.id);
+    await bid(auctionId, 'ivan', 12_000);
+    const two = await eventually(async () => ((await inbox('ivy')).items.length === 2 ? inbox('ivy') : undefined), 'a second outbid');
+    assert.ok(two.items[0]!.at >= two.items[1]!.at, 'newest first');
+    const first = await inbox('ivy', '?limit=1');
+    assert.equal(first.items[0]!.id, two.items[0]!.id);
+    assert.deepEqual((await inbox('ivy', `?limit=1&cursor=${first.nextCursor!}`)).items.map((n) => n.id), [two.items[1]!.id]);
+    assert.equal((await sys.call('GET', '/v1/me/notifications')).status, 401);
+    assert.equal((await sys.call('GET', '/v1/me/notifications?cursor=nope', { token: await sys.token(user('ivy'), 'bidder') })).status, 400);
   });
 
   it('a sale tells the buyer won and the other bidders lost; a cancellation tells the bidders and the watchers', async () => {
