@@ -5,6 +5,15 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseEd25519PrivateKey } from './checkpoint-key.js';
 import type { RedisTarget } from './redis-target.js';
 
+/** The accounts' settings (ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS, SIGN_IN_MAX_FAILURES). */
+export interface AccountSettings {
+  /** Lifetime of the access tokens the accounts issue. */
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlDays: number;
+  /** Failed sign-ins of one account per 15 minutes before it is locked (one address: 4 times as many). */
+  readonly signInMaxFailures: number;
+}
+
 const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
 export type ProcessRole = (typeof roles)[number];
 export const allRoles: readonly ProcessRole[] = roles;
@@ -130,6 +139,9 @@ export const EnvironmentCodec = t.partial({
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
+  ACCESS_TOKEN_TTL_SECONDS: IntFromString('ACCESS_TOKEN_TTL_SECONDS', 60, 86_400),
+  REFRESH_TOKEN_TTL_DAYS: IntFromString('REFRESH_TOKEN_TTL_DAYS', 1, 365),
+  SIGN_IN_MAX_FAILURES: IntFromString('SIGN_IN_MAX_FAILURES', 1, 1_000),
   TRUST_PROXY: TrustProxyCodec,
   CHECKPOINT_SIGNING_KEY: SigningKey,
   CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
@@ -228,6 +240,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** An Idempotency-Key claim's lease (IDEMPOTENCY_LEASE_MS); undefined: the command API's default. */
   readonly idempotencyLeaseMs: number | undefined;
+  /** The accounts' tokens and sign-in lockout (README, "Accounts"). */
+  readonly accounts: AccountSettings;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
@@ -315,6 +329,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
+    accounts: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS ?? 30,
+      signInMaxFailures: e.SIGN_IN_MAX_FAILURES ?? 5,
+    },
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,

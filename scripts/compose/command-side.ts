@@ -3,6 +3,7 @@
 import type { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import {
+  AccountRepository, AccountService, RefreshTokens, SignInLockout, accountRoutes,
   AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
   bidAttemptOf, commandRoutes, createAttemptsLog,
 } from '../../commands/index.js';
@@ -12,10 +13,20 @@ import type { Resources } from './resources.js';
 export interface CommandSide {
   readonly handler: CommandHandler;
   readonly router: Router;
+  /** The account routes (README, "Accounts"), served by the command API. */
+  readonly accountRouter: Router;
   close(): Promise<void>;
 }
 
-export const buildCommandSide = (r: Resources, clock: () => Date = () => new Date()): CommandSide => {
+export interface CommandSideOptions {
+  /** Redis key prefix of the sign-in lockout's counters (tests give each system its own). */
+  readonly signInLockoutNamespace?: string;
+}
+
+/** The sign-in lockout's window: failures older than this are forgotten. */
+const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+
+export const buildCommandSide = (r: Resources, clock: () => Date = () => new Date(), options: CommandSideOptions = {}): CommandSide => {
   const { logger } = r;
   const attempts = createAttemptsLog(r.sql, { onError: (err) => logger.error({ err }, 'could not record refused bids') });
   const recordRefusal = (refused: RefusedAttempt): void => {
@@ -26,9 +37,30 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
   // Its Redlock asks every independent instance: the one Redis, or each master of a cluster.
   const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: r.leaseClients, logger, local }) });
-  const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal } });
+  // The account streams the account rules read (suspensions, block lists), caught up per batch.
+  const accounts = new AccountRepository(r.log);
+  const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal }, accounts });
+  const settings = r.config.accounts;
+  const service = new AccountService({
+    log: r.log,
+    sql: r.sql,
+    accounts,
+    refreshTokens: new RefreshTokens(r.sql, settings.refreshTokenTtlDays * 86_400_000),
+    lockout: new SignInLockout({
+      redis: r.redis,
+      maxFailuresPerAccount: settings.signInMaxFailures,
+      maxFailuresPerAddress: settings.signInMaxFailures * 4,
+      windowSeconds: SIGN_IN_WINDOW_SECONDS,
+      logger,
+      ...(options.signInLockoutNamespace !== undefined ? { keyPrefix: options.signInLockoutNamespace } : {}),
+    }),
+    jwtSecret: r.config.jwtSecret,
+    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
+    clock,
+    logger,
+  });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;
   const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) });
-  return { handler, router, close: () => attempts.close() };
+  return { handler, router, accountRouter: accountRoutes({ service, accounts }), close: () => attempts.close() };
 };

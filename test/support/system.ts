@@ -70,6 +70,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
   const system = await startSystem(config, createLogger(config.logLevel), {
     schedulerNamespace: `gs:test:${randomUUID()}`,
     liveCacheNamespace: `gs:test:${randomUUID()}:live-cache`,
+    signInLockoutNamespace: `gs:test:${randomUUID()}:signin`,
     ...options,
   });
   if (system.url === undefined) throw new Error('the test system serves no HTTP');
