@@ -50,7 +50,7 @@ export const Password = new t.Type<string, string, unknown>(
   'Password',
   (u): u is string => typeof u === 'string',
   (u, c) =>
-    typeof u === 'string' && u.length > 0 && u.length <= 4 * PASSWORD_MAX_CHARACTERS
+    typeof u === 'string' && u.length > 0 && u.length <= 2 * PASSWORD_MAX_CHARACTERS && characterCount(u) <= PASSWORD_MAX_CHARACTERS
       ? t.success(u)
       : t.failure(u, c, `expected a password (a string of 1-${PASSWORD_MAX_CHARACTERS} characters)`),
   t.identity,

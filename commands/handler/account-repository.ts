@@ -30,17 +30,77 @@ const apply = (from: LoadedAccount, recorded: readonly RecordedEvent[]): LoadedA
   return { state, version };
 };
 
+interface Waiting {
+  readonly ids: readonly string[];
+  readonly resolve: (loaded: ReadonlyMap<string, LoadedAccount>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface AccountRepositoryOptions {
+  /** Accounts kept in the cache. Default 100 000. */
+  readonly capacity?: number;
+  /**
+   * Catch-up reads running at once. Loads asked for while they run wait and go together into the
+   * next read (one query for all of them), as appends share a group commit. Default 1.
+   */
+  readonly readsInFlight?: number;
+}
+
 export class AccountRepository implements AccountFactsSource {
   private readonly cache = new Map<string, LoadedAccount>();
+  private readonly waiting: Waiting[] = [];
+  private running = 0;
+  private readonly capacity: number;
+  private readonly readsInFlight: number;
 
   constructor(
     private readonly log: EventLog,
-    private readonly capacity = 100_000,
-  ) {}
+    options: AccountRepositoryOptions = {},
+  ) {
+    this.capacity = options.capacity ?? 100_000;
+    this.readsInFlight = options.readsInFlight ?? 1;
+  }
 
-  /** Each named account as of the log's latest version. */
-  async loadMany(userIds: readonly string[]): Promise<ReadonlyMap<string, LoadedAccount>> {
-    const ids = [...new Set(userIds)];
+  /**
+   * Each named account as of the log's latest version: read by a catch-up read that starts after
+   * this call (possibly together with other loads), so no account event committed before the call
+   * is missed.
+   */
+  loadMany(userIds: readonly string[]): Promise<ReadonlyMap<string, LoadedAccount>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ids: [...new Set(userIds)], resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.readsInFlight && this.waiting.length > 0) {
+      const taken = this.waiting.splice(0, this.waiting.length);
+      this.running += 1;
+      void this.readFor(taken).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** One read for every load taken; each load fails only for an account of its own that cannot be read. */
+  private async readFor(taken: readonly Waiting[]): Promise<void> {
+    let loaded: ReadonlyMap<string, LoadedAccount | CorruptStreamError>;
+    try {
+      loaded = await this.readNow([...new Set(taken.flatMap((w) => w.ids))]);
+    } catch (error) {
+      for (const w of taken) w.reject(error);
+      return;
+    }
+    for (const w of taken) {
+      const corrupt = w.ids.map((id) => loaded.get(id)).find((l) => l instanceof CorruptStreamError);
+      if (corrupt !== undefined) w.reject(corrupt);
+      else w.resolve(new Map(w.ids.map((id) => [id, loaded.get(id) as LoadedAccount])));
+    }
+  }
+
+  private async readNow(ids: readonly string[]): Promise<ReadonlyMap<string, LoadedAccount | CorruptStreamError>> {
     const known = ids.map((id) => this.cache.get(id) ?? { state: initialAccount(id), version: 0 });
     const reads: StreamRead[] = ids.map((id, i) => ({ streamId: accountStreamIdOf(id), fromVersion: known[i]!.version + 1 }));
     const recorded = await this.read(reads);
@@ -50,11 +110,16 @@ export class AccountRepository implements AccountFactsSource {
       if (list === undefined) byStream.set(event.streamId, [event]);
       else list.push(event);
     }
-    const loaded = new Map<string, LoadedAccount>();
+    const loaded = new Map<string, LoadedAccount | CorruptStreamError>();
     ids.forEach((id, i) => {
-      const next = apply(known[i]!, byStream.get(reads[i]!.streamId) ?? []);
-      this.remember(id, next);
-      loaded.set(id, next);
+      try {
+        const next = apply(known[i]!, byStream.get(reads[i]!.streamId) ?? []);
+        this.remember(id, next);
+        loaded.set(id, next);
+      } catch (error) {
+        if (!(error instanceof CorruptStreamError)) throw error;
+        loaded.set(id, error);
+      }
     });
     return loaded;
   }

@@ -38,7 +38,8 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   // Its Redlock asks every independent instance: the one Redis, or each master of a cluster.
   const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: r.leaseClients, logger, local }) });
   // The account streams the account rules read (suspensions, block lists), caught up per batch.
-  const accounts = new AccountRepository(r.log);
+  // PGlite runs one statement at a time: account reads queue into one; PostgreSQL takes a few at once.
+  const accounts = new AccountRepository(r.log, { readsInFlight: r.sql.kind === 'pglite' ? 1 : 4 });
   const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal }, accounts });
   const settings = r.config.accounts;
   const service = new AccountService({

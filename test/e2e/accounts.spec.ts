@@ -183,6 +183,27 @@ const accountsSuite = (backend: () => Backend) => {
       ]);
     });
 
+    it('sees a suspension another process appended (the catch-up read of the account stream), on a cached auction', async () => {
+      const seller = await sys.token('catch-up-seller', 'seller');
+      const auctionId = await auctionOf(seller);
+      const trudy = await sys.token('trudy', 'bidder');
+      assert.equal((await bid(auctionId, trudy, 1000)).status, 201);
+      // As another command-api process would: straight into the log, past this process's caches.
+      const appended = await sys.resources.log.appendToStream(accountStreamIdOf('trudy'), 0, [{
+        eventId: randomUUID(), type: 'AccountSuspended', data: { userId: 'trudy', by: 'root', reason: 'elsewhere' },
+        metadata: { commandId: randomUUID(), idempotencyKey: null, userId: 'root', correlationId: randomUUID(), causationId: randomUUID(), serverTime: new Date().toISOString(), schemaVersion: 1 },
+      }]);
+      assert.equal(appended.kind, 'appended');
+      const r = await bid(auctionId, trudy, 5000);
+      assert.deepEqual([r.status, r.body.error?.code], [403, 'ACCOUNT_SUSPENDED']);
+      const blockedElsewhere = await sys.resources.log.appendToStream(accountStreamIdOf('catch-up-seller'), 0, [{
+        eventId: randomUUID(), type: 'BidderBlocked', data: { sellerId: 'catch-up-seller', bidderId: 'victor' },
+        metadata: { commandId: randomUUID(), idempotencyKey: null, userId: 'catch-up-seller', correlationId: randomUUID(), causationId: randomUUID(), serverTime: new Date().toISOString(), schemaVersion: 1 },
+      }]);
+      assert.equal(blockedElsewhere.kind, 'appended');
+      assert.equal((await bid(auctionId, await sys.token('victor', 'bidder'), 5000)).body.error?.code, 'BIDDER_BLOCKED');
+    });
+
     it('only an admin suspends (403 FORBIDDEN), not itself (409 CANNOT_SUSPEND_SELF), with a reason (400)', async () => {
       const bidder = await sys.token('nobody', 'bidder');
       const r = await sys.call('POST', '/v1/admin/users/mallory/suspend', { token: bidder, body: { reason: 'x' } });
@@ -275,6 +296,23 @@ const accountsSuite = (backend: () => Backend) => {
         }),
         { numRuns: 150 },
       );
+    });
+
+    it('answers any user id in the path (URL-encoded, any length or script) with a 2xx or a 4xx, never a 5xx', async function () {
+      this.timeout(120_000);
+      const token = await sys.token('path-fuzzer', 'seller', 'admin');
+      const segment = fc.oneof(fc.string({ minLength: 1, maxLength: 300 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 260 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 10 }));
+      const route = fc.constantFrom(['PUT', '/v1/me/blocked-bidders/'], ['DELETE', '/v1/me/blocked-bidders/'], ['POST', '/v1/admin/users/:/suspend'], ['POST', '/v1/admin/users/:/reinstate']);
+      await fc.assert(
+        fc.asyncProperty(route, segment, async ([method, template], id) => {
+          const encoded = encodeURIComponent(id);
+          const path = template.includes(':') ? template.replace(':', encoded) : `${template}${encoded}`;
+          const r = await sys.call(method, path, { token, ...(method === 'POST' ? { body: { reason: 'fuzz' } } : {}) });
+          assert.ok(r.status < 500, `${method} ${path} -> ${r.status} ${JSON.stringify(r.body)}`);
+        }),
+        { numRuns: 100 },
+      );
+      assert.equal((await sys.call('GET', '/v1/me/blocked-bidders', { token })).status, 200);
     });
 
     it('refuses a huge body with 413 and a broken one with 400', async () => {
