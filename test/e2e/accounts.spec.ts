@@ -204,6 +204,19 @@ const accountsSuite = (backend: () => Backend) => {
       assert.equal((await bid(auctionId, await sys.token('victor', 'bidder'), 5000)).body.error?.code, 'BIDDER_BLOCKED');
     });
 
+    it('suspends a 255-character subject of another identity provider, by its URL-encoded id', async () => {
+      const sub = `https://idp.example.org/users/${'ü'.repeat(200)}/${'🦊'.repeat(24)}`;
+      assert.equal([...sub].length, 255);
+      const token = await sys.token(sub, 'bidder');
+      const seller = await sys.token('long-sub-seller', 'seller');
+      const auctionId = await auctionOf(seller);
+      const s = await sys.call('POST', `/v1/admin/users/${encodeURIComponent(sub)}/suspend`, { token: admin, body: { reason: 'chargebacks' } });
+      assert.deepEqual([s.status, s.body.userId, s.body.status], [200, sub, 'suspended']);
+      assert.equal((await bid(auctionId, token, 1000)).body.error?.code, 'ACCOUNT_SUSPENDED');
+      const me = await sys.call('GET', '/v1/me', { token });
+      assert.deepEqual([me.status, me.body.userId, me.body.status], [200, sub, 'suspended']);
+    });
+
     it('only an admin suspends (403 FORBIDDEN), not itself (409 CANNOT_SUSPEND_SELF), with a reason (400)', async () => {
       const bidder = await sys.token('nobody', 'bidder');
       const r = await sys.call('POST', '/v1/admin/users/mallory/suspend', { token: bidder, body: { reason: 'x' } });
