@@ -92,19 +92,19 @@ export const accountRoutes = (deps: AccountRoutesDeps): Router => {
   router.get('/v1/me/blocked-bidders', requireRole('seller'), async (_req, res) => {
     const account = await accounts.load(requireUser(res).userId);
     noStore(res);
-    res.json({ bidders: [...account.state.blockedBidders], version: account.version });
+    res.json({ sellerId: account.state.userId, bidders: [...account.state.blockedBidders], version: account.version });
   });
 
   router.put('/v1/me/blocked-bidders/:userId', requireRole('seller'), async (req, res) => {
     const { params } = decodeRequest(req, { params: UserParams });
     const changed = await service.execute({ type: 'BlockBidder', sellerId: requireUser(res).userId, bidderId: params.userId }, actor(req, res));
-    res.json({ bidderId: params.userId, blocked: true, version: changed.version });
+    res.json({ sellerId: changed.state.userId, bidderId: params.userId, blocked: true, version: changed.version });
   });
 
   router.delete('/v1/me/blocked-bidders/:userId', requireRole('seller'), async (req, res) => {
     const { params } = decodeRequest(req, { params: UserParams });
     const changed = await service.execute({ type: 'UnblockBidder', sellerId: requireUser(res).userId, bidderId: params.userId }, actor(req, res));
-    res.json({ bidderId: params.userId, blocked: false, version: changed.version });
+    res.json({ sellerId: changed.state.userId, bidderId: params.userId, blocked: false, version: changed.version });
   });
 
   router.post('/v1/admin/users/:userId/suspend', requireRole('admin'), async (req, res) => {

@@ -248,7 +248,7 @@ const accountsSuite = (backend: () => Backend) => {
       const elsewhere = await auctionOf(other);
       assert.equal((await bid(auctionId, bob, 1000)).status, 201);
       const put = await sys.call('PUT', '/v1/me/blocked-bidders/bob', { token: seller });
-      assert.deepEqual([put.status, put.body], [200, { bidderId: 'bob', blocked: true, version: 1 }]);
+      assert.deepEqual([put.status, put.body], [200, { sellerId: 'blocking-seller', bidderId: 'bob', blocked: true, version: 1 }]);
       for (const r of [await bid(auctionId, bob, 5000), await buyNow(auctionId, bob)]) {
         assert.equal(r.status, 409, JSON.stringify(r.body));
         assert.equal(r.body.error.code, 'BIDDER_BLOCKED');
@@ -257,9 +257,9 @@ const accountsSuite = (backend: () => Backend) => {
       assert.equal((await bid(fresh, bob, 1000)).body.error.code, 'BIDDER_BLOCKED');
       assert.equal((await bid(elsewhere, bob, 1000)).status, 201);
       const list = await sys.call('GET', '/v1/me/blocked-bidders', { token: seller });
-      assert.deepEqual(list.body, { bidders: ['bob'], version: 1 });
+      assert.deepEqual(list.body, { sellerId: 'blocking-seller', bidders: ['bob'], version: 1 });
       const del = await sys.call('DELETE', '/v1/me/blocked-bidders/bob', { token: seller });
-      assert.deepEqual(del.body, { bidderId: 'bob', blocked: false, version: 2 });
+      assert.deepEqual(del.body, { sellerId: 'blocking-seller', bidderId: 'bob', blocked: false, version: 2 });
       assert.equal((await bid(auctionId, bob, 5000)).status, 201);
     });
 
