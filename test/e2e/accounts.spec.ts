@@ -217,6 +217,21 @@ const accountsSuite = (backend: () => Backend) => {
       assert.deepEqual([me.status, me.body.userId, me.body.status], [200, sub, 'suspended']);
     });
 
+    it('in a batch of concurrent bids on one auction, only the suspended and the blocked bidders are refused', async () => {
+      const seller = await sys.token('batch-seller', 'seller');
+      const auctionId = await auctionOf(seller);
+      assert.equal((await sys.call('POST', '/v1/admin/users/batch-suspended/suspend', { token: admin, body: { reason: 'x' } })).status, 200);
+      assert.equal((await sys.call('PUT', '/v1/me/blocked-bidders/batch-blocked', { token: seller })).status, 200);
+      const names = ['batch-suspended', 'batch-blocked', ...Array.from({ length: 8 }, (_, i) => `batch-${i}`)];
+      const tokens = await Promise.all(names.map((n) => sys.token(n, 'bidder')));
+      const results = await Promise.all(tokens.map((t, i) => bid(auctionId, t, 2000 + i * 300)));
+      assert.deepEqual([results[0]!.status, results[0]!.body.error.code], [403, 'ACCOUNT_SUSPENDED']);
+      assert.deepEqual([results[1]!.status, results[1]!.body.error.code], [409, 'BIDDER_BLOCKED']);
+      for (const r of results.slice(2)) assert.ok(r.status === 201 || r.body.error.code === 'BID_TOO_LOW', JSON.stringify(r.body));
+      const events = await sys.resources.log.readStream(`auction-${auctionId}`);
+      assert.ok(events.every((e) => e.type !== 'BidPlaced' || !['batch-suspended', 'batch-blocked'].includes((e.data as { bidderId: string }).bidderId)));
+    });
+
     it('only an admin suspends (403 FORBIDDEN), not itself (409 CANNOT_SUSPEND_SELF), with a reason (400)', async () => {
       const bidder = await sys.token('nobody', 'bidder');
       const r = await sys.call('POST', '/v1/admin/users/mallory/suspend', { token: bidder, body: { reason: 'x' } });
