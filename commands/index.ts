@@ -10,3 +10,4 @@ export * from './attempts/index.js';
 export * from './publisher/index.js';
 export * from './checkpoints/index.js';
 export * from './watchlist/index.js';
+export * from './accounts/index.js';

@@ -9,11 +9,12 @@ import { attemptsLogMigrations } from './attempts/index.js';
 import { publisherMigrations } from './publisher/index.js';
 import { checkpointMigrations } from './checkpoints/index.js';
 import { watchlistMigrations } from './watchlist/index.js';
+import { accountMigrations } from './accounts/index.js';
 import { closeBoth, createPostgresEventLog, eventLogMigrations, openEventStoreEventLog } from './event-log/index.js';
 import type { PostgresEventLogOptions } from './event-log/index.js';
 
-/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints, the watchlists. */
-export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations, ...watchlistMigrations];
+/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints, the watchlists, the accounts' credentials and refresh tokens. */
+export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations, ...watchlistMigrations, ...accountMigrations];
 
 export interface OpenEventLogOptions {
   readonly databaseUrl?: string | undefined;

@@ -16,3 +16,4 @@ export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
 export * from './public-auction.js';
 export * from './notices.js';
+export * from './accounts/index.js';

@@ -11,6 +11,9 @@ export const rejectionCodes = [
   'BUY_NOW_UNAVAILABLE',
   'CANCEL_NOT_ALLOWED',
   'NOT_AUCTION_SELLER',
+  // Account rules (domain/accounts/account-gate.ts).
+  'ACCOUNT_SUSPENDED',
+  'BIDDER_BLOCKED',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

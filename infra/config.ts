@@ -5,6 +5,15 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { parseEd25519PrivateKey } from './checkpoint-key.js';
 import type { RedisTarget } from './redis-target.js';
 
+/** The accounts' settings (ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS, SIGN_IN_MAX_FAILURES). */
+export interface AccountSettings {
+  /** Lifetime of the access tokens the accounts issue. */
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlDays: number;
+  /** Failed sign-ins of one account per 15 minutes before it is locked (one address: 4 times as many). */
+  readonly signInMaxFailures: number;
+}
+
 const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
 export type ProcessRole = (typeof roles)[number];
 export const allRoles: readonly ProcessRole[] = roles;
@@ -185,6 +194,9 @@ export const EnvironmentCodec = t.partial({
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
   NOTIFY_ENDING_SOON_SECONDS: IntFromString('NOTIFY_ENDING_SOON_SECONDS', 0, 7 * 86_400),
+  ACCESS_TOKEN_TTL_SECONDS: IntFromString('ACCESS_TOKEN_TTL_SECONDS', 60, 86_400),
+  REFRESH_TOKEN_TTL_DAYS: IntFromString('REFRESH_TOKEN_TTL_DAYS', 1, 365),
+  SIGN_IN_MAX_FAILURES: IntFromString('SIGN_IN_MAX_FAILURES', 1, 1_000),
   TRUST_PROXY: TrustProxyCodec,
   CHECKPOINT_SIGNING_KEY: SigningKey,
   CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
@@ -303,6 +315,8 @@ export interface Config {
   readonly idempotencyLeaseMs: number | undefined;
   /** How long before an auction's end its bidders and watchers hear it ends soon (NOTIFY_ENDING_SOON_SECONDS; 0: never). */
   readonly endingSoonLeadMs: number;
+  /** The accounts' tokens and sign-in lockout (README, "Accounts"). */
+  readonly accounts: AccountSettings;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
@@ -414,6 +428,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
     endingSoonLeadMs: (e.NOTIFY_ENDING_SOON_SECONDS ?? 600) * 1000,
+    accounts: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS ?? 30,
+      signInMaxFailures: e.SIGN_IN_MAX_FAILURES ?? 5,
+    },
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,

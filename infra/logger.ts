@@ -39,6 +39,13 @@ export const createLogger = (level: string = 'info', options: LoggerOptions = {}
         '*.password',
         '*.secret',
         '*.token',
+        // The accounts' tokens and hashes (commands/accounts/).
+        'refreshToken',
+        'accessToken',
+        'password_hash',
+        '*.refreshToken',
+        '*.accessToken',
+        '*.password_hash',
       ],
       censor: '[redacted]',
     },

@@ -11,7 +11,7 @@
 // Commit order: readers take only rows below the horizon (sql/read-all.sql), so a transaction that
 // commits late has its events delivered late but never skipped.
 import * as t from 'io-ts';
-import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../../domain/index.js';
+import type { AppendResult, EventLog, LogPosition, NewEvent, ReadAllOptions, RecordedEvent, StreamRead, SubscribeOptions, Subscription } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { Migration, SqlExecutor } from '../../infra/index.js';
 import { UNIQUE_VIOLATION, decodeOrThrow, migrationFromFile, sqlErrorCode, sqlFile } from '../../infra/index.js';
@@ -32,6 +32,7 @@ export const eventLogMigrations: readonly Migration[] = [migrationFromFile(impor
 const READ_STREAM_SQL = sqlFile(import.meta.url, 'sql/read-stream.sql');
 const READ_ALL_SQL = sqlFile(import.meta.url, 'sql/read-all.sql');
 const READ_EVENTS_BY_ID_SQL = sqlFile(import.meta.url, 'sql/read-events-by-id.sql');
+const READ_STREAMS_SQL = sqlFile(import.meta.url, 'sql/read-streams.sql');
 
 const PREPARED = { prepare: true } as const;
 
@@ -229,6 +230,17 @@ class PgEventLog implements PostgresEventLog {
     assertStreamId(streamId);
     assertVersion(fromVersion, 'fromVersion', 1);
     const { rows } = await this.sql.query(READ_STREAM_SQL, [streamId, fromVersion], PREPARED);
+    return rows.map(toRecorded);
+  }
+
+  async readStreams(reads: readonly StreamRead[]): Promise<readonly RecordedEvent[]> {
+    this.assertOpen();
+    if (reads.length === 0) return [];
+    for (const r of reads) {
+      assertStreamId(r.streamId);
+      assertVersion(r.fromVersion, 'fromVersion', 1);
+    }
+    const { rows } = await this.sql.query(READ_STREAMS_SQL, [reads.map((r) => r.streamId), reads.map((r) => r.fromVersion)], PREPARED);
     return rows.map(toRecorded);
   }
 

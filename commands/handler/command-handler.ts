@@ -4,8 +4,9 @@
 // expected version is the fence.
 // Commands queued behind a busy auction are decided together and share one append (group commit).
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
-import { currentSchemaVersion, decide, evolve, fromMillis, reject, stamp, streamIdOf, unreadableParts } from '../../domain/index.js';
+import type { AccountFacts, AuctionEvent, AuctionState, EventLog, NewEvent, RecordedEvent, Rejection, UnstampedCommand, UtcTimestamp } from '../../domain/index.js';
+import { accountsToCheck, actingUserOf, currentSchemaVersion, decide, decideWithAccounts, evolve, fromMillis, reject, stamp, streamIdOf, unreadableParts } from '../../domain/index.js';
+import type { AccountFactsSource } from './account-repository.js';
 import type { AuctionLock } from '../locks/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
@@ -55,6 +56,11 @@ export interface CommandHandlerOptions {
   readonly maxAttempts?: number;
   /** How many queued commands of one auction share one append. Default 64. */
   readonly maxBatch?: number;
+  /**
+   * The account facts (suspensions, sellers' block lists) the account rules decide with, read
+   * from the account streams for each batch. Absent: no account rules (every user active).
+   */
+  readonly accounts?: AccountFactsSource;
 }
 
 export class ConcurrencyExhaustedError extends Error {}
@@ -106,6 +112,7 @@ export class CommandHandler {
   private readonly hooks: HandlerHooks;
   private readonly maxAttempts: number;
   private readonly maxBatch: number;
+  private readonly accounts: AccountFactsSource | undefined;
 
   constructor(options: CommandHandlerOptions) {
     this.log = options.log;
@@ -115,6 +122,19 @@ export class CommandHandler {
     this.hooks = options.hooks ?? {};
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.accounts = options.accounts;
+  }
+
+  /**
+   * The facts of every account the batch's commands need on `state` that `facts` lacks, added to
+   * it (one read for all of them); `facts` itself when none is missing.
+   */
+  private async withAccounts(batch: readonly Pending[], state: AuctionState, facts: AccountFacts): Promise<AccountFacts> {
+    if (this.accounts === undefined) return facts;
+    const missing = [...new Set(batch.flatMap((p) => accountsToCheck(p.command, state)))].filter((id) => !facts.has(id));
+    if (missing.length === 0) return facts;
+    const more = await this.accounts.standings(missing);
+    return new Map([...facts, ...more]);
   }
 
   handle(command: UnstampedCommand, context: CommandContext): Promise<Outcome> {
@@ -188,11 +208,18 @@ export class CommandHandler {
     // Optimistic: a cached auction is used as is; the append's expected version catches staleness.
     let current = this.repository.peek(auctionId);
     let fresh = current === undefined;
-    current ??= await this.repository.load(auctionId);
+    // The account facts: read once per batch, caught up with the account streams. For an auction
+    // not cached, the actors' accounts are read beside the auction (the seller's, once known, after).
+    let facts: AccountFacts = new Map();
+    if (current === undefined) {
+      const actors = this.accounts === undefined ? [] : [...new Set(batch.flatMap((p) => actingUserOf(p.command) ?? []))];
+      [current, facts] = await Promise.all([this.repository.load(auctionId), actors.length === 0 ? facts : this.accounts!.standings(actors)]);
+    }
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      facts = await this.withAccounts(batch, current.state, facts);
       const now = fromMillis(this.clock().getTime());
-      const decided = decideInTurn(batch, current, now);
+      const decided = decideInTurn(batch, current, now, this.accounts === undefined ? undefined : facts);
       const newEvents = decided.flatMap((d) => (d.kind === 'events' ? d.newEvents : []));
 
       if (newEvents.length === 0) {
@@ -275,13 +302,13 @@ const takeBatch = (queue: Pending[], max: number): Pending[] => {
 };
 
 /** Decides the batch's commands in order, each on the state the previous ones leave (pure). */
-const decideInTurn = (batch: readonly Pending[], base: LoadedAuction, now: UtcTimestamp): Decided[] => {
+const decideInTurn = (batch: readonly Pending[], base: LoadedAuction, now: UtcTimestamp, facts: AccountFacts | undefined): Decided[] => {
   let state = base.state;
   let version = base.version;
   return batch.map(({ command, context }): Decided => {
     const earlier = base.commands.get(context.commandId);
     if (earlier !== undefined) return { kind: 'replayed', versions: earlier };
-    const decision = decide(stamp(command, now), state);
+    const decision = facts === undefined ? decide(stamp(command, now), state) : decideWithAccounts(stamp(command, now), state, facts);
     if (E.isLeft(decision)) return { kind: 'refused', rejection: decision.left };
     if (decision.right.length === 0) return { kind: 'no-op', version, state };
     const newEvents = toNewEvents(decision.right, context, now);

@@ -45,6 +45,7 @@ const cancelRequest = { body: CancelBody, params: AuctionParams };
 const statusOf: Partial<Record<Rejection['code'], number>> = {
   INVALID_REQUEST: 400,
   NOT_AUCTION_SELLER: 403,
+  ACCOUNT_SUSPENDED: 403,
   AUCTION_NOT_FOUND: 404,
 };
 
@@ -55,7 +56,7 @@ export const rejectionToApiError = (r: Rejection): ApiError => {
     r.fields !== undefined ? { fields: r.fields.map((f) => ({ path: f.path.startsWith('events[') ? f.path : `body.${f.path}`, message: f.message })) }
     : r.minimumAmount !== undefined ? { minimumAmount: r.minimumAmount }
     : undefined;
-  return new ApiError(status, status === 403 ? 'FORBIDDEN' : r.code, r.message, details);
+  return new ApiError(status, r.code === 'NOT_AUCTION_SELLER' ? 'FORBIDDEN' : r.code, r.message, details);
 };
 
 const utc = (iso: string): UtcTimestamp => fromMillis(Date.parse(iso));

@@ -72,11 +72,23 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
 }
 
+/** One stream's events from `fromVersion` (inclusive), as one part of a `readStreams`. */
+export interface StreamRead {
+  readonly streamId: string;
+  readonly fromVersion: number;
+}
+
 export interface EventLog {
   /** Appends atomically, if and only if the stream is at `expectedVersion`. */
   appendToStream(streamId: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
   /** The stream's events from `fromVersion` (inclusive, default 1), in stream order. */
   readStream(streamId: string, fromVersion?: number): Promise<readonly RecordedEvent[]>;
+  /**
+   * Several streams' events at once (each from its `fromVersion`), grouped by stream, each in
+   * stream order; one round trip where the adapter can (PostgreSQL). Optional: without it, callers
+   * read each stream with `readStream`.
+   */
+  readStreams?(reads: readonly StreamRead[]): Promise<readonly RecordedEvent[]>;
   /** The whole log in commit order; never skips an event that a slower transaction commits later. */
   readAll(options: ReadAllOptions): Promise<readonly RecordedEvent[]>;
   /** Catch up from `after`, then stay live. */

@@ -90,7 +90,15 @@ const checkWindow = (w: RateLimitWindow, name: string): RateLimitWindow => {
   return w;
 };
 
-const makeLimiter = (name: string, window: RateLimitWindow, options: RateLimitOptions): Limiter => {
+/**
+ * A rate-limiter-flexible limiter as the request limits build theirs: in Redis (one budget across
+ * processes) with an in-memory insurance limiter while Redis is unreachable, or in memory alone.
+ * For other budgets than requests (the sign-in lockout counts failed attempts with it).
+ */
+export const createRateLimiter = (name: string, window: RateLimitWindow, options: Pick<RateLimitOptions, 'redis' | 'keyPrefix'>): RateLimiterAbstract =>
+  makeLimiter(name, checkWindow(window, name), options).limiter;
+
+const makeLimiter = (name: string, window: RateLimitWindow, options: Pick<RateLimitOptions, 'redis' | 'keyPrefix'>): Limiter => {
   const base = { points: window.points, duration: window.durationSeconds, keyPrefix: `${options.keyPrefix ?? 'gs:rl'}:${name}` };
   const limiter =
     options.redis === undefined

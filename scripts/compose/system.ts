@@ -53,6 +53,8 @@ export interface SystemOptions {
   readonly clock?: () => Date;
   /** Redis namespace of the closing queue (tests give each system its own). */
   readonly schedulerNamespace?: string;
+  /** Redis key prefix of the sign-in lockout's counters (tests give each system its own). */
+  readonly signInLockoutNamespace?: string;
   /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
   readonly liveCacheNamespace?: string;
   /** Redis key prefix of the notifier's checkpoints and ending-soon queue (default 'gs:notifier'). */
@@ -101,12 +103,12 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const ops = config.opsPort === undefined ? undefined : await startOpsServer({ port: config.opsPort, probes, registry: metrics.registry, logger });
     if (ops !== undefined) shutdown.add('resources', () => ops.close());
     const routers: Router[] = [];
-    const commandSide = has('command-api') || has('scheduler') ? buildCommandSide(resources, options.clock) : undefined;
+    const commandSide = has('command-api') || has('scheduler') ? buildCommandSide(resources, options.clock, options.signInLockoutNamespace !== undefined ? { signInLockoutNamespace: options.signInLockoutNamespace } : {}) : undefined;
     if (commandSide !== undefined) {
       shutdown.add('resources', () => commandSide.close());
       finishCommands(shutdown, commandSide.handler, logger);
     }
-    if (commandSide !== undefined && has('command-api')) routers.push(commandSide.router);
+    if (commandSide !== undefined && has('command-api')) routers.push(commandSide.router, commandSide.accountRouter);
 
     const scheduler = commandSide !== undefined && has('scheduler') ? await startScheduler(resources, commandSide.handler, {
       registry: metrics.registry,

@@ -258,6 +258,21 @@ export const eventLogContract = (name: string, open: (ctx: Context) => Promise<E
         assert.deepEqual(await log().readStream(stream('never-written')), []);
         assert.equal((await log().readStream(s)).length, 5);
       });
+
+      it('reads several streams at once (readStreams, where the adapter has it), each from its version, as readStream does', async function () {
+        const l = log();
+        if (l.readStreams === undefined) this.skip();
+        const [a, b, missing] = [stream('many-a'), stream('many-b'), stream('many-missing')];
+        const c = command('many');
+        await appended(l, a, 0, [0, 1, 2].map((i) => newEvent(c, i)));
+        await appended(l, b, 0, [3, 4].map((i) => newEvent(c, i)));
+        const read = await l.readStreams!([{ streamId: b, fromVersion: 2 }, { streamId: missing, fromVersion: 1 }, { streamId: a, fromVersion: 1 }]);
+        const byStream = (id: string) => read.filter((e) => e.streamId === id);
+        assert.deepEqual(byStream(a), await l.readStream(a, 1));
+        assert.deepEqual(byStream(b), await l.readStream(b, 2));
+        assert.equal(read.length, 4);
+        assert.deepEqual(await l.readStreams!([]), []);
+      });
     });
 
     describe('readAll', () => {

@@ -7,7 +7,7 @@ import type { TestSystem } from '../support/system.js';
 import type { RequestSpec } from './http-arbitraries.js';
 import type { ResolvedRequest } from './http-sender.js';
 import { describeRequest, resolveRequest, sendRequest } from './http-sender.js';
-import { streamIdOf } from '../../domain/index.js';
+import { accountStreamIdOf, streamIdOf } from '../../domain/index.js';
 import { authorizationProblems } from './authorization-checks.js';
 import { acceptedBody, responseProblems } from './response-checks.js';
 
@@ -41,9 +41,31 @@ export class FuzzWorld {
     return typeof sellerId === 'string' ? sellerId : undefined;
   }
 
+  /**
+   * Notes which version of an account stream a 2xx answer of an account route reports (README,
+   * "Accounts"): registration writes version 1 of the new user's stream; the others name the
+   * stream's owner and version. Kept under the stream id (log-checks.ts looks them up so).
+   */
+  private recordAccount(request: ResolvedRequest, body: Record<string, unknown>): void {
+    const { path } = request.spec;
+    const method = request.raw.method.toUpperCase();
+    const owner = path === '/v1/accounts' && method === 'POST' ? body.userId
+      : path === '/v1/me' && method === 'PATCH' ? body.userId
+      : path === '/v1/me/blocked-bidders/:id' && (method === 'PUT' || method === 'DELETE') ? body.sellerId
+      : path.startsWith('/v1/admin/users/') && method === 'POST' ? body.userId
+      : undefined;
+    const version = path === '/v1/accounts' ? 1 : body.version;
+    if (typeof owner !== 'string' || typeof version !== 'number') return;
+    const streamId = accountStreamIdOf(owner);
+    const versions = this.acceptedVersions.get(streamId) ?? new Set<number>();
+    versions.add(version);
+    this.acceptedVersions.set(streamId, versions);
+  }
+
   /** Notes what a 2xx command answer says was written; returns the problems with who got it. */
   private async record(request: ResolvedRequest, response: RawResponse): Promise<string[]> {
     const body = acceptedBody(response);
+    if (body !== undefined) this.recordAccount(request, body);
     if (body === undefined || request.raw.method !== 'POST' || !commandPaths.has(request.spec.path)) return [];
     const auctionId = typeof body.auctionId === 'string' ? body.auctionId : request.auctionId;
     const version = body.version;

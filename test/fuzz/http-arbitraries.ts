@@ -71,6 +71,18 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/dev/token', weight: 1, query: [] },
   { method: 'GET', path: '/', weight: 1, query: [] },
   { method: 'GET', path: '/page/:id', weight: 1, query: [] },
+  // The accounts (README, "Accounts").
+  { method: 'POST', path: '/v1/accounts', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/auth/sign-in', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/auth/refresh', weight: 1, query: [] },
+  { method: 'POST', path: '/v1/auth/sign-out', weight: 1, query: [] },
+  { method: 'GET', path: '/v1/me', weight: 1, query: [] },
+  { method: 'PATCH', path: '/v1/me', weight: 1, query: [] },
+  { method: 'GET', path: '/v1/me/blocked-bidders', weight: 1, query: [] },
+  { method: 'PUT', path: '/v1/me/blocked-bidders/:id', weight: 2, query: [] },
+  { method: 'DELETE', path: '/v1/me/blocked-bidders/:id', weight: 1, query: [] },
+  { method: 'POST', path: '/v1/admin/users/:id/suspend', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/admin/users/:id/reinstate', weight: 1, query: [] },
   { method: 'GET', path: '/v1/me/bids', weight: 1, query: [] },
   { method: 'PUT', path: '/v1/me/watchlist/:id', weight: 1, query: [] },
   { method: 'POST', path: '/v1/sales', weight: 1, query: [] },
@@ -220,15 +232,31 @@ const validBody = (path: string): Record<string, unknown> => {
       return { reason: 'fuzzing' };
     case '/dev/token':
       return { sub: 'fz-dev', roles: ['bidder'] };
+    case '/v1/accounts':
+      return { email: 'fz-user@example.com', password: 'fuzzing password', displayName: 'Fuzz', country: 'DE' };
+    case '/v1/auth/sign-in':
+      return { email: 'fz-user@example.com', password: 'fuzzing password' };
+    case '/v1/auth/refresh':
+    case '/v1/auth/sign-out':
+      return { refreshToken: 'A'.repeat(43) };
+    case '/v1/me':
+      return { displayName: 'Fuzz', country: 'FR' };
+    case '/v1/admin/users/:id/suspend':
+    case '/v1/admin/users/:id/reinstate':
+      return { reason: 'fuzzing' };
     default:
       return {};
   }
 };
 
-const fieldNames = ['title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'maxAmount', 'reason', 'sub', 'roles', 'extra', '__proto__', 'constructor'] as const;
+const fieldNames = [
+  'title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'maxAmount', 'reason', 'sub', 'roles',
+  'email', 'password', 'displayName', 'country', 'refreshToken', 'extra', '__proto__', 'constructor',
+] as const;
 
 const textFields = (path: string): readonly string[] =>
-  path === '/v1/auctions' ? ['title', 'description', 'currency', 'endsAt', 'startsAt'] : path.endsWith('/cancel') ? ['reason'] : path === '/dev/token' ? ['sub'] : [];
+  path === '/v1/auctions' ? ['title', 'description', 'currency', 'endsAt', 'startsAt'] : path.endsWith('/cancel') ? ['reason'] : path === '/dev/token' ? ['sub']
+    : Object.keys(validBody(path)).filter((k) => typeof validBody(path)[k] === 'string');
 const numberFields = (path: string): readonly string[] =>
   path === '/v1/auctions' ? ['startingPrice', 'reservePrice', 'buyNowPrice'] : path.endsWith('/bids') ? ['maxAmount'] : [];
 
@@ -281,7 +309,8 @@ const rolesFor = (path: string): FuzzRole[] => {
   if (path === '/v1/auctions') return ['seller'];
   if (path.endsWith('/bids') && path.startsWith('/v1/auctions/')) return ['bidder'];
   if (path.endsWith('/buy-now')) return ['bidder'];
-  if (path.endsWith('/cancel')) return ['admin'];
+  if (path.endsWith('/cancel') || path.startsWith('/v1/admin/')) return ['admin'];
+  if (path.startsWith('/v1/me/blocked-bidders')) return ['seller'];
   if (path.startsWith('/v1/audit/')) return ['auditor'];
   return ['bidder'];
 };
@@ -325,10 +354,10 @@ const hostileRequestArb: fc.Arbitrary<RequestSpec> = fc.oneof(...routes.map((rou
       query: [],
       auth: { kind: 'token', sub: 'fz-mallory', roles: rolesFor(route.path) },
       idempotencyKey: route.path.endsWith('/bids') && route.method === 'POST' ? key : undefined,
-      contentType: route.method === 'POST' ? 'application/json' : undefined,
+      contentType: route.method === 'POST' || route.method === 'PATCH' ? 'application/json' : undefined,
       accept: undefined,
       requestId: undefined,
-      body: route.method === 'POST' ? { kind: 'json', value: 'maxAmount' in body ? { maxAmount: amount } : body } : { kind: 'none' },
+      body: route.method === 'POST' || route.method === 'PATCH' ? { kind: 'json', value: 'maxAmount' in body ? { maxAmount: amount } : body } : { kind: 'none' },
     };
     return mutations.reduce((r, m) => m.apply(r), valid);
   }),

@@ -9,7 +9,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { EventLog, RecordedEvent } from '../../domain/index.js';
-import { RecordedEventCodec, START, auctionIdOfStream, decodeStoredEvent, verifyChain } from '../../domain/index.js';
+import { RecordedEventCodec, START, auctionIdOfStream, decodeAccountEvent, decodeStoredEvent, isAccountStream, verifyChain } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { LOG_SOURCE, READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames } from '../../projections/index.js';
@@ -43,6 +43,11 @@ export const logProblems = (events: readonly RecordedEvent[], acceptedVersions: 
   for (const e of events) {
     const recorded = RecordedEventCodec.decode(JSON.parse(JSON.stringify(e)));
     if (isLeft(recorded)) problems.push(`${e.streamId}@${e.streamVersion} (${e.type}) is not a RecordedEvent: ${PathReporter.report(recorded).slice(0, 2).join('; ')}`);
+    if (isAccountStream(e.streamId)) {
+      const account = decodeAccountEvent(e);
+      if (!account.ok) problems.push(`${e.streamId}@${e.streamVersion} (${e.type}) does not decode: ${account.problem}`);
+      continue;
+    }
     const domain = decodeStoredEvent(e);
     if (isLeft(domain)) problems.push(`${e.streamId}@${e.streamVersion} (${e.type}) does not decode: ${domain.left.slice(0, 300)}`);
   }

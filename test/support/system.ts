@@ -71,6 +71,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
     schedulerNamespace: `gs:test:${randomUUID()}`,
     liveCacheNamespace: `gs:test:${randomUUID()}:live-cache`,
     notifierNamespace: `gs:test:${randomUUID()}:notifier`,
+    signInLockoutNamespace: `gs:test:${randomUUID()}:signin`,
     ...options,
   });
   if (system.url === undefined) throw new Error('the test system serves no HTTP');

@@ -193,3 +193,16 @@ describe('configuration: the Kafka topic and consumer group prefix', () => {
     }
   });
 });
+
+describe('configuration: accounts', () => {
+  it('issues 15-minute access tokens and 30-day refresh tokens, and locks sign-in after 5 failures, by default', () => {
+    assert.deepEqual(loadConfig({}).accounts, { accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, signInMaxFailures: 5 });
+    assert.deepEqual(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '300', REFRESH_TOKEN_TTL_DAYS: '7', SIGN_IN_MAX_FAILURES: '10' }).accounts, { accessTokenTtlSeconds: 300, refreshTokenTtlDays: 7, signInMaxFailures: 10 });
+  });
+
+  it('stops on a value out of range, naming the variable', () => {
+    for (const [name, value] of [['ACCESS_TOKEN_TTL_SECONDS', '10'], ['REFRESH_TOKEN_TTL_DAYS', '0'], ['SIGN_IN_MAX_FAILURES', 'many']] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+    }
+  });
+});
