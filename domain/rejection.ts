@@ -11,6 +11,11 @@ export const rejectionCodes = [
   'BUY_NOW_UNAVAILABLE',
   'CANCEL_NOT_ALLOWED',
   'NOT_AUCTION_SELLER',
+  'RETRACTION_NOT_ALLOWED',
+  'NO_BIDS_TO_RETRACT',
+  'BID_NOT_FOUND',
+  'BIDDER_NOT_APPROVED',
+  'APPROVAL_NOT_REQUIRED',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

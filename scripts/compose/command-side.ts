@@ -26,9 +26,10 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   // Across processes, the Redis lease serialises only the auctions whose appends met another process's.
   // Its Redlock asks every independent instance: the one Redis, or each master of a cluster.
   const lock = r.redis === undefined ? local : new ContentionLeaseLock({ local, lease: new RedlockLock({ clients: r.leaseClients, logger, local }) });
-  const handler = new CommandHandler({ log: r.log, repository: new AuctionRepository(r.log), lock, clock, hooks: { refused: recordRefusal } });
+  const repository = new AuctionRepository(r.log);
+  const handler = new CommandHandler({ log: r.log, repository, lock, clock, hooks: { refused: recordRefusal } });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;
-  const router = commandRoutes({ handler, pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) });
+  const router = commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) });
   return { handler, router, close: () => attempts.close() };
 };

@@ -69,6 +69,7 @@ export class AuctionWriter {
       startsAt: null,
       endsAt: fromMillis(this.clock.ms + (o.endsInSeconds ?? 3600) * 1000),
       softClose: o.softClose ?? null,
+      approvedBiddersOnly: false,
     }, sellerId);
   }
 
