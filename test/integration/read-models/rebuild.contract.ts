@@ -59,6 +59,7 @@ export const rebuildContract = (server: () => ScratchServer) => {
     const live = await dumpReadModels(db.sql);
     const schema = await dumpReadModelSchema(db.sql);
     assert.equal(live.auctionView.length, 20);
+    assert.ok(events.some((e) => e.type === 'BidRetracted') && events.some((e) => e.type === 'BidderApproved'), 'the traffic retracted bids and approved bidders');
 
     const first = await rebuild();
     assert.equal(first.events, events.length);
