@@ -9,3 +9,4 @@ export type { OpenEventLogOptions, OpenedEventLog } from './open-event-log.js';
 export * from './attempts/index.js';
 export * from './publisher/index.js';
 export * from './checkpoints/index.js';
+export * from './watchlist/index.js';

@@ -8,11 +8,12 @@ import { migrate, openSqlExecutor } from '../infra/index.js';
 import { attemptsLogMigrations } from './attempts/index.js';
 import { publisherMigrations } from './publisher/index.js';
 import { checkpointMigrations } from './checkpoints/index.js';
+import { watchlistMigrations } from './watchlist/index.js';
 import { closeBoth, createPostgresEventLog, eventLogMigrations, openEventStoreEventLog } from './event-log/index.js';
 import type { PostgresEventLogOptions } from './event-log/index.js';
 
-/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints. */
-export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations];
+/** Every migration the write side owns, in order: the events table, the refused-bids table, the publisher's checkpoints, the log's signed checkpoints, the watchlists. */
+export const commandMigrations: readonly Migration[] = [...eventLogMigrations, ...attemptsLogMigrations, ...publisherMigrations, ...checkpointMigrations, ...watchlistMigrations];
 
 export interface OpenEventLogOptions {
   readonly databaseUrl?: string | undefined;

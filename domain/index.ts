@@ -17,3 +17,4 @@ export * from './decode-valid.js';
 export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
 export * from './public-auction.js';
+export * from './notices.js';

@@ -1,5 +1,5 @@
 // Decoding at a boundary: one way to turn an io-ts failure into a message, one decode-or-throw,
-// and the bigint-as-text codec both SQL engines need (they return bigint columns as text).
+// one decode of a JSON text, and the bigint-as-text codec both SQL engines need (they return bigint columns as text).
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
@@ -12,6 +12,18 @@ export const decodeOrThrow = <A>(codec: t.Decoder<unknown, A>, value: unknown, w
   const result = codec.decode(value);
   if (isLeft(result)) throw new Error(`unreadable ${what}: ${explainDecodeErrors(result.left)}`);
   return result.right;
+};
+
+/** A JSON text decoded by `codec`, or undefined when it is not JSON or not what the codec reads. */
+export const decodeJsonText = <A>(codec: t.Decoder<unknown, A>, text: string): A | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const result = codec.decode(value);
+  return isLeft(result) ? undefined : result.right;
 };
 
 /** A bigint column read back as text (`::text` in SQL), as a safe integer. */

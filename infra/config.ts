@@ -108,6 +108,56 @@ const SigningKey = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/**
+ * A value compared exactly with a token's claim (an issuer, an audience, a claim's name): not blank,
+ * no control characters, no space at either end (a stray space in an environment file would make
+ * every token fail), at most `max` characters.
+ */
+const ExactText = (name: string, max: number) =>
+  new t.Type<string, string, unknown>(
+    name,
+    t.string.is,
+    (u, c) => {
+      if (typeof u !== 'string' || u.trim() === '') return t.failure(u, c, 'expected a non-blank text');
+      if ([...u].length > max) return t.failure(u, c, `expected at most ${max} characters`);
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f-\u009f]/.test(u)) return t.failure(u, c, 'must not contain control characters');
+      if (u.trim() !== u) return t.failure(u, c, 'must not begin or end with white space');
+      return t.success(u);
+    },
+    t.identity,
+  );
+
+/** The JWKS URL: http(s), without credentials (fetch refuses them). */
+const JwksUrl = new t.Type<string, string, unknown>(
+  'AUTH_JWKS_URL',
+  t.string.is,
+  (u, c) => {
+    const url = urlWith(['http:', 'https:'], 'AUTH_JWKS_URL').validate(u, c);
+    if (url._tag === 'Left') return url;
+    const parsed = new URL(url.right);
+    return parsed.username !== '' || parsed.password !== '' ? t.failure(u, c, 'must not contain a user name or password') : url;
+  },
+  t.identity,
+);
+
+/** A comma-separated list of audiences (each an ExactText). */
+const Audiences = new t.Type<readonly string[], string, unknown>(
+  'AUTH_AUDIENCE',
+  (u): u is readonly string[] => Array.isArray(u) && u.every((a) => typeof a === 'string'),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected one or more audiences, comma-separated');
+    const list = u.split(',').map((s) => s.trim());
+    if (list.some((a) => a === '')) return t.failure(u, c, 'expected one or more audiences, comma-separated, none empty');
+    for (const a of list) {
+      const one = ExactText('AUTH_AUDIENCE', 1024).validate(a, c);
+      if (one._tag === 'Left') return one;
+    }
+    return t.success([...new Set(list)]);
+  },
+  (a) => a.join(','),
+);
+
 /** The environment as read: every variable optional, each with its own codec. */
 export const EnvironmentCodec = t.partial({
   PORT: IntFromString('PORT', 0, 65535),
@@ -126,10 +176,15 @@ export const EnvironmentCodec = t.partial({
   // The broker's own bounds by default (group.min/max.session.timeout.ms): 6 s to 30 min.
   KAFKA_SESSION_TIMEOUT_MS: IntFromString('KAFKA_SESSION_TIMEOUT_MS', 6_000, 1_800_000),
   AUTH_JWT_SECRET: t.string,
+  AUTH_JWKS_URL: JwksUrl,
+  AUTH_ISSUER: ExactText('AUTH_ISSUER', 1024),
+  AUTH_AUDIENCE: Audiences,
+  AUTH_ROLES_CLAIM: ExactText('AUTH_ROLES_CLAIM', 255),
   ROLES: Roles,
   PSEUDONYM_SECRET: t.string,
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
+  NOTIFY_ENDING_SOON_SECONDS: IntFromString('NOTIFY_ENDING_SOON_SECONDS', 0, 7 * 86_400),
   TRUST_PROXY: TrustProxyCodec,
   CHECKPOINT_SIGNING_KEY: SigningKey,
   CHECKPOINT_INTERVAL_SECONDS: IntFromString('CHECKPOINT_INTERVAL_SECONDS', 0, 86_400),
@@ -196,6 +251,22 @@ export const defaultRealtimeClientLimits: RealtimeClientLimits = {
   idleTimeoutSeconds: 60,
 };
 
+/**
+ * An external identity provider whose RS256/ES256 tokens are accepted beside the HS256 ones
+ * (AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE, AUTH_ROLES_CLAIM; README, "Signing in with your
+ * identity provider").
+ */
+export interface IdentityProviderConfig {
+  /** Where the provider publishes its public keys (a JSON Web Key Set), http(s). */
+  readonly jwksUrl: string;
+  /** The `iss` a token must carry, exactly. */
+  readonly issuer: string;
+  /** A token's `aud` must name at least one of these, exactly. */
+  readonly audience: readonly string[];
+  /** The top-level claim that holds the user's roles (default `roles`). */
+  readonly rolesClaim: string;
+}
+
 export interface Config {
   readonly port: number;
   readonly realtimePort: number;
@@ -221,6 +292,8 @@ export interface Config {
   readonly jwtSecret: string;
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
   readonly jwtSecretIsDevelopment: boolean;
+  /** Tokens of an external identity provider, also accepted (AUTH_JWKS_URL); undefined: HS256 tokens only. */
+  readonly identityProvider: IdentityProviderConfig | undefined;
   readonly pseudonymSecret: string;
   readonly roles: readonly ProcessRole[];
   readonly logLevel: string;
@@ -228,6 +301,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** An Idempotency-Key claim's lease (IDEMPOTENCY_LEASE_MS); undefined: the command API's default. */
   readonly idempotencyLeaseMs: number | undefined;
+  /** How long before an auction's end its bidders and watchers hear it ends soon (NOTIFY_ENDING_SOON_SECONDS; 0: never). */
+  readonly endingSoonLeadMs: number;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
   readonly trustProxy: TrustProxy;
   readonly httpTimeouts: HttpServerTimeouts;
@@ -256,6 +331,27 @@ const describe = (errors: t.Errors): string =>
       return `${variable}=${shown}: ${e.message ?? 'invalid'}`;
     })
     .join('; ');
+
+/**
+ * The identity provider, when AUTH_JWKS_URL is set. Issuer and audience are then both required:
+ * without the issuer, a key set shared by several tenants would let in every tenant's users;
+ * without the audience, a token the provider issued to any other application would be accepted
+ * here. AUTH_ISSUER, AUTH_AUDIENCE or AUTH_ROLES_CLAIM without AUTH_JWKS_URL is a mistake (the
+ * operator believes provider tokens are accepted), so it stops the process too.
+ */
+const identityProviderOf = (e: t.TypeOf<typeof EnvironmentCodec>): IdentityProviderConfig | undefined => {
+  if (e.AUTH_JWKS_URL === undefined) {
+    const orphans = (['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_ROLES_CLAIM'] as const).filter((name) => e[name] !== undefined);
+    if (orphans.length > 0) throw new ConfigError(`invalid configuration: ${orphans.join(', ')} ${orphans.length === 1 ? 'is' : 'are'} set but AUTH_JWKS_URL is not; set AUTH_JWKS_URL to accept an identity provider's tokens`);
+    return undefined;
+  }
+  const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience } = e;
+  if (issuer === undefined || audience === undefined) {
+    const missing = [issuer === undefined ? 'AUTH_ISSUER' : '', audience === undefined ? 'AUTH_AUDIENCE' : ''].filter((name) => name !== '');
+    throw new ConfigError(`invalid configuration: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required with AUTH_JWKS_URL (the provider's tokens are checked against both)`);
+  }
+  return { jwksUrl: e.AUTH_JWKS_URL, issuer, audience, rolesClaim: e.AUTH_ROLES_CLAIM ?? 'roles' };
+};
 
 /** Reads the configuration, throwing a ConfigError that names every bad variable. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
@@ -291,6 +387,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     : e.REDIS_URL !== undefined ? { kind: 'standalone', url: e.REDIS_URL }
     : undefined;
   const jwtSecret = e.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+  const identityProvider = identityProviderOf(e);
   const requestMs = e.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
   const headersMs = e.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestMs);
   if (headersMs > requestMs) {
@@ -310,11 +407,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     jwtSecret,
     jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,
+    identityProvider,
     pseudonymSecret: e.PSEUDONYM_SECRET ?? `pseudonym:${jwtSecret}`,
     roles: e.ROLES ?? allRoles,
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
+    endingSoonLeadMs: (e.NOTIFY_ENDING_SOON_SECONDS ?? 600) * 1000,
     trustProxy: e.TRUST_PROXY ?? 'loopback',
     httpTimeouts: { requestMs, headersMs, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5_000 },
     realtime,

@@ -12,3 +12,4 @@ export * from './kafka.js';
 export * from './pause.js';
 export * from './checkpoint-key.js';
 export * from './codec.js';
+export * from './keyed-listeners.js';

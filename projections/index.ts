@@ -6,3 +6,4 @@ export { DEFAULT_GROUP_ID_PREFIX, PoisonMessageError, kafkaEventSource } from '.
 export type { KafkaEventSource, KafkaEventSourceOptions, KafkaSourceErrorContext } from './runtime/index.js';
 export * from './rebuild/index.js';
 export * from './cache/index.js';
+export * from './notifications/index.js';

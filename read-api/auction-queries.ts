@@ -7,7 +7,7 @@ import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
 import { Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
 import { IntFromText, NullableIntFromText, isoMs, isoUs } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
-import type { ListingCursor, ListingSort, ListingStatus } from './params.js';
+import type { ListingCursor, ListingSort, ListingStatus, MyList } from './params.js';
 import type { AuctionSummary, AuctionView } from './responses.js';
 import { NullableNumber, NullableString, decodeRow } from './rows.js';
 
@@ -49,8 +49,11 @@ const sortSpecs: Readonly<Record<ListingSort, { readonly column: string; readonl
   'newly-listed': { column: 'created_at', descending: true },
 };
 
-/** $1 is the caller's user id (null when anonymous); $2 the sort column's expression is chosen by the caller. */
-const selectView = (sortColumn: string) => `
+/**
+ * $1 is the caller's user id (null when anonymous); `sortExpression` (a column, chosen by the
+ * caller, never by a request) becomes `sort_key`; `join` adds a table to the FROM.
+ */
+const selectView = (sortExpression: string, join = '') => `
 SELECT av.auction_id, av.seller_id, av.title, av.description, av.currency,
        av.starting_price::text AS starting_price, av.current_price::text AS current_price,
        av.reserve_price::text AS reserve_price, av.buy_now_price::text AS buy_now_price, av.buy_now_available,
@@ -61,11 +64,12 @@ SELECT av.auction_id, av.seller_id, av.title, av.description, av.currency,
        ${isoMs('av.created_at')} AS created_at, ${isoMs('av.ended_at')} AS ended_at,
        av.version,
        NULLIF(ba.highest_max, 0)::text AS your_max, ba.bid_count AS your_bid_count,
-       ${isoUs(`av.${sortColumn}`)} AS sort_key
+       ${isoUs(sortExpression)} AS sort_key
 FROM auction_view av
-LEFT JOIN bidder_activity ba ON ba.auction_id = av.auction_id AND ba.bidder_id = $1::text`;
+LEFT JOIN bidder_activity ba ON ba.auction_id = av.auction_id AND ba.bidder_id = $1::text
+${join}`;
 
-const BY_ID_SQL = `${selectView('ends_at')} WHERE av.auction_id = $2`;
+const BY_ID_SQL = `${selectView('av.ends_at')} WHERE av.auction_id = $2`;
 
 export const findAuction = async (sql: SqlExecutor, auctionId: string, userId: string | undefined): Promise<AuctionRow | undefined> => {
   const { rows } = await sql.query(BY_ID_SQL, [userId ?? null, auctionId], { prepare: true });
@@ -118,10 +122,37 @@ export const listAuctions = async (sql: SqlExecutor, request: ListingRequest): P
   if (request.after !== undefined) {
     where.push(`(av.${spec.column}, av.auction_id) ${spec.descending ? '<' : '>'} (${param(request.after.k)}::timestamptz, ${param(request.after.i)}::text)`);
   }
-  const text = `${selectView(spec.column)}
+  const text = `${selectView(`av.${spec.column}`)}
 WHERE ${where.join(' AND ')}
 ORDER BY av.${spec.column} ${direction}, av.auction_id ${direction}
 LIMIT ${param(request.limit + 1)}`;
+  const { rows } = await sql.query(text, params);
+  return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
+};
+
+/** Each list's rows (with $1 the user) and order, newest first: latest bid, latest end, latest added. */
+const myLists: Readonly<Record<MyList, { readonly sort: string; readonly join: string; readonly where: string }>> = {
+  bids: { sort: 'ba.last_bid_at', join: '', where: 'ba.bidder_id IS NOT NULL' },
+  won: { sort: 'av.ended_at', join: '', where: `av.outcome = 'sold' AND av.winner_id = $1::text` },
+  watchlist: { sort: 'w.added_at', join: 'JOIN watchlist w ON w.auction_id = av.auction_id AND w.user_id = $1::text', where: 'TRUE' },
+};
+
+/** One page of a user's own list after `after` (the last item's sort key and id), `limit + 1` rows. */
+export const listMine = async (
+  sql: SqlExecutor, list: MyList, userId: string, after: { readonly k: string; readonly i: string } | undefined, limit: number,
+): Promise<AuctionRow[]> => {
+  const spec = myLists[list];
+  const params: (string | number)[] = [userId];
+  const param = (value: string | number): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = [spec.where];
+  if (after !== undefined) where.push(`(${spec.sort}, av.auction_id) < (${param(after.k)}::timestamptz, ${param(after.i)}::text)`);
+  const text = `${selectView(spec.sort, spec.join)}
+WHERE ${where.join(' AND ')}
+ORDER BY ${spec.sort} DESC, av.auction_id DESC
+LIMIT ${param(limit + 1)}`;
   const { rows } = await sql.query(text, params);
   return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
 };

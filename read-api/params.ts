@@ -63,6 +63,15 @@ export type BidsCursor = t.TypeOf<typeof bidsCursor.codec>;
 export const auditBidsCursor = opaqueCursor('AuditBidsCursor', t.type({ av: PositiveInt }));
 export const attemptsCursor = opaqueCursor('AttemptsCursor', t.type({ at: RowId }));
 
+/** A signed-in user's own lists (GET /v1/me/bids, /won, /watchlist). */
+export const MyList = t.keyof({ bids: null, won: null, watchlist: null }, '"bids" | "won" | "watchlist"');
+export type MyList = t.TypeOf<typeof MyList>;
+
+/** Where a page of one's own list ended: which list, and the last item's sort key and id. */
+export const myListCursor = opaqueCursor('MyListCursor', t.type({ l: MyList, k: CursorTime, i: AuctionId }));
+
+export const MyListQuery = closedObject('MyListQuery', {}, { limit: integerFromString(1, 100), cursor: myListCursor.codec });
+
 export const AuctionQuery = closedObject('AuctionQuery', {}, { minVersion: MinVersion });
 
 export const ListingQuery = closedObject('ListingQuery', {}, {

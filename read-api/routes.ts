@@ -1,4 +1,4 @@
-// The read API's router: public reads and auditors' reads over the read models, plus chain
+// The read API's router: public reads, a signed-in user's own lists, and auditors' reads over the read models, plus chain
 // verification over the event log it is handed. Mount it behind `authenticate({required: false})`
 // (public reads use the token when present) and before `notFoundHandler`/`errorHandler`.
 // Routes carry their own role checks, so the router adds no middleware to other routers' paths.
@@ -8,12 +8,14 @@ import { mountBidderRoutes } from './bidder-routes.js';
 import { mountCheckpointRoutes } from './checkpoint-routes.js';
 import type { ReadRoutesDeps } from './context.js';
 import { readContext } from './context.js';
+import { mountMeRoutes } from './me-routes.js';
 import { mountPublicRoutes } from './public-routes.js';
 
 export const readRoutes = (deps: ReadRoutesDeps): Router => {
   const ctx = readContext(deps);
   const router = Router();
   mountPublicRoutes(router, ctx);
+  mountMeRoutes(router, ctx);
   mountAuditRoutes(router, ctx);
   mountBidderRoutes(router, ctx);
   mountCheckpointRoutes(router, ctx);

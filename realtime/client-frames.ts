@@ -14,12 +14,17 @@ export type SubscribeFrame = t.TypeOf<typeof SubscribeFrame>;
 export const UnsubscribeFrame = t.type({ type: t.literal('unsubscribe'), auctionId: AuctionId }, 'UnsubscribeFrame');
 export type UnsubscribeFrame = t.TypeOf<typeof UnsubscribeFrame>;
 
-export const ClientFrame = t.union([SubscribeFrame, UnsubscribeFrame], 'ClientFrame');
+/** A bearer token the socket signs in with (never in the URL): its user's notifications follow. */
+export const AuthFrame = t.type({ type: t.literal('auth'), token: t.refinement(t.string, (s) => s.length > 0 && s.length <= 8192, 'a token of 1 to 8192 characters') }, 'AuthFrame');
+export type AuthFrame = t.TypeOf<typeof AuthFrame>;
+
+export const ClientFrame = t.union([SubscribeFrame, UnsubscribeFrame, AuthFrame], 'ClientFrame');
 export type ClientFrame = t.TypeOf<typeof ClientFrame>;
 
 const frameCodecs: Readonly<Record<ClientFrame['type'], { readonly codec: t.Decoder<unknown, ClientFrame>; readonly keys: readonly string[] }>> = {
   subscribe: { codec: SubscribeFrame, keys: ['type', 'auctionId', 'sinceVersion'] },
   unsubscribe: { codec: UnsubscribeFrame, keys: ['type', 'auctionId'] },
+  auth: { codec: AuthFrame, keys: ['type', 'token'] },
 };
 
 export type ParsedClientFrame = { readonly ok: true; readonly frame: ClientFrame } | { readonly ok: false; readonly error: ErrorFrame };

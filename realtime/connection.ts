@@ -1,13 +1,26 @@
 // One WebSocket connection: its frames in (within a frame budget), its subscriptions (at most a
-// limit), and the sending side the auction relays use. Whatever a client sends is answered, never
+// limit), the user it signed in as (an auth frame: that user's notifications until the token
+// expires), and the sending side the relays use. Whatever a client sends is answered, never
 // thrown; a client that keeps sending over its budget is closed.
 import type { WebSocket } from 'uWebSockets.js';
 import type { AuctionRelay, RelayMember } from './auction-relay.js';
 import { parseClientFrame } from './client-frames.js';
 import { FrameBudget } from './frame-budget.js';
-import type { ErrorCode, ErrorFrame } from './server-frames.js';
+import type { AuthenticatedFrame, ErrorCode, ErrorFrame } from './server-frames.js';
 import { CloseCode, errorText } from './server-frames.js';
 import type { RealtimeMetrics } from './metrics.js';
+import { UserRelays } from './user-relays.js';
+
+/** A verified token: whose it is and until when (epoch ms). Refusals throw, with a message for the client. */
+export type SocketTokenVerifier = (token: string) => Promise<{ readonly userId: string; readonly expiresAtMs: number }>;
+
+/** How sockets sign in: absent on a node without notifications (auth frames are then refused). */
+export interface SocketAuth {
+  readonly verify: SocketTokenVerifier;
+  readonly users: UserRelays;
+  /** Wall-clock milliseconds (tokens expire by it). */
+  readonly now: () => number;
+}
 
 export interface ConnectionContext {
   readonly maxFrameBytes: number;
@@ -18,7 +31,11 @@ export interface ConnectionContext {
   readonly now: () => number;
   readonly relayFor: (auctionId: string) => AuctionRelay;
   readonly metrics: RealtimeMetrics;
+  readonly auth?: SocketAuth;
 }
+
+/** Longest wait setTimeout takes (about 24.8 days); a later expiry is checked again then. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export interface SocketData {
   /** The remote address as uWS saw it at the upgrade (the per-address connection limit's key). */
@@ -32,6 +49,10 @@ export class Connection implements RelayMember {
   private closed = false;
   private readonly subscriptions = new Map<string, AuctionRelay>();
   private readonly budget: FrameBudget;
+  /** The signed-in user, and the timer that signs it out when its token expires. */
+  private user: { readonly userId: string; readonly timer: NodeJS.Timeout } | undefined;
+  /** Increases with each auth frame: an answer to an older one is dropped. */
+  private authAttempt = 0;
 
   constructor(private readonly ws: WebSocket<SocketData>, private readonly context: ConnectionContext) {
     this.budget = new FrameBudget(context.framesPerSecond, context.frameBurst, context.now());
@@ -96,11 +117,70 @@ export class Connection implements RelayMember {
         relay.leave(this);
         return;
       }
+      case 'auth':
+        this.authenticate(frame.token);
+        return;
     }
+  }
+
+  /**
+   * Signs the socket in as the token's user (signing out whoever it was): the user's notifications
+   * follow from the `authenticated` answer on. A refused token signs the socket out.
+   */
+  private authenticate(token: string): void {
+    const auth = this.context.auth;
+    const attempt = ++this.authAttempt;
+    this.signOut();
+    if (auth === undefined) {
+      this.error({ type: 'error', code: 'NOTIFICATIONS_UNAVAILABLE', message: 'this node serves no personal notifications' });
+      return;
+    }
+    const current = () => !this.closed && attempt === this.authAttempt;
+    auth.verify(token).then(
+      async ({ userId, expiresAtMs }) => {
+        if (!current()) return;
+        try {
+          await auth.users.join(userId);
+        } catch {
+          if (current()) this.error({ type: 'error', code: 'NOTIFICATIONS_UNAVAILABLE', message: 'notifications cannot be followed now; send the auth frame again later' });
+          return;
+        }
+        if (!current()) {
+          auth.users.leave(userId);
+          return;
+        }
+        const wait = Math.min(Math.max(expiresAtMs - auth.now(), 0), MAX_TIMER_MS);
+        const timer = setTimeout(() => this.expire(), wait);
+        timer.unref();
+        this.user = { userId, timer };
+        this.ws.subscribe(UserRelays.topicOf(userId));
+        const answer: AuthenticatedFrame = { type: 'authenticated', userId, expiresAt: new Date(expiresAtMs).toISOString() as AuthenticatedFrame['expiresAt'] };
+        this.send([JSON.stringify(answer)]);
+      },
+      (err: unknown) => {
+        if (current()) this.error({ type: 'error', code: 'UNAUTHENTICATED', message: err instanceof Error ? err.message : 'the token was refused' });
+      },
+    );
+  }
+
+  private expire(): void {
+    if (this.user === undefined || this.closed) return;
+    this.signOut();
+    this.error({ type: 'error', code: 'TOKEN_EXPIRED', message: 'the token expired: send an auth frame with a fresh token to go on getting notifications' });
+  }
+
+  private signOut(): void {
+    const user = this.user;
+    if (user === undefined) return;
+    this.user = undefined;
+    clearTimeout(user.timer);
+    if (!this.closed) this.ws.unsubscribe(UserRelays.topicOf(user.userId));
+    this.context.auth?.users.leave(user.userId);
   }
 
   onClose(code: number): void {
     this.closed = true;
+    this.signOut();
     this.context.metrics.disconnects.inc({ code: String(code) });
     for (const relay of this.subscriptions.values()) relay.leave(this);
     this.subscriptions.clear();

@@ -7,3 +7,6 @@ export type { RedisLiveFeedOptions } from './redis-live-feed.js';
 export * from './client-frames.js';
 export * from './server-frames.js';
 export * from './page/index.js';
+export { redisNotificationFeed } from './redis-notification-feed.js';
+export { RedisChannels } from './redis-channels.js';
+export type { SocketTokenVerifier } from './connection.js';

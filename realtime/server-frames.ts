@@ -1,9 +1,11 @@
 // What the server sends (DESIGN.md section 6), as io-ts codecs: the snapshot (the domain's public
 // view of the cached auction, as GET /v1/auctions/:id shows it, status at the server's now),
-// `auction.updated` (the cache's frame, forwarded as it is), errors and the server's time.
+// `auction.updated` (the cache's frame, forwarded as it is), errors, the server's time, and to a
+// signed-in socket `authenticated` and its user's notifications.
 import * as t from 'io-ts';
 import { AuctionUpdated, PublicAuctionView, UtcTimestamp, publicAuctionView } from '../domain/index.js';
 import type { LiveAuction } from '../contracts/index.js';
+import { NotificationFrame } from '../contracts/index.js';
 
 /** The public view of an auction: the fields GET /v1/auctions/:id shows a caller without a token. */
 export const AuctionSnapshotView = PublicAuctionView;
@@ -29,6 +31,12 @@ export const ErrorCode = t.keyof({
   LIVE_FEED_UNAVAILABLE: null,
   /** Over the per-socket frame rate: the frame was ignored (keep sending and the socket is closed, 1008). */
   RATE_LIMITED: null,
+  /** An auth frame's token was refused (the message says why); the socket gets no notifications. */
+  UNAUTHENTICATED: null,
+  /** The token the socket signed in with expired: no more notifications until another auth frame. */
+  TOKEN_EXPIRED: null,
+  /** The notification feed (Redis) failed: send the auth frame again later. */
+  NOTIFICATIONS_UNAVAILABLE: null,
 }, 'ErrorCode');
 export type ErrorCode = t.TypeOf<typeof ErrorCode>;
 
@@ -50,7 +58,11 @@ export type ErrorFrame = t.TypeOf<typeof ErrorFrame>;
 export const TimeFrame = t.type({ type: t.literal('time'), serverTime: UtcTimestamp }, 'TimeFrame');
 export type TimeFrame = t.TypeOf<typeof TimeFrame>;
 
-export const ServerFrame = t.union([SnapshotFrame, AuctionUpdated, ErrorFrame, TimeFrame], 'ServerFrame');
+/** The answer to an accepted auth frame: the user's notifications follow until `expiresAt`. */
+export const AuthenticatedFrame = t.type({ type: t.literal('authenticated'), userId: t.string, expiresAt: UtcTimestamp }, 'AuthenticatedFrame');
+export type AuthenticatedFrame = t.TypeOf<typeof AuthenticatedFrame>;
+
+export const ServerFrame = t.union([SnapshotFrame, AuctionUpdated, ErrorFrame, TimeFrame, AuthenticatedFrame, NotificationFrame], 'ServerFrame');
 export type ServerFrame = t.TypeOf<typeof ServerFrame>;
 
 /** The snapshot of a cached auction: its public view at `nowMs` (its status depends on the clock). */

@@ -2,17 +2,19 @@
 // per followed auction (one live-feed subscription each, ref-counted by its sockets), uWS topics
 // for the fan-out, the server's time on connect and periodically, heartbeats by uWS pings, slow
 // consumers closed at the backpressure limit, at most so many sockets per remote address, each
-// within a frame budget. GET /health, GET /ready (the process's probes) and GET /metrics on the same port.
+// within a frame budget; a socket that signs in (auth frame) gets its user's notifications through
+// the user's topic (one notification-feed subscription per signed-in user on the node). GET /health, GET /ready (the process's probes) and GET /metrics on the same port.
 import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import { Registry } from 'prom-client';
-import type { LiveFeed } from '../contracts/index.js';
+import type { LiveFeed, NotificationFeed } from '../contracts/index.js';
 import type { Logger, ProbeAnswer, Probes, RealtimeClientLimits } from '../infra/index.js';
 import { createProcessProbes, defaultRealtimeClientLimits, probePaths } from '../infra/index.js';
 import { AuctionRelay } from './auction-relay.js';
 import type { CacheReadObserver } from './auction-relay.js';
 import { Connection } from './connection.js';
-import type { ConnectionContext, SocketData } from './connection.js';
+import type { ConnectionContext, SocketData, SocketTokenVerifier } from './connection.js';
+import { UserRelays } from './user-relays.js';
 import { createRealtimeMetrics } from './metrics.js';
 import { CloseCode, timeText } from './server-frames.js';
 
@@ -55,6 +57,8 @@ export interface RealtimeServerOptions {
   readonly limits?: Partial<RealtimeLimits>;
   /** What GET /health and GET /ready answer: the process's probes; absent, the node's own (ready while it listens). */
   readonly probes?: Probes;
+  /** Personal notifications: how a socket's auth frame is verified, and the feed of users' notifications. Absent: auth frames are refused. */
+  readonly notifications?: { readonly feed: NotificationFeed; readonly verify: SocketTokenVerifier };
 }
 
 export interface RealtimeStats {
@@ -172,7 +176,10 @@ export const startRealtimeServer = async (options: RealtimeServerOptions): Promi
     return relay;
   };
 
+  const notifications = options.notifications;
+  const users = notifications === undefined ? undefined : new UserRelays(notifications.feed, publish, logger);
   const context: ConnectionContext = {
+    ...(notifications !== undefined && users !== undefined ? { auth: { verify: notifications.verify, users, now: () => clock().getTime() } } : {}),
     maxFrameBytes: limits.maxFrameBytes,
     maxSubscriptions: limits.maxSubscriptionsPerSocket,
     framesPerSecond: limits.framesPerSecond,

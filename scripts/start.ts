@@ -20,6 +20,14 @@ const logger = createLogger(config.logLevel, { name: 'gavelstream' });
 if (config.jwtSecretIsDevelopment) {
   logger.warn('AUTH_JWT_SECRET is not set: using the development secret; never do this in production');
 }
+if (config.identityProvider !== undefined) {
+  const { jwksUrl, issuer, audience, rolesClaim } = config.identityProvider;
+  logger.info({ jwksUrl, issuer, audience, rolesClaim }, 'also accepting RS256/ES256 tokens of the identity provider at AUTH_JWKS_URL');
+  const { protocol, hostname } = new URL(jwksUrl);
+  if (protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname)) {
+    logger.warn('AUTH_JWKS_URL is plain http: whoever can alter that traffic can sign tokens this service accepts; use https');
+  }
+}
 if (config.databaseUrl === undefined && config.dataDir !== 'memory') mkdirSync(config.dataDir, { recursive: true });
 
 const system = await startSystem(config, logger).catch((error: unknown) => {

@@ -1,5 +1,7 @@
-// Bearer JWT (HS256) authentication and role checks (DESIGN.md section 5): claim `sub` is the
-// user id, claim `roles` an array from bidder, seller, auditor, admin.
+// Bearer JWT (HS256) tokens and role checks (DESIGN.md section 5): claim `sub` is the user id,
+// claim `roles` an array from bidder, seller, auditor, admin. The middleware that reads the
+// Authorization header is authenticate.ts; tokens of an identity provider (RS256/ES256 against its
+// JWKS) are identity-provider.ts; token-verifier.ts holds both behind one object.
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { webcrypto } from 'node:crypto';
@@ -42,7 +44,7 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
-const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface VerifyOptions {
   /** Seconds of clock skew tolerated for exp/nbf/iat. Default 5. */
@@ -55,7 +57,7 @@ export interface VerifyOptions {
  * What is wrong with one claim, naming the claim and the problem but never the claim's value:
  * the message also goes into the WWW-Authenticate header.
  */
-const claimProblem = (error: t.ValidationError): string => {
+export const claimProblem = (error: t.ValidationError): string => {
   const claim = error.context[1]?.key ?? 'claims';
   if (error.value === undefined && error.context.length <= 2) return `claim ${claim} is required`;
   if (claim === 'sub') return `claim sub ${error.message ?? 'must be a string'}`;
@@ -63,12 +65,13 @@ const claimProblem = (error: t.ValidationError): string => {
 };
 
 /** A verified token's user and its `exp` claim (seconds since the epoch). */
-interface VerifiedToken {
+export interface VerifiedToken {
   readonly user: AuthenticatedUser;
   readonly exp: number;
 }
 
-const verifyTokenClaims = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<VerifiedToken> => {
+/** Verifies an HS256 token (signature, exp required, nbf) and decodes its claims: its user and `exp`; throws InvalidTokenError. */
+export const verifyTokenClaims = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<VerifiedToken> => {
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, verificationKeyOf(secret), {
@@ -99,37 +102,6 @@ const verifyTokenClaims = async (token: string, secret: VerificationKey, options
 export const verifyToken = async (token: string, secret: VerificationKey, options: VerifyOptions = {}): Promise<AuthenticatedUser> =>
   (await verifyTokenClaims(token, secret, options)).user;
 
-/**
- * Tokens verified recently, by their exact text (signature included), until their `exp`: a client
- * sends the same token with every request, and the HMAC check through WebCrypto was the gateway's
- * largest single cost. What jose checked once (signature, algorithm, claims) cannot change for the
- * same text; only time can, so `exp` is checked again on every hit, as jose would (with the same
- * tolerance). Bounded: beyond `max` entries the oldest is dropped. Failures are never kept.
- */
-class VerifiedTokens {
-  private readonly entries = new Map<string, VerifiedToken>();
-
-  constructor(private readonly max: number, private readonly toleranceSeconds: number) {}
-
-  get(token: string, nowMs: number): AuthenticatedUser | undefined {
-    const hit = this.entries.get(token);
-    if (hit === undefined) return undefined;
-    // jose refuses a token once exp <= now - tolerance (seconds).
-    if (hit.exp > nowMs / 1000 - this.toleranceSeconds) return hit.user;
-    this.entries.delete(token);
-    return undefined;
-  }
-
-  set(token: string, verified: VerifiedToken): void {
-    if (this.max === 0) return;
-    if (this.entries.size >= this.max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
-    this.entries.set(token, verified);
-  }
-}
-
 export interface MintTokenOptions {
   readonly secret: string | Uint8Array;
   readonly sub: string;
@@ -159,57 +131,6 @@ export const spanMs = (span: string): number => {
   const m = /^(\d{1,9})\s*([smhdw]?)$/.exec(span.trim());
   if (m === null) throw new Error(`invalid time span ${JSON.stringify(span)}; expected e.g. 90s, 15m, 24h, 7d`);
   return Number(m[1]) * (spanUnits[m[2] || 's'] ?? 1) * 1000;
-};
-
-export interface AuthenticateOptions {
-  readonly secret: string | Uint8Array;
-  /** When true, a request without a token is refused with 401; otherwise it passes on anonymous. */
-  readonly required: boolean;
-  readonly clockToleranceSeconds?: number;
-  /** How many verified tokens are remembered until they expire (0: none). Default 10 000. */
-  readonly verifiedTokenCacheSize?: number;
-  /** The clock (ms since the epoch), for tests. */
-  readonly now?: () => number;
-}
-
-/**
- * Reads `Authorization: Bearer <token>`. A valid token puts `{userId, roles}` on
- * `res.locals.user`. A token that is present but invalid, expired or malformed is always a
- * 401 (even when not required: the client should learn its token is bad); a missing one is a
- * 401 only when `required`. 401s carry `WWW-Authenticate: Bearer`.
- */
-export const authenticate = (options: AuthenticateOptions): RequestHandler => {
-  const key = importVerificationKey(options.secret);
-  const clockTolerance: VerifyOptions = options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {};
-  const now = options.now;
-  const verified = new VerifiedTokens(options.verifiedTokenCacheSize ?? 10_000, options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
-  return async (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header === undefined || header === '') {
-      if (options.required) throw unauthenticated('a bearer token is required');
-      next();
-      return;
-    }
-    const m = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
-    if (m === null) throw unauthenticated('expected an Authorization: Bearer <token> header', true);
-    const token = m[1]!;
-    const at = now === undefined ? Date.now() : now();
-    const known = verified.get(token, at);
-    if (known !== undefined) {
-      res.locals.user = known;
-      next();
-      return;
-    }
-    try {
-      const fresh = await verifyTokenClaims(token, await key, now === undefined ? clockTolerance : { ...clockTolerance, now: new Date(at) });
-      verified.set(token, fresh);
-      res.locals.user = fresh.user;
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw unauthenticated(err.message, true);
-      throw err;
-    }
-    next();
-  };
 };
 
 /** The user `authenticate` found, or undefined for an anonymous request. */

@@ -6,6 +6,7 @@ import type { AuctionUpdated, RecordedEvent, Upcaster } from '../../domain/index
 import type { LiveAuction, LiveChange, LiveFeed } from '../../contracts/index.js';
 import { LIVE_HISTORY_LENGTH } from '../../contracts/index.js';
 import type { Logger, Pseudonymiser } from '../../infra/index.js';
+import { KeyedListeners } from '../../infra/index.js';
 import type { ParkedStream, ParkingReporter, Projector, StreamHistory } from '../runtime/index.js';
 import { byStreamId, fillGaps, groupByAuction } from '../runtime/index.js';
 import { planLiveBatch } from './live-auction.js';
@@ -40,7 +41,7 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   private readonly checkpoints = new Map<string, string>();
   /** Parked streams by auction id: kept, like the checkpoints, for the life of the process. */
   private readonly parked = new Map<string, ParkedStream>();
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new KeyedListeners<Listener>();
   private readonly historyLength: number;
 
   constructor(private readonly options: MemoryLiveCacheOptions) {
@@ -83,7 +84,7 @@ export class MemoryLiveCache implements Projector, LiveFeed {
       entry.frames.push(frame);
       if (entry.frames.length > this.historyLength) entry.frames.splice(0, entry.frames.length - this.historyLength);
     }
-    for (const listener of this.listeners.get(auction.auctionId) ?? []) {
+    for (const listener of this.listeners.of(auction.auctionId)) {
       try {
         listener.onChange(change);
       } catch (err) {
@@ -107,16 +108,7 @@ export class MemoryLiveCache implements Projector, LiveFeed {
   }
 
   subscribe(auctionId: string, onChange: (change: LiveChange) => void): Promise<() => Promise<void>> {
-    const listener: Listener = { onChange };
-    let set = this.listeners.get(auctionId);
-    if (set === undefined) this.listeners.set(auctionId, (set = new Set()));
-    set.add(listener);
-    return Promise.resolve(() => {
-      const current = this.listeners.get(auctionId);
-      current?.delete(listener);
-      if (current?.size === 0) this.listeners.delete(auctionId);
-      return Promise.resolve();
-    });
+    return this.listeners.add(auctionId, { onChange });
   }
 
   /** Auctions with at least one subscriber (what a realtime node holds open). */

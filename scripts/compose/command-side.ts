@@ -1,10 +1,10 @@
 // The write side's object graph: repository, lock, command handler (recording refused bids), and
-// the command API's router with its idempotency store.
-import type { Router } from 'express';
+// the command API's router with its idempotency store, and the watchlist's writes.
+import { Router } from 'express';
 import { pseudonymiser } from '../../infra/index.js';
 import {
   AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
-  bidAttemptOf, commandRoutes, createAttemptsLog,
+  bidAttemptOf, commandRoutes, createAttemptsLog, createWatchlistStore, watchlistRoutes,
 } from '../../commands/index.js';
 import type { RefusedAttempt } from '../../commands/index.js';
 import type { Resources } from './resources.js';
@@ -30,6 +30,8 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   const handler = new CommandHandler({ log: r.log, repository, lock, clock, hooks: { refused: recordRefusal } });
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;
-  const router = commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) });
+  const router = Router();
+  router.use(commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
+  router.use(watchlistRoutes({ store: createWatchlistStore(r.sql), auctionExists: async (id) => (await repository.load(id)).version > 0, clock }));
   return { handler, router, close: () => attempts.close() };
 };

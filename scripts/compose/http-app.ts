@@ -4,10 +4,10 @@ import express from 'express';
 import type { ErrorRequestHandler, Router } from 'express';
 import type { Config, Logger, RedisClient } from '../../infra/index.js';
 import {
-  ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, isDatabaseUnavailable, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError,
+  ApiError, authenticate, createHttpMetrics, createProcessProbes, errorHandler, isDatabaseUnavailable, jsonBody, notFoundHandler, probePaths, rateLimit, sendApiError, tokenVerifierFor,
 } from '../../infra/index.js';
 import { ConcurrencyExhaustedError, CorruptStreamError, claimsIdempotencyKey } from '../../commands/index.js';
-import type { HttpMetrics, Probes } from '../../infra/index.js';
+import type { HttpMetrics, Probes, TokenVerifier } from '../../infra/index.js';
 
 export interface HttpAppOptions {
   readonly config: Config;
@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   readonly metrics?: HttpMetrics;
   /** What GET /health and GET /ready answer: the process's probes; absent, always ready. */
   readonly probes?: Probes;
+  /** Verifies bearer tokens; absent, one is built from the configuration (AUTH_JWT_SECRET, AUTH_JWKS_URL ...). */
+  readonly tokenVerifier?: TokenVerifier;
 }
 
 /**
@@ -72,7 +74,7 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
   }
   app.get('/metrics', metrics.handler);
   app.use(jsonBody({ limit: '32kb' }));
-  app.use(authenticate({ secret: config.jwtSecret, required: false }));
+  app.use(authenticate({ verifier: options.tokenVerifier ?? tokenVerifierFor(config, logger), required: false }));
   app.use(rateLimit({
     ...(options.redis !== undefined ? { redis: options.redis } : {}),
     perUser: { points: perMinute, durationSeconds: 60 },

@@ -55,6 +55,8 @@ export interface SystemOptions {
   readonly schedulerNamespace?: string;
   /** Redis namespace of the live-cache projector's checkpoints (tests give each system its own). */
   readonly liveCacheNamespace?: string;
+  /** Redis key prefix of the notifier's checkpoints and ending-soon queue (default 'gs:notifier'). */
+  readonly notifierNamespace?: string;
   readonly realtimeLimits?: Partial<RealtimeLimits>;
   /** Kafka topic and consumer group prefix (tests give each system their own); default KAFKA_TOPIC and KAFKA_GROUP_ID_PREFIX. */
   readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
@@ -145,6 +147,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       realtime: has('realtime'),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.liveCacheNamespace !== undefined ? { namespace: options.liveCacheNamespace } : {}),
+      ...(options.notifierNamespace !== undefined ? { notifierNamespace: options.notifierNamespace } : {}),
       ...(options.realtimeLimits !== undefined ? { realtimeLimits: options.realtimeLimits } : {}),
       registry: metrics.registry,
       parking,

@@ -94,6 +94,15 @@ export class AuctionStream {
     return out;
   }
 
+  buyNow(buyerId: string, seconds = 60 + this.bids / 100 + 1): RecordedEvent[] {
+    return this.run({ type: 'BuyNow', auctionId: this.auctionId, buyerId, now: this.time(seconds) }, seconds);
+  }
+
+  /** Cancelled by an admin (a seller may cancel only before the first bid). */
+  cancel(seconds = 60 + this.bids / 100 + 1): RecordedEvent[] {
+    return this.run({ type: 'CancelAuction', auctionId: this.auctionId, userId: 'admin', byAdmin: true, reason: null, now: this.time(seconds) }, seconds);
+  }
+
   close(seconds = 3600): RecordedEvent[] {
     return this.run({ type: 'CloseAuction', auctionId: this.auctionId, now: this.time(seconds) }, seconds);
   }

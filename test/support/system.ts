@@ -70,6 +70,7 @@ export const startTestSystem = async (backend: Backend, options: SystemOptions &
   const system = await startSystem(config, createLogger(config.logLevel), {
     schedulerNamespace: `gs:test:${randomUUID()}`,
     liveCacheNamespace: `gs:test:${randomUUID()}:live-cache`,
+    notifierNamespace: `gs:test:${randomUUID()}:notifier`,
     ...options,
   });
   if (system.url === undefined) throw new Error('the test system serves no HTTP');

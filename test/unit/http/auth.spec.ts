@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import express from 'express';
 import { SignJWT } from 'jose';
-import { authenticate, currentUser, mintToken, requireRole, requireUser, spanMs, verifyToken } from '../../../infra/http/auth.js';
+import { currentUser, mintToken, requireRole, requireUser, spanMs, verifyToken } from '../../../infra/http/auth.js';
+import { authenticate } from '../../../infra/http/authenticate.js';
 import { errorHandler } from '../../../infra/http/errors.js';
 import { UserId } from '../../../domain/index.js';
 import { call, errorOf, SECRET, serve } from './harness.js';

@@ -3,7 +3,7 @@ import * as t from 'io-ts';
 import express from 'express';
 import { MemoryIdempotencyStore, requestFingerprint, storableStatus } from '../../../commands/http/index.js';
 import type { DoneRecord } from '../../../commands/http/index.js';
-import { authenticate } from '../../../infra/http/auth.js';
+import { authenticate } from '../../../infra/http/authenticate.js';
 import { errorHandler } from '../../../infra/http/errors.js';
 import { idempotency } from '../../../commands/http/index.js';
 import { call, errorOf, memoryLogger, SECRET, serve } from './harness.js';
