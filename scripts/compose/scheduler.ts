@@ -1,5 +1,9 @@
 // The scheduler role: the closing queue fed from the event log, and a worker that sends
 // CloseAuction at each end time. Safe with any number of scheduler processes on one Redis.
+// A Redis that lost its data (restarted empty, a failover to a replica behind) lost the queue and
+// the feed's checkpoint with it: the scheduler watches the checkpoint and, once it is gone, follows
+// the log again from its start, so every open auction is queued again (closed ones are closed
+// again idempotently, at no cost but a refused close).
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { Counter } from 'prom-client';
@@ -35,6 +39,8 @@ export interface SchedulerOptions {
   readonly namespace?: string;
   /** Where the feed's counter of skipped (unreadable) events goes. */
   readonly registry?: Registry;
+  /** How often the feed's checkpoint is checked for a Redis that lost its data (default 5000 ms). */
+  readonly lossCheckMs?: number;
 }
 
 export const startScheduler = async (r: Resources, handler: CommandHandler, options: SchedulerOptions = {}): Promise<Scheduler> => {
@@ -63,10 +69,20 @@ export const startScheduler = async (r: Resources, handler: CommandHandler, opti
     help: 'Events the closing schedule feed skipped because it cannot decode them (see README, "Events that cannot be read")',
     registers: [options.registry],
   });
-  const feed = await startScheduleFeed(
+  // Whether the feed has saved its checkpoint since it (re)started: from then on, its absence means Redis lost it.
+  let saved = false;
+  const stored = r.redis === undefined ? memoryCheckpoint() : redisCheckpoint(r.redis, namespace);
+  const checkpoint: FeedCheckpoint = {
+    load: () => stored.load(),
+    save: async (position) => {
+      await stored.save(position);
+      saved = true;
+    },
+  };
+  const follow = () => startScheduleFeed(
     r.log,
     queue,
-    r.redis === undefined ? memoryCheckpoint() : redisCheckpoint(r.redis, namespace),
+    checkpoint,
     (err) => logger.error({ err }, 'closing schedule feed failed'),
     ({ recorded, reason }) => {
       skipped?.inc();
@@ -76,13 +92,42 @@ export const startScheduler = async (r: Resources, handler: CommandHandler, opti
       );
     },
   );
+  let feed = await follow();
+  const watch = r.redis === undefined ? undefined : watchForLoss(r.redis, `${namespace}:feed-checkpoint`, options.lossCheckMs ?? 5_000, () => saved, async () => {
+    saved = false;
+    logger.warn({ namespace }, 'the closing queue\'s checkpoint is gone from Redis (its data was lost): following the log again from its start to queue every open auction');
+    await feed.stop();
+    feed = await follow();
+  }, (err) => logger.warn({ err }, 'checking the closing queue\'s checkpoint failed'));
   worker.start();
   return {
     queue,
     // Claims stop first; the closes claimed finish; then the feed.
     stop: async () => {
+      await watch?.stop();
       await worker.stop();
       await feed.stop();
+    },
+  };
+};
+
+/**
+ * Calls `onLost` when `key` is gone although it was written (`written()`), checked every
+ * `intervalMs` with one EXISTS. The rounds never overlap; `stop` waits for the round in progress.
+ */
+const watchForLoss = (redis: RedisClient, key: string, intervalMs: number, written: () => boolean, onLost: () => Promise<void>, onError: (error: unknown) => void) => {
+  let round: Promise<void> = Promise.resolve();
+  const check = async (): Promise<void> => {
+    if (written() && (await redis.exists(key)) === 0 && written()) await onLost();
+  };
+  const timer = setInterval(() => {
+    round = round.then(check).catch(onError);
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await round;
     },
   };
 };

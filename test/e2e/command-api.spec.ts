@@ -212,4 +212,28 @@ describe('command API over HTTP: PostgreSQL and Redis', function () {
     backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', 'command API on PostgreSQL and Redis'), redisUrl: serviceUrl(this, 'REDIS_URL', 'command API on PostgreSQL and Redis') };
   });
   commandApiSuite(() => backend);
+
+  it('the scheduler closes an auction queued before Redis lost its data (it follows the log again once its checkpoint is gone)', async () => {
+    const namespace = `gs:test:${randomUUID()}`;
+    const sys = await startTestSystem(backend, { schedulerNamespace: namespace });
+    try {
+      const redis = sys.resources.redis!;
+      const seller = await sys.token('sam', 'seller');
+      const created = await sys.call('POST', '/v1/auctions', { token: seller, body: { title: 'Omega Seamaster', currency: 'USD', startingPrice: 1000, endsAt: inSeconds(8) } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const auctionId = created.body.auctionId as string;
+      // Queued, and the feed's checkpoint saved past it; then everything the scheduler keeps in Redis is lost.
+      await eventually(async () => ((await redis.zscore(`{${namespace}}:due`, auctionId)) !== null ? true : undefined), 'the auction queued');
+      await eventually(async () => ((await redis.exists(`${namespace}:feed-checkpoint`)) === 1 ? true : undefined), 'the feed\'s checkpoint');
+      const keys = await redis.keys(`*${namespace}*`);
+      await redis.del(...keys);
+      const closed = await eventually(async () => {
+        const events = await sys.resources.log.readStream(streamIdOf(auctionId));
+        return events.find((e) => e.type === 'AuctionClosed');
+      }, 'AuctionClosed', 30_000);
+      assert.equal(closed.data.result, 'unsold');
+    } finally {
+      await sys.stop();
+    }
+  });
 });
