@@ -5,6 +5,9 @@ import { MinorUnits } from './money.js';
 import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Reason, UserId } from './ids.js';
 import { SoftClose, listingProps } from './events.js';
+import { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
+
+export { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
 
 export const CreateAuction = t.type({
   type: t.literal('CreateAuction'),
@@ -13,6 +16,8 @@ export const CreateAuction = t.type({
   startsAt: t.union([UtcTimestamp, t.null]),
   endsAt: UtcTimestamp,
   softClose: t.union([SoftClose, t.null]),
+  /** Only bidders the seller approves may bid or buy. */
+  approvedBiddersOnly: t.boolean,
   now: UtcTimestamp,
 }, 'CreateAuction');
 
@@ -47,7 +52,10 @@ export const CloseAuction = t.type({
   now: UtcTimestamp,
 }, 'CloseAuction');
 
-export const AuctionCommand = t.union([CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction], 'AuctionCommand');
+export const AuctionCommand = t.union(
+  [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval],
+  'AuctionCommand',
+);
 export type AuctionCommand = t.TypeOf<typeof AuctionCommand>;
 export type CommandOf<K extends AuctionCommand['type']> = Extract<AuctionCommand, { type: K }>;
 

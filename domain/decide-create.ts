@@ -62,6 +62,7 @@ export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState)
         endsAt: c.endsAt,
         softClose: c.softClose,
         createdAt: c.now,
+        approvedBiddersOnly: c.approvedBiddersOnly,
       },
     },
   ]);

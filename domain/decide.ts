@@ -8,6 +8,8 @@ import type { Rejection } from './rejection.js';
 import { decideCreate } from './decide-create.js';
 import { decideBid } from './decide-bid.js';
 import { decideBuyNow, decideCancel, decideClose } from './decide-ending.js';
+import { decideRetract } from './decide-retract.js';
+import { decideApprove, decideRevoke } from './decide-approval.js';
 
 export const decide = (command: AuctionCommand, state: AuctionState): Either<Rejection, AuctionEvent[]> => {
   switch (command.type) {
@@ -21,5 +23,11 @@ export const decide = (command: AuctionCommand, state: AuctionState): Either<Rej
       return decideCancel(command, state);
     case 'CloseAuction':
       return decideClose(command, state);
+    case 'RetractBid':
+      return decideRetract(command, state);
+    case 'ApproveBidder':
+      return decideApprove(command, state);
+    case 'RevokeBidderApproval':
+      return decideRevoke(command, state);
   }
 };

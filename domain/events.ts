@@ -5,6 +5,11 @@ import * as t from 'io-ts';
 import { Currency, MinorUnits } from './money.js';
 import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } from './ids.js';
+import { BidRetracted } from './retraction-events.js';
+import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+
+export { BidRetracted, RetractionReason } from './retraction-events.js';
+export { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
 
 export const SoftClose = t.type({
   windowSeconds: Integer,
@@ -32,6 +37,8 @@ export const AuctionCreated = t.type({
     endsAt: UtcTimestamp,
     softClose: t.union([SoftClose, t.null]),
     createdAt: UtcTimestamp,
+    /** Only bidders the seller approved may bid or buy (schema version 3; older auctions: false). */
+    approvedBiddersOnly: t.boolean,
   }),
 }, 'AuctionCreated');
 
@@ -101,18 +108,24 @@ export const AuctionClosed = t.type({
   }),
 }, 'AuctionClosed');
 
-export const AuctionEvent = t.union([AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed], 'AuctionEvent');
+export const AuctionEvent = t.union(
+  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked],
+  'AuctionEvent',
+);
 export type AuctionEvent = t.TypeOf<typeof AuctionEvent>;
 export type AuctionEventType = AuctionEvent['type'];
 export type EventOf<K extends AuctionEventType> = Extract<AuctionEvent, { type: K }>;
 
 /** The schema version each event type is written with today (see upcast.ts for older ones). */
 export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = {
-  AuctionCreated: 2,
+  AuctionCreated: 3,
   BidPlaced: 1,
   AuctionBoughtNow: 1,
   AuctionCancelled: 1,
   AuctionClosed: 1,
+  BidRetracted: 1,
+  BidderApproved: 1,
+  BidderApprovalRevoked: 1,
 };
 
 export const streamIdOf = (auctionId: string): string => `auction-${auctionId}`;

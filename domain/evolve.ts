@@ -3,6 +3,7 @@ import type { AuctionEvent } from './events.js';
 import type { Auction, AuctionState } from './state.js';
 import { initialState } from './state.js';
 import { runnerUpAfter } from './standing.js';
+import { withBid, withoutBids } from './placed-bids.js';
 
 const auctionOf = (state: AuctionState, type: string): Auction => {
   if (state.kind === 'none') throw new Error(`${type} applied to an auction that does not exist`);
@@ -31,6 +32,9 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         reserveMet: d.reservePrice === null,
         buyNowAvailable: d.buyNowPrice !== null,
         phase: { kind: 'live' },
+        bids: null,
+        approvedBiddersOnly: d.approvedBiddersOnly,
+        approvedBidders: new Set(),
       };
     }
     case 'BidPlaced': {
@@ -47,7 +51,30 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         reserveMet: d.reserveMet,
         buyNowAvailable: d.buyNowAvailable,
         endsAt: d.endsAt,
+        bids: withBid(a.bids, { bidId: d.bidId, bidderId: d.bidderId, maxAmount: d.maxAmount, placedAt: d.placedAt }),
       };
+    }
+    case 'BidRetracted': {
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      return {
+        ...a,
+        bids: withoutBids(a.bids, new Set(d.retractedBidIds)),
+        leader: d.leaderId === null || d.leaderMax === null ? null : { bidderId: d.leaderId, maxAmount: d.leaderMax },
+        runnerUpMax: d.runnerUpMax,
+        currentPrice: d.currentPrice,
+        bidCount: d.bidCount,
+        reserveMet: d.reserveMet,
+        buyNowAvailable: d.buyNowAvailable,
+      };
+    }
+    case 'BidderApproved': {
+      const a = auctionOf(state, event.type);
+      return { ...a, approvedBidders: new Set([...a.approvedBidders, event.data.bidderId]) };
+    }
+    case 'BidderApprovalRevoked': {
+      const a = auctionOf(state, event.type);
+      return { ...a, approvedBidders: new Set([...a.approvedBidders].filter((id) => id !== event.data.bidderId)) };
     }
     case 'AuctionBoughtNow': {
       const a = auctionOf(state, event.type);

@@ -56,6 +56,12 @@ export const evolveNotices = (state: NoticeState | undefined, event: AuctionEven
       return { ...state, currentPrice: event.data.price, leaderId: event.data.buyerId, outcome: 'sold', version };
     case 'AuctionCancelled':
       return { ...state, outcome: 'cancelled', version };
+    case 'BidRetracted':
+      // The bidder stays among the bidders (it hears how the auction ends); the leader and price are the ones it left.
+      return { ...state, currentPrice: event.data.currentPrice, leaderId: event.data.leaderId, version };
+    case 'BidderApproved':
+    case 'BidderApprovalRevoked':
+      return { ...state, version };
     case 'AuctionClosed': {
       const d = event.data;
       return d.result === 'sold'
@@ -73,7 +79,8 @@ const tell = (users: readonly string[], kind: NoticeKind): Notice[] => users.map
  *   take the lead is answered to its bidder by the command itself);
  * - a sale tells the buyer `won` and every other bidder `lost`; an auction ending unsold tells
  *   every bidder `lost`;
- * - a cancellation tells every bidder `auction-cancelled` (and its watchers, see `watcherKinds`).
+ * - a cancellation tells every bidder `auction-cancelled` (and its watchers, see `watcherKinds`);
+ * - a retraction, an approval or a revocation tells nobody.
  */
 export const noticesOf = (before: NoticeState | undefined, event: AuctionEvent): Notice[] => {
   if (before === undefined || before.outcome !== 'live') return [];
@@ -94,6 +101,11 @@ export const noticesOf = (before: NoticeState | undefined, event: AuctionEvent):
     }
     case 'AuctionCancelled':
       return tell(before.bidders, 'auction-cancelled');
+    case 'BidRetracted':
+    case 'BidderApproved':
+    case 'BidderApprovalRevoked':
+      // A retraction takes no lead from anyone (it can only give the lead back); approvals change no standing.
+      return [];
   }
 };
 

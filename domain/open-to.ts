@@ -5,6 +5,7 @@ import type { Rejection } from './rejection.js';
 import { reject } from './rejection.js';
 import type { Auction } from './state.js';
 import { toMillis } from './time.js';
+import { refuseUnlessApproved } from './approval.js';
 
 export const auctionNotFound = (auctionId: string): E.Either<Rejection, never> => E.left(reject('AUCTION_NOT_FOUND', `auction ${auctionId} does not exist`));
 
@@ -14,5 +15,5 @@ export const refuseUnlessOpenTo = (a: Auction, userId: string, nowMs: number): R
   if (userId === a.sellerId) return reject('SELLER_CANNOT_BID', 'the seller cannot bid on or buy its own auction');
   if (nowMs < toMillis(a.startsAt)) return reject('AUCTION_NOT_OPEN', `auction opens at ${a.startsAt}`);
   if (nowMs >= toMillis(a.endsAt)) return reject('AUCTION_NOT_OPEN', `auction ended at ${a.endsAt}`);
-  return null;
+  return refuseUnlessApproved(a, userId);
 };

@@ -163,6 +163,23 @@ export const evolvePublicAuction = (
         version,
       };
     }
+    case 'BidRetracted': {
+      // Decided only while live: the price, leader, count and flags the retraction left.
+      const d = event.data;
+      return {
+        ...state,
+        currentPrice: publicPrice(state.outcome, d.currentPrice, state.currentPrice),
+        bidCount: d.bidCount,
+        leader: publicLeader(state.outcome, d.leaderId === null ? null : pseudonym(state.auctionId, d.leaderId), state.leader),
+        reserveMet: d.reserveMet,
+        buyNowPrice: publicBuyNowPrice(state.outcome, d.buyNowAvailable, d.buyNowPrice),
+        version,
+      };
+    }
+    case 'BidderApproved':
+    case 'BidderApprovalRevoked':
+      // Nothing public changes; the version moves, so subscribers see no gap.
+      return { ...state, version };
     case 'AuctionCancelled':
       return { ...state, buyNowPrice: null, endedAt: event.data.cancelledAt, outcome: 'cancelled', version };
     case 'AuctionClosed': {

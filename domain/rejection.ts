@@ -14,6 +14,12 @@ export const rejectionCodes = [
   // Account rules (domain/accounts/account-gate.ts).
   'ACCOUNT_SUSPENDED',
   'BIDDER_BLOCKED',
+  // Retraction and approval rules (domain/retraction.ts, domain/approval.ts).
+  'RETRACTION_NOT_ALLOWED',
+  'NO_BIDS_TO_RETRACT',
+  'BID_NOT_FOUND',
+  'BIDDER_NOT_APPROVED',
+  'APPROVAL_NOT_REQUIRED',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

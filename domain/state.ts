@@ -2,6 +2,7 @@
 import type { Currency, MinorUnits } from './money.js';
 import type { UtcTimestamp } from './time.js';
 import type { SoftClose } from './events.js';
+import type { PlacedBids } from './placed-bids.js';
 
 export interface Leader {
   readonly bidderId: string;
@@ -35,6 +36,12 @@ export interface Auction {
   readonly reserveMet: boolean;
   readonly buyNowAvailable: boolean;
   readonly phase: Phase;
+  /** The bids that stand (placed, not retracted), newest first: what a retraction recomputes the contest from. */
+  readonly bids: PlacedBids | null;
+  /** Only approved bidders may bid or buy (set at creation). */
+  readonly approvedBiddersOnly: boolean;
+  /** The bidders the seller approved (and has not revoked). */
+  readonly approvedBidders: ReadonlySet<string>;
 }
 
 export type AuctionState = { readonly kind: 'none' } | Auction;

@@ -18,6 +18,8 @@ export interface Upcaster {
 export const upcasters: readonly Upcaster[] = [
   // AuctionCreated v1 predates soft close: such auctions simply have none.
   { type: 'AuctionCreated', from: 1, up: (data) => ({ ...data, softClose: null }) },
+  // AuctionCreated v2 predates approved bidders: such auctions take bids from everyone.
+  { type: 'AuctionCreated', from: 2, up: (data) => ({ ...data, approvedBiddersOnly: false }) },
 ];
 
 export interface StoredEvent {

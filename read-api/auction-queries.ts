@@ -63,7 +63,7 @@ SELECT av.auction_id, av.seller_id, av.title, av.description, av.currency,
        av.soft_close_window_seconds, av.soft_close_extension_seconds,
        ${isoMs('av.created_at')} AS created_at, ${isoMs('av.ended_at')} AS ended_at,
        av.version,
-       ba.highest_max::text AS your_max, ba.bid_count AS your_bid_count,
+       NULLIF(ba.highest_max, 0)::text AS your_max, ba.bid_count AS your_bid_count,
        ${isoUs(sortExpression)} AS sort_key
 FROM auction_view av
 LEFT JOIN bidder_activity ba ON ba.auction_id = av.auction_id AND ba.bidder_id = $1::text

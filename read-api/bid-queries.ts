@@ -18,12 +18,14 @@ const PublicBidRow = t.type({
   bidder_pseudonym: t.string,
   outcome: t.string,
   price_after: IntFromText,
-  leader_pseudonym: t.string,
+  leader_pseudonym: t.union([t.string, t.null]),
   placed_at: t.string,
   ends_at_after: t.string,
   extended: t.boolean,
   mine: t.boolean,
   own_max: NullableIntFromText,
+  retracted_bid_ids: t.union([t.string, t.null]),
+  retracted: t.boolean,
 });
 
 /** One page of the public history; `limit + 1` rows so the caller knows whether more follow. */
@@ -38,7 +40,12 @@ export const publicBidPage = async (
     `SELECT stream_version, bid_id, bidder_pseudonym, outcome, price_after::text AS price_after, leader_pseudonym,
             ${isoMs('placed_at')} AS placed_at, ${isoMs('ends_at_after')} AS ends_at_after, extended,
             coalesce(bidder_id = $2::text, false) AS mine,
-            CASE WHEN bidder_id = $2::text THEN max_amount::text END AS own_max
+            CASE WHEN bidder_id = $2::text THEN max_amount::text END AS own_max,
+            retracted_bid_ids,
+            (outcome <> 'retracted' AND EXISTS (
+              SELECT 1 FROM bid_history r WHERE r.auction_id = $1 AND r.outcome = 'retracted'
+                AND r.stream_version > bid_history.stream_version AND bid_history.bid_id = ANY (string_to_array(r.retracted_bid_ids, ' '))
+            )) AS retracted
      FROM bid_history WHERE auction_id = $1 ${bound}
      ORDER BY stream_version ${newest ? 'DESC' : 'ASC'} LIMIT $3`,
     [auctionId, options.userId ?? null, options.limit + 1, ...(options.afterVersion === undefined ? [] : [options.afterVersion])],
@@ -55,7 +62,10 @@ export const publicBidPage = async (
       placedAt: r.placed_at,
       endsAt: r.ends_at_after,
       extended: r.extended,
-      ...(r.mine && r.own_max !== null ? { mine: true as const, maxAmount: r.own_max } : {}),
+      ...(r.mine && r.own_max !== null && r.outcome !== 'retracted' ? { mine: true as const, maxAmount: r.own_max } : {}),
+      ...(r.mine && r.outcome === 'retracted' ? { mine: true as const } : {}),
+      ...(r.retracted_bid_ids !== null ? { retraction: true as const, retractedBidIds: r.retracted_bid_ids.split(' ') } : {}),
+      ...(r.retracted ? { retracted: true as const } : {}),
     };
   });
   return { items, more: rows.length > options.limit };

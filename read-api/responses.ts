@@ -52,8 +52,8 @@ export const PublicBidCodec = t.intersection([
     price: Count,
     /** True when this bid made its bidder the leader. */
     tookLead: t.boolean,
-    /** The leader's pseudonym after this bid. */
-    leader: t.string,
+    /** The leader's pseudonym after this bid (null when a retraction left no bid). */
+    leader: Nullable(t.string),
     placedAt: t.string,
     /** The end time after this bid, and whether the bid extended it (soft close). */
     endsAt: t.string,
@@ -61,6 +61,12 @@ export const PublicBidCodec = t.intersection([
   }),
   /** Only on the caller's own bids: `mine: true` and the maximum it bid. */
   t.partial({ mine: t.literal(true), maxAmount: Count }),
+  /**
+   * A retraction's entry: `retraction: true` and the bids it took back (its `bidId` is the most
+   * recent of them, `placedAt` the time of the retraction, `price` and `leader` as it left them);
+   * a bid that was later retracted carries `retracted: true`.
+   */
+  t.partial({ retraction: t.literal(true), retractedBidIds: t.array(t.string), retracted: t.literal(true) }),
 ], 'PublicBid');
 export type PublicBid = t.TypeOf<typeof PublicBidCodec>;
 
@@ -78,9 +84,10 @@ export const AuditBidCodec = t.type({
   bidderId: t.string,
   bidderPseudonym: t.string,
   maxAmount: Count,
-  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null }),
+  /** 'retracted' on a retraction's row (`retractedBidIds` names the bids, `maxAmount` the highest retracted). */
+  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null, retracted: null }),
   price: Count,
-  leaderPseudonym: t.string,
+  leaderPseudonym: Nullable(t.string),
   placedAt: t.string,
   endsAt: t.string,
   extended: t.boolean,
@@ -89,6 +96,8 @@ export const AuditBidCodec = t.type({
   logPosition: t.string,
   prevHash: t.string,
   hash: t.string,
+  /** The bids a retraction took back, space-separated; null on a bid's row. */
+  retractedBidIds: Nullable(t.string),
 }, 'AuditBid');
 export type AuditBid = t.TypeOf<typeof AuditBidCodec>;
 export const auditBidColumns = Object.keys(AuditBidCodec.props) as readonly (keyof AuditBid)[];
@@ -140,3 +149,18 @@ export const ChainReportCodec = t.intersection([
   t.partial({ brokenAt: Count, checkpoint: CheckpointFindingViewCodec }),
 ], 'ChainReport');
 export type ChainReport = t.TypeOf<typeof ChainReportCodec>;
+
+/** GET /v1/auctions/:id/bidders (the auction's seller): its bidders by pseudonym, oldest first. */
+export const BidderListCodec = t.type({
+  auctionId: t.string,
+  items: t.array(t.type({
+    bidder: t.string,
+    /** Bids placed on this auction (retracted ones included). */
+    bidCount: Count,
+    leading: t.boolean,
+    /** Retractions on this auction, and on every auction. */
+    retractions: Count,
+    totalRetractions: Count,
+  })),
+}, 'BidderList');
+export type BidderList = t.TypeOf<typeof BidderListCodec>;

@@ -13,7 +13,7 @@ const script: AuctionCommand[] = [
   {
     type: 'CreateAuction', auctionId: 'demo', sellerId: 'sam', title: 'A 1960s Omega Seamaster', description: '',
     currency: 'USD', startingPrice: cents(1000), reservePrice: cents(5000), buyNowPrice: cents(12000), startsAt: null,
-    endsAt: at(3600), softClose: { windowSeconds: 120, extensionSeconds: 120 }, now: at(0),
+    endsAt: at(3600), softClose: { windowSeconds: 120, extensionSeconds: 120 }, approvedBiddersOnly: false, now: at(0),
   },
   { type: 'PlaceBid', auctionId: 'demo', bidId: 'b1', bidderId: 'alice', maxAmount: cents(2000), now: at(60) },
   { type: 'PlaceBid', auctionId: 'demo', bidId: 'b2', bidderId: 'bob', maxAmount: cents(1500), now: at(120) },
@@ -32,6 +32,9 @@ const describeCommand = (c: AuctionCommand): string => {
     case 'BuyNow': return `${c.buyerId} tries buy-now`;
     case 'CancelAuction': return `${c.userId} cancels`;
     case 'CloseAuction': return 'the scheduler closes the auction';
+    case 'RetractBid': return `${c.bidderId} retracts ${c.bidId ?? 'its bids'} (${c.reason})`;
+    case 'ApproveBidder': return `${c.sellerId} approves ${c.bidderId}`;
+    case 'RevokeBidderApproval': return `${c.sellerId} revokes ${c.bidderId}'s approval`;
   }
 };
 
@@ -43,6 +46,9 @@ const describeEvent = (e: AuctionEvent): string => {
     case 'AuctionBoughtNow': return `sold to ${e.data.buyerId} for ${usd(e.data.price)}`;
     case 'AuctionCancelled': return 'cancelled';
     case 'AuctionClosed': return e.data.result === 'sold' ? `sold to ${e.data.winnerId} for ${usd(e.data.finalPrice ?? 0)}` : 'closed unsold';
+    case 'BidRetracted': return `${e.data.bidderId} retracted ${e.data.retractedBidIds.length} bid(s): ${e.data.leaderId ?? 'nobody'} leads at ${usd(e.data.currentPrice)}, ${e.data.bidCount} bids`;
+    case 'BidderApproved': return `${e.data.bidderId} approved`;
+    case 'BidderApprovalRevoked': return `${e.data.bidderId} no longer approved`;
   }
 };
 

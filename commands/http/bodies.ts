@@ -1,7 +1,7 @@
 // The command API's request bodies (DESIGN.md section 5), as io-ts codecs. Unknown fields are
 // refused (closedObject), so a misspelt `maxamount` is a 400 naming it rather than a silently ignored field.
 import * as t from 'io-ts';
-import { Currency, Description, Integer, MinorUnits, Reason, Title } from '../../domain/index.js';
+import { BidId, Currency, Description, Integer, MinorUnits, Reason, RetractionReason, Title } from '../../domain/index.js';
 import { closedObject, IsoUtcTimestamp } from '../../infra/index.js';
 
 export const SoftCloseBody = closedObject('SoftClose', { windowSeconds: Integer, extensionSeconds: Integer }, {});
@@ -15,6 +15,7 @@ export const CreateAuctionBody = closedObject(
     buyNowPrice: t.union([MinorUnits, t.null]),
     startsAt: t.union([IsoUtcTimestamp, t.null]),
     softClose: t.union([SoftCloseBody, t.null]),
+    approvedBiddersOnly: t.boolean,
   },
 );
 export type CreateAuctionBody = t.TypeOf<typeof CreateAuctionBody>;
@@ -24,3 +25,7 @@ export type PlaceBidBody = t.TypeOf<typeof PlaceBidBody>;
 
 export const CancelBody = closedObject('CancelBody', {}, { reason: t.union([Reason, t.null]) });
 export const EmptyBody = closedObject('EmptyBody', {}, {});
+
+/** POST /v1/auctions/:id/retractions: why, and optionally which of the bidder's bids (absent or null: as the rules allow). */
+export const RetractBidBody = closedObject('RetractBidBody', { reason: RetractionReason }, { bidId: t.union([BidId, t.null]) });
+export type RetractBidBody = t.TypeOf<typeof RetractBidBody>;

@@ -10,14 +10,17 @@ import type { Rejection, UnstampedCommand, UtcTimestamp } from '../../domain/ind
 import { AuctionId, fromMillis } from '../../domain/index.js';
 import type { Pseudonymiser, RequestCodecs } from '../../infra/index.js';
 import { ApiError, RequestId, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
-import type { Accepted, CommandContext, CommandHandler } from '../handler/index.js';
+import type { Accepted, CommandContext, CommandHandler, LoadedAuction } from '../handler/index.js';
 import { commandIdFor, uuidFrom } from '../handler/index.js';
 import { IDEMPOTENCY_HEADER, type IdempotencyStore } from './idempotency-store.js';
 import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
+import { auctionRuleRoutes } from './auction-rule-routes.js';
 
 export interface CommandRoutesDeps {
   readonly handler: CommandHandler;
+  /** The auction as the write side knows it (from the event log), for the seller's list of approved bidders. */
+  readonly loadAuction?: (auctionId: string) => Promise<LoadedAuction>;
   readonly pseudonym: Pseudonymiser;
   readonly idempotencyStore: IdempotencyStore;
   /** The keys' claim lease and wait (defaults in idempotency.ts). */
@@ -27,7 +30,7 @@ export interface CommandRoutesDeps {
 const AuctionParams = t.type({ id: AuctionId });
 
 /** The command routes' paths, as Express matches them (case-insensitive, an optional trailing slash). */
-const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel))?\/?$/i;
+const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel|retractions))?\/?$/i;
 
 /**
  * Whether a request goes to a command route with an Idempotency-Key, whose claim can count the
@@ -47,6 +50,7 @@ const statusOf: Partial<Record<Rejection['code'], number>> = {
   NOT_AUCTION_SELLER: 403,
   ACCOUNT_SUSPENDED: 403,
   AUCTION_NOT_FOUND: 404,
+  BID_NOT_FOUND: 404,
 };
 
 /** A refusal by the domain, as the error model's answer (409 for a rule that refuses the command). */
@@ -82,7 +86,7 @@ const contextOf = (req: Request, res: Response): CommandContext => {
  * answered from the events that attempt wrote, so with the same status and fields, marked
  * `Idempotent-Replayed: true`.
  */
-const accepted = (result: E.Either<Rejection, Accepted>, res: Response): Accepted => {
+export const accepted = (result: E.Either<Rejection, Accepted>, res: Response): Accepted => {
   if (E.isLeft(result)) throw rejectionToApiError(result.left);
   if (result.right.replayed) res.setHeader('Idempotent-Replayed', 'true');
   return result.right;
@@ -116,6 +120,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
         startsAt: body.startsAt == null ? null : utc(body.startsAt),
         endsAt: utc(body.endsAt),
         softClose: body.softClose ?? null,
+        approvedBiddersOnly: body.approvedBiddersOnly ?? false,
       },
       context,
       res,
@@ -158,6 +163,8 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
     const result = await run({ type: 'CancelAuction', auctionId: params.id, userId: context.userId, byAdmin, reason: body.reason ?? null }, context, res);
     res.status(200).json({ auctionId: params.id, status: 'cancelled', version: result.version });
   });
+
+  auctionRuleRoutes(router, { ...deps, keyed, run, contextOf });
 
   return router;
 };

@@ -50,7 +50,8 @@ export interface BidRow {
   readonly maxAmount: number;
   readonly outcome: string;
   readonly priceAfter: number;
-  readonly leaderPseudonym: string;
+  /** The leader after this bid or retraction (null when a retraction left no bid). */
+  readonly leaderPseudonym: string | null;
   readonly placedAt: string;
   readonly endsAtAfter: string;
   readonly extended: boolean;
@@ -59,6 +60,8 @@ export interface BidRow {
   readonly logPosition: string;
   readonly prevHash: string;
   readonly hash: string;
+  /** On a retraction's row (outcome 'retracted'): the bids it took back, space-separated, oldest first; null on a bid's row. */
+  readonly retractedBidIds: string | null;
 }
 
 /**
@@ -74,6 +77,11 @@ export interface ActivityIncrement {
   readonly lastBidAt: string;
   /** Whether this bidder leads once the batch is applied. */
   readonly leading: boolean;
+  /**
+   * The bidder's retractions in the batch. When above 0, `highestMax` is the bidder's highest
+   * maximum still standing after the batch (0 when none is), and replaces the stored one.
+   */
+  readonly retractionCount: number;
 }
 
 /** An activity increment being added up, owned by the fold (changed in place). */
@@ -85,9 +93,11 @@ export type ActivityDraft = { -readonly [K in keyof ActivityIncrement]: Activity
  * the earlier's, the last is the later's.
  */
 export const addActivity = (earlier: ActivityDraft, later: Omit<ActivityIncrement, 'leading'>): ActivityDraft => {
+  // A retraction states the bidder's highest maximum still standing; a bid can only raise it.
+  earlier.highestMax = later.retractionCount > 0 ? later.highestMax : Math.max(earlier.highestMax, later.highestMax);
+  if (later.bidCount > 0) earlier.lastBidAt = later.lastBidAt;
   earlier.bidCount += later.bidCount;
-  earlier.highestMax = Math.max(earlier.highestMax, later.highestMax);
-  earlier.lastBidAt = later.lastBidAt;
+  earlier.retractionCount += later.retractionCount;
   return earlier;
 };
 
@@ -172,6 +182,21 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
       r.endedAt = d.boughtAt;
       return r;
     }
+    case 'BidRetracted': {
+      const d = event.data;
+      const r = requireExisting(row, projected);
+      r.currentPrice = d.currentPrice;
+      r.bidCount = d.bidCount;
+      r.leaderId = d.leaderId;
+      r.leaderPseudonym = d.leaderId === null ? null : pseudonym(auctionId, d.leaderId);
+      r.reserveMet = d.reserveMet;
+      r.buyNowAvailable = d.buyNowAvailable;
+      return r;
+    }
+    case 'BidderApproved':
+    case 'BidderApprovalRevoked':
+      // The seller's list is the write side's (read back from the stream); the row only moves its version.
+      return requireExisting(row, projected);
     case 'AuctionCancelled': {
       const r = requireExisting(row, projected);
       r.buyNowAvailable = false;
@@ -228,6 +253,36 @@ export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stor
     row = applyEvent(row, projected, pseudonym); // throws before anything below changes
     applied += 1;
     const { event, recorded } = projected;
+    if (event.type === 'BidRetracted') {
+      const d = event.data;
+      bids.push({
+        auctionId,
+        streamVersion: recorded.streamVersion,
+        bidId: d.retractedBidIds[d.retractedBidIds.length - 1]!,
+        bidderId: d.bidderId,
+        bidderPseudonym: pseudonym(auctionId, d.bidderId),
+        maxAmount: d.retractedMax,
+        outcome: 'retracted',
+        priceAfter: d.currentPrice,
+        leaderPseudonym: d.leaderId === null ? null : pseudonym(auctionId, d.leaderId),
+        placedAt: d.retractedAt,
+        endsAtAfter: row.endsAt,
+        extended: false,
+        eventId: recorded.eventId,
+        commandId: recorded.metadata.commandId,
+        logPosition: recorded.position,
+        prevHash: recorded.prevHash,
+        hash: recorded.hash,
+        retractedBidIds: d.retractedBidIds.join(' '),
+      });
+      const retraction = {
+        bidderId: d.bidderId, auctionId, bidCount: 0, highestMax: d.bidderMaxAfter ?? 0, firstBidAt: d.retractedAt, lastBidAt: d.retractedAt, leading: false, retractionCount: 1,
+      };
+      const earlier = activity.get(d.bidderId);
+      if (earlier === undefined) activity.set(d.bidderId, retraction);
+      else addActivity(earlier, retraction);
+      return;
+    }
     if (event.type !== 'BidPlaced') return;
     const d = event.data;
     bids.push({
@@ -248,8 +303,9 @@ export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stor
       logPosition: recorded.position,
       prevHash: recorded.prevHash,
       hash: recorded.hash,
+      retractedBidIds: null,
     });
-    const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt, leading: false };
+    const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt, leading: false, retractionCount: 0 };
     const earlier = activity.get(d.bidderId);
     if (earlier === undefined) activity.set(d.bidderId, bid);
     else addActivity(earlier, bid);

@@ -97,7 +97,8 @@ SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::integ
 INSERT INTO ${t.bidHistory} (${columnNames(bidHistoryColumns)})
 SELECT ${columnNames(bidHistoryColumns)} FROM ${unnestFrom(bidHistoryColumns)}`,
 
-  // Increments add up; `is_leading` is set from the batch's final leader for the bidders in the batch,
+  // Increments add up (a batch with a retraction of the bidder states its highest standing maximum,
+  // and a batch of retractions alone keeps the last bid time); `is_leading` is set from the batch's final leader for the bidders in the batch,
   // and recomputed for the auction's other bidders when its leader changed (the last parameter). The two parts
   // touch disjoint rows, so they can share one statement.
   writeActivity: `
@@ -110,9 +111,10 @@ WITH increments AS (
   SELECT ${columnNames(bidderActivityColumns)} FROM increments
   ON CONFLICT (bidder_id, auction_id) DO UPDATE SET
     bid_count = ba.bid_count + excluded.bid_count,
-    highest_max = greatest(ba.highest_max, excluded.highest_max),
-    last_bid_at = excluded.last_bid_at,
-    is_leading = excluded.is_leading
+    highest_max = CASE WHEN excluded.retraction_count > 0 THEN excluded.highest_max ELSE greatest(ba.highest_max, excluded.highest_max) END,
+    last_bid_at = CASE WHEN excluded.bid_count > 0 THEN excluded.last_bid_at ELSE ba.last_bid_at END,
+    is_leading = excluded.is_leading,
+    retraction_count = ba.retraction_count + excluded.retraction_count
   RETURNING 1
 ), releaded AS (
   UPDATE ${t.bidderActivity} AS ba SET is_leading = coalesce(ba.bidder_id = l.leader_id, false)

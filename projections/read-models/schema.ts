@@ -9,12 +9,14 @@ export type ReadModelTable = (typeof readModelTables)[number];
 
 const firstTables = migrationFromFile(import.meta.url, 'read-models/001-tables');
 const parkedStreams = migrationFromFile(import.meta.url, 'read-models/003-parked-streams');
+const retractions = migrationFromFile(import.meta.url, 'read-models/004-retractions');
 const myAuctions = migrationFromFile(import.meta.url, 'read-models/005-my-auctions');
 
 export const readModelMigrations: readonly Migration[] = [
   firstTables,
   migrationFromFile(import.meta.url, 'read-models/002-checkpoints'),
   parkedStreams,
+  retractions,
   myAuctions,
 ];
 
@@ -22,7 +24,7 @@ export const readModelMigrations: readonly Migration[] = [
  * The migrations that create or change the tables a rebuild makes afresh, in order (a later one
  * that changes them joins this list; projection_checkpoints is not rebuilt).
  */
-const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, myAuctions];
+const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, retractions, myAuctions];
 
 /** A read-model table's name, and every index and constraint named after it (they start with it). */
 const tableName = new RegExp(`\\b(?:${readModelTables.join('|')})`, 'g');

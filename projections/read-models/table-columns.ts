@@ -72,7 +72,7 @@ export const bidHistoryColumns = columns<BidRow>({
   maxAmount: 'bigint',
   outcome: 'text',
   priceAfter: 'bigint',
-  leaderPseudonym: 'text',
+  leaderPseudonym: 'text null',
   placedAt: 'timestamptz',
   endsAtAfter: 'timestamptz',
   extended: 'boolean',
@@ -81,6 +81,7 @@ export const bidHistoryColumns = columns<BidRow>({
   logPosition: 'text',
   prevHash: 'text',
   hash: 'text',
+  retractedBidIds: 'text null',
 });
 
 export const bidderActivityColumns = columns<ActivityIncrement>({
@@ -91,6 +92,7 @@ export const bidderActivityColumns = columns<ActivityIncrement>({
   firstBidAt: 'timestamptz',
   lastBidAt: 'timestamptz',
   leading: { type: 'boolean', name: 'is_leading' },
+  retractionCount: 'integer',
 });
 
 export const columnNames = <R>(list: readonly Column<R>[]): string => list.map((c) => c.name).join(', ');

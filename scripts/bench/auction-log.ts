@@ -105,6 +105,7 @@ class SimulatedAuction {
       startsAt: null,
       endsAt: fromMillis(this.endsAtMs),
       softClose: null,
+      approvedBiddersOnly: false,
       now,
     }, 'bench-seller');
   }

@@ -1,5 +1,6 @@
 // Who may succeed with a command (DESIGN.md section 5): create needs the seller role; bid and
-// buy-now the bidder role; cancel an admin, or the auction's own seller. A 2xx answer to anyone
+// buy-now and retraction the bidder role; cancel an admin, or the auction's own seller; approving
+// or revoking a bidder the auction's own seller. A 2xx answer to anyone
 // else, or to a request without a valid token, is a problem even when nothing was written (an
 // idempotent no-op must not answer before the ownership check).
 import type { AuthSpec, RequestSpec } from './http-arbitraries.js';
@@ -30,7 +31,8 @@ export const authorizationProblems = (spec: RequestSpec, sellerId: string | unde
   const has = (role: string) => caller.roles.includes(role);
   const needs = (ok: boolean, what: string) => (ok ? [] : [`a command succeeded for ${JSON.stringify(caller.sub.slice(0, 60))} with roles [${caller.roles.join(',')}], who is not ${what}`]);
   if (spec.path === '/v1/auctions') return needs(has('seller'), 'a seller');
-  if (spec.path.endsWith('/bids') || spec.path.endsWith('/buy-now')) return needs(has('bidder'), 'a bidder');
+  if (spec.path.endsWith('/bids') || spec.path.endsWith('/buy-now') || spec.path.endsWith('/retractions')) return needs(has('bidder'), 'a bidder');
+  if (spec.path.includes('/approved-bidders/')) return needs(has('seller') && sellerId !== undefined && caller.sub === sellerId, `the auction's seller (${JSON.stringify(sellerId)})`);
   if (spec.path.endsWith('/cancel')) return needs(has('admin') || (has('seller') && sellerId !== undefined && caller.sub === sellerId), `an admin nor the auction's seller (${JSON.stringify(sellerId)})`);
   return [];
 };

@@ -11,7 +11,10 @@ import { accountStreamIdOf, streamIdOf } from '../../domain/index.js';
 import { authorizationProblems } from './authorization-checks.js';
 import { acceptedBody, responseProblems } from './response-checks.js';
 
-const commandPaths: ReadonlySet<string> = new Set(['/v1/auctions', '/v1/auctions/:id/bids', '/v1/auctions/:id/buy-now', '/v1/auctions/:id/cancel']);
+const commandPaths: ReadonlySet<string> = new Set(['/v1/auctions', '/v1/auctions/:id/bids', '/v1/auctions/:id/buy-now', '/v1/auctions/:id/cancel', '/v1/auctions/:id/retractions']);
+/** The seller's approvals (PUT/DELETE), commands too: each answers 2xx with the version it left. */
+const isCommand = (method: string, path: string): boolean =>
+  (method === 'POST' && commandPaths.has(path)) || ((method === 'PUT' || method === 'DELETE') && path.startsWith('/v1/auctions/:id/approved-bidders/'));
 
 export interface Exchange {
   readonly request: ResolvedRequest;
@@ -66,7 +69,7 @@ export class FuzzWorld {
   private async record(request: ResolvedRequest, response: RawResponse): Promise<string[]> {
     const body = acceptedBody(response);
     if (body !== undefined) this.recordAccount(request, body);
-    if (body === undefined || request.raw.method !== 'POST' || !commandPaths.has(request.spec.path)) return [];
+    if (body === undefined || !isCommand(request.raw.method, request.spec.path)) return [];
     const auctionId = typeof body.auctionId === 'string' ? body.auctionId : request.auctionId;
     const version = body.version;
     const problems = authorizationProblems(request.spec, auctionId === undefined ? undefined : await this.sellerOf(auctionId));

@@ -59,6 +59,12 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/auctions/:id/bids', weight: 6, query: [] },
   { method: 'POST', path: '/v1/auctions/:id/buy-now', weight: 2, query: [] },
   { method: 'POST', path: '/v1/auctions/:id/cancel', weight: 4, query: [] },
+  { method: 'POST', path: '/v1/auctions/:id/retractions', weight: 4, query: [] },
+  { method: 'PUT', path: '/v1/auctions/:id/approved-bidders/fz-alice', weight: 2, query: [] },
+  { method: 'DELETE', path: '/v1/auctions/:id/approved-bidders/fz-alice', weight: 1, query: [] },
+  ...['%00', 'x'.repeat(300), '%E0%A4%A'].map((user) => ({ method: 'PUT', path: `/v1/auctions/:id/approved-bidders/${user}`, weight: 1, query: [] })),
+  { method: 'GET', path: '/v1/auctions/:id/approved-bidders', weight: 1, query: [] },
+  { method: 'GET', path: '/v1/auctions/:id/bidders', weight: 1, query: ['minVersion'] },
   { method: 'GET', path: '/v1/auctions', weight: 2, query: ['status', 'sort', 'sellerId', 'limit', 'cursor'] },
   { method: 'GET', path: '/v1/auctions/:id', weight: 2, query: ['minVersion'] },
   { method: 'GET', path: '/v1/auctions/:id/bids', weight: 2, query: ['order', 'limit', 'cursor', 'minVersion'] },
@@ -230,6 +236,8 @@ const validBody = (path: string): Record<string, unknown> => {
       return { maxAmount: 5_000 };
     case '/v1/auctions/:id/cancel':
       return { reason: 'fuzzing' };
+    case '/v1/auctions/:id/retractions':
+      return { reason: 'entered-wrong-amount' };
     case '/dev/token':
       return { sub: 'fz-dev', roles: ['bidder'] };
     case '/v1/accounts':
@@ -250,12 +258,12 @@ const validBody = (path: string): Record<string, unknown> => {
 };
 
 const fieldNames = [
-  'title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'maxAmount', 'reason', 'sub', 'roles',
+  'title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'approvedBiddersOnly', 'maxAmount', 'reason', 'bidId', 'sub', 'roles',
   'email', 'password', 'displayName', 'country', 'refreshToken', 'extra', '__proto__', 'constructor',
 ] as const;
 
 const textFields = (path: string): readonly string[] =>
-  path === '/v1/auctions' ? ['title', 'description', 'currency', 'endsAt', 'startsAt'] : path.endsWith('/cancel') ? ['reason'] : path === '/dev/token' ? ['sub']
+  path === '/v1/auctions' ? ['title', 'description', 'currency', 'endsAt', 'startsAt'] : path.endsWith('/cancel') ? ['reason'] : path.endsWith('/retractions') ? ['reason', 'bidId'] : path === '/dev/token' ? ['sub']
     : Object.keys(validBody(path)).filter((k) => typeof validBody(path)[k] === 'string');
 const numberFields = (path: string): readonly string[] =>
   path === '/v1/auctions' ? ['startingPrice', 'reservePrice', 'buyNowPrice'] : path.endsWith('/bids') ? ['maxAmount'] : [];
@@ -269,7 +277,8 @@ const withField = (r: RequestSpec, name: string, value: unknown): RequestSpec =>
 
 /** The fields a route's body has (create's optional ones included). */
 const ownFields = (path: string): readonly string[] => {
-  if (path === '/v1/auctions') return ['title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose'];
+  if (path === '/v1/auctions') return ['title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'approvedBiddersOnly'];
+  if (path.endsWith('/retractions')) return ['reason', 'bidId'];
   if (path === '/dev/token') return ['sub', 'roles'];
   return Object.keys(validBody(path));
 };
@@ -308,7 +317,8 @@ export const bodyArb = (path: string): fc.Arbitrary<BodySpec> =>
 const rolesFor = (path: string): FuzzRole[] => {
   if (path === '/v1/auctions') return ['seller'];
   if (path.endsWith('/bids') && path.startsWith('/v1/auctions/')) return ['bidder'];
-  if (path.endsWith('/buy-now')) return ['bidder'];
+  if (path.endsWith('/buy-now') || path.endsWith('/retractions')) return ['bidder'];
+  if (path.includes('/approved-bidders') || path.endsWith('/bidders')) return ['seller'];
   if (path.endsWith('/cancel') || path.startsWith('/v1/admin/')) return ['admin'];
   if (path.startsWith('/v1/me/blocked-bidders')) return ['seller'];
   if (path.startsWith('/v1/audit/')) return ['auditor'];
@@ -353,7 +363,7 @@ const hostileRequestArb: fc.Arbitrary<RequestSpec> = fc.oneof(...routes.map((rou
       id: { kind: 'known', pick, suffix: '' },
       query: [],
       auth: { kind: 'token', sub: 'fz-mallory', roles: rolesFor(route.path) },
-      idempotencyKey: route.path.endsWith('/bids') && route.method === 'POST' ? key : undefined,
+      idempotencyKey: (route.path.endsWith('/bids') || route.path.endsWith('/retractions')) && route.method === 'POST' ? key : undefined,
       contentType: route.method === 'POST' || route.method === 'PATCH' ? 'application/json' : undefined,
       accept: undefined,
       requestId: undefined,
@@ -374,17 +384,24 @@ const auditorAuth: AuthSpec = { kind: 'token', sub: 'fz-audrey', roles: ['audito
 
 /** Valid commands and reads by plain users, so the run has auctions in every state. */
 const honestRequestArb: fc.Arbitrary<RequestSpec> = fc.oneof(
-  fc.record({ ends: fc.constantFrom(4, 3_600, 86_400), reserve: fc.boolean(), buyNow: fc.boolean(), scheduled: fc.boolean() }).map(({ ends, reserve, buyNow, scheduled }) =>
+  fc.record({ ends: fc.constantFrom(4, 3_600, 86_400), reserve: fc.boolean(), buyNow: fc.boolean(), scheduled: fc.boolean(), approved: fc.boolean() }).map(({ ends, reserve, buyNow, scheduled, approved }) =>
     honest('create', 'POST', '/v1/auctions', sellerAuth, {
       kind: 'json',
       value: {
         title: 'Honest lot', currency: 'USD', startingPrice: 1_000, endsAt: inSeconds(scheduled ? 7_200 : ends),
         ...(reserve ? { reservePrice: 4_000 } : {}), ...(buyNow ? { buyNowPrice: 20_000 } : {}), ...(scheduled ? { startsAt: inSeconds(3_600) } : {}),
+        ...(approved && reserve && buyNow ? { approvedBiddersOnly: true } : {}),
       },
     }, undefined),
   ),
   fc.tuple(fc.nat(), bidderArb, fc.integer({ min: 10, max: 300 }), fc.uuid()).map(([pick, auth, amount, key]) => ({
     ...honest('bid', 'POST', '/v1/auctions/:id/bids', auth, { kind: 'json', value: { maxAmount: amount * 100 } }, key), id: { kind: 'known' as const, pick, suffix: '' },
+  })),
+  fc.tuple(fc.nat(), bidderArb, fc.uuid()).map(([pick, auth, key]) => ({
+    ...honest('retract', 'POST', '/v1/auctions/:id/retractions', auth, { kind: 'json', value: { reason: 'entered-wrong-amount' } }, key), id: { kind: 'known' as const, pick, suffix: '' },
+  })),
+  fc.tuple(fc.nat(), fc.constantFrom('PUT', 'DELETE'), fc.constantFrom('fz-alice', 'fz-bob')).map(([pick, method, bidder]) => ({
+    ...honest('approve', method, `/v1/auctions/:id/approved-bidders/${bidder}`, sellerAuth, { kind: 'none' }, undefined), id: { kind: 'known' as const, pick, suffix: '' },
   })),
   fc.tuple(fc.nat(), bidderArb).map(([pick, auth]) => ({ ...honest('buy-now', 'POST', '/v1/auctions/:id/buy-now', auth, { kind: 'none' }, undefined), id: { kind: 'known' as const, pick, suffix: '' } })),
   fc.tuple(fc.nat(), fc.constantFrom(sellerAuth, adminAuth)).map(([pick, auth]) => ({ ...honest('cancel', 'POST', '/v1/auctions/:id/cancel', auth, { kind: 'json', value: {} }, undefined), id: { kind: 'known' as const, pick, suffix: '' } })),

@@ -8,11 +8,16 @@ export type Step =
   | { kind: 'bid'; bidder: number; max: number; dt: number }
   | { kind: 'close'; dt: number }
   | { kind: 'cancel'; dt: number }
-  | { kind: 'buyNow'; bidder: number; dt: number };
+  | { kind: 'buyNow'; bidder: number; dt: number }
+  | { kind: 'retract'; bidder: number; dt: number };
 
-/** Steps with `bidders` bidders, bids `bidWeight` times as likely as each other step, up to `bidGapSeconds` apart. */
-export const stepArbitrary = (o: { readonly bidders: number; readonly bidWeight: number; readonly bidGapSeconds: number }): fc.Arbitrary<Step> =>
+/**
+ * Steps with `bidders` bidders, bids `bidWeight` times as likely as each other step, up to
+ * `bidGapSeconds` apart; retractions `retractWeight` times as likely (default 0: none).
+ */
+export const stepArbitrary = (o: { readonly bidders: number; readonly bidWeight: number; readonly bidGapSeconds: number; readonly retractWeight?: number }): fc.Arbitrary<Step> =>
   fc.oneof(
+    { weight: o.retractWeight ?? 0, arbitrary: fc.record({ kind: fc.constant('retract' as const), bidder: fc.integer({ min: 0, max: o.bidders - 1 }), dt: fc.integer({ min: 0, max: o.bidGapSeconds }) }) },
     { weight: o.bidWeight, arbitrary: fc.record({ kind: fc.constant('bid' as const), bidder: fc.integer({ min: 0, max: o.bidders - 1 }), max: fc.integer({ min: 1, max: 300_000 }), dt: fc.integer({ min: 0, max: o.bidGapSeconds }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), dt: fc.integer({ min: 0, max: 4000 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), dt: fc.integer({ min: 0, max: 400 }) }) },
@@ -39,5 +44,7 @@ export const commandOf = (s: Step, seconds: number, index: number): AuctionComma
       return { type: 'CancelAuction', auctionId: AUCTION, userId: 'seller', byAdmin: true, reason: null, now };
     case 'buyNow':
       return { type: 'BuyNow', auctionId: AUCTION, buyerId: `bidder${s.bidder}`, now };
+    case 'retract':
+      return { type: 'RetractBid', auctionId: AUCTION, bidderId: `bidder${s.bidder}`, bidId: null, reason: 'entered-wrong-amount', now };
   }
 };

@@ -1,7 +1,8 @@
 // Real events for read-side tests: commands decided by the domain and appended by the real command
 // handler to a real event log, on a clock the test moves. `runTraffic` plays a seeded, repeatable
-// mix of auctions (reserve, buy-now, soft close), proxy bids from several bidders (some refused),
-// buy-nows and cancellations, and finally closes every auction still live.
+// mix of auctions (reserve, buy-now, soft close, some taking approved bidders only), proxy bids from
+// several bidders (some refused), retractions, buy-nows and cancellations, and finally closes every
+// auction still live.
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventLog, MinorUnits, Rejection, UnstampedCommand } from '../../domain/index.js';
@@ -34,6 +35,7 @@ export interface ListingOptions {
   readonly endsInSeconds?: number;
   readonly softClose?: { windowSeconds: number; extensionSeconds: number } | null;
   readonly title?: string;
+  readonly approvedBiddersOnly?: boolean;
 }
 
 export class AuctionWriter {
@@ -69,11 +71,20 @@ export class AuctionWriter {
       startsAt: null,
       endsAt: fromMillis(this.clock.ms + (o.endsInSeconds ?? 3600) * 1000),
       softClose: o.softClose ?? null,
+      approvedBiddersOnly: o.approvedBiddersOnly ?? false,
     }, sellerId);
   }
 
   bid(auctionId: string, bidderId: string, maxAmount: number) {
     return this.run({ type: 'PlaceBid', auctionId, bidId: randomUUID(), bidderId, maxAmount: money(maxAmount) }, bidderId);
+  }
+
+  retract(auctionId: string, bidderId: string) {
+    return this.run({ type: 'RetractBid', auctionId, bidderId, bidId: null, reason: 'entered-wrong-amount' }, bidderId);
+  }
+
+  approve(auctionId: string, sellerId: string, bidderId: string) {
+    return this.run({ type: 'ApproveBidder', auctionId, sellerId, bidderId }, sellerId);
   }
 
   buyNow(auctionId: string, buyerId: string) {
@@ -92,6 +103,7 @@ export class AuctionWriter {
 export interface TrafficOptions {
   readonly auctions: number;
   /** Bids, buy-nows and cancellations, spread over the auctions. */
+  /** Bids, retractions, buy-nows and cancellations, spread over the auctions. */
   readonly commands: number;
   readonly seed: number;
   /** Auction ids are `${prefix}-${n}`. */
@@ -118,8 +130,10 @@ export const runTraffic = async (writer: AuctionWriter, o: TrafficOptions): Prom
   for (let i = 0; i < o.auctions; i++) {
     const auctionId = `${o.prefix}-${i}`;
     const startingPrice = 500 + Math.floor(random() * 20) * 100;
+    const approvedBiddersOnly = random() < 0.15;
     await writer.create(auctionId, {
       sellerId: `seller-${i % 3}`,
+      approvedBiddersOnly,
       startingPrice,
       reservePrice: random() < 0.4 ? startingPrice * 3 : null,
       buyNowPrice: random() < 0.3 ? startingPrice * 10 : null,
@@ -130,6 +144,9 @@ export const runTraffic = async (writer: AuctionWriter, o: TrafficOptions): Prom
     auctionIds.push(auctionId);
     price.set(auctionId, startingPrice);
     accepted++;
+    if (approvedBiddersOnly) {
+      for (const bidder of bidders.slice(0, 3)) if (E.isRight(await writer.approve(auctionId, `seller-${i % 3}`, bidder))) accepted++;
+    }
   }
   for (let n = 0; n < o.commands; n++) {
     writer.clock.advance(random() * 2);
@@ -139,6 +156,7 @@ export const runTraffic = async (writer: AuctionWriter, o: TrafficOptions): Prom
     const result =
       roll < 0.04 ? await writer.buyNow(auctionId, who)
       : roll < 0.06 ? await writer.cancel(auctionId, `seller-${auctionIds.indexOf(auctionId) % 3}`)
+      : roll < 0.1 ? await writer.retract(auctionId, who)
       : await writer.bid(auctionId, who, (price.get(auctionId) ?? 0) + Math.floor(random() * 40) * 50);
     if (E.isRight(result)) {
       accepted++;

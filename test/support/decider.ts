@@ -58,6 +58,7 @@ export interface AuctionOptions {
   reservePrice?: number | null;
   buyNowPrice?: number | null;
   softClose?: SoftClose | null;
+  approvedBiddersOnly?: boolean;
   currency?: Currency;
   startsAt?: UtcTimestamp;
   endsAt?: UtcTimestamp;
@@ -79,6 +80,7 @@ export const created = (o: AuctionOptions = {}): AuctionEvent => ({
     endsAt: o.endsAt ?? at(HOUR),
     softClose: o.softClose ?? null,
     createdAt: T0,
+    approvedBiddersOnly: o.approvedBiddersOnly ?? false,
   },
 });
 
@@ -105,3 +107,18 @@ export const cancel = (userId: string, byAdmin = false, atSeconds = 60): Auction
   type: 'CancelAuction', auctionId: AUCTION, userId, byAdmin, reason: null, now: at(atSeconds),
 });
 export const close = (atSeconds = HOUR): AuctionCommand => ({ type: 'CloseAuction', auctionId: AUCTION, now: at(atSeconds) });
+
+/** `bidderId` retracts at `atSeconds` (all its bids or its most recent, as the rules allow; or the bid named). */
+export const retract = (bidderId: string, atSeconds = 60, bidId: string | null = null): AuctionCommand => ({
+  type: 'RetractBid', auctionId: AUCTION, bidderId, bidId, reason: 'entered-wrong-amount', now: at(atSeconds),
+});
+export const approve = (bidderId: string, sellerId = SELLER, atSeconds = 30): AuctionCommand => ({
+  type: 'ApproveBidder', auctionId: AUCTION, sellerId, bidderId, now: at(atSeconds),
+});
+export const revoke = (bidderId: string, sellerId = SELLER, atSeconds = 30): AuctionCommand => ({
+  type: 'RevokeBidderApproval', auctionId: AUCTION, sellerId, bidderId, now: at(atSeconds),
+});
+/** A bid with a given id. */
+export const bidWithId = (bidId: string, bidderId: string, maxAmount: number, atSeconds = 60): AuctionCommand => ({
+  type: 'PlaceBid', auctionId: AUCTION, bidId, bidderId, maxAmount: amount(maxAmount), now: at(atSeconds),
+});

@@ -75,6 +75,7 @@ export class AuctionStream {
       startsAt: null,
       endsAt: this.time(3600),
       softClose: null,
+      approvedBiddersOnly: false,
       now: this.time(0),
     }, 0);
   }

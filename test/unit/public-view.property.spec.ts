@@ -15,7 +15,7 @@ import { toView } from '../../read-api/auction-queries.js';
 import { AUCTION, T0, at, created } from '../support/decider.js';
 import { commandOf, listingArbitrary, stepArbitrary } from '../support/auction-steps.js';
 
-const step = stepArbitrary({ bidders: 4, bidWeight: 12, bidGapSeconds: 600 });
+const step = stepArbitrary({ bidders: 4, bidWeight: 12, bidGapSeconds: 600, retractWeight: 2 });
 
 const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: string): RecordedEvent => ({
   eventId: `e${streamVersion}`,

@@ -32,7 +32,7 @@ export const rebuildContract = (server: () => ScratchServer) => {
       outcome: fc.constantFrom('new-leader', 'outbid', 'raised-maximum'), priceAfter: fc.integer({ min: 0, max: 10 ** 12 }), leaderPseudonym: text,
       placedAt: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
       extended: fc.boolean(), eventId: text, commandId: text, logPosition: text, prevHash: text, hash: text,
-    }).map((b) => ({ ...b, auctionId: `a\t${i % 3}\\`, streamVersion: i + 1, endsAtAfter: b.placedAt }));
+    }).map((b) => ({ ...b, auctionId: `a\t${i % 3}\\`, streamVersion: i + 1, endsAtAfter: b.placedAt, retractedBidIds: null }));
     const inserted = new ReadModelStore(readModelTableNames('_ins'));
     const bulk = new ReadModelStore(readModelTableNames('_bulk'));
     await db.sql.exec(readModelDdl('_ins'));
@@ -59,6 +59,7 @@ export const rebuildContract = (server: () => ScratchServer) => {
     const live = await dumpReadModels(db.sql);
     const schema = await dumpReadModelSchema(db.sql);
     assert.equal(live.auctionView.length, 20);
+    assert.ok(events.some((e) => e.type === 'BidRetracted') && events.some((e) => e.type === 'BidderApproved'), 'the traffic retracted bids and approved bidders');
 
     const first = await rebuild();
     assert.equal(first.events, events.length);

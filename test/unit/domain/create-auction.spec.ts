@@ -14,6 +14,7 @@ const create = (o: Partial<Extract<AuctionCommand, { type: 'CreateAuction' }>> =
   startsAt: null,
   endsAt: at(HOUR),
   softClose: null,
+  approvedBiddersOnly: false,
   now: T0,
   ...o,
 });

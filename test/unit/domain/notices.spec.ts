@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, Notice, NoticeState } from '../../../domain/index.js';
 import { decide, evolveNotices, fold, noticesOf, watcherNoticeOf } from '../../../domain/index.js';
-import { afterBids, bid, buyNow, cancel, close, created, HOUR } from '../../support/decider.js';
+import { afterBids, bid, buyNow, cancel, close, created, retract, HOUR } from '../../support/decider.js';
 
 const noticeState = (events: readonly AuctionEvent[]): NoticeState | undefined =>
   events.reduce<NoticeState | undefined>((state, event, i) => evolveNotices(state, event, i + 1), undefined);
@@ -38,6 +38,16 @@ describe('notices', () => {
     assert.deepEqual(when(events, bid('bob', 3000)).notices, [], 'bob hears it from his own answer');
     assert.deepEqual(when(events, bid('alice', 8000)).notices, []);
     assert.deepEqual(when(open, bid('alice', 2000)).notices, [], 'the first bid outbids nobody');
+  });
+
+  it('a retraction tells nobody, and the new leader it leaves is the one a later bid outbids; the retracting bidder still hears the end', () => {
+    const events = afterBids(open, bid('alice', 2000), bid('bob', 3000));
+    const retracted = when(events, retract('bob', 120));
+    assert.deepEqual(retracted.notices, []);
+    assert.equal(retracted.state?.leaderId, 'alice');
+    const after = afterBids(events, retract('bob', 120));
+    assert.deepEqual(when(after, bid('carol', 5000, 180)).notices, [{ userId: 'alice', kind: 'outbid' }]);
+    assert.deepEqual(when(after, close(HOUR)).notices, [{ userId: 'alice', kind: 'won' }, { userId: 'bob', kind: 'lost' }]);
   });
 
   it('a sale by bidding tells the winner won and every other bidder lost, each once', () => {

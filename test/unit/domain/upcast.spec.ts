@@ -13,6 +13,14 @@ describe('reading stored events: upcasting old shapes', () => {
     assert.deepEqual(decoded, E.right({ type: 'AuctionCreated', data: { ...v1, softClose: null } }));
   });
 
+  it('reads an AuctionCreated of schema version 2 (before approved bidders existed) as taking every bidder', () => {
+    const today = created({ approvedBiddersOnly: true });
+    if (today.type !== 'AuctionCreated') throw new Error('fixture');
+    const { approvedBiddersOnly: _dropped, ...v2 } = today.data;
+    const decoded = decodeStoredEvent({ type: 'AuctionCreated', data: v2, metadata: { schemaVersion: 2 } });
+    assert.deepEqual(decoded, E.right({ type: 'AuctionCreated', data: { ...v2, approvedBiddersOnly: false } }));
+  });
+
   it('reads today\'s shape unchanged', () => {
     const today = created();
     const decoded = decodeStoredEvent({ type: today.type, data: AuctionEvent.encode(today).data, metadata: { schemaVersion: currentSchemaVersion.AuctionCreated } });

@@ -324,6 +324,9 @@ export function auctionView(ctx, auctionId) {
     const mine = bid.mine === true;
     const notes = [
       bid.tookLead === true ? 'took the lead' : '',
+      bid.retraction === true && Array.isArray(bid.retractedBidIds)
+        ? `retracted ${bid.retractedBidIds.length === 1 ? 'a bid' : `${bid.retractedBidIds.length} bids`}` : '',
+      bid.retracted === true ? 'later retracted' : '',
       bid.extended === true ? 'extended the end' : '',
       mine && typeof bid.maxAmount === 'number' ? `your maximum ${money(bid.maxAmount)}` : '',
     ].filter((n) => n !== '');
