@@ -314,6 +314,26 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     await text(alice, '#leader', 'You won this auction.');
     await alice.locator('#bid-submit:disabled').waitFor();
     await shot(alice, '9-alice-bought-now');
+    await alice.getByRole('link', { name: 'Won', exact: true }).click();
+    await text(alice, `#my-list [data-auction-id="${leica}"] .standing`, 'You won this auction.');
+    await text(alice, `#my-list [data-auction-id="${leica}"] .countdown`, 'Sold for $50.00');
+  });
+
+  it('sam, a seller, sees his listings by status; the block list stays hidden on a server without accounts', async () => {
+    const sam = await openPage('sam');
+    await sam.goto(`${sys.url}/`);
+    await openDeveloper(sam);
+    await sam.getByLabel('Bearer token (from npm run token)').fill(await sys.token('sam', 'seller'));
+    await sam.getByRole('button', { name: 'Use token' }).click();
+    await text(sam, '#signed-in', 'Signed in as sam');
+    await sam.getByRole('link', { name: 'My listings' }).click();
+    await text(sam, `#my-list [data-auction-id="${auctionId}"] .price`, '$41.00');
+    await sam.getByLabel('Status').selectOption('sold');
+    await text(sam, '#my-list .auction-card', 'Leica M3, 1957');
+    assert.equal(await sam.locator(`#my-list [data-auction-id="${auctionId}"]`).count(), 0);
+    await sam.locator('#block-section[data-state="unavailable"]').waitFor({ state: 'attached' });
+    assert.equal(await sam.locator('#block-section').isHidden(), true, 'GET /v1/me/blocked-bidders answers 404 here');
+    await shot(sam, '10-sam-my-listings');
   });
 
   it('raised no page error and no Content Security Policy or Trusted Types violation', () => {

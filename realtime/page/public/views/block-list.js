@@ -23,7 +23,7 @@ export function blockList(_ctx, session) {
   const input = el('input', { id: 'block-user', name: 'userId', autocomplete: 'off', spellcheck: 'false', maxlength: 256, 'aria-describedby': 'block-hint' });
   const form = el('form', { class: 'inline-form', 'aria-label': 'Block a bidder', novalidate: true },
     el('label', { for: 'block-user' }, 'Bidder\'s user id'), input, el('button', { type: 'submit' }, 'Block'));
-  const section = el('section', { id: 'block-section', class: 'block-section', 'aria-labelledby': 'block-heading', hidden: true },
+  const section = el('section', { id: 'block-section', class: 'block-section', 'aria-labelledby': 'block-heading', hidden: true, 'data-state': 'loading' },
     el('h2', { id: 'block-heading' }, 'Blocked bidders'),
     el('p', { id: 'block-hint', class: 'hint' }, 'A blocked bidder cannot bid on any of your auctions.'),
     form, note, list);
@@ -46,10 +46,12 @@ export function blockList(_ctx, session) {
     if (!answer.ok) {
       // 404: this server has no block lists; anything else is said.
       section.hidden = answer.status === 404;
+      section.dataset.state = answer.status === 404 ? 'unavailable' : 'error';
       if (answer.status !== 404) fail(`Could not load the block list: ${answer.error.message}.`);
       return;
     }
     section.hidden = false;
+    section.dataset.state = 'ready';
     render(Array.isArray(answer.body?.bidders) ? answer.body.bidders.filter((/** @type {unknown} */ b) => typeof b === 'string') : []);
   };
 
