@@ -7,6 +7,7 @@
 // bids and Watchlist; buy-now from the page; the account forms on a server without accounts.
 // Screenshots go to test-output/live-bidding/. Every wait is on a condition, with generous limits.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -217,6 +218,8 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
   });
 
   it('bob takes the lead; alice sees it at once, and her countdown moves again', async () => {
+    // Alice's socket is signed in (for her notifications) before she is outbid.
+    await alice.locator('#tray-button[data-auth="authenticated"]').waitFor({ state: 'attached' });
     const aliceEnd = await endsAt(alice);
     await bidThroughForm(bob, '25', 'click');
     await text(bob, '#bid-result', 'Bid accepted: you are the highest bidder at $20.50 (your maximum: $25.00).');
@@ -334,6 +337,22 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     await sam.locator('#block-section[data-state="unavailable"]').waitFor({ state: 'attached' });
     assert.equal(await sam.locator('#block-section').isHidden(), true, 'GET /v1/me/blocked-bidders answers 404 here');
     await shot(sam, '10-sam-my-listings');
+  });
+
+  it('bob\'s socket signed in again after his reconnection: alice outbids him and his tray hears it', async () => {
+    // The socket answered the auth frame the page sent on reconnecting.
+    await bob.locator('#tray-button[data-auth="authenticated"]').waitFor({ state: 'attached' });
+    const r = await sys.call('POST', `/v1/auctions/${auctionId}/bids`, {
+      token: await sys.token('alice', 'bidder'), body: { maxAmount: 6000 }, headers: { 'Idempotency-Key': randomUUID() },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    await text(bob, '#price', '$51.00');
+    await bob.locator('#tray-list .tray-item[data-kind="outbid"]', { hasText: 'the price is now $51.00.' }).waitFor({ state: 'attached' });
+    await text(bob, '#tray-count', /unread/);
+    await bob.getByRole('button', { name: /^Notifications/ }).click();
+    await text(bob, '#tray-list .tray-item[data-kind="outbid"]', 'You were outbid on “Omega Seamaster, 1960s”: the price is now $51.00.');
+    await text(bob, '#bid-hint', 'Enter $52.00 or more.');
+    await shot(bob, '11-bob-outbid-tray');
   });
 
   it('raised no page error and no Content Security Policy or Trusted Types violation', () => {
