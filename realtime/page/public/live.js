@@ -22,6 +22,13 @@
 const AUTH_ERRORS = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'NOTIFICATIONS_UNAVAILABLE']);
 /** How long after NOTIFICATIONS_UNAVAILABLE the page signs the socket in again. */
 const AUTH_RETRY_MS = 5_000;
+/**
+ * The server takes 20 frames a second per socket (bursts of 40) and ignores the rest: the page
+ * sends at most SEND_PER_SECOND, in bursts of SEND_BURST, and queues the others in order (a list
+ * of 40 auctions, or a reconnection resubscribing them all, is paced, never refused).
+ */
+const SEND_BURST = 30;
+const SEND_PER_SECOND = 15;
 
 /**
  * What to do with an `auction.updated` frame, given the version already applied.
@@ -75,6 +82,12 @@ export class LiveConnection {
     this.auth = { state: 'signed-out' };
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.authRetryTimer = undefined;
+    /** @type {string[]} frames waiting for the send rate */
+    this.outbox = [];
+    this.sendTokens = SEND_BURST;
+    this.sendRefilledAt = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.drainTimer = undefined;
     /** @type {Map<string, Subscription>} */
     this.subscriptions = new Map();
     /** @type {WebSocket | undefined} */
@@ -148,7 +161,7 @@ export class LiveConnection {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== WebSocket.OPEN) return;
     this.setAuth({ state: 'pending' });
-    socket.send(JSON.stringify({ type: 'auth', token: this.authToken }));
+    this.send({ type: 'auth', token: this.authToken });
   }
 
   /** @param {AuthStatus} status */
@@ -190,6 +203,10 @@ export class LiveConnection {
       this.attempt = 0;
       this.setStatus({ state: 'open', attempt: 0 });
       this.heard();
+      // A fresh socket has a fresh rate allowance; what waited for the old one is sent again below.
+      this.outbox = [];
+      this.sendTokens = SEND_BURST;
+      this.sendRefilledAt = Date.now();
       // Signed in again first, so no notification waits behind the subscriptions.
       this.sendAuth();
       // Every watched auction, resuming after the last version applied (a snapshot when none yet).
@@ -364,8 +381,32 @@ export class LiveConnection {
   /** @param {Record<string, unknown>} message */
   send(message) {
     const socket = this.socket;
-    if (socket !== undefined && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-    // Otherwise the 'open' handler subscribes to every watched auction.
+    // Not open: the 'open' handler signs in and subscribes to every watched auction.
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) return;
+    this.outbox.push(JSON.stringify(message));
+    this.drain();
+  }
+
+  /** Sends queued frames within the send rate; schedules itself for the rest. */
+  drain() {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) {
+      this.outbox = [];
+      return;
+    }
+    const now = Date.now();
+    this.sendTokens = Math.min(SEND_BURST, this.sendTokens + ((now - this.sendRefilledAt) * SEND_PER_SECOND) / 1000);
+    this.sendRefilledAt = now;
+    while (this.outbox.length > 0 && this.sendTokens >= 1) {
+      socket.send(/** @type {string} */ (this.outbox.shift()));
+      this.sendTokens -= 1;
+    }
+    if (this.outbox.length > 0 && this.drainTimer === undefined) {
+      this.drainTimer = setTimeout(() => {
+        this.drainTimer = undefined;
+        this.drain();
+      }, Math.ceil(1000 / SEND_PER_SECOND));
+    }
   }
 
   /** @param {LiveStatus} status */

@@ -1,5 +1,5 @@
 // One auction in a list (the listing, the user's own lists): title, price, bids, time left or how
-// it ended, buy-now, the caller's standing, a watch button; and `followLive`, which keeps a list's
+// it ended, buy-now, the caller's standing, a watch button; and `LiveCards`, which keeps a list's
 // cards current over the live connection (a bounded number of subscriptions per socket).
 import { formatDateTime, formatRemaining } from '../clock.js';
 import { el, setText } from '../dom.js';
@@ -87,20 +87,55 @@ export function auctionCard(ctx, summary) {
 }
 
 /**
- * Keeps `cards` current over the live connection: a snapshot and every change of the first
- * LIST_SUBSCRIPTION_LIMIT of them. Returns the function that stops following.
- * @param {Context} ctx
- * @param {Card[]} cards
- * @returns {() => void}
+ * A list of cards kept current over the live connection: `show(items)` puts the items' cards in
+ * order, reusing the card (and its subscription) of an auction already shown, so a refresh sends
+ * frames only for auctions that came or went; the first LIST_SUBSCRIPTION_LIMIT are followed.
  */
-export function followLive(ctx, cards) {
-  const stops = cards.slice(0, LIST_SUBSCRIPTION_LIMIT).map((card) => ctx.live.watch(card.auctionId, {
-    onSnapshot: (snapshot) => card.update(snapshot),
-    onUpdate: (update) => card.update(update),
-    // A list shows what it has; the auction's own view explains errors.
-    onError: () => undefined,
-  }));
-  return () => {
-    for (const stop of stops) stop();
-  };
+export class LiveCards {
+  /** @param {Context} ctx */
+  constructor(ctx) {
+    this.ctx = ctx;
+    /** @type {Map<string, { card: Card, stop: (() => void) | undefined }>} */
+    this.shown = new Map();
+  }
+
+  /**
+   * @param {Summary[]} items
+   * @returns {Card[]} the cards, in the items' order
+   */
+  show(items) {
+    /** @type {Map<string, { card: Card, stop: (() => void) | undefined }>} */
+    const next = new Map();
+    for (const item of items) {
+      if (next.has(item.auctionId)) continue;
+      const kept = this.shown.get(item.auctionId);
+      if (kept !== undefined) kept.card.update(item);
+      next.set(item.auctionId, kept ?? { card: auctionCard(this.ctx, item), stop: undefined });
+    }
+    for (const [id, entry] of this.shown) if (!next.has(id)) entry.stop?.();
+    let followed = 0;
+    for (const entry of next.values()) {
+      if (followed < LIST_SUBSCRIPTION_LIMIT) {
+        followed += 1;
+        const { card } = entry;
+        entry.stop ??= this.ctx.live.watch(card.auctionId, {
+          onSnapshot: (snapshot) => card.update(snapshot),
+          onUpdate: (update) => card.update(update),
+          // A list shows what it has; the auction's own view explains errors.
+          onError: () => undefined,
+        });
+      } else {
+        entry.stop?.();
+        entry.stop = undefined;
+      }
+    }
+    this.shown = next;
+    return [...next.values()].map((e) => e.card);
+  }
+
+  /** Stops following every card. */
+  stop() {
+    for (const entry of this.shown.values()) entry.stop?.();
+    this.shown = new Map();
+  }
 }

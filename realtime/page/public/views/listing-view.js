@@ -5,7 +5,7 @@
 // form to list an item.
 import { api } from '../api.js';
 import { el, replace, setText } from '../dom.js';
-import { auctionCard, auctionHref, followLive } from './auction-card.js';
+import { LiveCards, auctionHref } from './auction-card.js';
 import { sellForm } from './sell-form.js';
 
 export { auctionHref } from './auction-card.js';
@@ -31,7 +31,7 @@ export function listingView(ctx) {
   const note = el('p', { id: 'listing-note', class: 'form-message', role: 'status' });
   /** @type {Card[]} */
   let cards = [];
-  let stopLive = () => {};
+  const live = new LiveCards(ctx);
   let disposed = false;
 
   const tick = () => {
@@ -82,10 +82,8 @@ export function listingView(ctx) {
     setText(note, items.length === 0
       ? (searching ? 'No open auction matches.' : 'No auction is open right now.')
       : (searching ? `${items.length}${answer.body.nextCursor !== null ? ' or more' : ''} open auction${items.length === 1 ? ' matches' : 's match'}.` : ''));
-    stopLive();
-    cards = items.map((item) => auctionCard(ctx, item));
+    cards = live.show(items);
     replace(list, cards.map((c) => c.element));
-    stopLive = followLive(ctx, cards);
     tick();
   };
 
@@ -120,7 +118,7 @@ export function listingView(ctx) {
       disposed = true;
       clearInterval(ticker);
       clearInterval(refresher);
-      stopLive();
+      live.stop();
     },
   };
 }

@@ -4,7 +4,7 @@
 // <me>&status=…`) with the block list when the server offers one.
 import { api } from '../api.js';
 import { el, replace, setText } from '../dom.js';
-import { auctionCard, followLive } from './auction-card.js';
+import { LiveCards } from './auction-card.js';
 import { blockList } from './block-list.js';
 
 /**
@@ -39,7 +39,7 @@ export function myListView(ctx, route) {
   const list = el('ul', { id: 'my-list', class: 'auction-list', 'aria-labelledby': 'my-title', 'aria-busy': 'true' });
   /** @type {Card[]} */
   let cards = [];
-  let stopLive = () => {};
+  const live = new LiveCards(ctx);
   let disposed = false;
 
   if (session === undefined) {
@@ -72,10 +72,8 @@ export function myListView(ctx, route) {
     const items = Array.isArray(answer.body?.items) ? answer.body.items : [];
     note.dataset.tone = 'info';
     setText(note, items.length === 0 ? texts[route].empty : '');
-    stopLive();
-    cards = items.map((item) => auctionCard(ctx, item));
+    cards = live.show(items);
     replace(list, cards.map((c) => c.element));
-    stopLive = followLive(ctx, cards);
     tick();
   };
   const tick = () => {
@@ -97,7 +95,7 @@ export function myListView(ctx, route) {
     dispose: () => {
       disposed = true;
       clearInterval(ticker);
-      stopLive();
+      live.stop();
     },
   };
 }
