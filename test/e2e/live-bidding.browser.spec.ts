@@ -175,6 +175,7 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     await text(alice, '#bid-result', 'Bid accepted: you are the highest bidder at $10.00 (your maximum: $20.00).');
     await text(alice, '#leader', 'You are the highest bidder.');
     await alice.locator('#leader[data-leader="you"]').waitFor();
+    await text(alice, '#bid-hint', 'You are the highest bidder with a maximum of $20.00: to raise it, enter more.');
 
     await text(bob, '#bid-count', '1 bid');
     await text(bob, '#leader', /^Someone else is the highest bidder \(bidder-[0-9a-f]+\)\.$/);

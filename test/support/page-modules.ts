@@ -55,7 +55,7 @@ export interface NotificationsModule {
 export interface AuctionTextModule {
   outcomeText(a: Record<string, unknown>, money: (minor: number) => string): string;
   reserveText(a: Record<string, unknown>, known: { hasReserve: boolean | undefined }): string;
-  minimumBidText(a: { minimumBid?: number | null; youLead: boolean }, money: (minor: number) => string): string;
+  minimumBidText(a: { minimumBid?: number | null; youLead: boolean; yourMax?: number }, money: (minor: number) => string): string;
   bidOutcome(bid: { bidder: string; leader: string; tookLead: boolean }): string;
 }
 

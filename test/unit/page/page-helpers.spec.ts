@@ -132,7 +132,8 @@ describe('page: what the auction page says', () => {
     assert.equal(t.reserveText({ status: 'open', reserveMet: true }, { hasReserve: false }), 'No reserve');
     assert.equal(t.reserveText({ status: 'open', reserveMet: true }, { hasReserve: undefined }), '', 'a met reserve and none look alike to the public');
     assert.equal(t.minimumBidText({ minimumBid: 1600, youLead: false }, dollars), 'Enter $16.00 or more.');
-    assert.match(t.minimumBidText({ minimumBid: 1600, youLead: true }, dollars), /You are the highest bidder/);
+    assert.equal(t.minimumBidText({ minimumBid: 1600, youLead: true }, dollars), 'You are the highest bidder. To raise your maximum, enter more than your current maximum.');
+    assert.equal(t.minimumBidText({ minimumBid: 1600, youLead: true, yourMax: 2500 }, dollars), 'You are the highest bidder with a maximum of $25.00: to raise it, enter more.');
     assert.equal(t.minimumBidText({ minimumBid: null, youLead: false }, dollars), '');
   });
 

@@ -87,6 +87,19 @@ export function auctionCard(ctx, summary) {
 }
 
 /**
+ * Makes `list`'s children `elements`, in order, moving only what is out of place (a focused card
+ * that stays in place keeps the focus).
+ * @param {HTMLElement} list
+ * @param {HTMLElement[]} elements
+ */
+export function placeInOrder(list, elements) {
+  elements.forEach((element, i) => {
+    if (list.children[i] !== element) list.insertBefore(element, list.children[i] ?? null);
+  });
+  while (list.children.length > elements.length) list.lastElementChild?.remove();
+}
+
+/**
  * A list of cards kept current over the live connection: `show(items)` puts the items' cards in
  * order, reusing the card (and its subscription) of an auction already shown, so a refresh sends
  * frames only for auctions that came or went; the first LIST_SUBSCRIPTION_LIMIT are followed.

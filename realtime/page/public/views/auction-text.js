@@ -41,14 +41,18 @@ export function reserveText(a, known) {
 
 /**
  * The help under the amount field: the least maximum the server takes now (`minimumBid`, the
- * domain's own rule, carried by every view and frame), or why bidding is not possible.
- * @param {{ minimumBid?: number | null, youLead: boolean }} a
+ * domain's own rule, carried by every view and frame); the leader raises its own maximum instead.
+ * @param {{ minimumBid?: number | null, youLead: boolean, yourMax?: number | undefined }} a
  * @param {Money} money
  * @returns {string}
  */
 export function minimumBidText(a, money) {
   if (typeof a.minimumBid !== 'number') return '';
-  if (a.youLead) return `You are the highest bidder. To raise your maximum, enter more than your current maximum.`;
+  if (a.youLead) {
+    return typeof a.yourMax === 'number'
+      ? `You are the highest bidder with a maximum of ${money(a.yourMax)}: to raise it, enter more.`
+      : 'You are the highest bidder. To raise your maximum, enter more than your current maximum.';
+  }
   return `Enter ${money(a.minimumBid)} or more.`;
 }
 

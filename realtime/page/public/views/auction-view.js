@@ -38,6 +38,8 @@ export function auctionView(ctx, auctionId) {
   let auction;
   /** @type {string | undefined} */
   let yourPseudonym;
+  /** Your highest maximum here, when known (your view's `yourMaxAmount`, your accepted bids). @type {number | undefined} */
+  let yourMax;
   /** @type {number | undefined} */
   let shownEndsAtMs;
   /** Whether the auction has a reserve, when known (the seller sees it; an unmet reserve shows one). @type {boolean | undefined} */
@@ -139,6 +141,7 @@ export function auctionView(ctx, auctionId) {
       incoming = { ...incoming, status: !live ? incoming.outcome : Date.parse(incoming.startsAt) > ctx.clock.now() ? 'scheduled' : 'open' };
     }
     if (typeof incoming.yourPseudonym === 'string') yourPseudonym = incoming.yourPseudonym;
+    if (typeof incoming.yourMaxAmount === 'number') yourMax = Math.max(yourMax ?? 0, incoming.yourMaxAmount);
     if (Object.hasOwn(incoming, 'reservePrice')) hasReserve = incoming.reservePrice !== null;
     if (incoming.reserveMet === false) hasReserve = true;
     const previous = auction;
@@ -262,16 +265,19 @@ export function auctionView(ctx, auctionId) {
     const blocked = reason !== '';
     amount.disabled = blocked;
     submit.disabled = blocked || form.getAttribute('aria-busy') === 'true';
-    if (blocked) setText(hint, reason);
+    if (blocked) {
+      setText(hint, reason);
+      amount.removeAttribute('placeholder');
+    }
     else if (session !== undefined && a.sellerId === session.sub) setText(hint, 'You are this auction\'s seller: the server refuses a seller\'s bids.');
     else {
       const youLead = a.leader !== null && a.leader !== undefined && a.leader === yourPseudonym;
-      const minimum = typeof a.currency === 'string' ? minimumBidText({ minimumBid: a.minimumBid, youLead }, money) : '';
+      const minimum = typeof a.currency === 'string' ? minimumBidText({ minimumBid: a.minimumBid, youLead, yourMax }, money) : '';
       setText(hint, `${minimum}${minimum === '' ? '' : ' '}Every bid is a maximum: the system bids for you up to it, one increment at a time.`);
       hint.dataset.minimum = typeof a.minimumBid === 'number' ? String(a.minimumBid) : '';
       if (typeof a.minimumBid === 'number' && typeof a.currency === 'string' && !youLead) {
         amount.setAttribute('placeholder', toDecimalString(a.minimumBid, ctx.exponentOf(a.currency)));
-      }
+      } else amount.removeAttribute('placeholder');
     }
   };
 
@@ -323,6 +329,7 @@ export function auctionView(ctx, auctionId) {
     if (answer.ok) {
       unanswered = undefined;
       if (typeof answer.body?.bidderPseudonym === 'string') yourPseudonym = answer.body.bidderPseudonym;
+      yourMax = Math.max(yourMax ?? 0, parsed.minor);
       const message = acceptedMessage(answer.body, parsed.minor, money);
       bidResult.dataset.tone = message.tone;
       setText(bidResult, message.text);

@@ -4,8 +4,8 @@
 // auctions appear on the periodic refresh. Also a way to open an auction by id, and for sellers a
 // form to list an item.
 import { api } from '../api.js';
-import { el, replace, setText } from '../dom.js';
-import { LiveCards, auctionHref } from './auction-card.js';
+import { el, setText } from '../dom.js';
+import { LiveCards, auctionHref, placeInOrder } from './auction-card.js';
 import { sellForm } from './sell-form.js';
 
 export { auctionHref } from './auction-card.js';
@@ -83,7 +83,7 @@ export function listingView(ctx) {
       ? (searching ? 'No open auction matches.' : 'No auction is open right now.')
       : (searching ? `${items.length}${answer.body.nextCursor !== null ? ' or more' : ''} open auction${items.length === 1 ? ' matches' : 's match'}.` : ''));
     cards = live.show(items);
-    replace(list, cards.map((c) => c.element));
+    placeInOrder(list, cards.map((c) => c.element));
     tick();
   };
 

@@ -3,8 +3,8 @@
 // "Watchlist" (`GET /v1/me/watchlist`) and, for sellers, "My listings" (`GET /v1/auctions?sellerId=
 // <me>&status=…`) with the block list when the server offers one.
 import { api } from '../api.js';
-import { el, replace, setText } from '../dom.js';
-import { LiveCards } from './auction-card.js';
+import { el, setText } from '../dom.js';
+import { LiveCards, placeInOrder } from './auction-card.js';
 import { blockList } from './block-list.js';
 
 /**
@@ -73,7 +73,7 @@ export function myListView(ctx, route) {
     note.dataset.tone = 'info';
     setText(note, items.length === 0 ? texts[route].empty : '');
     cards = live.show(items);
-    replace(list, cards.map((c) => c.element));
+    placeInOrder(list, cards.map((c) => c.element));
     tick();
   };
   const tick = () => {
