@@ -222,7 +222,6 @@ export function auctionView(ctx, auctionId) {
       ends.dataset.extended = 'true';
       statusNote.dataset.tone = 'info';
       setText(statusNote, `A late bid extended the auction: it now ends at ${formatClockTime(endsAtMs)}.`);
-      extendedBadge.hidden = false;
     }
     shownEndsAtMs = endsAtMs;
     if (a.status !== 'open' && a.status !== 'scheduled') {
