@@ -9,7 +9,8 @@ import type { AuctionEvent, EventOf } from './events.js';
 import { SoftClose } from './events.js';
 import { evolve } from './evolve.js';
 import { Count } from './ids.js';
-import { MinorUnits } from './money.js';
+import { Currency, MinorUnits } from './money.js';
+import { minimumChallenge } from './pricing.js';
 import { initialState } from './state.js';
 import { UtcTimestamp, toMillis } from './time.js';
 
@@ -36,7 +37,7 @@ export const publicViewProps = {
   description: t.string,
   sellerId: t.string,
   status: PublicStatus,
-  currency: t.string,
+  currency: Currency,
   startingPrice: MinorUnits,
   currentPrice: MinorUnits,
   bidCount: Count,
@@ -49,17 +50,29 @@ export const publicViewProps = {
   version: Count,
 };
 
-/** The fields a public view carries only at times: `buyNowPrice` while buy-now is offered, `endedAt` once it ended. */
-export const publicOptionalProps = { buyNowPrice: MinorUnits, endedAt: UtcTimestamp };
+/**
+ * The fields a public view carries only at times: `buyNowPrice` while buy-now is offered, `endedAt`
+ * once it ended, `minimumBid` (the least maximum a new bidder may bid: `minimumChallenge`) while
+ * the auction is live.
+ */
+export const publicOptionalProps = { buyNowPrice: MinorUnits, endedAt: UtcTimestamp, minimumBid: MinorUnits };
 
 /** The public view of an auction. */
 export const PublicAuctionView = t.intersection([t.type(publicViewProps), t.partial(publicOptionalProps)], 'PublicAuctionView');
 export type PublicAuctionView = t.TypeOf<typeof PublicAuctionView>;
 
-/** The `auction.updated` frame: one per change, in version order, with the view's fields it names. */
+/**
+ * The `auction.updated` frame: one per change, in version order, with the view's fields a change
+ * moves. `minimumBid` and `buyNowPrice` are null where the view leaves them out (the auction ended;
+ * buy-now is no longer offered), so a client replaces what it showed.
+ */
 export const AuctionUpdated = (() => {
-  const { auctionId, version, currentPrice, leader, bidCount, endsAt, status } = publicViewProps;
-  return t.type({ type: t.literal('auction.updated'), auctionId, version, currentPrice, leader, bidCount, endsAt, status }, 'AuctionUpdated');
+  const { auctionId, version, currentPrice, leader, bidCount, endsAt, status, reserveMet } = publicViewProps;
+  const minimumBid = t.union([MinorUnits, t.null]);
+  const buyNowPrice = t.union([MinorUnits, t.null]);
+  return t.type({
+    type: t.literal('auction.updated'), auctionId, version, currentPrice, leader, bidCount, endsAt, status, reserveMet, minimumBid, buyNowPrice,
+  }, 'AuctionUpdated');
 })();
 export type AuctionUpdated = t.TypeOf<typeof AuctionUpdated>;
 
@@ -83,6 +96,14 @@ export type PublicAuction = t.TypeOf<typeof PublicAuction>;
 /** Who the public sees leading: the winner once sold, else the leader (pseudonyms; or real ids, for "is this you"). */
 export const publicLeader = <Who>(outcome: Outcome, leader: Who | null, winner: Who | null): Who | null =>
   outcome === 'sold' ? (winner ?? leader) : leader;
+
+/**
+ * The least maximum a bidder who does not lead may bid, while the auction is live (the domain's
+ * `minimumChallenge`: the starting price for the first bid, else the price plus one increment);
+ * null once it ended.
+ */
+export const publicMinimumBid = (state: Pick<PublicAuction, 'outcome' | 'currency' | 'startingPrice' | 'currentPrice' | 'leader'>): MinorUnits | null =>
+  state.outcome === 'live' ? minimumChallenge(state.currency, state.startingPrice, state.currentPrice, state.leader !== null) : null;
 
 /** The price the public sees: the final price once sold, else the current price. */
 export const publicPrice = <Money extends number>(outcome: Outcome, current: Money, final: Money | null): Money =>
@@ -222,8 +243,11 @@ export const publicAuctionView = (auction: PublicAuction, nowMs: number): Public
   softClose: auction.softClose,
   createdAt: auction.createdAt,
   ...(auction.endedAt !== null ? { endedAt: auction.endedAt } : {}),
+  ...minimumBidField(publicMinimumBid(auction)),
   version: auction.version,
 });
+
+const minimumBidField = (minimumBid: MinorUnits | null): { minimumBid?: MinorUnits } => (minimumBid === null ? {} : { minimumBid });
 
 /**
  * The `auction.updated` frame of a change that left the auction in `state`; its status is taken at
@@ -238,4 +262,7 @@ export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated
   bidCount: state.bidCount,
   endsAt: state.endsAt,
   status: publicStatus(state.outcome, toMillis(state.startsAt), atMs),
+  reserveMet: state.reserveMet,
+  minimumBid: publicMinimumBid(state),
+  buyNowPrice: state.buyNowPrice,
 });

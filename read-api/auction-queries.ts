@@ -88,6 +88,8 @@ export interface ListingRequest {
   readonly status: ListingStatus;
   readonly sort: ListingSort;
   readonly sellerId: string | undefined;
+  /** Text the title must contain, case-insensitive and literal (LIKE's wildcards are escaped). */
+  readonly search?: string | undefined;
   readonly after: ListingCursor | undefined;
   readonly limit: number;
   readonly userId: string | undefined;
@@ -118,6 +120,7 @@ export const listAuctions = async (sql: SqlExecutor, request: ListingRequest): P
       where.push(`av.outcome = ${param(request.status)}`);
   }
   if (request.sellerId !== undefined) where.push(`av.seller_id = ${param(request.sellerId)}`);
+  if (request.search !== undefined) where.push(`lower(av.title) LIKE lower(${param(`%${escapeLike(request.search)}%`)}) ESCAPE '\\'`);
   const direction = spec.descending ? 'DESC' : 'ASC';
   if (request.after !== undefined) {
     where.push(`(av.${spec.column}, av.auction_id) ${spec.descending ? '<' : '>'} (${param(request.after.k)}::timestamptz, ${param(request.after.i)}::text)`);
@@ -129,6 +132,9 @@ LIMIT ${param(request.limit + 1)}`;
   const { rows } = await sql.query(text, params);
   return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
 };
+
+/** `text` as a LIKE pattern that matches itself only: `\`, `%` and `_` escaped with `\`. */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Each list's rows (with $1 the user) and order, newest first: latest bid, latest end, latest added. */
 const myLists: Readonly<Record<MyList, { readonly sort: string; readonly join: string; readonly where: string }>> = {

@@ -46,15 +46,35 @@ const isRowId = (u: unknown): u is string => typeof u === 'string' && /^\d{1,19}
 /** A bigserial row id as decimal text, within bigint's range (beyond it, the query itself would fail). */
 const RowId = new t.Type<string, string, unknown>('RowId', isRowId, (u, c) => (isRowId(u) ? t.success(u) : t.failure(u, c)), t.identity);
 
+/** The longest title search (`q`), in characters; titles are at most 200. */
+export const MAX_SEARCH_LENGTH = 100;
+const isSearchText = (u: unknown): u is string =>
+  typeof u === 'string' && u.trim().length > 0 && [...u].length <= MAX_SEARCH_LENGTH && ![...u].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+/**
+ * `q`: text a title must contain (case-insensitive; `%`, `_` and `\` match themselves), 1 to
+ * MAX_SEARCH_LENGTH characters, not only spaces, no control characters; decoded trimmed.
+ */
+export const SearchText = new t.Type<string, string, unknown>(
+  'SearchText',
+  isSearchText,
+  (u, c) => (isSearchText(u) ? t.success(u.trim())
+    : t.failure(u, c, `expected 1 to ${MAX_SEARCH_LENGTH} characters of title text (not only spaces, no control characters)`)),
+  t.identity,
+);
+
 /** Where a listing page ended: the filter it belongs to and the last item's sort key. */
-export const listingCursor = opaqueCursor('ListingCursor', t.type({
-  st: ListingStatus,
-  so: ListingSort,
-  se: t.union([UserId, t.null]),
-  /** The last item's sort column, with microseconds. */
-  k: CursorTime,
-  i: AuctionId,
-}));
+export const listingCursor = opaqueCursor('ListingCursor', t.intersection([
+  t.type({
+    st: ListingStatus,
+    so: ListingSort,
+    se: t.union([UserId, t.null]),
+    /** The last item's sort column, with microseconds. */
+    k: CursorTime,
+    i: AuctionId,
+  }),
+  /** The title search, when the listing had one. */
+  t.partial({ q: t.string }),
+]));
 export type ListingCursor = t.TypeOf<typeof listingCursor.codec>;
 
 export const bidsCursor = opaqueCursor('BidsCursor', t.type({ o: BidOrder, v: PositiveInt }));
@@ -83,6 +103,7 @@ export const ListingQuery = closedObject('ListingQuery', {}, {
   status: ListingStatus,
   sort: ListingSort,
   sellerId: UserId,
+  q: SearchText,
   limit: integerFromString(1, 100),
   cursor: listingCursor.codec,
 });

@@ -20,19 +20,20 @@ export const mountPublicRoutes = (router: Router, ctx: ReadContext): void => {
     const status = query.status ?? 'open';
     const sort = query.sort ?? 'ending-soon';
     const sellerId = query.sellerId;
+    const search = query.q;
     const limit = query.limit ?? DEFAULT_PAGE;
     const after = query.cursor;
-    if (after !== undefined && (after.st !== status || after.so !== sort || after.se !== (sellerId ?? null))) {
-      throw foreignCursor('belongs to another listing: repeat the status, sort and sellerId of the page it came from');
+    if (after !== undefined && (after.st !== status || after.so !== sort || after.se !== (sellerId ?? null) || after.q !== search)) {
+      throw foreignCursor('belongs to another listing: repeat the status, sort, sellerId and q of the page it came from');
     }
     const now = ctx.clock();
-    const rows = await listAuctions(sql, { status, sort, sellerId, after, limit, userId: caller?.userId, now });
+    const rows = await listAuctions(sql, { status, sort, sellerId, search, after, limit, userId: caller?.userId, now });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const body: AuctionList = {
       items: page.map((row) => toSummary(row, now, caller, pseudonym)),
       nextCursor: rows.length > limit && last !== undefined
-        ? listingCursor.encode({ st: status, so: sort, se: sellerId ?? null, k: last.sort_key, i: last.auction_id })
+        ? listingCursor.encode({ st: status, so: sort, se: sellerId ?? null, k: last.sort_key, i: last.auction_id, ...(search !== undefined ? { q: search } : {}) })
         : null,
     };
     publicCaching(res, caller);

@@ -62,9 +62,14 @@ export class RedisLiveFeed implements LiveFeed {
     const latest = versionReply?.[1] === null || versionReply?.[1] === undefined ? 0 : Number(versionReply[1]);
     const frames: AuctionUpdated[] = [];
     for (const member of (framesReply?.[1] ?? []) as string[]) {
-      const decoded = AuctionUpdatedCodec.decode(JSON.parse(member));
-      if (decoded._tag === 'Left') throw new Error(`live cache of auction ${auctionId}: a stored frame is unreadable`);
-      frames.push(decoded.right);
+      const frame = decodeJsonText(AuctionUpdatedCodec, member);
+      if (frame === undefined) {
+        // A frame stored by an older version (one without fields frames carry now, such as
+        // minimumBid): the history cannot be replayed as it is, so the client gets a snapshot.
+        this.logger?.warn({ auctionId }, 'live cache: a stored frame is not a current auction.updated frame; answering with a snapshot');
+        return undefined;
+      }
+      frames.push(frame);
     }
     if (version >= latest) return [];
     // The kept history must start right after `version` and run without a hole.

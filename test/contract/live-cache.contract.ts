@@ -89,7 +89,9 @@ export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: 
     assert.deepEqual(frames?.[1], {
       type: 'auction.updated', auctionId: s.auctionId, version: 2, currentPrice: 1000,
       leader: pseudonym(s.auctionId, 'alice'), bidCount: 1, endsAt: '2026-03-01T11:00:00.000Z', status: 'open',
+      reserveMet: true, minimumBid: 1050, buyNowPrice: null,
     });
+    assert.equal(frames?.[0]?.buyNowPrice, 50_000, 'the frame says buy-now is offered before any bid');
     const published = JSON.stringify(seen.changes);
     for (const secret of ['alice', 'bob', 'carol', '"maxAmount"', '3000']) assert.ok(!published.includes(secret), `${secret} leaked`);
   });

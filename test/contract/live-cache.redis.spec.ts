@@ -71,6 +71,25 @@ for (const variant of redisVariants) describe(`live cache (${variant.name})`, fu
   /** The state the events fold to, from nothing. */
   const folded = (auctionId: string, events: readonly RecordedEvent[]) => planLiveChanges(auctionId, undefined, events, pseudonym).changes.at(-1)?.auction;
 
+  it('a frame stored before frames carried minimumBid (an upgrade) is answered with a snapshot: framesAfter says the history does not reach', async () => {
+    const namespace = `gs:test:${randomUUID()}:live-cache`;
+    const projector = new RedisLiveCache({ redis, pseudonym, namespace });
+    const s = new AuctionStream(`${RUN_PREFIX}-${randomUUID()}`);
+    await projector.apply([...s.create(), ...s.bid('alice', 2000), ...s.bid('bob', 2500)], 'log', 'p');
+    const feed = await openRedisLiveFeed(target, redis);
+    try {
+      assert.deepEqual((await feed.framesAfter(s.auctionId, 1))?.map((f) => f.version), [2, 3]);
+      const [member] = await redis.zrangebyscore(auctionFramesKey(s.auctionId), 2, 2);
+      const { minimumBid: _m, buyNowPrice: _b, reserveMet: _r, ...older } = JSON.parse(member!) as Record<string, unknown>;
+      await redis.multi().zremrangebyscore(auctionFramesKey(s.auctionId), 2, 2).zadd(auctionFramesKey(s.auctionId), 2, JSON.stringify(older)).exec();
+      assert.equal(await feed.framesAfter(s.auctionId, 1), undefined);
+      assert.deepEqual((await feed.framesAfter(s.auctionId, 2))?.map((f) => f.version), [3], 'later frames still serve');
+    } finally {
+      await feed.close();
+      await deleteKeys(redis, `${namespace}:*`);
+    }
+  });
+
   it('a remembered state that another instance moved on, or that was removed, costs a re-read, never a wrong hash', async () => {
     const namespace = `gs:test:${randomUUID()}:live-cache`;
     const projector = new RedisLiveCache({ redis, pseudonym, namespace });

@@ -74,8 +74,8 @@ const readApiSuite = (backend: () => Backend, source: () => string = () => 'log'
     assert.equal(anonymous.status, 200);
     const view = decoded(AuctionViewCodec, anonymous.body);
     assert.deepEqual(
-      { status: view.status, currentPrice: view.currentPrice, bidCount: view.bidCount, leader: view.leader, reserveMet: view.reserveMet, buyNowPrice: view.buyNowPrice, version: view.version, sellerId: view.sellerId },
-      { status: 'open', currentPrice: 1550, bidCount: 2, leader: alice.bidderPseudonym, reserveMet: false, buyNowPrice: 12000, version: 3, sellerId: seller },
+      { status: view.status, currentPrice: view.currentPrice, bidCount: view.bidCount, leader: view.leader, reserveMet: view.reserveMet, buyNowPrice: view.buyNowPrice, version: view.version, sellerId: view.sellerId, minimumBid: view.minimumBid },
+      { status: 'open', currentPrice: 1550, bidCount: 2, leader: alice.bidderPseudonym, reserveMet: false, buyNowPrice: 12000, version: 3, sellerId: seller, minimumBid: 1600 },
     );
     assert.equal(anonymous.headers.get('vary'), 'Authorization');
     const text = JSON.stringify(anonymous.body);
@@ -119,7 +119,7 @@ const readApiSuite = (backend: () => Backend, source: () => string = () => 'log'
     const buy = await sys.call('POST', `/v1/auctions/${bought.auctionId}/buy-now`, { token: token('bob') });
     assert.equal(buy.status, 200, JSON.stringify(buy.body));
     const sold = decoded(AuctionViewCodec, (await get(`/v1/auctions/${bought.auctionId}?minVersion=${buy.body.version}`)).body);
-    assert.deepEqual([sold.status, sold.currentPrice, sold.leader, sold.buyNowPrice], ['sold', 9000, buy.body.buyerPseudonym, undefined]);
+    assert.deepEqual([sold.status, sold.currentPrice, sold.leader, sold.buyNowPrice, sold.minimumBid], ['sold', 9000, buy.body.buyerPseudonym, undefined, undefined]);
     assert.ok(sold.endedAt !== undefined);
 
     const withdrawn = await create();
@@ -178,6 +178,54 @@ const readApiSuite = (backend: () => Backend, source: () => string = () => 'log'
       assert.equal(bad.body.error.code, 'INVALID_REQUEST');
       assert.ok(bad.body.error.details.fields.some((f: { path: string }) => f.path === field), `${query}: ${JSON.stringify(bad.body)}`);
     }
+  });
+
+  it('searches titles with q: case-insensitive, LIKE wildcards literal, paged with the search, bad values refused', async () => {
+    const lister = `searcher-${randomUUID().slice(0, 8)}`;
+    tokens.searcher = await sys.token(lister, 'seller');
+    const titles = ['Leica M3, 1957', 'LEICA lens 50% off', 'Omega_Seamaster', 'Omega Seamaster', 'Rolex \\ box'];
+    const ids: Record<string, string> = {};
+    for (const [i, title] of titles.entries()) {
+      const r = await sys.call('POST', '/v1/auctions', { token: token('searcher'), body: { title, currency: 'USD', startingPrice: 500, endsAt: inSeconds(3600 + i * 60) } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids[title] = r.body.auctionId;
+    }
+    await eventually(async () => ((await Promise.all(Object.values(ids).map(async (id) => (await get(`/v1/auctions/${id}?minVersion=1`)).status))).every((s) => s === 200) ? true : undefined), 'projection');
+    const search = async (q: string, extra = '') => {
+      const r = await get(`/v1/auctions?sellerId=${lister}&q=${encodeURIComponent(q)}${extra}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return decoded(AuctionListCodec, r.body);
+    };
+    const titlesOf = async (q: string) => (await search(q)).items.map((a) => a.title);
+    assert.deepEqual(await titlesOf('leica'), ['Leica M3, 1957', 'LEICA lens 50% off']);
+    assert.deepEqual(await titlesOf('  SEAMASTER '), ['Omega_Seamaster', 'Omega Seamaster'], 'trimmed, any case');
+    assert.deepEqual(await titlesOf('50%'), ['LEICA lens 50% off'], '% matches itself');
+    assert.deepEqual(await titlesOf('%'), ['LEICA lens 50% off']);
+    assert.deepEqual(await titlesOf('a_S'), ['Omega_Seamaster'], '_ matches itself');
+    assert.deepEqual(await titlesOf('\\'), ['Rolex \\ box'], 'a backslash matches itself');
+    assert.deepEqual(await titlesOf('nothing like it'), []);
+
+    // A page's cursor carries the search: the next page continues it, another search refuses it.
+    const first = await search('e', '&limit=2');
+    assert.equal(first.items.length, 2);
+    assert.ok(first.nextCursor !== null);
+    const rest = await search('e', `&limit=100&cursor=${first.nextCursor}`);
+    assert.deepEqual([...first.items, ...rest.items].map((a) => a.title), titles);
+    const foreign = await get(`/v1/auctions?sellerId=${lister}&q=leica&cursor=${first.nextCursor}`);
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body.error.details.fields[0].path, 'query.cursor');
+    const dropped = await get(`/v1/auctions?sellerId=${lister}&cursor=${first.nextCursor}`);
+    assert.equal(dropped.status, 400, 'a search cursor without its search');
+
+    for (const q of ['', '%20%20', 'x'.repeat(101), 'a%00b', 'tab%09'] as const) {
+      const bad = await get(`/v1/auctions?q=${q}`);
+      assert.equal(bad.status, 400, q);
+      assert.equal(bad.body.error.code, 'INVALID_REQUEST');
+      assert.ok(bad.body.error.details.fields.some((f: { path: string }) => f.path === 'query.q'), `${q}: ${JSON.stringify(bad.body)}`);
+    }
+    const twice = await get('/v1/auctions?q=a&q=b');
+    assert.equal(twice.status, 400, 'q given twice');
+    assert.equal((await get(`/v1/auctions?q=${'x'.repeat(100)}`)).status, 200, '100 characters is the limit');
   });
 
   it('shows the public bid history under pseudonyms stable in an auction and different across auctions', async () => {

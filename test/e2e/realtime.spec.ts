@@ -112,7 +112,7 @@ const realtimeSuite = (backend: () => Backend) => {
       auctionId, title: 'Omega Seamaster', description: 'Steel case', sellerId: 'sam', status: 'open', currency: 'USD',
       startingPrice: 1000, currentPrice: 1000, bidCount: 0, leader: null, reserveMet: true, buyNowPrice: 50_000,
       startsAt: created.startsAt, endsAt: created.endsAt, softClose: { windowSeconds: 60, extensionSeconds: 120 },
-      createdAt: created.createdAt, version: 1,
+      createdAt: created.createdAt, minimumBid: 1000, version: 1,
     });
 
     const a = await bid(auctionId, alice, 2000);
@@ -127,6 +127,8 @@ const realtimeSuite = (backend: () => Backend) => {
       [b.currentPrice, a.bidderPseudonym, 2],
       [d.currentPrice, d.bidderPseudonym, 3],
     ]);
+    // The minimum next bid (the domain's: price plus its increment), and buy-now gone after the first bid.
+    assert.deepEqual(updates.map((u) => [u.minimumBid, u.buyNowPrice, u.reserveMet]), [[1050, null, true], [1600, null, true], [2100, null, true]]);
     const wire = JSON.stringify(c.frames);
     for (const secret of ['alice', 'bob', 'carol', 'maxAmount']) assert.ok(!wire.includes(secret), `${secret} reached a client`);
 

@@ -65,7 +65,7 @@ export const routes: readonly Route[] = [
   ...['%00', 'x'.repeat(300), '%E0%A4%A'].map((user) => ({ method: 'PUT', path: `/v1/auctions/:id/approved-bidders/${user}`, weight: 1, query: [] })),
   { method: 'GET', path: '/v1/auctions/:id/approved-bidders', weight: 1, query: [] },
   { method: 'GET', path: '/v1/auctions/:id/bidders', weight: 1, query: ['minVersion'] },
-  { method: 'GET', path: '/v1/auctions', weight: 2, query: ['status', 'sort', 'sellerId', 'limit', 'cursor'] },
+  { method: 'GET', path: '/v1/auctions', weight: 2, query: ['status', 'sort', 'sellerId', 'q', 'limit', 'cursor'] },
   { method: 'GET', path: '/v1/auctions/:id', weight: 2, query: ['minVersion'] },
   { method: 'GET', path: '/v1/auctions/:id/bids', weight: 2, query: ['order', 'limit', 'cursor', 'minVersion'] },
   { method: 'GET', path: '/v1/audit/auctions/:id/bids', weight: 3, query: ['limit', 'cursor', 'minVersion', 'format'] },
@@ -192,6 +192,9 @@ const queryValueArb = (name: string, path: string): fc.Arbitrary<string> => {
       return fc.constantFrom('newest', 'oldest', 'random');
     case 'sellerId':
       return fc.oneof(fc.constantFrom(...honestSubs, ...providerSubs), hostileStringArb);
+    case 'q':
+      // Title text: LIKE's wildcards and escape, quotes, long and control characters, any script.
+      return fc.oneof(fc.constantFrom('%', '_', '\\', '%_\\', "'; DROP TABLE auction_view; --", ' ', 'x'.repeat(100), 'x'.repeat(101), 'a\u0000b', 'Ωmega ⌚'), hostileStringArb);
     default:
       return hostileStringArb;
   }

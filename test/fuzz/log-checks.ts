@@ -84,7 +84,7 @@ export const projectorCaughtUp = async (sql: SqlExecutor, log: EventLog, timeout
 /** The read models, compared with a projection of the whole log into scratch tables. */
 export const readModelProblems = async (sql: SqlExecutor, log: EventLog, pseudonymSecret: string): Promise<string[]> => {
   const scratch = readModelTableNames(SCRATCH_SUFFIX);
-  const drop = `DROP TABLE IF EXISTS ${scratch.auctionView}, ${scratch.bidHistory}, ${scratch.bidderActivity};`;
+  const drop = `DROP TABLE IF EXISTS ${scratch.auctionView}, ${scratch.bidHistory}, ${scratch.bidderActivity}, ${scratch.parkedStreams};`;
   const store = new ReadModelStore(scratch);
   const pseudonym = pseudonymiser(pseudonymSecret);
   for (let attempt = 1; ; attempt++) {

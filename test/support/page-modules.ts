@@ -19,6 +19,7 @@ export interface MoneyModule {
 export interface ClockModule {
   ServerClock: new () => { observe(serverTime: string, receivedAtMs?: number): void; observeHttpDate(header: string | null, receivedAtMs?: number): void; readonly offsetMs: number; now(): number };
   formatRemaining(ms: number): string;
+  formatDateTime(time: string | number, options?: { locale?: string; timeZone?: string }): string;
 }
 
 export interface LiveModule {
@@ -32,9 +33,30 @@ export interface MessagesModule {
   refusedMessage(status: number, error: { code: string; message: string; details?: unknown }, money: (minor: number) => string, extra?: { retryAfterSeconds?: number }): BidMessage;
 }
 
+export interface PageSession {
+  token: string; sub: string; roles: string[]; expiresAtMs: number | undefined; source: 'account' | 'development' | 'token';
+  refreshToken?: string; refreshExpiresAtMs?: number;
+}
 export interface SessionModule {
-  readToken(token: string): { token: string; sub: string; roles: string[]; expiresAtMs: number | undefined } | undefined;
+  readToken(token: string, source?: PageSession['source']): PageSession | undefined;
+  sessionFromTokens(tokens: unknown): PageSession | undefined;
   isExpired(session: { expiresAtMs: number | undefined } | undefined, nowMs: number): boolean;
+  refreshDelay(session: PageSession | undefined, nowMs: number): number | undefined;
+  REFRESH_AHEAD_MS: number;
+}
+
+export interface Notice { id: string; kind: string; auctionId: string; title?: string; currency?: string; currentPrice?: number; endsAt?: string; at?: string }
+export interface NotificationsModule {
+  Inbox: new () => { items: Notice[]; unread: number; add(n: Notice): boolean; markAllRead(): void; clear(): void; listen(l: () => void): () => void };
+  noticeText(n: Notice, money: (minor: number, currency: string) => string): string;
+  INBOX_LIMIT: number;
+}
+
+export interface AuctionTextModule {
+  outcomeText(a: Record<string, unknown>, money: (minor: number) => string): string;
+  reserveText(a: Record<string, unknown>, known: { hasReserve: boolean | undefined }): string;
+  minimumBidText(a: { minimumBid?: number | null; youLead: boolean; yourMax?: number }, money: (minor: number) => string): string;
+  bidOutcome(bid: { bidder: string; leader: string; tookLead: boolean }): string;
 }
 
 export interface IdsModule {

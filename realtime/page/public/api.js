@@ -1,5 +1,6 @@
-// The page's HTTP calls: the command API (bid, create), the read API (auction, listing, bid
-// history), the page's configuration and the development sign-in. Every answer comes back as
+// The page's HTTP calls: the command API (bid, buy-now, create), the read API (auction, listing,
+// bid history, the caller's own lists), the watchlist, the accounts API (register, sign in, refresh,
+// sign out, the seller's block list), the page's configuration and the development sign-in. Every answer comes back as
 // { ok, status, body } or { ok: false, status, error }, never as an exception; status 0 means the
 // server could not be reached.
 
@@ -77,6 +78,55 @@ export const api = {
    * @param {{ limit?: number, token?: string | undefined }} [options]
    */
   openAuctions: (options = {}) => request('GET', `/v1/auctions?status=open&sort=ending-soon&limit=${options.limit ?? 20}`, { token: options.token }),
+
+  /**
+   * The listing: `status` (default open), `q` title text, `sellerId`, newest or ending soonest.
+   * @param {{ status?: string, sort?: string, q?: string | undefined, sellerId?: string | undefined, limit?: number, token?: string | undefined }} options
+   */
+  listing: (options) => {
+    const query = new URLSearchParams({ status: options.status ?? 'open', sort: options.sort ?? 'ending-soon', limit: String(options.limit ?? 20) });
+    if (options.q !== undefined && options.q.trim() !== '') query.set('q', options.q.trim());
+    if (options.sellerId !== undefined && options.sellerId !== '') query.set('sellerId', options.sellerId);
+    return request('GET', `/v1/auctions?${query}`, { token: options.token });
+  },
+
+  /**
+   * The caller's own list: `bids` (auctions it bid on), `won`, `watchlist`.
+   * @param {'bids' | 'won' | 'watchlist'} list
+   * @param {string} token
+   */
+  mine: (list, token) => request('GET', `/v1/me/${list}?limit=50`, { token }),
+
+  /**
+   * @param {string} id
+   * @param {boolean} watched
+   * @param {string} token
+   */
+  setWatched: (id, watched, token) => request(watched ? 'PUT' : 'DELETE', `/v1/me/watchlist/${encodeURIComponent(id)}`, { token }),
+
+  /**
+   * @param {string} id
+   * @param {string} token
+   */
+  buyNow: (id, token) => request('POST', `${auctionPath(id)}/buy-now`, { token }),
+
+  // ---- accounts (answers 404 on a server without them) ----
+  /** @param {{ email: string, password: string, displayName: string, country: string }} body */
+  register: (body) => request('POST', '/v1/accounts', { body }),
+  /** @param {{ email: string, password: string }} body */
+  signIn: (body) => request('POST', '/v1/auth/sign-in', { body }),
+  /** @param {string} refreshToken */
+  refresh: (refreshToken) => request('POST', '/v1/auth/refresh', { body: { refreshToken } }),
+  /** @param {string} refreshToken */
+  signOut: (refreshToken) => request('POST', '/v1/auth/sign-out', { body: { refreshToken } }),
+  /** @param {string} token */
+  blockedBidders: (token) => request('GET', '/v1/me/blocked-bidders', { token }),
+  /**
+   * @param {string} userId
+   * @param {boolean} blocked
+   * @param {string} token
+   */
+  setBlocked: (userId, blocked, token) => request(blocked ? 'PUT' : 'DELETE', `/v1/me/blocked-bidders/${encodeURIComponent(userId)}`, { token }),
 
   /**
    * @param {string} id

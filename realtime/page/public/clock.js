@@ -76,3 +76,30 @@ export function formatClockTime(time) {
   const date = new Date(time);
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const dateTimeFormats = new Map();
+
+/**
+ * A moment with its date, time and time zone, in the browser's locale and zone, the zone named:
+ * "Sun, Nov 29, 2026, 10:05 AM UTC", "Sun 29 Nov 2026, 11:05 CET (Europe/Paris)".
+ * @param {string | number} time ISO 8601 or epoch milliseconds
+ * @param {{ locale?: string, timeZone?: string }} [options] for tests; the browser's by default
+ * @returns {string}
+ */
+export function formatDateTime(time, options = {}) {
+  const key = `${options.locale ?? ''}|${options.timeZone ?? ''}`;
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(options.locale, {
+      weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short',
+      ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+    });
+    dateTimeFormats.set(key, format);
+  }
+  const date = new Date(time);
+  const text = format.format(date);
+  const zone = format.resolvedOptions().timeZone;
+  // The short name ("CET", "GMT+1") can be ambiguous: add the zone's own name when it is not already there.
+  return text.includes(zone) || zone === 'UTC' ? text : `${text} (${zone.replace(/_/g, ' ')})`;
+}

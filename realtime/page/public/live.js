@@ -3,6 +3,10 @@
 // frame that skips a version, or a reconnect, resubscribes with `sinceVersion` so nothing is missed,
 // and frames already seen are dropped so nothing is applied twice. A lost connection is retried with
 // exponential backoff and jitter, and the page shows that it is reconnecting.
+// Signed in, the socket also carries the user's notifications: the page sends `{"type":"auth"}` with
+// its token on every (re)connection and whenever the token changes, and hears `authenticated`,
+// `notification` frames, and the sign-in errors (UNAUTHENTICATED, TOKEN_EXPIRED,
+// NOTIFICATIONS_UNAVAILABLE, which is retried).
 
 /**
  * @typedef {{ auctionId: string, version: number, currentPrice: number, leader: string | null, bidCount: number, endsAt: string, status: string }} AuctionUpdate
@@ -10,7 +14,21 @@
  * @typedef {{ state: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'unavailable', attempt: number, retryInMs?: number, message?: string }} LiveStatus
  * @typedef {{ onSnapshot: (auction: AuctionSnapshot) => void, onUpdate: (update: AuctionUpdate) => void, onError: (code: string, message: string) => void }} Watcher
  * @typedef {{ version: number | undefined, watchers: Set<Watcher>, resyncSince: number | undefined, resyncAt: number }} Subscription
+ * @typedef {{ state: 'signed-out' | 'pending' | 'authenticated' | 'refused' | 'expired' | 'unavailable', userId?: string, message?: string }} AuthStatus
+ * @typedef {Record<string, any> & { id: string, kind: string, auctionId: string }} NotificationFrame
  */
+
+/** The error codes about the socket's sign-in, not about an auction. */
+const AUTH_ERRORS = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED', 'NOTIFICATIONS_UNAVAILABLE']);
+/** How long after NOTIFICATIONS_UNAVAILABLE the page signs the socket in again. */
+const AUTH_RETRY_MS = 5_000;
+/**
+ * The server takes 20 frames a second per socket (bursts of 40) and ignores the rest: the page
+ * sends at most SEND_PER_SECOND, in bursts of SEND_BURST, and queues the others in order (a list
+ * of 40 auctions, or a reconnection resubscribing them all, is paced, never refused).
+ */
+const SEND_BURST = 30;
+const SEND_PER_SECOND = 15;
 
 /**
  * What to do with an `auction.updated` frame, given the version already applied.
@@ -46,13 +64,30 @@ const SILENCE_LIMIT_MS = 90_000;
 
 export class LiveConnection {
   /**
-   * @param {{ url: string | undefined, onStatus: (status: LiveStatus) => void, onTime: (serverTime: string) => void }} options
+   * @param {{
+   *   url: string | undefined, onStatus: (status: LiveStatus) => void, onTime: (serverTime: string) => void,
+   *   onAuth?: (status: AuthStatus) => void, onNotification?: (frame: NotificationFrame) => void,
+   * }} options
    *   `url` undefined: the server named no realtime endpoint; the connection reports `unavailable`.
    */
   constructor(options) {
     this.url = options.url;
     this.onStatus = options.onStatus;
     this.onTime = options.onTime;
+    this.onAuth = options.onAuth ?? (() => undefined);
+    this.onNotification = options.onNotification ?? (() => undefined);
+    /** @type {string | undefined} the token the socket signs in with */
+    this.authToken = undefined;
+    /** @type {AuthStatus} */
+    this.auth = { state: 'signed-out' };
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.authRetryTimer = undefined;
+    /** @type {string[]} frames waiting for the send rate */
+    this.outbox = [];
+    this.sendTokens = SEND_BURST;
+    this.sendRefilledAt = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.drainTimer = undefined;
     /** @type {Map<string, Subscription>} */
     this.subscriptions = new Map();
     /** @type {WebSocket | undefined} */
@@ -95,6 +130,46 @@ export class LiveConnection {
     };
   }
 
+  /**
+   * Signs the socket in with `token` (sent now when connected, and again on every reconnection), or
+   * out with undefined (the server has no sign-out frame: the socket is replaced by a fresh one).
+   * @param {string | undefined} token
+   */
+  authenticate(token) {
+    if (token === this.authToken) return;
+    const wasSignedIn = this.authToken !== undefined;
+    this.authToken = token;
+    clearTimeout(this.authRetryTimer);
+    if (token === undefined) {
+      this.setAuth({ state: 'signed-out' });
+      if (wasSignedIn && this.socket !== undefined) {
+        const socket = this.socket;
+        this.socket = undefined;
+        clearTimeout(this.silenceTimer);
+        socket.close(1000, 'signed out');
+        this.attempt = 0;
+        this.connect();
+      }
+      return;
+    }
+    this.sendAuth();
+    this.start();
+  }
+
+  sendAuth() {
+    if (this.authToken === undefined) return;
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) return;
+    this.setAuth({ state: 'pending' });
+    this.send({ type: 'auth', token: this.authToken });
+  }
+
+  /** @param {AuthStatus} status */
+  setAuth(status) {
+    this.auth = status;
+    this.onAuth(status);
+  }
+
   start() {
     if (this.started) return;
     this.started = true;
@@ -128,6 +203,12 @@ export class LiveConnection {
       this.attempt = 0;
       this.setStatus({ state: 'open', attempt: 0 });
       this.heard();
+      // A fresh socket has a fresh rate allowance; what waited for the old one is sent again below.
+      this.outbox = [];
+      this.sendTokens = SEND_BURST;
+      this.sendRefilledAt = Date.now();
+      // Signed in again first, so no notification waits behind the subscriptions.
+      this.sendAuth();
       // Every watched auction, resuming after the last version applied (a snapshot when none yet).
       for (const [auctionId, sub] of this.subscriptions) {
         sub.resyncSince = undefined;
@@ -207,7 +288,14 @@ export class LiveConnection {
         this.applyUpdate(frame);
         return;
       case 'error':
-        this.reportError(frame);
+        if (typeof frame.auctionId !== 'string' && AUTH_ERRORS.has(frame.code)) this.authError(frame.code, String(frame.message ?? ''));
+        else this.reportError(frame);
+        return;
+      case 'authenticated':
+        if (typeof frame.userId === 'string') this.setAuth({ state: 'authenticated', userId: frame.userId });
+        return;
+      case 'notification':
+        if (typeof frame.id === 'string' && typeof frame.kind === 'string' && typeof frame.auctionId === 'string') this.onNotification(frame);
         return;
       default:
         return;
@@ -246,6 +334,20 @@ export class LiveConnection {
     // 'duplicate': seen already; 'early': before the snapshot, which will include it.
   }
 
+  /**
+   * @param {string} code
+   * @param {string} message
+   */
+  authError(code, message) {
+    if (code === 'NOTIFICATIONS_UNAVAILABLE') {
+      this.setAuth({ state: 'unavailable', message });
+      clearTimeout(this.authRetryTimer);
+      this.authRetryTimer = setTimeout(() => this.sendAuth(), AUTH_RETRY_MS);
+    } else {
+      this.setAuth({ state: code === 'TOKEN_EXPIRED' ? 'expired' : 'refused', message });
+    }
+  }
+
   /** @param {{ code?: unknown, message?: unknown, auctionId?: unknown }} frame */
   reportError(frame) {
     const code = typeof frame.code === 'string' ? frame.code : 'ERROR';
@@ -279,8 +381,32 @@ export class LiveConnection {
   /** @param {Record<string, unknown>} message */
   send(message) {
     const socket = this.socket;
-    if (socket !== undefined && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-    // Otherwise the 'open' handler subscribes to every watched auction.
+    // Not open: the 'open' handler signs in and subscribes to every watched auction.
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) return;
+    this.outbox.push(JSON.stringify(message));
+    this.drain();
+  }
+
+  /** Sends queued frames within the send rate; schedules itself for the rest. */
+  drain() {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== WebSocket.OPEN) {
+      this.outbox = [];
+      return;
+    }
+    const now = Date.now();
+    this.sendTokens = Math.min(SEND_BURST, this.sendTokens + ((now - this.sendRefilledAt) * SEND_PER_SECOND) / 1000);
+    this.sendRefilledAt = now;
+    while (this.outbox.length > 0 && this.sendTokens >= 1) {
+      socket.send(/** @type {string} */ (this.outbox.shift()));
+      this.sendTokens -= 1;
+    }
+    if (this.outbox.length > 0 && this.drainTimer === undefined) {
+      this.drainTimer = setTimeout(() => {
+        this.drainTimer = undefined;
+        this.drain();
+      }, Math.ceil(1000 / SEND_PER_SECOND));
+    }
   }
 
   /** @param {LiveStatus} status */

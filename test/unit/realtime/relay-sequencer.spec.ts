@@ -25,7 +25,8 @@ const auction = (version: number): LiveAuction => decodeOrThrow(LiveAuctionCodec
 
 const frame = (version: number): AuctionUpdated => decodeOrThrow(AuctionUpdatedCodec, {
   type: 'auction.updated', auctionId: 'a1', version, currentPrice: 1000 + 100 * version, leader: version > 1 ? `bidder-${version % 3}` : null,
-  bidCount: version, endsAt: '2026-03-01T11:00:00.000Z', status: 'open',
+  bidCount: version, endsAt: '2026-03-01T11:00:00.000Z', status: 'open', reserveMet: false,
+  minimumBid: version > 1 ? 1100 + 100 * version : 1000, buyNowPrice: null,
 }, 'test frame');
 
 const change = (version: number): LiveChange => ({ auction: auction(version), frame: frame(version) });

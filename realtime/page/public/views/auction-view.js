@@ -1,17 +1,22 @@
-// One auction, live: the price and the leader (you or someone else) in a polite live region, the
-// countdown on the server's clock (a soft-close extension moves it and is announced), the bid form
-// (maximum typed in major units, sent as integer minor units with a fresh Idempotency-Key per
-// attempt) with a sentence for every refusal, and the public bid history.
+// One auction, live: the price, the leader (you or someone else), the reserve and how it ended in a
+// polite live region; the countdown on the server's clock and the end's date, time and time zone (a
+// soft-close extension moves it and is announced); the bid form (maximum typed in major units, sent
+// as integer minor units with a fresh Idempotency-Key per attempt) with the minimum next bid kept
+// current and a sentence for every refusal (cleared when the price moves); buy-now while offered; a
+// watch button; and the public bid history saying what each bid did.
 //
 // Where the state comes from: `GET /v1/auctions/:id` (everything, and with a token the caller's
 // pseudonym), the realtime snapshot, then `auction.updated` frames. Each carries the stream version;
 // newer live fields win, older answers only fill in what is missing.
 import { api } from '../api.js';
-import { formatClockTime, formatRemaining } from '../clock.js';
+import { formatClockTime, formatDateTime, formatRemaining } from '../clock.js';
 import { el, replace, setText } from '../dom.js';
 import { newIdempotencyKey } from '../ids.js';
 import { acceptedMessage, refusedMessage } from '../messages.js';
 import { parseAmount, toDecimalString } from '../money.js';
+import { bidOutcome, minimumBidText, outcomeText, reserveText } from './auction-text.js';
+import { buyNowPanel } from './buy-now.js';
+import { watchButton } from './watch-button.js';
 
 /**
  * @typedef {import('../app.js').Context} Context
@@ -33,8 +38,14 @@ export function auctionView(ctx, auctionId) {
   let auction;
   /** @type {string | undefined} */
   let yourPseudonym;
+  /** Your highest maximum here, when known (your view's `yourMaxAmount`, your accepted bids). @type {number | undefined} */
+  let yourMax;
   /** @type {number | undefined} */
   let shownEndsAtMs;
+  /** Whether the auction has a reserve, when known (the seller sees it; an unmet reserve shows one). @type {boolean | undefined} */
+  let hasReserve;
+  /** The price when the form's last message was written: a move of the price clears it. @type {number | undefined} */
+  let messagePrice;
   let disposed = false;
   /** @type {ReturnType<typeof setTimeout>[]} */
   const timers = [];
@@ -50,9 +61,14 @@ export function auctionView(ctx, auctionId) {
   const description = el('p', { class: 'description' });
   const price = el('strong', { id: 'price', class: 'price' }, '–');
   const leader = el('p', { id: 'leader', class: 'leader', 'data-leader': 'none' });
+  const priceLabel = el('span', { class: 'label' }, 'Current price ');
+  const reserve = el('p', { id: 'reserve', class: 'reserve' });
+  const outcome = el('p', { id: 'outcome', class: 'outcome' });
   const summary = el('div', { id: 'live-summary', 'aria-live': 'polite', 'aria-atomic': 'true' },
-    el('p', { class: 'price-line' }, el('span', { class: 'label' }, 'Current price '), price),
-    leader);
+    outcome,
+    el('p', { class: 'price-line' }, priceLabel, price),
+    leader,
+    reserve);
   const bidCount = el('span', { id: 'bid-count' });
   const starting = el('span', { id: 'starting-price' });
   const liveBadge = el('span', { id: 'live-badge', class: 'live-badge' });
@@ -60,7 +76,7 @@ export function auctionView(ctx, auctionId) {
   const countdown = el('span', { id: 'countdown', role: 'timer', 'aria-live': 'off' }, '–');
   const endsTime = el('time', { id: 'ends-time' });
   const extendedBadge = el('span', { id: 'extended', class: 'badge extended', hidden: true }, 'extended');
-  const ends = el('p', { id: 'ends', class: 'ends' }, endsLabel, ' ', countdown, ' (at ', endsTime, ') ', extendedBadge);
+  const ends = el('p', { id: 'ends', class: 'ends' }, endsLabel, ' ', countdown, ' · ', endsTime, ' ', extendedBadge);
   const statusNote = el('p', { id: 'status-note', class: 'status-note', role: 'status' });
 
   const amount = el('input', {
@@ -76,6 +92,13 @@ export function auctionView(ctx, auctionId) {
   const form = el('form', { id: 'bid-form', class: 'bid-form', 'aria-labelledby': 'bid-heading', novalidate: true },
     el('h2', { id: 'bid-heading' }, 'Place a bid'),
     el('p', { class: 'field' }, amountLabel, amount), hint, submit, bidError, suggestion, bidResult);
+  const buyNow = buyNowPanel(ctx, auctionId, {
+    bought: () => {
+      // The answer comes before the frame: clear what the bid form said.
+      clearMessages();
+    },
+  });
+  const watch = watchButton(ctx, auctionId);
 
   const historyBody = el('tbody');
   const historyNote = el('p', { id: 'history-note', class: 'hint' });
@@ -87,6 +110,7 @@ export function auctionView(ctx, auctionId) {
   const element = el('article', { class: 'auction', 'aria-labelledby': 'auction-title', 'data-auction-id': auctionId },
     el('p', {}, el('a', { href: '#/' }, '← All open auctions')),
     heading,
+    el('p', { class: 'auction-actions' }, watch),
     description,
     statusNote,
     el('div', { class: 'auction-body', hidden: true },
@@ -95,6 +119,7 @@ export function auctionView(ctx, auctionId) {
         el('p', { class: 'meta' }, bidCount, ' · ', starting, ' · ', liveBadge),
         ends),
       form,
+      buyNow.element,
       el('section', { class: 'history-panel', 'aria-labelledby': 'history-heading' },
         el('h2', { id: 'history-heading' }, 'Bid history'), history, historyNote)));
   const body = /** @type {HTMLElement} */ (element.querySelector('.auction-body'));
@@ -116,7 +141,18 @@ export function auctionView(ctx, auctionId) {
       incoming = { ...incoming, status: !live ? incoming.outcome : Date.parse(incoming.startsAt) > ctx.clock.now() ? 'scheduled' : 'open' };
     }
     if (typeof incoming.yourPseudonym === 'string') yourPseudonym = incoming.yourPseudonym;
+    if (typeof incoming.yourMaxAmount === 'number') yourMax = Math.max(yourMax ?? 0, incoming.yourMaxAmount);
+    if (Object.hasOwn(incoming, 'reservePrice')) hasReserve = incoming.reservePrice !== null;
+    if (incoming.reserveMet === false) hasReserve = true;
     const previous = auction;
+    if (previous !== undefined && incoming.version >= previous.version) {
+      // A newer view or frame without buy-now or a minimum: they are gone (frames say null).
+      incoming = { ...incoming };
+      const fullView = typeof incoming.title === 'string';
+      for (const key of ['buyNowPrice', 'minimumBid']) {
+        if (incoming[key] === null || (fullView && !(key in incoming))) incoming[key] = undefined;
+      }
+    }
     auction = previous === undefined ? /** @type {AuctionState} */ ({ ...incoming })
       : incoming.version >= previous.version ? { ...previous, ...incoming } : { ...incoming, ...previous };
     render(previous);
@@ -141,9 +177,18 @@ export function auctionView(ctx, auctionId) {
       setText(amountLabel, `Your maximum bid (${a.currency})`);
     }
     setText(bidCount, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
+    const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
+    setText(priceLabel, a.status === 'sold' ? 'Final price ' : ended ? 'Last price ' : 'Current price ');
+    setText(outcome, typeof a.currency === 'string' ? outcomeText(a, money) : '');
+    outcome.dataset.status = a.status;
+    setText(reserve, reserveText(a, { hasReserve }));
+    reserve.dataset.met = String(a.reserveMet === true);
     renderLeader(a);
     renderEnds(a, previous);
+    // The price moved to another than the one the form's message was written for: it no longer holds.
+    if (messagePrice !== undefined && previous !== undefined && previous.currentPrice !== a.currentPrice && a.currentPrice !== messagePrice) clearMessages();
     renderForm(a);
+    buyNow.render(a, yourPseudonym);
     if (previous === undefined || previous.bidCount !== a.bidCount || previous.version !== a.version) refreshHistory();
   };
 
@@ -170,7 +215,8 @@ export function auctionView(ctx, auctionId) {
     if (Number.isNaN(endsAtMs)) return;
     ends.dataset.endsAt = a.endsAt;
     endsTime.setAttribute('datetime', a.endsAt);
-    setText(endsTime, formatClockTime(endsAtMs));
+    const ended = a.status !== 'open' && a.status !== 'scheduled';
+    setText(endsTime, `${ended ? '' : 'ends '}${formatDateTime(ended && typeof a.endedAt === 'string' ? a.endedAt : endsAtMs)}`);
     if (shownEndsAtMs !== undefined && endsAtMs > shownEndsAtMs && a.status === 'open' && previous !== undefined) {
       extendedBadge.hidden = false;
       ends.dataset.extended = 'true';
@@ -181,6 +227,7 @@ export function auctionView(ctx, auctionId) {
     if (a.status !== 'open' && a.status !== 'scheduled') {
       setText(endsLabel, 'Ended');
       countdown.hidden = true;
+      extendedBadge.hidden = true;
       if (previous !== undefined && previous.status !== a.status) setText(statusNote, 'Bidding has ended.');
     }
     tick();
@@ -217,10 +264,20 @@ export function auctionView(ctx, auctionId) {
     const blocked = reason !== '';
     amount.disabled = blocked;
     submit.disabled = blocked || form.getAttribute('aria-busy') === 'true';
-    if (blocked) setText(hint, reason);
+    if (blocked) {
+      setText(hint, reason);
+      amount.removeAttribute('placeholder');
+    }
     else if (session !== undefined && a.sellerId === session.sub) setText(hint, 'You are this auction\'s seller: the server refuses a seller\'s bids.');
-    else if (a.bidCount === 0 && typeof a.currency === 'string') setText(hint, `The first bid must be at least ${money(a.startingPrice)}. Every bid is a maximum: the system bids for you up to it.`);
-    else setText(hint, 'Every bid is a maximum: the system bids for you up to it, one increment at a time.');
+    else {
+      const youLead = a.leader !== null && a.leader !== undefined && a.leader === yourPseudonym;
+      const minimum = typeof a.currency === 'string' ? minimumBidText({ minimumBid: a.minimumBid, youLead, yourMax }, money) : '';
+      setText(hint, `${minimum}${minimum === '' ? '' : ' '}Every bid is a maximum: the system bids for you up to it, one increment at a time.`);
+      hint.dataset.minimum = typeof a.minimumBid === 'number' ? String(a.minimumBid) : '';
+      if (typeof a.minimumBid === 'number' && typeof a.currency === 'string' && !youLead) {
+        amount.setAttribute('placeholder', toDecimalString(a.minimumBid, ctx.exponentOf(a.currency)));
+      } else amount.removeAttribute('placeholder');
+    }
   };
 
   // ---- the bid form -----------------------------------------------------------------------------
@@ -231,7 +288,17 @@ export function auctionView(ctx, auctionId) {
   const fieldError = (text) => {
     amount.setAttribute('aria-invalid', 'true');
     setText(bidError, text);
+    messagePrice = auction?.currentPrice;
     amount.focus();
+  };
+
+  /** Clears what the form said about the last attempt (the price moved: it no longer holds). */
+  const clearMessages = () => {
+    messagePrice = undefined;
+    amount.removeAttribute('aria-invalid');
+    setText(bidError, '');
+    replace(suggestion);
+    setText(bidResult, '');
   };
 
   form.addEventListener('submit', async (event) => {
@@ -261,9 +328,11 @@ export function auctionView(ctx, auctionId) {
     if (answer.ok) {
       unanswered = undefined;
       if (typeof answer.body?.bidderPseudonym === 'string') yourPseudonym = answer.body.bidderPseudonym;
+      yourMax = Math.max(yourMax ?? 0, parsed.minor);
       const message = acceptedMessage(answer.body, parsed.minor, money);
       bidResult.dataset.tone = message.tone;
       setText(bidResult, message.text);
+      messagePrice = typeof answer.body?.currentPrice === 'number' ? answer.body.currentPrice : auction?.currentPrice;
       amount.value = '';
       if (auction !== undefined) render(auction);
     } else {
@@ -272,6 +341,7 @@ export function auctionView(ctx, auctionId) {
       if (!message.retrySameKey) unanswered = undefined;
       if (answer.error.code === 'UNAUTHENTICATED') ctx.setSession(undefined);
       setText(bidError, message.text);
+      messagePrice = auction?.currentPrice;
       if (message.minimumAmount !== undefined) {
         const minimum = message.minimumAmount;
         replace(suggestion, el('button', {
@@ -323,7 +393,7 @@ export function auctionView(ctx, auctionId) {
   const historyRow = (bid) => {
     const mine = bid.mine === true;
     const notes = [
-      bid.tookLead === true ? 'took the lead' : '',
+      bidOutcome({ bidder: String(bid.bidder), leader: String(bid.leader), tookLead: bid.tookLead === true, retraction: bid.retraction === true }),
       bid.retraction === true && Array.isArray(bid.retractedBidIds)
         ? `retracted ${bid.retractedBidIds.length === 1 ? 'a bid' : `${bid.retractedBidIds.length} bids`}` : '',
       bid.retracted === true ? 'later retracted' : '',
