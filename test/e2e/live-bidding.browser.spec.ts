@@ -110,7 +110,7 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     else await page.getByRole('button', { name: 'Place bid' }).click();
   };
 
-  it('alice signs in with the development sign-in and finds the auction among the open auctions', async () => {
+  it('alice creates an account, signs out and in again, and finds the auction among the open auctions', async () => {
     const seller = await sys.token('sam', 'seller');
     const created = await sys.call('POST', '/v1/auctions', {
       token: seller,
@@ -130,17 +130,28 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
 
     alice = await openPage('alice');
     await alice.goto(`${sys.url}/`);
-    // This server has no accounts (POST /v1/auth/sign-in answers 404): the form says so.
+    // Alice creates an account (the token box is only behind the Developer disclosure).
+    const email = `alice-${randomUUID().slice(0, 8)}@example.com`;
     await alice.getByText('Sign in or create an account').click();
-    await alice.getByLabel('E-mail address').first().fill('alice@example.com');
+    assert.equal(await alice.locator('#developer[open]').count(), 0, 'the developer tools stay folded');
+    await alice.getByText('New here? Create an account').click();
+    await alice.getByLabel('E-mail address').nth(1).fill(email);
+    await alice.getByLabel('Password (10 characters or more)').fill('correct horse battery');
+    await alice.getByLabel('Display name').fill('Alice');
+    await alice.getByLabel('Country (two letters, such as DE)').fill('us');
+    await alice.getByRole('button', { name: 'Create account' }).click();
+    await text(alice, '#signed-in', 'Signed in as Alice');
+    await shot(alice, '0-alice-signed-up');
+    // Signs out, then in again with her e-mail address and password (a wrong one first).
+    await alice.getByRole('button', { name: 'Sign out' }).click();
+    await alice.getByText('Sign in or create an account').click();
+    await alice.getByLabel('E-mail address').first().fill(email);
+    await alice.getByLabel('Password', { exact: true }).fill('wrong horse battery');
+    await alice.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await text(alice, '#signin-message', 'The e-mail address or the password is wrong.');
     await alice.getByLabel('Password', { exact: true }).fill('correct horse battery');
     await alice.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await text(alice, '#signin-message', 'Accounts are not available on this server');
-    await alice.locator('#developer[open]').waitFor();
-    await shot(alice, '0-alice-accounts-unavailable');
-    await alice.getByLabel('Your name').fill('alice');
-    await alice.getByRole('button', { name: 'Development sign-in' }).click();
-    await text(alice, '#signed-in', 'Signed in as alice');
+    await text(alice, '#signed-in', 'Signed in as Alice');
     const link = alice.getByRole('link', { name: 'Omega Seamaster, 1960s' });
     await link.waitFor();
     await shot(alice, '1-alice-listing');
@@ -323,7 +334,7 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     await text(alice, `#my-list [data-auction-id="${leica}"] .countdown`, 'Sold for $50.00');
   });
 
-  it('sam, a seller, sees his listings by status; the block list stays hidden on a server without accounts', async () => {
+  it('sam, a seller, sees his listings by status and keeps a block list', async () => {
     const sam = await openPage('sam');
     await sam.goto(`${sys.url}/`);
     await openDeveloper(sam);
@@ -335,8 +346,16 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     await sam.getByLabel('Status').selectOption('sold');
     await text(sam, '#my-list .auction-card', 'Leica M3, 1957');
     assert.equal(await sam.locator(`#my-list [data-auction-id="${auctionId}"]`).count(), 0);
-    await sam.locator('#block-section[data-state="unavailable"]').waitFor({ state: 'attached' });
-    assert.equal(await sam.locator('#block-section').isHidden(), true, 'GET /v1/me/blocked-bidders answers 404 here');
+    await sam.locator('#block-section[data-state="ready"]').waitFor();
+    await text(sam, '#blocked-list', 'Nobody is blocked.');
+    await sam.getByLabel('Bidder\'s user id').fill('mallory');
+    await sam.getByRole('button', { name: 'Block', exact: true }).click();
+    await text(sam, '#blocked-note', 'mallory is blocked.');
+    await text(sam, '#blocked-list', 'mallory');
+    const mallory = await sys.call('POST', `/v1/auctions/${auctionId}/bids`, {
+      token: await sys.token('mallory', 'bidder'), body: { maxAmount: 99_000 }, headers: { 'Idempotency-Key': randomUUID() },
+    });
+    assert.deepEqual([mallory.status, mallory.body.error?.code], [409, 'BIDDER_BLOCKED']);
     await shot(sam, '10-sam-my-listings');
   });
 

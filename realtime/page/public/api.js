@@ -115,6 +115,8 @@ export const api = {
   register: (body) => request('POST', '/v1/accounts', { body }),
   /** @param {{ email: string, password: string }} body */
   signIn: (body) => request('POST', '/v1/auth/sign-in', { body }),
+  /** The signed-in account's profile (display name, country). @param {string} token */
+  profile: (token) => request('GET', '/v1/me', { token }),
   /** @param {string} refreshToken */
   refresh: (refreshToken) => request('POST', '/v1/auth/refresh', { body: { refreshToken } }),
   /** @param {string} refreshToken */

@@ -35,8 +35,15 @@ export function renderSession(ctx, panel) {
   if (session !== undefined) {
     const until = session.expiresAtMs === undefined || session.refreshToken !== undefined ? '' : ` · until ${formatClockTime(session.expiresAtMs)}`;
     const how = session.source === 'development' ? ' · development sign-in' : session.source === 'token' ? ' · pasted token' : '';
+    const name = el('strong', { title: session.sub }, session.sub);
+    // An account's user id is a UUID: show its display name once the profile answers.
+    if (session.source === 'account') {
+      void api.profile(session.token).then((answer) => {
+        if (answer.ok && typeof answer.body?.displayName === 'string' && answer.body.displayName !== '') setText(name, answer.body.displayName);
+      });
+    }
     const who = el('p', { id: 'signed-in', tabindex: '-1' },
-      'Signed in as ', el('strong', {}, session.sub),
+      'Signed in as ', name,
       ` (${session.roles.length > 0 ? session.roles.join(', ') : 'no roles'})${until}${how}`);
     const signOut = el('button', {
       type: 'button', class: 'secondary',
