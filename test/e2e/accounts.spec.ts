@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { accountStreamIdOf } from '../../domain/index.js';
-import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, startTestSystem } from '../support/system.js';
+import { embeddedAndServices, startTestSystem } from '../support/system.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const PASSWORD = 'correct horse battery';
@@ -383,12 +382,4 @@ const accountsSuite = (backend: () => Backend) => {
   });
 };
 
-describe('accounts over HTTP: embedded', () => accountsSuite(() => embedded));
-
-describe('accounts over HTTP: PostgreSQL and Redis', function () {
-  let backend: Backend;
-  before(function () {
-    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', 'accounts on PostgreSQL and Redis'), redisUrl: serviceUrl(this, 'REDIS_URL', 'accounts on PostgreSQL and Redis') };
-  });
-  accountsSuite(() => backend);
-});
+embeddedAndServices('accounts over HTTP', accountsSuite);

@@ -10,9 +10,8 @@ import type * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { streamIdOf } from '../../domain/index.js';
 import { AttemptPageCodec, AuctionListCodec, AuctionViewCodec, AuditBidCodec, AuditBidPageCodec, PublicBidPageCodec, auditBidColumns, csvField } from '../../read-api/index.js';
-import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, eventually, startTestSystem } from '../support/system.js';
+import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
@@ -238,12 +237,4 @@ const identitySuite = (backend: () => Backend) => {
   });
 };
 
-describe('identities and texts over HTTP: embedded', () => identitySuite(() => embedded));
-
-describe('identities and texts over HTTP: PostgreSQL and Redis', function () {
-  let backend: Backend;
-  before(function () {
-    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', 'identities on PostgreSQL and Redis'), redisUrl: serviceUrl(this, 'REDIS_URL', 'identities on PostgreSQL and Redis') };
-  });
-  identitySuite(() => backend);
-});
+embeddedAndServices('identities and texts over HTTP', identitySuite);

@@ -8,9 +8,8 @@ import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { WATCHLIST_LIMIT } from '../../commands/index.js';
 import type { AuctionList } from '../../read-api/index.js';
 import { AuctionListCodec } from '../../read-api/index.js';
-import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, eventually, startTestSystem } from '../support/system.js';
+import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
@@ -137,12 +136,4 @@ const myAuctionsSuite = (backend: () => Backend) => {
   });
 };
 
-describe('my auctions over HTTP: embedded', () => myAuctionsSuite(() => embedded));
-
-describe('my auctions over HTTP: PostgreSQL and Redis', function () {
-  let backend: Backend;
-  before(function () {
-    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', 'my auctions on PostgreSQL and Redis'), redisUrl: serviceUrl(this, 'REDIS_URL', 'my auctions on PostgreSQL and Redis') };
-  });
-  myAuctionsSuite(() => backend);
-});
+embeddedAndServices('my auctions over HTTP', myAuctionsSuite);

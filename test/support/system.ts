@@ -8,6 +8,7 @@ import { createLogger, loadConfig, mintToken } from '../../infra/index.js';
 import type { Role } from '../../infra/index.js';
 import { startSystem } from '../../scripts/compose/system.js';
 import type { RunningSystem, SystemOptions } from '../../scripts/compose/system.js';
+import { serviceUrl } from './services.js';
 
 export interface Backend {
   readonly name: string;
@@ -110,4 +111,20 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+};
+
+/**
+ * Runs `suite` twice: embedded (`<title>: embedded`), and on PostgreSQL and Redis
+ * (`<title>: PostgreSQL and Redis`) when DATABASE_URL and REDIS_URL are set, else skipped in one line.
+ */
+export const embeddedAndServices = (title: string, suite: (backend: () => Backend) => void): void => {
+  describe(`${title}: embedded`, () => suite(() => embedded));
+  describe(`${title}: PostgreSQL and Redis`, function () {
+    let backend: Backend;
+    before(function () {
+      const what = `${title} on PostgreSQL and Redis`;
+      backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
+    });
+    suite(() => backend);
+  });
 };
