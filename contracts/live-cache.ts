@@ -41,6 +41,9 @@ export const ENDED_FRAMES_TTL_SECONDS = 24 * 60 * 60;
 
 const liveAuctionFields = Object.keys(LiveAuction.props) as readonly (keyof LiveAuction)[];
 
+/** The fields a hash cached before auction formats lacks, as such an auction has them (an English auction has no clock). */
+const cachedBeforeFormats: Readonly<Partial<Record<keyof LiveAuction, string>>> = { format: '"english"', clock: 'null' };
+
 /** The cache hash of an auction: one field per LiveAuction field, each value the field's JSON. */
 export const encodeLiveAuctionHash = (auction: LiveAuction): Record<string, string> => {
   const hash: Record<string, string> = {};
@@ -56,7 +59,7 @@ export const decodeLiveAuctionHash = (hash: Readonly<Record<string, string>>): {
   if (Object.keys(hash).length === 0) return { ok: true, auction: undefined };
   const object: Record<string, unknown> = {};
   for (const field of liveAuctionFields) {
-    const raw = hash[field];
+    const raw = hash[field] ?? cachedBeforeFormats[field];
     if (raw === undefined) return { ok: false, reason: `field ${field} is missing` };
     try {
       object[field] = JSON.parse(raw) as unknown;

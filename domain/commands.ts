@@ -4,7 +4,7 @@ import * as t from 'io-ts';
 import { MinorUnits } from './money.js';
 import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Reason, UserId } from './ids.js';
-import { SoftClose, listingProps } from './events.js';
+import { AuctionFormat, DutchClock, SoftClose, listingProps } from './events.js';
 import { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
 
 export { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
@@ -18,6 +18,9 @@ export const CreateAuction = t.type({
   softClose: t.union([SoftClose, t.null]),
   /** Only bidders the seller approves may bid or buy. */
   approvedBiddersOnly: t.boolean,
+  format: AuctionFormat,
+  /** Required for a Dutch auction, refused for any other. */
+  clock: t.union([DutchClock, t.null]),
   now: UtcTimestamp,
 }, 'CreateAuction');
 

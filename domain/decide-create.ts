@@ -35,6 +35,8 @@ const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: numb
     if (extensionSeconds < 1 || extensionSeconds > MAX_SOFT_CLOSE_SECONDS) problem('softClose.extensionSeconds', `must be from 1 to ${MAX_SOFT_CLOSE_SECONDS}`);
   }
   if (c.title.trim() === '') problem('title', 'must not be blank');
+  if (c.format === 'dutch' && c.clock === null) problem('clock', 'a dutch auction needs its clock');
+  if (c.format !== 'dutch' && c.clock !== null) problem('clock', 'only a dutch auction has a clock');
   return found;
 };
 
@@ -63,6 +65,8 @@ export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState)
         softClose: c.softClose,
         createdAt: c.now,
         approvedBiddersOnly: c.approvedBiddersOnly,
+        format: c.format,
+        clock: c.clock,
       },
     },
   ]);

@@ -17,6 +17,22 @@ export const SoftClose = t.type({
 }, 'SoftClose');
 export type SoftClose = t.TypeOf<typeof SoftClose>;
 
+/**
+ * How the auction sells (docs/auction-rules.md): `english` (open ascending, proxy bidding), sealed
+ * bids paying the highest (`sealed-first-price`) or the second-highest bid (`sealed-second-price`),
+ * or a descending `dutch` clock that the first taker stops.
+ */
+export const AuctionFormat = t.keyof({ english: null, 'sealed-first-price': null, 'sealed-second-price': null, dutch: null }, 'AuctionFormat');
+export type AuctionFormat = t.TypeOf<typeof AuctionFormat>;
+
+/** A Dutch auction's clock: from the starting price down by `decrementAmount` every `decrementEverySeconds`, to `floorPrice`. */
+export const DutchClock = t.type({
+  decrementAmount: MinorUnits,
+  decrementEverySeconds: Integer,
+  floorPrice: MinorUnits,
+}, 'DutchClock');
+export type DutchClock = t.TypeOf<typeof DutchClock>;
+
 /** What a seller lists: shared by the CreateAuction command and the AuctionCreated event. */
 export const listingProps = {
   auctionId: AuctionId,
@@ -39,6 +55,10 @@ export const AuctionCreated = t.type({
     createdAt: UtcTimestamp,
     /** Only bidders the seller approved may bid or buy (schema version 3; older auctions: false). */
     approvedBiddersOnly: t.boolean,
+    /** How it sells (schema version 4; older auctions: english). */
+    format: AuctionFormat,
+    /** The clock of a Dutch auction; null for every other format (schema version 4). */
+    clock: t.union([DutchClock, t.null]),
   }),
 }, 'AuctionCreated');
 
@@ -118,7 +138,7 @@ export type EventOf<K extends AuctionEventType> = Extract<AuctionEvent, { type: 
 
 /** The schema version each event type is written with today (see upcast.ts for older ones). */
 export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = {
-  AuctionCreated: 3,
+  AuctionCreated: 4,
   BidPlaced: 1,
   AuctionBoughtNow: 1,
   AuctionCancelled: 1,

@@ -17,6 +17,8 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
       return {
         kind: 'auction',
         auctionId: d.auctionId,
+        format: d.format,
+        clock: d.clock,
         sellerId: d.sellerId,
         currency: d.currency,
         startingPrice: d.startingPrice,

@@ -6,7 +6,7 @@
 // the read API applies the same choices to a read-model row (DESIGN.md section 6). Pure.
 import * as t from 'io-ts';
 import type { AuctionEvent, EventOf } from './events.js';
-import { SoftClose } from './events.js';
+import { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import { evolve } from './evolve.js';
 import { Count } from './ids.js';
 import { Currency, MinorUnits } from './money.js';
@@ -36,6 +36,7 @@ export const publicViewProps = {
   title: t.string,
   description: t.string,
   sellerId: t.string,
+  format: AuctionFormat,
   status: PublicStatus,
   currency: Currency,
   startingPrice: MinorUnits,
@@ -55,7 +56,7 @@ export const publicViewProps = {
  * once it ended, `minimumBid` (the least maximum a new bidder may bid: `minimumChallenge`) while
  * the auction is live.
  */
-export const publicOptionalProps = { buyNowPrice: MinorUnits, endedAt: UtcTimestamp, minimumBid: MinorUnits };
+export const publicOptionalProps = { buyNowPrice: MinorUnits, endedAt: UtcTimestamp, minimumBid: MinorUnits, clock: DutchClock };
 
 /** The public view of an auction. */
 export const PublicAuctionView = t.intersection([t.type(publicViewProps), t.partial(publicOptionalProps)], 'PublicAuctionView');
@@ -89,6 +90,7 @@ export const PublicAuction = t.type({
   ...timelessViewProps,
   buyNowPrice: t.union([MinorUnits, t.null]),
   endedAt: t.union([UtcTimestamp, t.null]),
+  clock: t.union([DutchClock, t.null]),
   outcome: Outcome,
 }, 'PublicAuction');
 export type PublicAuction = t.TypeOf<typeof PublicAuction>;
@@ -129,6 +131,7 @@ export const createdPublicAuction = (auctionId: string, event: EventOf<'AuctionC
     title: d.title,
     description: d.description,
     sellerId: d.sellerId,
+    format: d.format,
     currency: d.currency,
     startingPrice: d.startingPrice,
     currentPrice: initial.currentPrice,
@@ -141,6 +144,7 @@ export const createdPublicAuction = (auctionId: string, event: EventOf<'AuctionC
     softClose: d.softClose === null ? null : { windowSeconds: d.softClose.windowSeconds, extensionSeconds: d.softClose.extensionSeconds },
     createdAt: d.createdAt,
     endedAt: null,
+    clock: d.clock,
     outcome: 'live',
     version,
   };
@@ -230,6 +234,7 @@ export const publicAuctionView = (auction: PublicAuction, nowMs: number): Public
   title: auction.title,
   description: auction.description,
   sellerId: auction.sellerId,
+  format: auction.format,
   status: publicStatus(auction.outcome, toMillis(auction.startsAt), nowMs),
   currency: auction.currency,
   startingPrice: auction.startingPrice,
@@ -241,6 +246,7 @@ export const publicAuctionView = (auction: PublicAuction, nowMs: number): Public
   startsAt: auction.startsAt,
   endsAt: auction.endsAt,
   softClose: auction.softClose,
+  ...(auction.clock !== null ? { clock: auction.clock } : {}),
   createdAt: auction.createdAt,
   ...(auction.endedAt !== null ? { endedAt: auction.endedAt } : {}),
   ...minimumBidField(publicMinimumBid(auction)),

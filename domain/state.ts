@@ -1,7 +1,7 @@
 // The auction aggregate's state: only what decisions need, folded from the stream by `evolve`.
 import type { Currency, MinorUnits } from './money.js';
 import type { UtcTimestamp } from './time.js';
-import type { SoftClose } from './events.js';
+import type { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import type { PlacedBids } from './placed-bids.js';
 
 export interface Leader {
@@ -19,6 +19,9 @@ export type Phase =
 export interface Auction {
   readonly kind: 'auction';
   readonly auctionId: string;
+  readonly format: AuctionFormat;
+  /** A Dutch auction's clock (null for the other formats). */
+  readonly clock: DutchClock | null;
   readonly sellerId: string;
   readonly currency: Currency;
   readonly startingPrice: MinorUnits;

@@ -4,7 +4,7 @@
 // are used only to answer "is this you" questions and the seller's own reserve; they never leave.
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
-import { Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
+import { AuctionFormat, Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
 import { IntFromText, NullableIntFromText, isoMs, isoUs } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus, MyList } from './params.js';
@@ -14,6 +14,7 @@ import { NullableNumber, NullableString, decodeRow } from './rows.js';
 const AuctionRow = t.type({
   auction_id: t.string,
   seller_id: t.string,
+  format: AuctionFormat,
   title: t.string,
   description: t.string,
   currency: t.string,
@@ -34,6 +35,9 @@ const AuctionRow = t.type({
   ends_at: t.string,
   soft_close_window_seconds: NullableNumber,
   soft_close_extension_seconds: NullableNumber,
+  clock_decrement_amount: NullableIntFromText,
+  clock_decrement_every_seconds: NullableNumber,
+  clock_floor_price: NullableIntFromText,
   created_at: t.string,
   ended_at: NullableString,
   version: t.number,
@@ -54,13 +58,15 @@ const sortSpecs: Readonly<Record<ListingSort, { readonly column: string; readonl
  * caller, never by a request) becomes `sort_key`; `join` adds a table to the FROM.
  */
 const selectView = (sortExpression: string, join = '') => `
-SELECT av.auction_id, av.seller_id, av.title, av.description, av.currency,
+SELECT av.auction_id, av.seller_id, av.format, av.title, av.description, av.currency,
        av.starting_price::text AS starting_price, av.current_price::text AS current_price,
        av.reserve_price::text AS reserve_price, av.buy_now_price::text AS buy_now_price, av.buy_now_available,
        av.bid_count, av.leader_id, av.leader_pseudonym, av.reserve_met, av.outcome, av.winner_id, av.winner_pseudonym,
        av.final_price::text AS final_price,
        ${isoMs('av.starts_at')} AS starts_at, ${isoMs('av.ends_at')} AS ends_at,
        av.soft_close_window_seconds, av.soft_close_extension_seconds,
+       av.clock_decrement_amount::text AS clock_decrement_amount, av.clock_decrement_every_seconds,
+       av.clock_floor_price::text AS clock_floor_price,
        ${isoMs('av.created_at')} AS created_at, ${isoMs('av.ended_at')} AS ended_at,
        av.version,
        NULLIF(ba.highest_max, 0)::text AS your_max, ba.bid_count AS your_bid_count,
@@ -173,6 +179,7 @@ const publicAuctionOf = (row: AuctionRow): PublicAuction =>
     title: row.title,
     description: row.description,
     sellerId: row.seller_id,
+    format: row.format,
     currency: row.currency,
     startingPrice: row.starting_price,
     currentPrice: publicPrice(row.outcome, row.current_price, row.final_price),
@@ -185,6 +192,10 @@ const publicAuctionOf = (row: AuctionRow): PublicAuction =>
     softClose:
       row.soft_close_window_seconds !== null && row.soft_close_extension_seconds !== null
         ? { windowSeconds: row.soft_close_window_seconds, extensionSeconds: row.soft_close_extension_seconds }
+        : null,
+    clock:
+      row.clock_decrement_amount !== null && row.clock_decrement_every_seconds !== null && row.clock_floor_price !== null
+        ? { decrementAmount: row.clock_decrement_amount, decrementEverySeconds: row.clock_decrement_every_seconds, floorPrice: row.clock_floor_price }
         : null,
     createdAt: row.created_at,
     endedAt: row.ended_at,

@@ -13,7 +13,7 @@ const script: AuctionCommand[] = [
   {
     type: 'CreateAuction', auctionId: 'demo', sellerId: 'sam', title: 'A 1960s Omega Seamaster', description: '',
     currency: 'USD', startingPrice: cents(1000), reservePrice: cents(5000), buyNowPrice: cents(12000), startsAt: null,
-    endsAt: at(3600), softClose: { windowSeconds: 120, extensionSeconds: 120 }, approvedBiddersOnly: false, now: at(0),
+    endsAt: at(3600), softClose: { windowSeconds: 120, extensionSeconds: 120 }, approvedBiddersOnly: false, format: 'english', clock: null, now: at(0),
   },
   { type: 'PlaceBid', auctionId: 'demo', bidId: 'b1', bidderId: 'alice', maxAmount: cents(2000), now: at(60) },
   { type: 'PlaceBid', auctionId: 'demo', bidId: 'b2', bidderId: 'bob', maxAmount: cents(1500), now: at(120) },

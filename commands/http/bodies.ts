@@ -1,10 +1,12 @@
 // The command API's request bodies (DESIGN.md section 5), as io-ts codecs. Unknown fields are
 // refused (closedObject), so a misspelt `maxamount` is a 400 naming it rather than a silently ignored field.
 import * as t from 'io-ts';
-import { BidId, Currency, Description, Integer, MinorUnits, Reason, RetractionReason, Title } from '../../domain/index.js';
+import { AuctionFormat, BidId, Currency, Description, Integer, MinorUnits, Reason, RetractionReason, Title } from '../../domain/index.js';
 import { closedObject, IsoUtcTimestamp } from '../../infra/index.js';
 
 export const SoftCloseBody = closedObject('SoftClose', { windowSeconds: Integer, extensionSeconds: Integer }, {});
+
+export const DutchClockBody = closedObject('DutchClock', { decrementAmount: MinorUnits, decrementEverySeconds: Integer, floorPrice: MinorUnits }, {});
 
 export const CreateAuctionBody = closedObject(
   'CreateAuctionBody',
@@ -16,6 +18,10 @@ export const CreateAuctionBody = closedObject(
     startsAt: t.union([IsoUtcTimestamp, t.null]),
     softClose: t.union([SoftCloseBody, t.null]),
     approvedBiddersOnly: t.boolean,
+    /** Absent: english. */
+    format: AuctionFormat,
+    /** A Dutch auction's clock (required with `format: "dutch"`, refused otherwise). */
+    clock: t.union([DutchClockBody, t.null]),
   },
 );
 export type CreateAuctionBody = t.TypeOf<typeof CreateAuctionBody>;

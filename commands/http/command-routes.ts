@@ -121,6 +121,8 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
         endsAt: utc(body.endsAt),
         softClose: body.softClose ?? null,
         approvedBiddersOnly: body.approvedBiddersOnly ?? false,
+        format: body.format ?? 'english',
+        clock: body.clock ?? null,
       },
       context,
       res,

@@ -4,7 +4,7 @@
 // reserve/buy-now flags of a new auction come from the domain's own `evolve`. The row keeps the
 // facts (the leader and the winner, the current and the final price, buy-now offered or not); the
 // read API shows them through the domain's public choices (domain/public-auction.ts).
-import type { Outcome } from '../../domain/index.js';
+import type { AuctionFormat, Outcome } from '../../domain/index.js';
 import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { AuctionFold, ProjectedEvent, Unprojectable } from '../runtime/index.js';
@@ -14,6 +14,7 @@ import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/
 export interface AuctionRow {
   readonly auctionId: string;
   readonly sellerId: string;
+  readonly format: AuctionFormat;
   readonly title: string;
   readonly description: string;
   readonly currency: string;
@@ -34,6 +35,10 @@ export interface AuctionRow {
   readonly endsAt: string;
   readonly softCloseWindowSeconds: number | null;
   readonly softCloseExtensionSeconds: number | null;
+  /** A Dutch auction's clock; null for the other formats. */
+  readonly clockDecrementAmount: number | null;
+  readonly clockDecrementEverySeconds: number | null;
+  readonly clockFloorPrice: number | null;
   readonly createdAt: string;
   readonly endedAt: string | null;
   readonly version: number;
@@ -128,6 +133,7 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
       return {
         auctionId,
         sellerId: d.sellerId,
+        format: d.format,
         title: d.title,
         description: d.description,
         currency: d.currency,
@@ -148,6 +154,9 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
         endsAt: d.endsAt,
         softCloseWindowSeconds: d.softClose?.windowSeconds ?? null,
         softCloseExtensionSeconds: d.softClose?.extensionSeconds ?? null,
+        clockDecrementAmount: d.clock?.decrementAmount ?? null,
+        clockDecrementEverySeconds: d.clock?.decrementEverySeconds ?? null,
+        clockFloorPrice: d.clock?.floorPrice ?? null,
         createdAt: d.createdAt,
         endedAt: null,
         version: 0, // stamped by applyEvent

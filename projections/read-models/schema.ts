@@ -11,6 +11,7 @@ const firstTables = migrationFromFile(import.meta.url, 'read-models/001-tables')
 const parkedStreams = migrationFromFile(import.meta.url, 'read-models/003-parked-streams');
 const retractions = migrationFromFile(import.meta.url, 'read-models/004-retractions');
 const myAuctions = migrationFromFile(import.meta.url, 'read-models/005-my-auctions');
+const formats = migrationFromFile(import.meta.url, 'read-models/006-formats');
 
 export const readModelMigrations: readonly Migration[] = [
   firstTables,
@@ -18,13 +19,14 @@ export const readModelMigrations: readonly Migration[] = [
   parkedStreams,
   retractions,
   myAuctions,
+  formats,
 ];
 
 /**
  * The migrations that create or change the tables a rebuild makes afresh, in order (a later one
  * that changes them joins this list; projection_checkpoints is not rebuilt).
  */
-const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, retractions, myAuctions];
+const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, retractions, myAuctions, formats];
 
 /** A read-model table's name, and every index and constraint named after it (they start with it). */
 const tableName = new RegExp(`\\b(?:${readModelTables.join('|')})`, 'g');

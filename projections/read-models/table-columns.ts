@@ -37,6 +37,7 @@ const columns = <R>(specs: { readonly [K in keyof R & string]-?: ColumnSpec<R[K]
 export const auctionViewColumns = columns<AuctionRow>({
   auctionId: 'text',
   sellerId: 'text',
+  format: 'text',
   title: 'text',
   description: 'text',
   currency: 'text',
@@ -57,6 +58,9 @@ export const auctionViewColumns = columns<AuctionRow>({
   endsAt: 'timestamptz',
   softCloseWindowSeconds: 'integer null',
   softCloseExtensionSeconds: 'integer null',
+  clockDecrementAmount: 'bigint null',
+  clockDecrementEverySeconds: 'integer null',
+  clockFloorPrice: 'bigint null',
   createdAt: 'timestamptz',
   endedAt: 'timestamptz null',
   version: 'integer',

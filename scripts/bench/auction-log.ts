@@ -105,7 +105,7 @@ class SimulatedAuction {
       startsAt: null,
       endsAt: fromMillis(this.endsAtMs),
       softClose: null,
-      approvedBiddersOnly: false,
+      approvedBiddersOnly: false, format: 'english', clock: null,
       now,
     }, 'bench-seller');
   }

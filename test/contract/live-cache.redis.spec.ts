@@ -71,6 +71,19 @@ for (const variant of redisVariants) describe(`live cache (${variant.name})`, fu
   /** The state the events fold to, from nothing. */
   const folded = (auctionId: string, events: readonly RecordedEvent[]) => planLiveChanges(auctionId, undefined, events, pseudonym).changes.at(-1)?.auction;
 
+  it('a hash cached before auction formats (an upgrade) reads as an English auction without a clock', async () => {
+    const namespace = `gs:test:${randomUUID()}:live-cache`;
+    const projector = new RedisLiveCache({ redis, pseudonym, namespace });
+    const s = new AuctionStream(`${RUN_PREFIX}-${randomUUID()}`);
+    await projector.apply([...s.create(), ...s.bid('alice', 2000)], 'log', 'p');
+    await redis.hdel(auctionCacheKey(s.auctionId), 'format', 'clock');
+    const stored = await storedState(s.auctionId);
+    assert.equal(stored?.format, 'english');
+    assert.equal(stored?.clock, null);
+    assert.deepEqual(stored, folded(s.auctionId, s.events));
+    await redis.del(projector.checkpointKey('log'));
+  });
+
   it('a frame stored before frames carried minimumBid (an upgrade) is answered with a snapshot: framesAfter says the history does not reach', async () => {
     const namespace = `gs:test:${randomUUID()}:live-cache`;
     const projector = new RedisLiveCache({ redis, pseudonym, namespace });

@@ -31,7 +31,7 @@ const create = (auctionId: string): UnstampedCommand => ({
   startingPrice: 1000 as MinorUnits, reservePrice: 3000 as MinorUnits, buyNowPrice: 9000 as MinorUnits,
   startsAt: new Date(T0).toISOString() as UtcTimestamp, endsAt: new Date(T0 + 3_600_000).toISOString() as UtcTimestamp,
   softClose: null,
-  approvedBiddersOnly: false,
+  approvedBiddersOnly: false, format: 'english', clock: null,
 });
 
 const bid = (auctionId: string, i: number, bidder: string, maxAmount: number): [UnstampedCommand, CommandContext] => [

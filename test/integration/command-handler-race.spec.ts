@@ -38,7 +38,7 @@ const raceSuite = (open: () => Promise<TwoProcesses>) => {
     const created = await p.handlers[0].handle({
       type: 'CreateAuction', auctionId, sellerId: 'sam', title: 'Lamp', description: '', currency: 'USD',
       startingPrice: 1000 as MinorUnits, reservePrice: null, buyNowPrice: 9000 as MinorUnits, startsAt: null,
-      endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null, approvedBiddersOnly: false, ...extra,
+      endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null, approvedBiddersOnly: false, format: 'english', clock: null, ...extra,
     }, ctx('sam'));
     assert.ok(E.isRight(created));
     // both "processes" have the auction cached at version 1
@@ -189,7 +189,7 @@ for (const variant of redisVariants) describe(`a lease lost while deciding costs
       const created = await handlerA.handle({
         type: 'CreateAuction', auctionId, sellerId: 'sam', title: 'Lamp', description: '', currency: 'USD',
         startingPrice: 1000 as MinorUnits, reservePrice: null, buyNowPrice: null, startsAt: null,
-        endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null, approvedBiddersOnly: false,
+        endsAt: new Date(Date.now() + 3_600_000).toISOString() as UtcTimestamp, softClose: null, approvedBiddersOnly: false, format: 'english', clock: null,
       }, ctx('sam'));
       assert.ok(E.isRight(created));
       a.lock.contended(auctionId);

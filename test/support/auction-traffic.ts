@@ -72,6 +72,8 @@ export class AuctionWriter {
       endsAt: fromMillis(this.clock.ms + (o.endsInSeconds ?? 3600) * 1000),
       softClose: o.softClose ?? null,
       approvedBiddersOnly: o.approvedBiddersOnly ?? false,
+      format: 'english',
+      clock: null,
     }, sellerId);
   }
 

@@ -1,7 +1,7 @@
 // Given events / when command / then events or rejection, for the auction decider.
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, AuctionState, RejectionCode, Rejection, MinorUnits, UtcTimestamp, SoftClose, Currency } from '../../domain/index.js';
+import type { AuctionCommand, AuctionEvent, AuctionState, RejectionCode, Rejection, MinorUnits, UtcTimestamp, SoftClose, Currency, AuctionFormat, DutchClock } from '../../domain/index.js';
 import { decide, fold, fromMillis, toMillis } from '../../domain/index.js';
 
 /** What deciding `command` on the state `events` fold into gave: checked as events, one event, or a rejection. */
@@ -59,6 +59,8 @@ export interface AuctionOptions {
   buyNowPrice?: number | null;
   softClose?: SoftClose | null;
   approvedBiddersOnly?: boolean;
+  format?: AuctionFormat;
+  clock?: DutchClock | null;
   currency?: Currency;
   startsAt?: UtcTimestamp;
   endsAt?: UtcTimestamp;
@@ -81,6 +83,8 @@ export const created = (o: AuctionOptions = {}): AuctionEvent => ({
     softClose: o.softClose ?? null,
     createdAt: T0,
     approvedBiddersOnly: o.approvedBiddersOnly ?? false,
+    format: o.format ?? 'english',
+    clock: o.clock ?? null,
   },
 });
 

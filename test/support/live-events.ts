@@ -75,7 +75,7 @@ export class AuctionStream {
       startsAt: null,
       endsAt: this.time(3600),
       softClose: null,
-      approvedBiddersOnly: false,
+      approvedBiddersOnly: false, format: 'english', clock: null,
       now: this.time(0),
     }, 0);
   }

@@ -41,6 +41,7 @@ const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: stri
 const asStored = (row: AuctionRow): StoredAuctionRow => ({
   auction_id: row.auctionId,
   seller_id: row.sellerId,
+  format: row.format,
   title: row.title,
   description: row.description,
   currency: row.currency,
@@ -57,6 +58,9 @@ const asStored = (row: AuctionRow): StoredAuctionRow => ({
   winner_id: row.winnerId,
   winner_pseudonym: row.winnerPseudonym,
   final_price: row.finalPrice,
+  clock_decrement_amount: row.clockDecrementAmount,
+  clock_decrement_every_seconds: row.clockDecrementEverySeconds,
+  clock_floor_price: row.clockFloorPrice,
   starts_at: row.startsAt,
   ends_at: row.endsAt,
   soft_close_window_seconds: row.softCloseWindowSeconds,

@@ -89,7 +89,7 @@ describe('decideWithAccounts: the account rules of auction commands', () => {
   const listing = created().data as Extract<AuctionEvent, { type: 'AuctionCreated' }>['data'];
   const create: AuctionCommand = {
     type: 'CreateAuction', auctionId: 'a2', sellerId: SELLER, title: listing.title, description: '', currency: listing.currency,
-    startingPrice: listing.startingPrice, reservePrice: null, buyNowPrice: null, startsAt: null, endsAt: listing.endsAt, softClose: null, approvedBiddersOnly: false, now: at(0),
+    startingPrice: listing.startingPrice, reservePrice: null, buyNowPrice: null, startsAt: null, endsAt: listing.endsAt, softClose: null, approvedBiddersOnly: false, format: 'english', clock: null, now: at(0),
   };
 
   it('a suspended user cannot bid, buy now or list: ACCOUNT_SUSPENDED', () => {

@@ -14,7 +14,7 @@ const create = (o: Partial<Extract<AuctionCommand, { type: 'CreateAuction' }>> =
   startsAt: null,
   endsAt: at(HOUR),
   softClose: null,
-  approvedBiddersOnly: false,
+  approvedBiddersOnly: false, format: 'english', clock: null,
   now: T0,
   ...o,
 });

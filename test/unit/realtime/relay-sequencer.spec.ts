@@ -17,7 +17,7 @@ import {
 // ---- fixtures: an auction at version v, and its frame ------------------------------------------
 
 const auction = (version: number): LiveAuction => decodeOrThrow(LiveAuctionCodec, {
-  auctionId: 'a1', title: 'Lamp', description: '', sellerId: 'seller', currency: 'EUR',
+  auctionId: 'a1', title: 'Lamp', description: '', sellerId: 'seller', format: 'english', clock: null, currency: 'EUR',
   startingPrice: 1000, currentPrice: 1000 + 100 * version, bidCount: version, leader: version > 1 ? `bidder-${version % 3}` : null,
   reserveMet: false, startsAt: '2026-03-01T10:00:00.000Z', endsAt: '2026-03-01T11:00:00.000Z', softClose: null,
   createdAt: '2026-03-01T09:00:00.000Z', version, buyNowPrice: null, endedAt: null, outcome: 'live',
