@@ -7,13 +7,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { streamIdOf } from '../../domain/index.js';
+import type { SystemOptions } from '../../scripts/compose/system.js';
+import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
+import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
 import { connect } from '../support/ws-client.js';
 
 const HOUR_MS = 3_600_000;
 
-const suite = (backend: () => Backend) => {
+type Extra = SystemOptions & { env?: Record<string, string> };
+
+const suite = (backend: () => Backend, extra: () => Extra = () => ({})) => {
   let sys: TestSystem;
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
@@ -26,7 +31,8 @@ const suite = (backend: () => Backend) => {
   let auditor: string;
 
   before(async function () {
-    sys = await startTestSystem(backend(), { clock: () => new Date(now()), env: { SECOND_CHANCE_OFFER_SECONDS: String(48 * 3600) } });
+    const more = extra();
+    sys = await startTestSystem(backend(), { ...more, clock: () => new Date(now()), env: { ...more.env, SECOND_CHANCE_OFFER_SECONDS: String(48 * 3600) } });
     seller = await sys.token('sam', 'seller');
     otherSeller = await sys.token('sue', 'seller');
     alice = await sys.token('alice', 'bidder');
@@ -205,3 +211,19 @@ const suite = (backend: () => Backend) => {
 };
 
 embeddedAndServices('second-chance offers over HTTP', suite);
+
+describe('second-chance offers over HTTP: PostgreSQL, Redis and Kafka', function () {
+  this.timeout(90_000);
+  const topic = uniqueName('second-chance');
+  let backend: Backend;
+  let brokers: string;
+  before(function () {
+    const what = 'second-chance offers through Kafka';
+    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
+    brokers = serviceUrl(this, 'KAFKA_BROKERS', what);
+  });
+  after(async () => {
+    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
+  });
+  suite(() => backend, () => ({ env: { KAFKA_BROKERS: brokers }, kafka: { topic, groupIdPrefix: `${uniqueName('second-chance-group')}.` } }));
+});
