@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent } from '../../../domain/index.js';
-import { decide, fold, offerStatus } from '../../../domain/index.js';
+import { decide, decideWithAccounts, fold, offerStatus } from '../../../domain/index.js';
 import { given, created, bid, buyNow, close, cancel, retract, at, amount, afterBids, AUCTION, SELLER, HOUR } from '../../support/decider.js';
 
 const DAY = 24 * HOUR;
@@ -181,5 +181,19 @@ describe('decide: second-chance offers', () => {
       const offered = events.flatMap((e) => (e.type === 'SecondChanceOffered' ? [e.data] : []));
       return accepted.length <= 1 && accepted.every((e) => offered.some((o) => o.bidderId === e.data.bidderId && o.price === e.data.price));
     }));
+  });
+});
+
+describe('decideWithAccounts: accepting a second-chance offer is buying', () => {
+  const facts = (entries: Record<string, { suspended?: boolean; blocks?: string[] }>) =>
+    new Map(Object.entries(entries).map(([id, f]) => [id, { suspended: f.suspended ?? false, blockedBidders: new Set(f.blocks ?? []) }]));
+  const offered = () => afterBids(belowReserve(), offer('bob'));
+  it('a suspended bidder cannot accept (ACCOUNT_SUSPENDED), nor one the seller blocked (BIDDER_BLOCKED); others can', () => {
+    const decideOn = (f: ReturnType<typeof facts>) => decideWithAccounts(accept('bob'), fold(offered()), f);
+    const suspended = decideOn(facts({ bob: { suspended: true } }));
+    assert.ok(E.isLeft(suspended) && suspended.left.code === 'ACCOUNT_SUSPENDED');
+    const blocked = decideOn(facts({ [SELLER]: { blocks: ['bob'] } }));
+    assert.ok(E.isLeft(blocked) && blocked.left.code === 'BIDDER_BLOCKED');
+    assert.ok(E.isRight(decideOn(facts({}))));
   });
 });
