@@ -6,8 +6,10 @@ import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Reason, UserId } from './ids.js';
 import { AuctionFormat, DutchClock, SoftClose, listingProps } from './events.js';
 import { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
+import { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
 export { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
+export { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
 export const CreateAuction = t.type({
   type: t.literal('CreateAuction'),
@@ -56,7 +58,8 @@ export const CloseAuction = t.type({
 }, 'CloseAuction');
 
 export const AuctionCommand = t.union(
-  [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval],
+  [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval,
+    ReportNonPayment, OfferSecondChance, AcceptSecondChance, DeclineSecondChance],
   'AuctionCommand',
 );
 export type AuctionCommand = t.TypeOf<typeof AuctionCommand>;

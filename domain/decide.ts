@@ -10,6 +10,7 @@ import { decideBid } from './decide-bid.js';
 import { decideBuyNow, decideCancel, decideClose } from './decide-ending.js';
 import { decideRetract } from './decide-retract.js';
 import { decideApprove, decideRevoke } from './decide-approval.js';
+import { decideAccept, decideDecline, decideOffer, decideReportNonPayment } from './decide-second-chance.js';
 
 export const decide = (command: AuctionCommand, state: AuctionState): Either<Rejection, AuctionEvent[]> => {
   switch (command.type) {
@@ -29,5 +30,13 @@ export const decide = (command: AuctionCommand, state: AuctionState): Either<Rej
       return decideApprove(command, state);
     case 'RevokeBidderApproval':
       return decideRevoke(command, state);
+    case 'ReportNonPayment':
+      return decideReportNonPayment(command, state);
+    case 'OfferSecondChance':
+      return decideOffer(command, state);
+    case 'AcceptSecondChance':
+      return decideAccept(command, state);
+    case 'DeclineSecondChance':
+      return decideDecline(command, state);
   }
 };

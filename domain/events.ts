@@ -7,9 +7,11 @@ import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } from './ids.js';
 import { BidRetracted } from './retraction-events.js';
 import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+import { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
 
 export { BidRetracted, RetractionReason } from './retraction-events.js';
 export { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+export { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
 
 export const SoftClose = t.type({
   windowSeconds: Integer,
@@ -129,7 +131,8 @@ export const AuctionClosed = t.type({
 }, 'AuctionClosed');
 
 export const AuctionEvent = t.union(
-  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked],
+  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked,
+    WinnerNonPaymentReported, SecondChanceOffered, SecondChanceAccepted, SecondChanceDeclined],
   'AuctionEvent',
 );
 export type AuctionEvent = t.TypeOf<typeof AuctionEvent>;
@@ -146,6 +149,10 @@ export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = 
   BidRetracted: 1,
   BidderApproved: 1,
   BidderApprovalRevoked: 1,
+  WinnerNonPaymentReported: 1,
+  SecondChanceOffered: 1,
+  SecondChanceAccepted: 1,
+  SecondChanceDeclined: 1,
 };
 
 export const streamIdOf = (auctionId: string): string => `auction-${auctionId}`;

@@ -4,6 +4,7 @@ import type { Auction, AuctionState } from './state.js';
 import { initialState } from './state.js';
 import { runnerUpAfter } from './standing.js';
 import { withBid, withoutBids } from './placed-bids.js';
+import { evolveSecondChance, noSecondChance } from './second-chance.js';
 
 const auctionOf = (state: AuctionState, type: string): Auction => {
   if (state.kind === 'none') throw new Error(`${type} applied to an auction that does not exist`);
@@ -37,6 +38,7 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         bids: null,
         approvedBiddersOnly: d.approvedBiddersOnly,
         approvedBidders: new Set(),
+        secondChance: noSecondChance,
       };
     }
     case 'BidPlaced': {
@@ -101,6 +103,11 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
             : { kind: 'unsold' },
       };
     }
+    case 'WinnerNonPaymentReported':
+    case 'SecondChanceOffered':
+    case 'SecondChanceAccepted':
+    case 'SecondChanceDeclined':
+      return evolveSecondChance(auctionOf(state, event.type), event);
   }
 };
 

@@ -203,8 +203,16 @@ export const evolvePublicAuction = (
     }
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
-      // Nothing public changes; the version moves, so subscribers see no gap.
+    case 'SecondChanceOffered':
+    case 'SecondChanceDeclined':
+      // Nothing public changes (an offer's price is a bidder's maximum); the version moves, so subscribers see no gap.
       return { ...state, version };
+    case 'WinnerNonPaymentReported':
+      // The sale fell through: unsold, nobody holds the item; the price bidding reached stays shown.
+      return { ...state, leader: null, outcome: 'unsold', version };
+    case 'SecondChanceAccepted':
+      // Sold to the offered bidder at the offer's price (the auction's end stays when it ended).
+      return { ...state, currentPrice: event.data.price, leader: pseudonym(state.auctionId, event.data.bidderId), outcome: 'sold', version };
     case 'AuctionCancelled':
       return { ...state, buyNowPrice: null, endedAt: event.data.cancelledAt, outcome: 'cancelled', version };
     case 'AuctionClosed': {

@@ -20,6 +20,12 @@ export const rejectionCodes = [
   'BID_NOT_FOUND',
   'BIDDER_NOT_APPROVED',
   'APPROVAL_NOT_REQUIRED',
+  // Second-chance offers (domain/decide-second-chance.ts).
+  'SECOND_CHANCE_NOT_ALLOWED',
+  'BIDDER_NOT_FOUND',
+  'OFFER_NOT_FOUND',
+  'OFFER_EXPIRED',
+  'OFFER_LAPSED',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

@@ -3,6 +3,7 @@ import type { Currency, MinorUnits } from './money.js';
 import type { UtcTimestamp } from './time.js';
 import type { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import type { PlacedBids } from './placed-bids.js';
+import type { SecondChance } from './second-chance.js';
 
 export interface Leader {
   readonly bidderId: string;
@@ -12,7 +13,7 @@ export interface Leader {
 
 export type Phase =
   | { readonly kind: 'live' }
-  | { readonly kind: 'sold'; readonly winnerId: string; readonly price: MinorUnits; readonly via: 'bidding' | 'buy-now' }
+  | { readonly kind: 'sold'; readonly winnerId: string; readonly price: MinorUnits; readonly via: 'bidding' | 'buy-now' | 'second-chance' }
   | { readonly kind: 'unsold' }
   | { readonly kind: 'cancelled' };
 
@@ -45,6 +46,8 @@ export interface Auction {
   readonly approvedBiddersOnly: boolean;
   /** The bidders the seller approved (and has not revoked). */
   readonly approvedBidders: ReadonlySet<string>;
+  /** The non-payment report and the second-chance offers made after the end (second-chance.ts). */
+  readonly secondChance: SecondChance;
 }
 
 export type AuctionState = { readonly kind: 'none' } | Auction;

@@ -35,3 +35,10 @@ export const EmptyBody = closedObject('EmptyBody', {}, {});
 /** POST /v1/auctions/:id/retractions: why, and optionally which of the bidder's bids (absent or null: as the rules allow). */
 export const RetractBidBody = closedObject('RetractBidBody', { reason: RetractionReason }, { bidId: t.union([BidId, t.null]) });
 export type RetractBidBody = t.TypeOf<typeof RetractBidBody>;
+
+/**
+ * POST /v1/auctions/:id/second-chance-offers: the bidder by its pseudonym in this auction (as GET
+ * /v1/auctions/:id/bidders shows it), and how long the offer stays open (absent: the configured default).
+ */
+export const SecondChanceOfferBody = closedObject('SecondChanceOfferBody', { bidder: t.string }, { expiresInSeconds: Integer });
+export type SecondChanceOfferBody = t.TypeOf<typeof SecondChanceOfferBody>;

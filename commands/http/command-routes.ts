@@ -16,6 +16,7 @@ import { IDEMPOTENCY_HEADER, type IdempotencyStore } from './idempotency-store.j
 import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 import { auctionRuleRoutes } from './auction-rule-routes.js';
+import { secondChanceRoutes } from './second-chance-routes.js';
 
 export interface CommandRoutesDeps {
   readonly handler: CommandHandler;
@@ -25,12 +26,16 @@ export interface CommandRoutesDeps {
   readonly idempotencyStore: IdempotencyStore;
   /** The keys' claim lease and wait (defaults in idempotency.ts). */
   readonly idempotency?: Pick<IdempotencyOptions, 'leaseMs' | 'waitMs' | 'now'>;
+  /** How long a second-chance offer stays open when the seller names no time (default 72 hours). */
+  readonly secondChanceOfferSeconds?: number;
+  /** The server's clock, for an offer's status (default the system clock). */
+  readonly clock?: () => Date;
 }
 
 const AuctionParams = t.type({ id: AuctionId });
 
 /** The command routes' paths, as Express matches them (case-insensitive, an optional trailing slash). */
-const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel|retractions))?\/?$/i;
+const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel|retractions|non-payment|second-chance-offers(?:\/accept|\/decline)?))?\/?$/i;
 
 /**
  * Whether a request goes to a command route with an Idempotency-Key, whose claim can count the
@@ -51,6 +56,8 @@ const statusOf: Partial<Record<Rejection['code'], number>> = {
   ACCOUNT_SUSPENDED: 403,
   AUCTION_NOT_FOUND: 404,
   BID_NOT_FOUND: 404,
+  BIDDER_NOT_FOUND: 404,
+  OFFER_NOT_FOUND: 404,
 };
 
 /** A refusal by the domain, as the error model's answer (409 for a rule that refuses the command). */
@@ -167,6 +174,11 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
   });
 
   auctionRuleRoutes(router, { ...deps, keyed, run, contextOf });
+  secondChanceRoutes(router, {
+    pseudonym, loadAuction: deps.loadAuction, keyed, run, contextOf,
+    defaultOfferSeconds: deps.secondChanceOfferSeconds ?? 72 * 3_600,
+    clock: deps.clock ?? (() => new Date()),
+  });
 
   return router;
 };

@@ -204,8 +204,35 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
     }
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
-      // The seller's list is the write side's (read back from the stream); the row only moves its version.
+    case 'SecondChanceOffered':
+    case 'SecondChanceDeclined':
+      // The seller's list and the offers are the write side's (read back from the stream); the row only moves its version.
       return requireExisting(row, projected);
+    case 'WinnerNonPaymentReported': {
+      // The sale fell through: unsold, no winner, nobody leads; the price bidding reached stays.
+      const r = requireExisting(row, projected);
+      r.outcome = 'unsold';
+      r.leaderId = null;
+      r.leaderPseudonym = null;
+      r.winnerId = null;
+      r.winnerPseudonym = null;
+      r.finalPrice = null;
+      return r;
+    }
+    case 'SecondChanceAccepted': {
+      // Sold to the offered bidder at the offer's price; the end stays when the auction ended.
+      const d = event.data;
+      const r = requireExisting(row, projected);
+      const buyer = pseudonym(auctionId, d.bidderId);
+      r.currentPrice = d.price;
+      r.leaderId = d.bidderId;
+      r.leaderPseudonym = buyer;
+      r.outcome = 'sold';
+      r.winnerId = d.bidderId;
+      r.winnerPseudonym = buyer;
+      r.finalPrice = d.price;
+      return r;
+    }
     case 'AuctionCancelled': {
       const r = requireExisting(row, projected);
       r.buyNowAvailable = false;

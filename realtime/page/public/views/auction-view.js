@@ -16,6 +16,7 @@ import { acceptedMessage, refusedMessage } from '../messages.js';
 import { parseAmount, toDecimalString } from '../money.js';
 import { bidOutcome, minimumBidText, outcomeText, reserveText } from './auction-text.js';
 import { buyNowPanel } from './buy-now.js';
+import { secondChancePanel } from './second-chance.js';
 import { watchButton } from './watch-button.js';
 
 /**
@@ -99,6 +100,7 @@ export function auctionView(ctx, auctionId) {
     },
   });
   const watch = watchButton(ctx, auctionId);
+  const secondChance = secondChancePanel(ctx, auctionId);
 
   const historyBody = el('tbody');
   const historyNote = el('p', { id: 'history-note', class: 'hint' });
@@ -120,6 +122,7 @@ export function auctionView(ctx, auctionId) {
         ends),
       form,
       buyNow.element,
+      secondChance.element,
       el('section', { class: 'history-panel', 'aria-labelledby': 'history-heading' },
         el('h2', { id: 'history-heading' }, 'Bid history'), history, historyNote)));
   const body = /** @type {HTMLElement} */ (element.querySelector('.auction-body'));
@@ -189,6 +192,7 @@ export function auctionView(ctx, auctionId) {
     if (messagePrice !== undefined && previous !== undefined && previous.currentPrice !== a.currentPrice && a.currentPrice !== messagePrice) clearMessages();
     renderForm(a);
     buyNow.render(a, yourPseudonym);
+    secondChance.render(a);
     if (previous === undefined || previous.bidCount !== a.bidCount || previous.version !== a.version) refreshHistory();
   };
 
