@@ -19,3 +19,5 @@ export * from './event-log/index.js';
 export * from './public-auction.js';
 export * from './notices.js';
 export * from './accounts/index.js';
+export * from './dutch-clock.js';
+export { DUTCH_ENDS_AT_REFUSED, MAX_DUTCH_STEP_SECONDS } from './decide-dutch.js';

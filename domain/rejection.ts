@@ -20,6 +20,8 @@ export const rejectionCodes = [
   'BID_NOT_FOUND',
   'BIDDER_NOT_APPROVED',
   'APPROVAL_NOT_REQUIRED',
+  // A command the auction's format does not take (a bid on a Dutch auction: domain/decide-dutch.ts).
+  'WRONG_FORMAT',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 
