@@ -45,11 +45,18 @@ export const dutchEndsAtMs = (startsAtMs: number, startingPrice: number, clock: 
   startsAtMs + (stepsToFloor(startingPrice, clock) + 1) * clock.decrementEverySeconds * 1000;
 
 /**
- * The clock's price at `nowMs` for an auction that is still live and has a clock (a Dutch auction
- * that was not sold, cancelled or closed), else null: what the public views show as its price.
+ * The price the public sees of a Dutch auction at `nowMs`, or null when the clock does not set it
+ * (no clock; or sold: the sale's price stands): while live, the clock's price at `nowMs`; once it
+ * ended unsold or cancelled, the clock's price when it ended (the floor, for one that ran out).
  */
-export const liveClockPrice = (
-  a: { readonly outcome: string; readonly clock: DutchClock | null; readonly startingPrice: MinorUnits; readonly startsAt: string },
+export const shownClockPrice = (
+  a: {
+    readonly outcome: string; readonly clock: DutchClock | null; readonly startingPrice: MinorUnits; readonly startsAt: string;
+    readonly endedAt: string | null;
+  },
   nowMs: number,
-): MinorUnits | null =>
-  a.outcome === 'live' && a.clock !== null ? clockPrice({ startingPrice: a.startingPrice, startsAt: a.startsAt, clock: a.clock }, nowMs) : null;
+): MinorUnits | null => {
+  if (a.clock === null || a.outcome === 'sold') return null;
+  const atMs = a.outcome === 'live' ? nowMs : a.endedAt === null ? null : Date.parse(a.endedAt);
+  return atMs === null ? null : clockPrice({ startingPrice: a.startingPrice, startsAt: a.startsAt, clock: a.clock }, atMs);
+};

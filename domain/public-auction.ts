@@ -11,7 +11,7 @@ import { evolve } from './evolve.js';
 import { Count } from './ids.js';
 import { Currency, MinorUnits } from './money.js';
 import { minimumChallenge } from './pricing.js';
-import { liveClockPrice } from './dutch-clock.js';
+import { shownClockPrice } from './dutch-clock.js';
 import { initialState } from './state.js';
 import { UtcTimestamp, toMillis } from './time.js';
 
@@ -233,12 +233,15 @@ export const evolvePublicAuction = (
  */
 export const publicAuctionView = (auction: PublicAuction, nowMs: number): PublicAuctionView => dutchAt(publicAuctionViewOf(auction, nowMs), auction, nowMs);
 
-/** A live Dutch auction's view at `nowMs`: priced by its clock, bought at that price, no minimum bid. */
+/**
+ * A Dutch auction's view at `nowMs`: no minimum bid; while live, priced by its clock and bought at
+ * that price; once it ended unsold or cancelled, the clock's price when it ended (`shownClockPrice`).
+ */
 const dutchAt = (view: PublicAuctionView, auction: PublicAuction, nowMs: number): PublicAuctionView => {
   if (auction.clock === null) return view;
   const { minimumBid: _minimumBid, ...rest } = view;
-  const price = liveClockPrice(auction, nowMs);
-  return price === null ? rest : { ...rest, currentPrice: price, buyNowPrice: price };
+  const price = shownClockPrice(auction, nowMs);
+  return price === null ? rest : { ...rest, currentPrice: price, ...(auction.outcome === 'live' ? { buyNowPrice: price } : {}) };
 };
 
 const publicAuctionViewOf = (auction: PublicAuction, nowMs: number): PublicAuctionView => ({
@@ -275,8 +278,8 @@ export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated
   const frame = updatedFrameOf(state, atMs);
   if (state.clock === null) return frame;
   // A Dutch auction: priced by its clock at the event's time (the page runs the clock on from `clock` and the server time).
-  const price = liveClockPrice(state, atMs);
-  return { ...frame, minimumBid: null, ...(price === null ? {} : { currentPrice: price, buyNowPrice: price }) };
+  const price = shownClockPrice(state, atMs);
+  return { ...frame, minimumBid: null, ...(price === null ? {} : { currentPrice: price, buyNowPrice: state.outcome === 'live' ? price : null }) };
 };
 
 const updatedFrameOf = (state: PublicAuction, atMs: number): AuctionUpdated => ({

@@ -170,7 +170,10 @@ describe('property: one public view of a Dutch auction', () => {
           assert.deepEqual([view.currentPrice, view.buyNowPrice], [price, price]);
         } else {
           assert.equal(view.buyNowPrice, undefined);
-          if (sold !== null) assert.equal(view.currentPrice, sold);
+          const endedAtMs = Date.parse(log.at(-1)!.metadata.serverTime);
+          // sold: the sale's price; unsold or cancelled: the clock's price when it ended (the floor, once run out)
+          assert.equal(view.currentPrice, sold ?? clockPrice({ startingPrice: state.startingPrice, startsAt: state.startsAt, clock: CLOCK }, endedAtMs));
+          if (state.phase.kind === 'unsold') assert.equal(view.currentPrice, CLOCK.floorPrice);
         }
         // each frame carries the clock's price at its event's time (so a replay makes the same frame)
         const frame = updatedFrame(live, Date.parse(log.at(-1)!.metadata.serverTime));
