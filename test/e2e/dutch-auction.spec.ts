@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { streamIdOf } from '../../domain/index.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
+import { serviceUrl } from '../support/services.js';
+import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
 import { connect } from '../support/ws-client.js';
 
 const MINUTE_MS = 60_000;
@@ -166,5 +168,51 @@ embeddedAndServices('Dutch auctions over HTTP', (backend: () => Backend) => {
     assert.deepEqual(events.map((e) => e.type), ['AuctionCreated', 'AuctionClosed']);
     const view = await sys.call('GET', `/v1/auctions/${auctionId}?minVersion=2`);
     assert.deepEqual([view.body.status, view.body.currentPrice, view.body.buyNowPrice], ['unsold', 800, undefined]);
+  });
+});
+
+describe('Dutch auctions through Kafka: the sale reaches the read API and the WebSocket through the topic', function () {
+  this.timeout(90_000);
+  const topic = uniqueName('dutch');
+  let brokers: string;
+  let sys: TestSystem;
+  let offsetMs = 0;
+
+  before(async function () {
+    const suite = 'Dutch auctions through Kafka';
+    const databaseUrl = serviceUrl(this, 'DATABASE_URL', suite);
+    const redisUrl = serviceUrl(this, 'REDIS_URL', suite);
+    brokers = serviceUrl(this, 'KAFKA_BROKERS', suite);
+    sys = await startTestSystem({ name: 'services', databaseUrl, redisUrl }, {
+      env: { KAFKA_BROKERS: brokers },
+      kafka: { topic, groupIdPrefix: `${uniqueName('dutch-group')}.` },
+      clock: () => new Date(Date.now() + offsetMs),
+    });
+  });
+  after(async () => {
+    await sys?.stop();
+    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
+  });
+
+  it('accepts at the third step and shows the sale at that price', async () => {
+    const created = await sys.call('POST', '/v1/auctions', {
+      token: await sys.token('sam', 'seller'), body: { title: 'Leica M3', currency: 'EUR', startingPrice: 10_000, format: 'dutch', clock: CLOCK },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const auctionId = created.body.auctionId as string;
+    const socket = await connect(sys.realtimeUrl!);
+    try {
+      socket.send({ type: 'subscribe', auctionId });
+      await socket.waitFor((f) => f.type === 'snapshot', 'the snapshot');
+      offsetMs = 3.2 * MINUTE_MS; // three drops: 85.00
+      const bought = await sys.call('POST', `/v1/auctions/${auctionId}/buy-now`, { token: await sys.token('alice', 'bidder') });
+      assert.deepEqual([bought.status, bought.body.price], [200, 8500], JSON.stringify(bought.body));
+      const frame = await socket.waitFor((f) => f.type === 'auction.updated' && f.version === 2, 'the sale\'s frame');
+      assert.deepEqual([frame.status, frame.currentPrice], ['sold', 8500]);
+    } finally {
+      await socket.close();
+    }
+    const view = await sys.call('GET', `/v1/auctions/${auctionId}?minVersion=2`);
+    assert.deepEqual([view.body.status, view.body.currentPrice, view.body.clock], ['sold', 8500, CLOCK]);
   });
 });
