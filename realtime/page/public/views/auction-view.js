@@ -181,7 +181,7 @@ export function auctionView(ctx, auctionId) {
       setText(starting, `starting price ${money(a.startingPrice)}`);
       setText(amountLabel, `Your maximum bid (${a.currency})`);
     }
-    setText(bidCount, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
+    setText(bidCount, a.format === 'dutch' ? 'Dutch auction' : a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
     const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
     setText(priceLabel, a.status === 'sold' ? 'Final price ' : ended ? 'Last price ' : 'Current price ');
     setText(outcome, typeof a.currency === 'string' ? outcomeText(a, money) : '');

@@ -32,13 +32,14 @@ const refusals = {
  */
 export function dutchPanel(ctx, auctionId, options) {
   const now = el('strong', { id: 'dutch-price', class: 'price' });
+  const label = el('span', { class: 'label' }, 'Price now ');
   const floor = el('p', { id: 'dutch-floor' });
   const drop = el('p', { id: 'dutch-next-drop', class: 'hint', role: 'timer', 'aria-live': 'off' });
   const actions = el('p', { class: 'buy-now-actions' });
   const result = el('p', { id: 'dutch-result', class: 'form-message', role: 'status' });
   const element = el('section', { id: 'dutch', class: 'buy-now dutch', 'aria-labelledby': 'dutch-heading', hidden: true },
     el('h2', { id: 'dutch-heading' }, 'Dutch auction: the price drops until someone buys'),
-    el('p', { class: 'price-line' }, el('span', { class: 'label' }, 'Price now '), now),
+    el('p', { class: 'price-line' }, label, now),
     floor, drop, actions, result);
   /** @type {AuctionState | undefined} */
   let shown;
@@ -62,6 +63,7 @@ export function dutchPanel(ctx, auctionId, options) {
     setText(floor, `Floor price ${money(a.clock.floorPrice)}: drops by ${money(a.clock.decrementAmount)} every ${formatRemaining(a.clock.decrementEverySeconds * 1000)}.`);
     if (!live(a)) {
       element.dataset.status = a.status;
+      setText(label, a.status === 'sold' ? 'Sold at ' : 'Last price ');
       setText(now, money(a.currentPrice));
       setText(drop, a.status === 'sold' ? `Sold at ${money(a.currentPrice)}.` : a.status === 'unsold' ? 'Nobody bought it: the clock ran out at the floor.' : 'The auction was cancelled.');
       replace(actions);
@@ -78,6 +80,7 @@ export function dutchPanel(ctx, auctionId, options) {
     const clocked = /** @type {import('../dutch-clock.js').Clocked} */ (a);
     const price = dutchPrice(clocked, nowMs);
     element.dataset.status = a.status;
+    setText(label, 'Price now ');
     setText(now, money(price));
     now.dataset.price = String(price);
     setText(options.price, money(price));
