@@ -79,6 +79,10 @@ embeddedAndServices('Dutch auctions over HTTP', (backend: () => Backend) => {
     const socket = await connect(sys.realtimeUrl!);
     let bought: Awaited<ReturnType<typeof accept>>;
     try {
+      // signed in as alice, so her notification comes on this socket too
+      socket.send({ type: 'auth', token: alice });
+      const answer = await socket.waitFor((f) => f.type === 'authenticated' || f.type === 'error', 'the auth answer');
+      assert.equal(answer.type, 'authenticated', JSON.stringify(answer));
       socket.send({ type: 'subscribe', auctionId });
       const snapshot = await socket.waitFor((f) => f.type === 'snapshot', 'the snapshot');
       const shown = snapshot.auction as Record<string, unknown>;
@@ -96,6 +100,7 @@ embeddedAndServices('Dutch auctions over HTTP', (backend: () => Backend) => {
       assert.deepEqual([bought.body.status, bought.body.price, bought.body.version], ['sold', 9000, 2]);
       const frame = await socket.waitFor((f) => f.type === 'auction.updated' && f.version === 2, 'the sale\'s frame');
       assert.deepEqual([frame.status, frame.currentPrice, frame.leader, frame.buyNowPrice, frame.minimumBid], ['sold', 9000, bought.body.buyerPseudonym, null, null]);
+      await socket.waitFor((f) => f.type === 'notification' && f.kind === 'won' && f.auctionId === auctionId, 'alice\'s won notice');
     } finally {
       await socket.close();
     }
