@@ -16,7 +16,8 @@ export const CreateAuction = t.type({
   ...listingProps,
   /** Null: the auction opens now. */
   startsAt: t.union([UtcTimestamp, t.null]),
-  endsAt: UtcTimestamp,
+  /** Required, except for a Dutch auction, whose end its clock decides (null). */
+  endsAt: t.union([UtcTimestamp, t.null]),
   softClose: t.union([SoftClose, t.null]),
   /** Only bidders the seller approves may bid or buy. */
   approvedBiddersOnly: t.boolean,

@@ -11,8 +11,15 @@ import { decideBuyNow, decideCancel, decideClose } from './decide-ending.js';
 import { decideRetract } from './decide-retract.js';
 import { decideApprove, decideRevoke } from './decide-approval.js';
 import { decideAccept, decideDecline, decideOffer, decideReportNonPayment } from './decide-second-chance.js';
+import { decideDutchBuyNow, refuseDutchBid, refuseDutchRetraction } from './decide-dutch.js';
 
 export const decide = (command: AuctionCommand, state: AuctionState): Either<Rejection, AuctionEvent[]> => {
+  if (state.kind === 'auction' && state.format === 'dutch') {
+    // A Dutch auction is bought at its clock's price; it takes no bids (domain/decide-dutch.ts).
+    if (command.type === 'BuyNow') return decideDutchBuyNow(command, state);
+    if (command.type === 'PlaceBid') return refuseDutchBid();
+    if (command.type === 'RetractBid') return refuseDutchRetraction();
+  }
   switch (command.type) {
     case 'CreateAuction':
       return decideCreate(command, state);

@@ -20,3 +20,5 @@ export * from './public-auction.js';
 export { MAX_OFFER_SECONDS, MIN_OFFER_SECONDS, latestOfferTo, offerStatus, type OfferStatus, type SecondChance, type SecondChanceOffer } from './second-chance.js';
 export * from './notices.js';
 export * from './accounts/index.js';
+export * from './dutch-clock.js';
+export { DUTCH_ENDS_AT_REFUSED, MAX_DUTCH_STEP_SECONDS } from './decide-dutch.js';

@@ -11,6 +11,7 @@ import { evolve } from './evolve.js';
 import { Count } from './ids.js';
 import { Currency, MinorUnits } from './money.js';
 import { minimumChallenge } from './pricing.js';
+import { shownClockPrice } from './dutch-clock.js';
 import { initialState } from './state.js';
 import { UtcTimestamp, toMillis } from './time.js';
 
@@ -235,9 +236,23 @@ export const evolvePublicAuction = (
 
 /**
  * What the public sees of an auction at `nowMs` (GET /v1/auctions/:id without a caller, the
- * WebSocket snapshot): its status at that moment, `buyNowPrice` and `endedAt` only when set.
+ * WebSocket snapshot): its status at that moment, `buyNowPrice` and `endedAt` only when set. A
+ * live Dutch auction's price and buy-now price are its clock's price at `nowMs` (it has no minimum bid).
  */
-export const publicAuctionView = (auction: PublicAuction, nowMs: number): PublicAuctionView => ({
+export const publicAuctionView = (auction: PublicAuction, nowMs: number): PublicAuctionView => dutchAt(publicAuctionViewOf(auction, nowMs), auction, nowMs);
+
+/**
+ * A Dutch auction's view at `nowMs`: no minimum bid; while live, priced by its clock and bought at
+ * that price; once it ended unsold or cancelled, the clock's price when it ended (`shownClockPrice`).
+ */
+const dutchAt = (view: PublicAuctionView, auction: PublicAuction, nowMs: number): PublicAuctionView => {
+  if (auction.clock === null) return view;
+  const { minimumBid: _minimumBid, ...rest } = view;
+  const price = shownClockPrice(auction, nowMs);
+  return price === null ? rest : { ...rest, currentPrice: price, ...(auction.outcome === 'live' ? { buyNowPrice: price } : {}) };
+};
+
+const publicAuctionViewOf = (auction: PublicAuction, nowMs: number): PublicAuctionView => ({
   auctionId: auction.auctionId,
   title: auction.title,
   description: auction.description,
@@ -267,7 +282,15 @@ const minimumBidField = (minimumBid: MinorUnits | null): { minimumBid?: MinorUni
  * The `auction.updated` frame of a change that left the auction in `state`; its status is taken at
  * `atMs` (the server time of the event that made the change, so a replay makes the same frame).
  */
-export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated => ({
+export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated => {
+  const frame = updatedFrameOf(state, atMs);
+  if (state.clock === null) return frame;
+  // A Dutch auction: priced by its clock at the event's time (the page runs the clock on from `clock` and the server time).
+  const price = shownClockPrice(state, atMs);
+  return { ...frame, minimumBid: null, ...(price === null ? {} : { currentPrice: price, buyNowPrice: state.outcome === 'live' ? price : null }) };
+};
+
+const updatedFrameOf = (state: PublicAuction, atMs: number): AuctionUpdated => ({
   type: 'auction.updated',
   auctionId: state.auctionId,
   version: state.version,

@@ -26,6 +26,8 @@ export const rejectionCodes = [
   'OFFER_NOT_FOUND',
   'OFFER_EXPIRED',
   'OFFER_LAPSED',
+  // A command the auction's format does not take (a bid on a Dutch auction: domain/decide-dutch.ts).
+  'WRONG_FORMAT',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

@@ -125,7 +125,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
         reservePrice: body.reservePrice ?? null,
         buyNowPrice: body.buyNowPrice ?? null,
         startsAt: body.startsAt == null ? null : utc(body.startsAt),
-        endsAt: utc(body.endsAt),
+        endsAt: body.endsAt === undefined ? null : utc(body.endsAt),
         softClose: body.softClose ?? null,
         approvedBiddersOnly: body.approvedBiddersOnly ?? false,
         format: body.format ?? 'english',

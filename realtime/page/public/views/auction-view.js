@@ -16,6 +16,7 @@ import { acceptedMessage, refusedMessage } from '../messages.js';
 import { parseAmount, toDecimalString } from '../money.js';
 import { bidOutcome, minimumBidText, outcomeText, reserveText } from './auction-text.js';
 import { buyNowPanel } from './buy-now.js';
+import { dutchPanel } from './dutch-panel.js';
 import { secondChancePanel } from './second-chance.js';
 import { watchButton } from './watch-button.js';
 
@@ -99,6 +100,8 @@ export function auctionView(ctx, auctionId) {
       clearMessages();
     },
   });
+  // A Dutch auction takes no bids: its panel shows the clock and accepts its price instead of the form.
+  const dutch = dutchPanel(ctx, auctionId, { price, bought: () => clearMessages() });
   const watch = watchButton(ctx, auctionId);
   const secondChance = secondChancePanel(ctx, auctionId);
 
@@ -120,12 +123,14 @@ export function auctionView(ctx, auctionId) {
         summary,
         el('p', { class: 'meta' }, bidCount, ' · ', starting, ' · ', liveBadge),
         ends),
+      dutch.element,
       form,
       buyNow.element,
       secondChance.element,
       el('section', { class: 'history-panel', 'aria-labelledby': 'history-heading' },
         el('h2', { id: 'history-heading' }, 'Bid history'), history, historyNote)));
   const body = /** @type {HTMLElement} */ (element.querySelector('.auction-body'));
+  const historyPanel = /** @type {HTMLElement} */ (element.querySelector('.history-panel'));
 
   // ---- state ------------------------------------------------------------------------------------
   /** @param {number} minor */
@@ -179,7 +184,7 @@ export function auctionView(ctx, auctionId) {
       setText(starting, `starting price ${money(a.startingPrice)}`);
       setText(amountLabel, `Your maximum bid (${a.currency})`);
     }
-    setText(bidCount, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
+    setText(bidCount, a.format === 'dutch' ? 'Dutch auction' : a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
     const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
     setText(priceLabel, a.status === 'sold' ? 'Final price ' : ended ? 'Last price ' : 'Current price ');
     setText(outcome, typeof a.currency === 'string' ? outcomeText(a, money) : '');
@@ -191,8 +196,12 @@ export function auctionView(ctx, auctionId) {
     // The price moved to another than the one the form's message was written for: it no longer holds.
     if (messagePrice !== undefined && previous !== undefined && previous.currentPrice !== a.currentPrice && a.currentPrice !== messagePrice) clearMessages();
     renderForm(a);
-    buyNow.render(a, yourPseudonym);
+    const isDutch = a.format === 'dutch';
+    buyNow.render(isDutch ? { ...a, buyNowPrice: undefined } : a, yourPseudonym);
+    dutch.render(a);
     secondChance.render(a);
+    form.hidden = isDutch;
+    historyPanel.hidden = isDutch;
     if (previous === undefined || previous.bidCount !== a.bidCount || previous.version !== a.version) refreshHistory();
   };
 
@@ -204,7 +213,7 @@ export function auctionView(ctx, auctionId) {
     let text;
     if (a.status === 'cancelled') text = 'The auction was cancelled.';
     else if (a.status === 'unsold') text = 'The auction ended without a sale.';
-    else if (a.leader === null || a.leader === undefined) text = ended ? 'The auction ended.' : 'No bids yet.';
+    else if (a.leader === null || a.leader === undefined) text = ended ? 'The auction ended.' : a.format === 'dutch' ? 'No taker yet.' : 'No bids yet.';
     else if (a.status === 'sold') text = you ? 'You won this auction.' : `Sold to someone else (${a.leader}).`;
     else text = you ? 'You are the highest bidder.' : `Someone else is the highest bidder (${a.leader}).`;
     setText(leader, text);
@@ -240,6 +249,7 @@ export function auctionView(ctx, auctionId) {
   const tick = () => {
     const a = auction;
     if (a === undefined || shownEndsAtMs === undefined) return;
+    dutch.tick();
     const now = ctx.clock.now();
     if (a.status === 'scheduled') {
       const startsAtMs = Date.parse(a.startsAt);
