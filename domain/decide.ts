@@ -10,13 +10,14 @@ import { decideBid } from './decide-bid.js';
 import { decideBuyNow, decideCancel, decideClose } from './decide-ending.js';
 import { decideRetract } from './decide-retract.js';
 import { decideApprove, decideRevoke } from './decide-approval.js';
+import { decideSealedBid, isSealedAuction, refuseSealedRetraction } from './decide-sealed.js';
 
 export const decide = (command: AuctionCommand, state: AuctionState): Either<Rejection, AuctionEvent[]> => {
   switch (command.type) {
     case 'CreateAuction':
       return decideCreate(command, state);
     case 'PlaceBid':
-      return decideBid(command, state);
+      return state.kind === 'auction' && isSealedAuction(state) ? decideSealedBid(command, state) : decideBid(command, state);
     case 'BuyNow':
       return decideBuyNow(command, state);
     case 'CancelAuction':
@@ -24,7 +25,7 @@ export const decide = (command: AuctionCommand, state: AuctionState): Either<Rej
     case 'CloseAuction':
       return decideClose(command, state);
     case 'RetractBid':
-      return decideRetract(command, state);
+      return state.kind === 'auction' && isSealedAuction(state) ? refuseSealedRetraction() : decideRetract(command, state);
     case 'ApproveBidder':
       return decideApprove(command, state);
     case 'RevokeBidderApproval':

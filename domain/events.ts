@@ -7,9 +7,11 @@ import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } from './ids.js';
 import { BidRetracted } from './retraction-events.js';
 import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+import { SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export { BidRetracted, RetractionReason } from './retraction-events.js';
 export { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+export { RevealedBid, SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export const SoftClose = t.type({
   windowSeconds: Integer,
@@ -125,11 +127,13 @@ export const AuctionClosed = t.type({
     finalPrice: t.union([MinorUnits, t.null]),
     bidCount: Count,
     reserveMet: t.boolean,
+    /** A sealed auction's revealed bids, highest first (schema version 2; null for every other format). */
+    ranking: t.union([SealedRanking, t.null]),
   }),
 }, 'AuctionClosed');
 
 export const AuctionEvent = t.union(
-  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked],
+  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked, SealedBidPlaced],
   'AuctionEvent',
 );
 export type AuctionEvent = t.TypeOf<typeof AuctionEvent>;
@@ -142,10 +146,11 @@ export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = 
   BidPlaced: 1,
   AuctionBoughtNow: 1,
   AuctionCancelled: 1,
-  AuctionClosed: 1,
+  AuctionClosed: 2,
   BidRetracted: 1,
   BidderApproved: 1,
   BidderApprovalRevoked: 1,
+  SealedBidPlaced: 1,
 };
 
 export const streamIdOf = (auctionId: string): string => `auction-${auctionId}`;

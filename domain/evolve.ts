@@ -70,6 +70,12 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         buyNowAvailable: d.buyNowAvailable,
       };
     }
+    case 'SealedBidPlaced': {
+      // Sealed: no leader, no price; only the bids (the bidder's own amount) and the count move.
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      return { ...a, bidCount: d.bidCount, bids: withBid(a.bids, { bidId: d.bidId, bidderId: d.bidderId, maxAmount: d.amount, placedAt: d.placedAt }) };
+    }
     case 'BidderApproved': {
       const a = auctionOf(state, event.type);
       return { ...a, approvedBidders: new Set([...a.approvedBidders, event.data.bidderId]) };

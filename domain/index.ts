@@ -17,5 +17,6 @@ export * from './decode-valid.js';
 export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
 export * from './public-auction.js';
+export { isSealedFormat, sealedOutcome, sealedRanking, type SealedFormat, type SealedOutcome } from './sealed-outcome.js';
 export * from './notices.js';
 export * from './accounts/index.js';

@@ -49,6 +49,7 @@ const describeEvent = (e: AuctionEvent): string => {
     case 'BidRetracted': return `${e.data.bidderId} retracted ${e.data.retractedBidIds.length} bid(s): ${e.data.leaderId ?? 'nobody'} leads at ${usd(e.data.currentPrice)}, ${e.data.bidCount} bids`;
     case 'BidderApproved': return `${e.data.bidderId} approved`;
     case 'BidderApprovalRevoked': return `${e.data.bidderId} no longer approved`;
+    case 'SealedBidPlaced': return `${e.data.bidderId} sealed ${usd(e.data.amount)}, ${e.data.bidCount} bids`;
   }
 };
 
