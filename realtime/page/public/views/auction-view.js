@@ -196,7 +196,7 @@ export function auctionView(ctx, auctionId) {
       setText(yourSealed, sealed ? yourSealedBidText(yourMax, money) : '');
     }
     setText(formHeading, sealed ? 'Your sealed bid' : 'Place a bid');
-    setText(submit, form.getAttribute('aria-busy') === 'true' ? submit.textContent ?? '' : sealed ? (yourMax === undefined ? 'Place sealed bid' : 'Raise sealed bid') : 'Place bid');
+    if (form.getAttribute('aria-busy') !== 'true') setText(submit, submitLabel(a));
     setText(bidCount, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
     const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
     setText(priceLabel, a.status === 'sold' ? 'Final price ' : sealed ? 'Starting price ' : ended ? 'Last price ' : 'Current price ');
@@ -212,6 +212,9 @@ export function auctionView(ctx, auctionId) {
     buyNow.render(a, yourPseudonym);
     if (previous === undefined || previous.bidCount !== a.bidCount || previous.version !== a.version) refreshHistory();
   };
+
+  /** What the bid button says: a sealed auction's places the caller's sealed bid, then raises it. @param {AuctionState} a */
+  const submitLabel = (a) => (!isSealed(a.format) ? 'Place bid' : yourMax === undefined ? 'Place sealed bid' : 'Raise sealed bid');
 
   /** @param {AuctionState} a */
   const renderLeader = (a) => {
@@ -352,7 +355,7 @@ export function auctionView(ctx, auctionId) {
     setText(submit, 'Placing bid…');
     const answer = await api.bid(auctionId, parsed.minor, key, session.token);
     form.removeAttribute('aria-busy');
-    setText(submit, isSealed(a.format) ? 'Place sealed bid' : 'Place bid');
+    setText(submit, submitLabel(a));
     if (disposed) return;
     if (answer.ok) {
       unanswered = undefined;
