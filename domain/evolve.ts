@@ -101,6 +101,9 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
       return {
         ...a,
         buyNowAvailable: false,
+        // As decided at the close (for an English auction the same as before it; a sealed close reveals them).
+        reserveMet: d.reserveMet,
+        currentPrice: d.finalPrice ?? a.currentPrice,
         phase:
           d.result === 'sold' && d.winnerId !== null && d.finalPrice !== null
             ? { kind: 'sold', winnerId: d.winnerId, price: d.finalPrice, via: 'bidding' }
