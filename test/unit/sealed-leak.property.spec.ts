@@ -4,7 +4,8 @@
 // publicAuctionView), the `auction.updated` frame, the read model's row through the read API's
 // public view, the public bid history (whose sealed rows the read API keeps back while the auction
 // is live: all of them are sealed), the notices - names no amount placed or attempted and no
-// bidder (by id or pseudonym).
+// bidder (by id or pseudonym). And the row's public view equals the live cache's, as for English
+// auctions (public-view.property.spec.ts).
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -138,6 +139,8 @@ const publicOutputs = (log: readonly RecordedEvent[], nowMs: number): unknown[] 
   const liveSealed = row.outcome === 'live' || row.outcome === 'cancelled';
   assert.ok(!liveSealed || bids.every((b) => b.outcome === 'sealed'), 'every bid row of a sealed auction is a sealed row');
   const last = plan.changes[plan.changes.length - 1]!.auction;
+  // One public view: the read model's row through the read API equals the live cache's state.
+  assert.equal(JSON.stringify(toView(asStored(row), new Date(nowMs), undefined, pseudonym)), JSON.stringify(publicAuctionView(last, nowMs)));
   return [
     ...plan.changes.map((c) => [c.auction, c.frame]),
     [nowMs - 60_000, nowMs, toMillis(T0) + HOUR * 1000 + 1].map((ms) => publicAuctionView(last, ms)),

@@ -1,8 +1,8 @@
 // Sealed-bid auctions: given events / when command / then events or rejection, for every rule.
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent } from '../../../domain/index.js';
-import { decide, decodeStoredEvent, fold } from '../../../domain/index.js';
+import type { AuctionCommand, AuctionEvent, NoticeState } from '../../../domain/index.js';
+import { decide, decodeStoredEvent, evolveNotices, fold, noticesOf } from '../../../domain/index.js';
 import { AUCTION, HOUR, SELLER, T0, afterBids, amount, at, bidWithId, buyNow, close, created, given, retract } from '../../support/decider.js';
 
 const firstPrice = (o: { startingPrice?: number; reservePrice?: number | null } = {}) => [created({ format: 'sealed-first-price', ...o })];
@@ -215,5 +215,19 @@ describe('sealed bids: AuctionClosed schema version 2', () => {
       ranking: [{ bidderId: 'bob', bidId: 's1', amount: 2000, placedAt: at(60) }],
     };
     assert.deepEqual(decodeStoredEvent({ type: 'AuctionClosed', data: v2, metadata: { schemaVersion: 2 } }), E.right({ type: 'AuctionClosed', data: v2 }));
+  });
+});
+
+describe('sealed bids: notices', () => {
+  it('a sealed bid tells nobody; the close tells the winner won and every other bidder lost', () => {
+    const history = afterBids(firstPrice(), bidWithId('s1', 'alice', 2000), bidWithId('s2', 'bob', 3000), bidWithId('s3', 'alice', 3500, 90));
+    let state: NoticeState | undefined;
+    history.forEach((event, i) => {
+      if (event.type === 'SealedBidPlaced') assert.deepEqual(noticesOf(state, event), []);
+      state = evolveNotices(state, event, i + 1);
+    });
+    const result = decide(close(), fold(history));
+    assert.ok(E.isRight(result));
+    assert.deepEqual(noticesOf(state, result.right[0]!), [{ userId: 'alice', kind: 'won' }, { userId: 'bob', kind: 'lost' }]);
   });
 });
