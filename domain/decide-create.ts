@@ -8,6 +8,7 @@ import { reject } from './rejection.js';
 import { fromMillis, toMillis } from './time.js';
 import { dutchListingProblems } from './decide-dutch.js';
 import { dutchEndsAtMs } from './dutch-clock.js';
+import { sealedListingProblems } from './decide-sealed.js';
 
 export const MAX_AUCTION_DAYS = 90;
 /** How far in the past a given `startsAt` may lie (clients' clocks drift). */
@@ -51,6 +52,7 @@ const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: numb
   if (c.title.trim() === '') problem('title', 'must not be blank');
   if (c.format === 'dutch' && c.clock === null) problem('clock', 'a dutch auction needs its clock');
   if (c.format !== 'dutch' && c.clock !== null) problem('clock', 'only a dutch auction has a clock');
+  found.push(...sealedListingProblems(c));
   return found;
 };
 

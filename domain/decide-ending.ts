@@ -7,6 +7,7 @@ import type { Rejection } from './rejection.js';
 import { reject } from './rejection.js';
 import { auctionNotFound, refuseUnlessOpenTo } from './open-to.js';
 import { toMillis } from './time.js';
+import { decideSealedClose, isSealedAuction } from './decide-sealed.js';
 
 export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionBoughtNow'>[]> => {
   if (state.kind === 'none') return auctionNotFound(c.auctionId);
@@ -38,6 +39,7 @@ export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): 
   if (state.kind === 'none') return auctionNotFound(c.auctionId);
   if (state.phase.kind !== 'live') return E.right([]);
   if (toMillis(c.now) < toMillis(state.endsAt)) return E.left(reject('AUCTION_NOT_ENDED', `auction ends at ${state.endsAt}`));
+  if (isSealedAuction(state)) return E.right(decideSealedClose(c, state));
   const sold = state.leader !== null && state.reserveMet;
   return E.right([
     {
@@ -50,6 +52,7 @@ export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): 
         finalPrice: sold ? state.currentPrice : null,
         bidCount: state.bidCount,
         reserveMet: state.reserveMet,
+        ranking: null,
       },
     },
   ]);

@@ -12,6 +12,7 @@ import { decideRetract } from './decide-retract.js';
 import { decideApprove, decideRevoke } from './decide-approval.js';
 import { decideAccept, decideDecline, decideOffer, decideReportNonPayment } from './decide-second-chance.js';
 import { decideDutchBuyNow, refuseDutchBid, refuseDutchRetraction } from './decide-dutch.js';
+import { decideSealedBid, isSealedAuction, refuseSealedRetraction } from './decide-sealed.js';
 
 export const decide = (command: AuctionCommand, state: AuctionState): Either<Rejection, AuctionEvent[]> => {
   if (state.kind === 'auction' && state.format === 'dutch') {
@@ -19,6 +20,11 @@ export const decide = (command: AuctionCommand, state: AuctionState): Either<Rej
     if (command.type === 'BuyNow') return decideDutchBuyNow(command, state);
     if (command.type === 'PlaceBid') return refuseDutchBid();
     if (command.type === 'RetractBid') return refuseDutchRetraction();
+  }
+  if (state.kind === 'auction' && isSealedAuction(state)) {
+    // A sealed auction takes one sealed bid per bidder, only ever raised, never retracted (domain/decide-sealed.ts).
+    if (command.type === 'PlaceBid') return decideSealedBid(command, state);
+    if (command.type === 'RetractBid') return refuseSealedRetraction();
   }
   switch (command.type) {
     case 'CreateAuction':

@@ -8,10 +8,12 @@ import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } 
 import { BidRetracted } from './retraction-events.js';
 import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
 import { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
+import { SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export { BidRetracted, RetractionReason } from './retraction-events.js';
 export { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
 export { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
+export { RevealedBid, SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export const SoftClose = t.type({
   windowSeconds: Integer,
@@ -127,11 +129,13 @@ export const AuctionClosed = t.type({
     finalPrice: t.union([MinorUnits, t.null]),
     bidCount: Count,
     reserveMet: t.boolean,
+    /** A sealed auction's revealed bids, highest first (schema version 2; null for every other format). */
+    ranking: t.union([SealedRanking, t.null]),
   }),
 }, 'AuctionClosed');
 
 export const AuctionEvent = t.union(
-  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked,
+  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked, SealedBidPlaced,
     WinnerNonPaymentReported, SecondChanceOffered, SecondChanceAccepted, SecondChanceDeclined],
   'AuctionEvent',
 );
@@ -145,10 +149,11 @@ export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = 
   BidPlaced: 1,
   AuctionBoughtNow: 1,
   AuctionCancelled: 1,
-  AuctionClosed: 1,
+  AuctionClosed: 2,
   BidRetracted: 1,
   BidderApproved: 1,
   BidderApprovalRevoked: 1,
+  SealedBidPlaced: 1,
   WinnerNonPaymentReported: 1,
   SecondChanceOffered: 1,
   SecondChanceAccepted: 1,

@@ -72,6 +72,12 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         buyNowAvailable: d.buyNowAvailable,
       };
     }
+    case 'SealedBidPlaced': {
+      // Sealed: no leader, no price; only the bids (the bidder's own amount) and the count move.
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      return { ...a, bidCount: d.bidCount, bids: withBid(a.bids, { bidId: d.bidId, bidderId: d.bidderId, maxAmount: d.amount, placedAt: d.placedAt }) };
+    }
     case 'BidderApproved': {
       const a = auctionOf(state, event.type);
       return { ...a, approvedBidders: new Set([...a.approvedBidders, event.data.bidderId]) };
@@ -97,6 +103,9 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
       return {
         ...a,
         buyNowAvailable: false,
+        // As decided at the close (for an English auction the same as before it; a sealed close reveals them).
+        reserveMet: d.reserveMet,
+        currentPrice: d.finalPrice ?? a.currentPrice,
         phase:
           d.result === 'sold' && d.winnerId !== null && d.finalPrice !== null
             ? { kind: 'sold', winnerId: d.winnerId, price: d.finalPrice, via: 'bidding' }

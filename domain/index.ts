@@ -18,6 +18,7 @@ export { unreadableParts } from './storable-event.js';
 export * from './event-log/index.js';
 export * from './public-auction.js';
 export { MAX_OFFER_SECONDS, MIN_OFFER_SECONDS, latestOfferTo, offerStatus, type OfferStatus, type SecondChance, type SecondChanceOffer } from './second-chance.js';
+export { isSealedFormat, sealedOutcome, sealedRanking, type SealedFormat, type SealedOutcome } from './sealed-outcome.js';
 export * from './notices.js';
 export * from './accounts/index.js';
 export * from './dutch-clock.js';

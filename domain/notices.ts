@@ -52,6 +52,11 @@ export const evolveNotices = (state: NoticeState | undefined, event: AuctionEven
       const bidders = state.bidders.includes(d.bidderId) ? state.bidders : [...state.bidders, d.bidderId];
       return { ...state, currentPrice: d.currentPrice, endsAt: d.endsAt, leaderId: d.leaderId, bidders, version };
     }
+    case 'SealedBidPlaced': {
+      // A sealed bidder hears how the auction ends; nobody leads while it is open.
+      const d = event.data;
+      return { ...state, bidders: state.bidders.includes(d.bidderId) ? state.bidders : [...state.bidders, d.bidderId], version };
+    }
     case 'AuctionBoughtNow':
       return { ...state, currentPrice: event.data.price, leaderId: event.data.buyerId, outcome: 'sold', version };
     case 'AuctionCancelled':
@@ -86,7 +91,7 @@ const tell = (users: readonly string[], kind: NoticeKind): Notice[] => users.map
  * - a sale tells the buyer `won` and every other bidder `lost`; an auction ending unsold tells
  *   every bidder `lost`;
  * - a cancellation tells every bidder `auction-cancelled` (and its watchers, see `watcherKinds`);
- * - a retraction, an approval or a revocation tells nobody;
+ * - a sealed bid, a retraction, an approval or a revocation tells nobody;
  * - after the end, a second-chance offer tells its bidder `second-chance-offer`, and its acceptance
  *   tells the buyer `won`; a non-payment report or a declined offer tells nobody.
  */
@@ -113,6 +118,9 @@ export const noticesOf = (before: NoticeState | undefined, event: AuctionEvent):
     }
     case 'AuctionCancelled':
       return tell(before.bidders, 'auction-cancelled');
+    case 'SealedBidPlaced':
+      // A sealed bid outbids nobody while the auction is open: the close tells who won.
+      return [];
     case 'BidRetracted':
     case 'BidderApproved':
     case 'BidderApprovalRevoked':

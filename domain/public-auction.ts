@@ -3,7 +3,10 @@
 // `auction.updated` frame each change publishes, and the view GET /v1/auctions/:id and the
 // WebSocket snapshot show (`publicAuctionView`). The public choices are made here: the winner's
 // pseudonym and the final price once sold, buy-now only while the auction is live and offers it;
-// the read API applies the same choices to a read-model row (DESIGN.md section 6). Pure.
+// the read API applies the same choices to a read-model row (DESIGN.md section 6). A sealed
+// auction shows, while open, only its bid count moving: `currentPrice` stays the starting price,
+// `leader` null, `reserveMet` as at creation and `minimumBid` the starting price (the listing's
+// own facts, not the contest's); its close shows the winner's pseudonym and the price. Pure.
 import * as t from 'io-ts';
 import type { AuctionEvent, EventOf } from './events.js';
 import { AuctionFormat, DutchClock, SoftClose } from './events.js';
@@ -202,6 +205,9 @@ export const evolvePublicAuction = (
         version,
       };
     }
+    case 'SealedBidPlaced':
+      // Sealed: only the count moves; the price, leader and reserve flag stay the listing's until the close.
+      return { ...state, bidCount: event.data.bidCount, version };
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
     case 'SecondChanceOffered':

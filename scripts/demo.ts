@@ -57,6 +57,7 @@ const describeEvent = (e: AuctionEvent): string => {
     case 'SecondChanceOffered': return `second chance offered to ${e.data.bidderId} at ${usd(e.data.price)} until ${e.data.expiresAt}`;
     case 'SecondChanceAccepted': return `sold to ${e.data.bidderId} for ${usd(e.data.price)} by second-chance offer`;
     case 'SecondChanceDeclined': return `${e.data.bidderId} declined its second-chance offer`;
+    case 'SealedBidPlaced': return `${e.data.bidderId} sealed ${usd(e.data.amount)}, ${e.data.bidCount} bids`;
   }
 };
 

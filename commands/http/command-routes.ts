@@ -17,6 +17,7 @@ import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from './idempo
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 import { auctionRuleRoutes } from './auction-rule-routes.js';
 import { secondChanceRoutes } from './second-chance-routes.js';
+import { sealedBidAnswer } from './sealed-bid-answer.js';
 
 export interface CommandRoutesDeps {
   readonly handler: CommandHandler;
@@ -145,6 +146,12 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
       context,
       res,
     );
+    const sealed = result.events.find((e) => e.type === 'SealedBidPlaced');
+    if (sealed?.type === 'SealedBidPlaced') {
+      // A sealed bid: nobody leads and no price moves while the auction is open.
+      res.status(201).json(sealedBidAnswer(sealed, pseudonym(params.id, context.userId), result.state, result.version));
+      return;
+    }
     const placed = result.events.find((e) => e.type === 'BidPlaced');
     if (placed?.type !== 'BidPlaced') throw new Error(`bid on ${params.id} accepted without a BidPlaced event`);
     res.status(201).json({

@@ -148,7 +148,7 @@ describe('decide PlaceBid and RetractBid on a dutch auction: WRONG_FORMAT', () =
 describe('decide CloseAuction on a dutch auction', () => {
   it('closes unsold at the end, the clock having held the floor for a step with no taker', () => {
     given([dutch()]).when(close(END_SECONDS)).then([
-      { type: 'AuctionClosed', data: { auctionId: AUCTION, closedAt: at(END_SECONDS), result: 'unsold', winnerId: null, finalPrice: null, bidCount: 0, reserveMet: true } },
+      { type: 'AuctionClosed', data: { auctionId: AUCTION, closedAt: at(END_SECONDS), result: 'unsold', winnerId: null, finalPrice: null, bidCount: 0, reserveMet: true, ranking: null } },
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('replay --state-of --at-time: a Dutch auction', () => {
   });
 
   it('gives the floor once it ran out unsold', async () => {
-    const closed: AuctionEvent = { type: 'AuctionClosed', data: { auctionId: AUCTION, closedAt: at(481), result: 'unsold', winnerId: null, finalPrice: null, bidCount: 0, reserveMet: true } };
+    const closed: AuctionEvent = { type: 'AuctionClosed', data: { auctionId: AUCTION, closedAt: at(481), result: 'unsold', winnerId: null, finalPrice: null, bidCount: 0, reserveMet: true, ranking: null } };
     const report = await stateAt(logOf(recorded([[first, T0], [closed, at(481)]])), AUCTION, atTime(600));
     assert.deepEqual([report.status, report.clockPrice], ['unsold', 350]);
   });
