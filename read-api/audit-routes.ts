@@ -6,7 +6,7 @@ import type { Response, Router } from 'express';
 import type { RecordedEvent } from '../domain/index.js';
 import { checkStreamAgainstSignedCheckpoint, isTamperFinding, streamIdOf, verifyChain } from '../domain/index.js';
 import { decodeRequest, requireRole } from '../infra/index.js';
-import { attemptPage, auditBidPage, auditKnows } from './bid-queries.js';
+import { attemptPage, attemptsSealed, auditBidPage, auditKnows } from './bid-queries.js';
 import type { ReadContext } from './context.js';
 import { auditCaching, awaitMinVersion } from './context.js';
 import type { StreamFormat } from './export-stream.js';
@@ -59,9 +59,13 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
     const format = negotiateFormat(req, query.format);
     if (!(await auditKnows(sql, params.id))) throw auctionNotFound(params.id);
     const afterId = query.cursor?.at ?? '0';
+    // A sealed auction's attempts show once it has closed, like its bids.
+    const page = (await attemptsSealed(sql, params.id))
+      ? async (): Promise<BidAttemptView[]> => []
+      : (after: string, limit: number) => attemptPage(sql, pseudonym, params.id, after, limit);
     if (format === 'json') {
       const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
-      const rows = await attemptPage(sql, pseudonym, params.id, afterId, limit + 1);
+      const rows = await page(afterId, limit + 1);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       const body: AttemptPage = {
@@ -73,7 +77,7 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
       res.json(body);
       return;
     }
-    const pages = keysetPages<BidAttemptView, string>(afterId, (after, limit) => attemptPage(sql, pseudonym, params.id, after, limit), (row) => row.id, ctx.exportPageSize);
+    const pages = keysetPages<BidAttemptView, string>(afterId, page, (row) => row.id, ctx.exportPageSize);
     await writeExport(res, format, attemptColumns, pages, () => startExport(res, format, `auction-${params.id}-attempts`));
   });
 

@@ -105,6 +105,18 @@ export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, au
     ...rest,
   }));
 
+/**
+ * Whether an auction's refused attempts stay hidden: a sealed auction's, until it has closed (an
+ * attempt's amount and message would tell a sealed bid, as its accepted bids' rows would).
+ */
+export const attemptsSealed = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {
+  const { rows } = await sql.query<{ sealed: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM auction_view WHERE auction_id = $1 AND format LIKE 'sealed-%' AND outcome NOT IN ('sold', 'unsold')) AS sealed`,
+    [auctionId],
+  );
+  return rows[0]?.sealed === true;
+};
+
 /** Whether anything is known of an auction: its read-model row, a bid, or a refused attempt. */
 export const auditKnows = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {
   const { rows } = await sql.query<{ known: boolean }>(

@@ -5,6 +5,7 @@
 // Embedded mode always; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createAttemptsLog } from '../../commands/index.js';
 import { streamIdOf } from '../../domain/index.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embeddedAndServices, startTestSystem } from '../support/system.js';
@@ -73,6 +74,10 @@ embeddedAndServices('sealed-bid auctions over HTTP', (backend: () => Backend) =>
     });
     assert.deepEqual([retraction.status, retraction.body.error?.code], [409, 'RETRACTION_NOT_ALLOWED']);
 
+    // The refused attempts (alice's lower raise names her own bid) are stored, but hidden from auditors until the close.
+    const stored = createAttemptsLog(sys.resources.sql);
+    await eventually(async () => ((await stored.listForAuction(auctionId)).length >= 3 ? true : undefined), 'the refused commands stored');
+
     // While open: only the count; the caller's own bid to itself alone.
     const view = await get(`/v1/auctions/${auctionId}?minVersion=4`);
     assert.equal(view.status, 200, JSON.stringify(view.body));
@@ -83,6 +88,7 @@ embeddedAndServices('sealed-bid auctions over HTTP', (backend: () => Backend) =>
       (await get(`/v1/auctions/${auctionId}/bids`, 'carol')).body,
       (await get(`/v1/auctions/${auctionId}`, 'carol')).body,
       (await get(`/v1/audit/auctions/${auctionId}/bids`, 'auditor')).body,
+      (await get(`/v1/audit/auctions/${auctionId}/attempts`, 'auditor')).body,
       (await get('/v1/auctions?status=open&sort=ending-soon')).body,
     ];
     const text = JSON.stringify(open);
@@ -111,6 +117,10 @@ embeddedAndServices('sealed-bid auctions over HTTP', (backend: () => Backend) =>
     ]);
     const audit = (await get(`/v1/audit/auctions/${auctionId}/bids`, 'auditor')).body.items as { bidderId: string; maxAmount: number; outcome: string }[];
     assert.deepEqual(audit.map((r) => [r.bidderId, r.maxAmount, r.outcome]), [['alice', AMOUNTS[0], 'sealed'], ['bob', AMOUNTS[2], 'sealed'], ['alice', AMOUNTS[1], 'sealed']]);
+    const attempts = (await get(`/v1/audit/auctions/${auctionId}/attempts`, 'auditor')).body.items as { bidderId: string; maxAmount: number; code: string }[];
+    assert.deepEqual(attempts.map((r) => [r.bidderId, r.maxAmount, r.code]), [
+      ['alice', AMOUNTS[0], 'BID_TOO_LOW'], ['carol', 999, 'BID_TOO_LOW'], ['alice', 0, 'RETRACTION_NOT_ALLOWED'],
+    ]);
     const won = (await get(`/v1/auctions/${auctionId}`, 'bob')).body;
     assert.deepEqual([won.youLead, won.yourMaxAmount], [true, AMOUNTS[2]]);
   });
