@@ -37,6 +37,7 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         bids: null,
         approvedBiddersOnly: d.approvedBiddersOnly,
         approvedBidders: new Set(),
+        lot: d.lot,
       };
     }
     case 'BidPlaced': {

@@ -19,3 +19,4 @@ export * from './event-log/index.js';
 export * from './public-auction.js';
 export * from './notices.js';
 export * from './accounts/index.js';
+export * from './sales/index.js';

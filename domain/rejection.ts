@@ -20,6 +20,8 @@ export const rejectionCodes = [
   'BID_NOT_FOUND',
   'BIDDER_NOT_APPROVED',
   'APPROVAL_NOT_REQUIRED',
+  // Timed sales (domain/sales/).
+  'SALE_ALREADY_EXISTS',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

@@ -3,6 +3,7 @@ import type { Currency, MinorUnits } from './money.js';
 import type { UtcTimestamp } from './time.js';
 import type { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import type { PlacedBids } from './placed-bids.js';
+import type { AuctionLot } from './sales/lot.js';
 
 export interface Leader {
   readonly bidderId: string;
@@ -45,6 +46,8 @@ export interface Auction {
   readonly approvedBiddersOnly: boolean;
   /** The bidders the seller approved (and has not revoked). */
   readonly approvedBidders: ReadonlySet<string>;
+  /** The timed sale this auction is a lot of (null: none). */
+  readonly lot: AuctionLot | null;
 }
 
 export type AuctionState = { readonly kind: 'none' } | Auction;
