@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { saleStreamIdOf, streamIdOf } from '../../domain/index.js';
+import { serviceUrl } from '../support/services.js';
+import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
 import type { Backend, TestSystem } from '../support/system.js';
 import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
 import type { TestClient } from '../support/ws-client.js';
@@ -11,14 +13,14 @@ import { connect } from '../support/ws-client.js';
 
 interface LotView { lotNumber: number; auctionId: string; title: string; auction: { status: string; endsAt: string; endedAt?: string; bidCount: number; currentPrice: number; version: number } | null }
 
-const timedSaleSuite = (backend: () => Backend) => {
+const timedSaleSuite = (start: () => Promise<TestSystem>) => {
   let sys: TestSystem;
   let seller: string;
   let alice: string;
   const clients: TestClient[] = [];
 
   before(async () => {
-    sys = await startTestSystem(backend());
+    sys = await start();
     seller = await sys.token('sam', 'seller');
     alice = await sys.token('alice', 'bidder');
   });
@@ -150,4 +152,20 @@ const timedSaleSuite = (backend: () => Backend) => {
   });
 };
 
-embeddedAndServices('timed sales over HTTP and WebSocket', timedSaleSuite);
+embeddedAndServices('timed sales over HTTP and WebSocket', (backend: () => Backend) => timedSaleSuite(() => startTestSystem(backend())));
+
+describe('timed sales over HTTP and WebSocket: PostgreSQL, Redis and Kafka', function () {
+  this.timeout(90_000);
+  const topic = uniqueName('timed-sale');
+  let brokers: string | undefined;
+  let backend: Backend;
+  before(function () {
+    const what = 'timed sales through Kafka';
+    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
+    brokers = serviceUrl(this, 'KAFKA_BROKERS', what);
+  });
+  after(async () => {
+    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
+  });
+  timedSaleSuite(() => startTestSystem(backend, { env: { KAFKA_BROKERS: brokers! }, kafka: { topic, groupIdPrefix: `${uniqueName('timed-sale-group')}.` } }));
+});
