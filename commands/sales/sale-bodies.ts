@@ -2,7 +2,7 @@
 import * as t from 'io-ts';
 import { Count, Currency, Description, MinorUnits, Title } from '../../domain/index.js';
 import { closedObject, IsoUtcTimestamp } from '../../infra/index.js';
-import { SoftCloseBody } from '../http/bodies.js';
+import { SoftCloseBody } from '../http/index.js';
 
 export const SaleLotBody = closedObject(
   'SaleLotBody',

@@ -9,9 +9,8 @@ import type { RequestCodecs } from '../../infra/index.js';
 import { RequestId, decodeRequest, requireRole, requireUser } from '../../infra/index.js';
 import type { CommandContext } from '../handler/index.js';
 import { commandIdFor, uuidFrom } from '../handler/index.js';
-import type { IdempotencyStore } from '../http/idempotency-store.js';
-import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from '../http/idempotency.js';
-import { rejectionToApiError } from '../http/command-routes.js';
+import type { IdempotencyOptions, IdempotencyStore } from '../http/index.js';
+import { idempotency, idempotencyKeyOf, rejectionToApiError } from '../http/index.js';
 import { CreateSaleBody } from './sale-bodies.js';
 import type { SaleService } from './sale-service.js';
 
