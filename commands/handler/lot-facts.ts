@@ -8,7 +8,7 @@ import type { AuctionRepository } from './auction-repository.js';
 /**
  * `batch` with every CloseAuction stamped with `previousLotEnded` when `state` is a lot that waits
  * for the previous one; `batch` itself otherwise (no read). A previous lot the log does not hold
- * (a sale creates its lots in order, so this cannot happen) does not hold the lot back.
+ * (its sale's creation stopped before making it, and was never retried) does not hold the lot back.
  */
 export const withLotFacts = async <P extends { readonly command: UnstampedCommand }>(
   batch: readonly P[], state: AuctionState, repository: Pick<AuctionRepository, 'load'>,
