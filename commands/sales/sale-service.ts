@@ -26,6 +26,13 @@ export interface SaleServiceDeps {
   readonly concurrency?: number;
 }
 
+/** A lot's refusal, naming the lot: its fields as the sale's body has them (`lots[2].endsAt`). */
+const ofLot = (lotNumber: number, r: Rejection): Rejection =>
+  reject(r.code, `lot ${lotNumber}: ${r.message}`, {
+    ...(r.fields !== undefined ? { fields: r.fields.map((f) => ({ path: `lots[${lotNumber - 1}].${f.path}`, message: f.message })) } : {}),
+    ...(r.minimumAmount !== undefined ? { minimumAmount: r.minimumAmount } : {}),
+  });
+
 /** Each lot's command id: derived from the sale's, so a retry re-sends the very same commands. */
 export const lotCommandId = (saleCommandId: string, lotNumber: number): string => uuidFrom('sale-lot', saleCommandId, String(lotNumber));
 
@@ -49,7 +56,7 @@ export class SaleService {
       while (next < commands.length && refused === undefined) {
         const lot = commands[next++]!;
         const result = await this.deps.handler.handle(lot, { ...context, commandId: lotCommandId(context.commandId, lot.lot!.lotNumber) });
-        if (E.isLeft(result)) refused ??= result.left;
+        if (E.isLeft(result)) refused ??= ofLot(lot.lot!.lotNumber, result.left);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, commands.length) }, lane));
