@@ -7,15 +7,18 @@ import { AuctionId, BidId, Reason, UserId } from './ids.js';
 import { AuctionFormat, DutchClock, SoftClose, listingProps } from './events.js';
 import { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
 import { AuctionLot } from './sales/lot.js';
+import { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
 export { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
+export { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
 export const CreateAuction = t.intersection([t.type({
   type: t.literal('CreateAuction'),
   ...listingProps,
   /** Null: the auction opens now. */
   startsAt: t.union([UtcTimestamp, t.null]),
-  endsAt: UtcTimestamp,
+  /** Required, except for a Dutch auction, whose end its clock decides (null). */
+  endsAt: t.union([UtcTimestamp, t.null]),
   softClose: t.union([SoftClose, t.null]),
   /** Only bidders the seller approves may bid or buy. */
   approvedBiddersOnly: t.boolean,
@@ -66,7 +69,8 @@ export const CloseAuction = t.intersection([t.type({
 })], 'CloseAuction');
 
 export const AuctionCommand = t.union(
-  [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval],
+  [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval,
+    ReportNonPayment, OfferSecondChance, AcceptSecondChance, DeclineSecondChance],
   'AuctionCommand',
 );
 export type AuctionCommand = t.TypeOf<typeof AuctionCommand>;

@@ -6,6 +6,9 @@ import type { AuctionState } from './state.js';
 import type { FieldProblem, Rejection } from './rejection.js';
 import { reject } from './rejection.js';
 import { fromMillis, toMillis } from './time.js';
+import { dutchListingProblems } from './decide-dutch.js';
+import { dutchEndsAtMs } from './dutch-clock.js';
+import { sealedListingProblems } from './decide-sealed.js';
 
 export const MAX_AUCTION_DAYS = 90;
 /** How far in the past a given `startsAt` may lie (clients' clocks drift). */
@@ -14,16 +17,28 @@ export const MAX_SOFT_CLOSE_SECONDS = 86_400;
 
 const DAY_MS = 86_400_000;
 
+/** When the auction ends: as the listing says, or for a Dutch auction as its clock decides (null: neither). */
+const endOf = (c: CommandOf<'CreateAuction'>, startsAtMs: number): number | null =>
+  c.format === 'dutch' ? (c.clock === null ? null : dutchEndsAtMs(startsAtMs, c.startingPrice, c.clock))
+  : c.endsAt === null ? null : toMillis(c.endsAt);
+
 const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: number): FieldProblem[] => {
-  const endsAtMs = toMillis(c.endsAt);
   const found: FieldProblem[] = [];
-  const problem = (path: string, message: string) => found.push({ path, message });
+  // One problem per field: the first found (a Dutch listing's own refusals come first).
+  const problem = (path: string, message: string) => {
+    if (!found.some((f) => f.path === path)) found.push({ path, message });
+  };
 
   if (c.startsAt !== null && startsAtMs < nowMs - START_TOLERANCE_MS) problem('startsAt', 'must not be in the past');
   if (startsAtMs > nowMs + MAX_AUCTION_DAYS * DAY_MS) problem('startsAt', `must be within ${MAX_AUCTION_DAYS} days`);
-  if (endsAtMs <= startsAtMs) problem('endsAt', 'must be after startsAt');
-  else if (endsAtMs <= nowMs) problem('endsAt', 'must be in the future');
-  else if (endsAtMs - startsAtMs > MAX_AUCTION_DAYS * DAY_MS) problem('endsAt', `an auction lasts at most ${MAX_AUCTION_DAYS} days`);
+  if (c.format === 'dutch') found.push(...dutchListingProblems(c, startsAtMs, nowMs, MAX_AUCTION_DAYS));
+  else if (c.endsAt === null) problem('endsAt', 'is required');
+  else {
+    const endsAtMs = toMillis(c.endsAt);
+    if (endsAtMs <= startsAtMs) problem('endsAt', 'must be after startsAt');
+    else if (endsAtMs <= nowMs) problem('endsAt', 'must be in the future');
+    else if (endsAtMs - startsAtMs > MAX_AUCTION_DAYS * DAY_MS) problem('endsAt', `an auction lasts at most ${MAX_AUCTION_DAYS} days`);
+  }
 
   if (c.reservePrice !== null && c.reservePrice < c.startingPrice) problem('reservePrice', 'must be at least the starting price');
   if (c.buyNowPrice !== null && c.buyNowPrice <= c.startingPrice) problem('buyNowPrice', 'must be above the starting price');
@@ -37,6 +52,7 @@ const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: numb
   if (c.title.trim() === '') problem('title', 'must not be blank');
   if (c.format === 'dutch' && c.clock === null) problem('clock', 'a dutch auction needs its clock');
   if (c.format !== 'dutch' && c.clock !== null) problem('clock', 'only a dutch auction has a clock');
+  found.push(...sealedListingProblems(c));
   return found;
 };
 
@@ -45,7 +61,8 @@ export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState)
   const nowMs = toMillis(c.now);
   const startsAtMs = c.startsAt === null ? nowMs : toMillis(c.startsAt);
   const found = problems(c, startsAtMs, nowMs);
-  if (found.length > 0) {
+  const endsAtMs = endOf(c, startsAtMs);
+  if (found.length > 0 || endsAtMs === null) {
     return E.left(reject('INVALID_REQUEST', found.map((p) => `${p.path} ${p.message}`).join('; '), { fields: found }));
   }
   return E.right([
@@ -61,7 +78,7 @@ export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState)
         reservePrice: c.reservePrice,
         buyNowPrice: c.buyNowPrice,
         startsAt: fromMillis(startsAtMs),
-        endsAt: c.endsAt,
+        endsAt: fromMillis(endsAtMs),
         softClose: c.softClose,
         createdAt: c.now,
         approvedBiddersOnly: c.approvedBiddersOnly,

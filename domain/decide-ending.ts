@@ -8,6 +8,7 @@ import { reject } from './rejection.js';
 import { auctionNotFound, refuseUnlessOpenTo } from './open-to.js';
 import { toMillis } from './time.js';
 import { waitsForPreviousLot } from './sales/lot.js';
+import { decideSealedClose, isSealedAuction } from './decide-sealed.js';
 
 export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionBoughtNow'>[]> => {
   if (state.kind === 'none') return auctionNotFound(c.auctionId);
@@ -42,6 +43,7 @@ export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): 
   if (waitsForPreviousLot(state.lot) && c.previousLotEnded !== true) {
     return E.left(reject('AUCTION_NOT_ENDED', `lot ${state.lot.lotNumber} waits for the previous lot (${state.lot.previousLotId}) to close`));
   }
+  if (isSealedAuction(state)) return E.right(decideSealedClose(c, state));
   const sold = state.leader !== null && state.reserveMet;
   return E.right([
     {
@@ -54,6 +56,7 @@ export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): 
         finalPrice: sold ? state.currentPrice : null,
         bidCount: state.bidCount,
         reserveMet: state.reserveMet,
+        ranking: null,
       },
     },
   ]);

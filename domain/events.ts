@@ -8,9 +8,13 @@ import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } 
 import { BidRetracted } from './retraction-events.js';
 import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
 import { AuctionLot } from './sales/lot.js';
+import { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
+import { SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export { BidRetracted, RetractionReason } from './retraction-events.js';
 export { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+export { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
+export { RevealedBid, SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
 export const SoftClose = t.type({
   windowSeconds: Integer,
@@ -128,11 +132,14 @@ export const AuctionClosed = t.type({
     finalPrice: t.union([MinorUnits, t.null]),
     bidCount: Count,
     reserveMet: t.boolean,
+    /** A sealed auction's revealed bids, highest first (schema version 2; null for every other format). */
+    ranking: t.union([SealedRanking, t.null]),
   }),
 }, 'AuctionClosed');
 
 export const AuctionEvent = t.union(
-  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked],
+  [AuctionCreated, BidPlaced, AuctionBoughtNow, AuctionCancelled, AuctionClosed, BidRetracted, BidderApproved, BidderApprovalRevoked, SealedBidPlaced,
+    WinnerNonPaymentReported, SecondChanceOffered, SecondChanceAccepted, SecondChanceDeclined],
   'AuctionEvent',
 );
 export type AuctionEvent = t.TypeOf<typeof AuctionEvent>;
@@ -145,10 +152,15 @@ export const currentSchemaVersion: Readonly<Record<AuctionEventType, number>> = 
   BidPlaced: 1,
   AuctionBoughtNow: 1,
   AuctionCancelled: 1,
-  AuctionClosed: 1,
+  AuctionClosed: 2,
   BidRetracted: 1,
   BidderApproved: 1,
   BidderApprovalRevoked: 1,
+  SealedBidPlaced: 1,
+  WinnerNonPaymentReported: 1,
+  SecondChanceOffered: 1,
+  SecondChanceAccepted: 1,
+  SecondChanceDeclined: 1,
 };
 
 export const streamIdOf = (auctionId: string): string => `auction-${auctionId}`;

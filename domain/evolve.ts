@@ -4,6 +4,7 @@ import type { Auction, AuctionState } from './state.js';
 import { initialState } from './state.js';
 import { runnerUpAfter } from './standing.js';
 import { withBid, withoutBids } from './placed-bids.js';
+import { evolveSecondChance, noSecondChance } from './second-chance.js';
 
 const auctionOf = (state: AuctionState, type: string): Auction => {
   if (state.kind === 'none') throw new Error(`${type} applied to an auction that does not exist`);
@@ -38,6 +39,7 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         approvedBiddersOnly: d.approvedBiddersOnly,
         approvedBidders: new Set(),
         lot: d.lot,
+        secondChance: noSecondChance,
       };
     }
     case 'BidPlaced': {
@@ -71,6 +73,12 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         buyNowAvailable: d.buyNowAvailable,
       };
     }
+    case 'SealedBidPlaced': {
+      // Sealed: no leader, no price; only the bids (the bidder's own amount) and the count move.
+      const a = auctionOf(state, event.type);
+      const d = event.data;
+      return { ...a, bidCount: d.bidCount, bids: withBid(a.bids, { bidId: d.bidId, bidderId: d.bidderId, maxAmount: d.amount, placedAt: d.placedAt }) };
+    }
     case 'BidderApproved': {
       const a = auctionOf(state, event.type);
       return { ...a, approvedBidders: new Set([...a.approvedBidders, event.data.bidderId]) };
@@ -96,12 +104,20 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
       return {
         ...a,
         buyNowAvailable: false,
+        // As decided at the close (for an English auction the same as before it; a sealed close reveals them).
+        reserveMet: d.reserveMet,
+        currentPrice: d.finalPrice ?? a.currentPrice,
         phase:
           d.result === 'sold' && d.winnerId !== null && d.finalPrice !== null
             ? { kind: 'sold', winnerId: d.winnerId, price: d.finalPrice, via: 'bidding' }
             : { kind: 'unsold' },
       };
     }
+    case 'WinnerNonPaymentReported':
+    case 'SecondChanceOffered':
+    case 'SecondChanceAccepted':
+    case 'SecondChanceDeclined':
+      return evolveSecondChance(auctionOf(state, event.type), event);
   }
 };
 

@@ -10,7 +10,7 @@ import type { Outcome } from './public-auction.js';
 import type { UtcTimestamp } from './time.js';
 import { toMillis } from './time.js';
 
-export const NoticeKind = t.keyof({ outbid: null, 'ending-soon': null, won: null, lost: null, 'auction-cancelled': null }, 'NoticeKind');
+export const NoticeKind = t.keyof({ outbid: null, 'ending-soon': null, won: null, lost: null, 'auction-cancelled': null, 'second-chance-offer': null }, 'NoticeKind');
 export type NoticeKind = t.TypeOf<typeof NoticeKind>;
 
 /** What the notices of an auction need to know, folded from its events. */
@@ -52,6 +52,11 @@ export const evolveNotices = (state: NoticeState | undefined, event: AuctionEven
       const bidders = state.bidders.includes(d.bidderId) ? state.bidders : [...state.bidders, d.bidderId];
       return { ...state, currentPrice: d.currentPrice, endsAt: d.endsAt, leaderId: d.leaderId, bidders, version };
     }
+    case 'SealedBidPlaced': {
+      // A sealed bidder hears how the auction ends; nobody leads while it is open.
+      const d = event.data;
+      return { ...state, bidders: state.bidders.includes(d.bidderId) ? state.bidders : [...state.bidders, d.bidderId], version };
+    }
     case 'AuctionBoughtNow':
       return { ...state, currentPrice: event.data.price, leaderId: event.data.buyerId, outcome: 'sold', version };
     case 'AuctionCancelled':
@@ -61,7 +66,13 @@ export const evolveNotices = (state: NoticeState | undefined, event: AuctionEven
       return { ...state, currentPrice: event.data.currentPrice, leaderId: event.data.leaderId, version };
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
+    case 'SecondChanceOffered':
+    case 'SecondChanceDeclined':
       return { ...state, version };
+    case 'WinnerNonPaymentReported':
+      return { ...state, leaderId: null, outcome: 'unsold', version };
+    case 'SecondChanceAccepted':
+      return { ...state, currentPrice: event.data.price, leaderId: event.data.bidderId, outcome: 'sold', version };
     case 'AuctionClosed': {
       const d = event.data;
       return d.result === 'sold'
@@ -80,10 +91,16 @@ const tell = (users: readonly string[], kind: NoticeKind): Notice[] => users.map
  * - a sale tells the buyer `won` and every other bidder `lost`; an auction ending unsold tells
  *   every bidder `lost`;
  * - a cancellation tells every bidder `auction-cancelled` (and its watchers, see `watcherKinds`);
- * - a retraction, an approval or a revocation tells nobody.
+ * - a sealed bid, a retraction, an approval or a revocation tells nobody;
+ * - after the end, a second-chance offer tells its bidder `second-chance-offer`, and its acceptance
+ *   tells the buyer `won`; a non-payment report or a declined offer tells nobody.
  */
 export const noticesOf = (before: NoticeState | undefined, event: AuctionEvent): Notice[] => {
-  if (before === undefined || before.outcome !== 'live') return [];
+  if (before === undefined) return [];
+  // Second-chance offers come after the end: the offered bidder hears of its offer, the buyer that it won.
+  if (event.type === 'SecondChanceOffered') return tell([event.data.bidderId], 'second-chance-offer');
+  if (event.type === 'SecondChanceAccepted') return tell([event.data.bidderId], 'won');
+  if (before.outcome !== 'live') return [];
   switch (event.type) {
     case 'AuctionCreated':
       return [];
@@ -101,9 +118,14 @@ export const noticesOf = (before: NoticeState | undefined, event: AuctionEvent):
     }
     case 'AuctionCancelled':
       return tell(before.bidders, 'auction-cancelled');
+    case 'SealedBidPlaced':
+      // A sealed bid outbids nobody while the auction is open: the close tells who won.
+      return [];
     case 'BidRetracted':
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
+    case 'WinnerNonPaymentReported':
+    case 'SecondChanceDeclined':
       // A retraction takes no lead from anyone (it can only give the lead back); approvals change no standing.
       return [];
   }

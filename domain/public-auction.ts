@@ -3,7 +3,10 @@
 // `auction.updated` frame each change publishes, and the view GET /v1/auctions/:id and the
 // WebSocket snapshot show (`publicAuctionView`). The public choices are made here: the winner's
 // pseudonym and the final price once sold, buy-now only while the auction is live and offers it;
-// the read API applies the same choices to a read-model row (DESIGN.md section 6). Pure.
+// the read API applies the same choices to a read-model row (DESIGN.md section 6). A sealed
+// auction shows, while open, only its bid count moving: `currentPrice` stays the starting price,
+// `leader` null, `reserveMet` as at creation and `minimumBid` the starting price (the listing's
+// own facts, not the contest's); its close shows the winner's pseudonym and the price. Pure.
 import * as t from 'io-ts';
 import type { AuctionEvent, EventOf } from './events.js';
 import { AuctionFormat, DutchClock, SoftClose } from './events.js';
@@ -11,6 +14,7 @@ import { evolve } from './evolve.js';
 import { Count } from './ids.js';
 import { Currency, MinorUnits } from './money.js';
 import { minimumChallenge } from './pricing.js';
+import { shownClockPrice } from './dutch-clock.js';
 import { initialState } from './state.js';
 import { UtcTimestamp, toMillis } from './time.js';
 
@@ -201,10 +205,21 @@ export const evolvePublicAuction = (
         version,
       };
     }
+    case 'SealedBidPlaced':
+      // Sealed: only the count moves; the price, leader and reserve flag stay the listing's until the close.
+      return { ...state, bidCount: event.data.bidCount, version };
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
-      // Nothing public changes; the version moves, so subscribers see no gap.
+    case 'SecondChanceOffered':
+    case 'SecondChanceDeclined':
+      // Nothing public changes (an offer's price is a bidder's maximum); the version moves, so subscribers see no gap.
       return { ...state, version };
+    case 'WinnerNonPaymentReported':
+      // The sale fell through: unsold, nobody holds the item; the price bidding reached stays shown.
+      return { ...state, leader: null, outcome: 'unsold', version };
+    case 'SecondChanceAccepted':
+      // Sold to the offered bidder at the offer's price (the auction's end stays when it ended).
+      return { ...state, currentPrice: event.data.price, leader: pseudonym(state.auctionId, event.data.bidderId), outcome: 'sold', version };
     case 'AuctionCancelled':
       return { ...state, buyNowPrice: null, endedAt: event.data.cancelledAt, outcome: 'cancelled', version };
     case 'AuctionClosed': {
@@ -227,9 +242,23 @@ export const evolvePublicAuction = (
 
 /**
  * What the public sees of an auction at `nowMs` (GET /v1/auctions/:id without a caller, the
- * WebSocket snapshot): its status at that moment, `buyNowPrice` and `endedAt` only when set.
+ * WebSocket snapshot): its status at that moment, `buyNowPrice` and `endedAt` only when set. A
+ * live Dutch auction's price and buy-now price are its clock's price at `nowMs` (it has no minimum bid).
  */
-export const publicAuctionView = (auction: PublicAuction, nowMs: number): PublicAuctionView => ({
+export const publicAuctionView = (auction: PublicAuction, nowMs: number): PublicAuctionView => dutchAt(publicAuctionViewOf(auction, nowMs), auction, nowMs);
+
+/**
+ * A Dutch auction's view at `nowMs`: no minimum bid; while live, priced by its clock and bought at
+ * that price; once it ended unsold or cancelled, the clock's price when it ended (`shownClockPrice`).
+ */
+const dutchAt = (view: PublicAuctionView, auction: PublicAuction, nowMs: number): PublicAuctionView => {
+  if (auction.clock === null) return view;
+  const { minimumBid: _minimumBid, ...rest } = view;
+  const price = shownClockPrice(auction, nowMs);
+  return price === null ? rest : { ...rest, currentPrice: price, ...(auction.outcome === 'live' ? { buyNowPrice: price } : {}) };
+};
+
+const publicAuctionViewOf = (auction: PublicAuction, nowMs: number): PublicAuctionView => ({
   auctionId: auction.auctionId,
   title: auction.title,
   description: auction.description,
@@ -259,7 +288,15 @@ const minimumBidField = (minimumBid: MinorUnits | null): { minimumBid?: MinorUni
  * The `auction.updated` frame of a change that left the auction in `state`; its status is taken at
  * `atMs` (the server time of the event that made the change, so a replay makes the same frame).
  */
-export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated => ({
+export const updatedFrame = (state: PublicAuction, atMs: number): AuctionUpdated => {
+  const frame = updatedFrameOf(state, atMs);
+  if (state.clock === null) return frame;
+  // A Dutch auction: priced by its clock at the event's time (the page runs the clock on from `clock` and the server time).
+  const price = shownClockPrice(state, atMs);
+  return { ...frame, minimumBid: null, ...(price === null ? {} : { currentPrice: price, buyNowPrice: state.outcome === 'live' ? price : null }) };
+};
+
+const updatedFrameOf = (state: PublicAuction, atMs: number): AuctionUpdated => ({
   type: 'auction.updated',
   auctionId: state.auctionId,
   version: state.version,

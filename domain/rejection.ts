@@ -22,6 +22,14 @@ export const rejectionCodes = [
   'APPROVAL_NOT_REQUIRED',
   // Timed sales (domain/sales/).
   'SALE_ALREADY_EXISTS',
+  // Second-chance offers (domain/decide-second-chance.ts).
+  'SECOND_CHANCE_NOT_ALLOWED',
+  'BIDDER_NOT_FOUND',
+  'OFFER_NOT_FOUND',
+  'OFFER_EXPIRED',
+  'OFFER_LAPSED',
+  // A command the auction's format does not take (a bid on a Dutch auction: domain/decide-dutch.ts).
+  'WRONG_FORMAT',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

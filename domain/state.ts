@@ -4,6 +4,7 @@ import type { UtcTimestamp } from './time.js';
 import type { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import type { PlacedBids } from './placed-bids.js';
 import type { AuctionLot } from './sales/lot.js';
+import type { SecondChance } from './second-chance.js';
 
 export interface Leader {
   readonly bidderId: string;
@@ -13,7 +14,7 @@ export interface Leader {
 
 export type Phase =
   | { readonly kind: 'live' }
-  | { readonly kind: 'sold'; readonly winnerId: string; readonly price: MinorUnits; readonly via: 'bidding' | 'buy-now' }
+  | { readonly kind: 'sold'; readonly winnerId: string; readonly price: MinorUnits; readonly via: 'bidding' | 'buy-now' | 'second-chance' }
   | { readonly kind: 'unsold' }
   | { readonly kind: 'cancelled' };
 
@@ -48,6 +49,8 @@ export interface Auction {
   readonly approvedBidders: ReadonlySet<string>;
   /** The timed sale this auction is a lot of (null: none). */
   readonly lot: AuctionLot | null;
+  /** The non-payment report and the second-chance offers made after the end (second-chance.ts). */
+  readonly secondChance: SecondChance;
 }
 
 export type AuctionState = { readonly kind: 'none' } | Auction;

@@ -194,6 +194,8 @@ export const EnvironmentCodec = t.partial({
   RATE_LIMIT_PER_MINUTE: IntFromString('RATE_LIMIT_PER_MINUTE', 1, 10_000_000),
   IDEMPOTENCY_LEASE_MS: IntFromString('IDEMPOTENCY_LEASE_MS', 300, 60_000),
   NOTIFY_ENDING_SOON_SECONDS: IntFromString('NOTIFY_ENDING_SOON_SECONDS', 0, 7 * 86_400),
+  // The domain's bounds of an offer's life (domain/second-chance.ts): 1 hour to 7 days.
+  SECOND_CHANCE_OFFER_SECONDS: IntFromString('SECOND_CHANCE_OFFER_SECONDS', 3_600, 7 * 86_400),
   ACCESS_TOKEN_TTL_SECONDS: IntFromString('ACCESS_TOKEN_TTL_SECONDS', 60, 86_400),
   REFRESH_TOKEN_TTL_DAYS: IntFromString('REFRESH_TOKEN_TTL_DAYS', 1, 365),
   SIGN_IN_MAX_FAILURES: IntFromString('SIGN_IN_MAX_FAILURES', 1, 1_000),
@@ -315,6 +317,8 @@ export interface Config {
   readonly idempotencyLeaseMs: number | undefined;
   /** How long before an auction's end its bidders and watchers hear it ends soon (NOTIFY_ENDING_SOON_SECONDS; 0: never). */
   readonly endingSoonLeadMs: number;
+  /** How long a second-chance offer stays open when the seller names no time (SECOND_CHANCE_OFFER_SECONDS; default 72 h). */
+  readonly secondChanceOfferSeconds: number;
   /** The accounts' tokens and sign-in lockout (README, "Accounts"). */
   readonly accounts: AccountSettings;
   /** Which proxies' X-Forwarded-For decides the client address (rate limits per IP); default loopback. */
@@ -428,6 +432,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
     endingSoonLeadMs: (e.NOTIFY_ENDING_SOON_SECONDS ?? 600) * 1000,
+    secondChanceOfferSeconds: e.SECOND_CHANCE_OFFER_SECONDS ?? 72 * 3_600,
     accounts: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS ?? 900,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS ?? 30,

@@ -4,7 +4,7 @@
 // are used only to answer "is this you" questions and the seller's own reserve; they never leave.
 import * as t from 'io-ts';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
-import { AuctionFormat, Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice } from '../domain/index.js';
+import { AuctionFormat, Outcome, PublicAuction, publicAuctionView, publicBuyNowPrice, publicLeader, publicPrice, isSealedFormat } from '../domain/index.js';
 import { IntFromText, NullableIntFromText, isoMs, isoUs } from '../infra/index.js';
 import type { AuthenticatedUser } from '../infra/index.js';
 import type { ListingCursor, ListingSort, ListingStatus, MyList } from './params.js';
@@ -219,7 +219,12 @@ export const toView = (row: AuctionRow, now: Date, caller: AuthenticatedUser | u
     ...view,
     yourPseudonym: pseudonym(row.auction_id, caller.userId),
     ...(row.your_max !== null
-      ? { yourMaxAmount: row.your_max, yourBidCount: row.your_bid_count ?? 0, youLead: publicLeader(row.outcome, row.leader_id, row.winner_id) === caller.userId }
+      ? {
+        yourMaxAmount: row.your_max,
+        yourBidCount: row.your_bid_count ?? 0,
+        // A sealed auction has no leader while it is live: nobody is told whether it leads.
+        ...(isSealedFormat(row.format) && row.outcome === 'live' ? {} : { youLead: publicLeader(row.outcome, row.leader_id, row.winner_id) === caller.userId }),
+      }
       : {}),
     ...(caller.userId === row.seller_id ? { reservePrice: row.reserve_price } : {}),
   };

@@ -1,6 +1,7 @@
 // Queries over `bid_history` (accepted bids) and the write side's `bid_attempts` (refused bids).
 // The public query selects a maximum only for the caller's own rows, so no other bidder's maximum
-// or real id is even read for a public answer.
+// or real id is even read for a public answer. A sealed bid's row (outcome 'sealed') is left out of
+// both the public and the auditors' histories until the auction has closed (the reveal).
 import * as t from 'io-ts';
 import { IntFromText, NullableIntFromText, isoMs } from '../infra/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../infra/index.js';
@@ -11,6 +12,9 @@ import type { BidOrder } from './params.js';
 import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
 import { AuditBidCodec } from './responses.js';
 import { decodeRow } from './rows.js';
+
+/** The condition that keeps a sealed bid's row out until its auction has closed (`$1`: the auction). */
+const revealedOnly = `(outcome <> 'sealed' OR EXISTS (SELECT 1 FROM auction_view v WHERE v.auction_id = $1 AND v.outcome IN ('sold', 'unsold')))`;
 
 const PublicBidRow = t.type({
   stream_version: t.number,
@@ -46,7 +50,7 @@ export const publicBidPage = async (
               SELECT 1 FROM bid_history r WHERE r.auction_id = $1 AND r.outcome = 'retracted'
                 AND r.stream_version > bid_history.stream_version AND bid_history.bid_id = ANY (string_to_array(r.retracted_bid_ids, ' '))
             )) AS retracted
-     FROM bid_history WHERE auction_id = $1 ${bound}
+     FROM bid_history WHERE auction_id = $1 AND ${revealedOnly} ${bound}
      ORDER BY stream_version ${newest ? 'DESC' : 'ASC'} LIMIT $3`,
     [auctionId, options.userId ?? null, options.limit + 1, ...(options.afterVersion === undefined ? [] : [options.afterVersion])],
   );
@@ -66,6 +70,7 @@ export const publicBidPage = async (
       ...(r.mine && r.outcome === 'retracted' ? { mine: true as const } : {}),
       ...(r.retracted_bid_ids !== null ? { retraction: true as const, retractedBidIds: r.retracted_bid_ids.split(' ') } : {}),
       ...(r.retracted ? { retracted: true as const } : {}),
+      ...(r.outcome === 'sealed' ? { sealed: true as const } : {}),
     };
   });
   return { items, more: rows.length > options.limit };
@@ -83,7 +88,7 @@ const auditBid = (row: BidRow): AuditBid =>
 /** Accepted bids in stream order, after a stream version: the auditors' pages and export batches. */
 export const auditBidPage = async (sql: SqlExecutor, auctionId: string, afterVersion: number, limit: number): Promise<AuditBid[]> => {
   const { rows } = await sql.query(
-    `SELECT ${selectList(bidHistoryColumns)} FROM bid_history WHERE auction_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT $3`,
+    `SELECT ${selectList(bidHistoryColumns)} FROM bid_history WHERE auction_id = $1 AND stream_version > $2 AND ${revealedOnly} ORDER BY stream_version LIMIT $3`,
     [auctionId, afterVersion, limit],
     { prepare: true },
   );

@@ -67,6 +67,8 @@ export const PublicBidCodec = t.intersection([
    * a bid that was later retracted carries `retracted: true`.
    */
   t.partial({ retraction: t.literal(true), retractedBidIds: t.array(t.string), retracted: t.literal(true) }),
+  /** A sealed bid, listed once its auction has closed: `price` is the bid revealed (`tookLead` false, no `leader`). */
+  t.partial({ sealed: t.literal(true) }),
 ], 'PublicBid');
 export type PublicBid = t.TypeOf<typeof PublicBidCodec>;
 
@@ -85,7 +87,7 @@ export const AuditBidCodec = t.type({
   bidderPseudonym: t.string,
   maxAmount: Count,
   /** 'retracted' on a retraction's row (`retractedBidIds` names the bids, `maxAmount` the highest retracted). */
-  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null, retracted: null }),
+  outcome: t.keyof({ 'new-leader': null, outbid: null, 'raised-maximum': null, retracted: null, sealed: null }),
   price: Count,
   leaderPseudonym: Nullable(t.string),
   placedAt: t.string,

@@ -4,6 +4,7 @@
 // Routes carry their own role checks, so the router adds no middleware to other routers' paths.
 import { Router } from 'express';
 import { mountAuditRoutes } from './audit-routes.js';
+import { mountAuditEventRoutes } from './audit-event-routes.js';
 import { mountBidderRoutes } from './bidder-routes.js';
 import { mountCheckpointRoutes } from './checkpoint-routes.js';
 import type { ReadRoutesDeps } from './context.js';
@@ -19,6 +20,7 @@ export const readRoutes = (deps: ReadRoutesDeps): Router => {
   mountSaleRoutes(router, ctx);
   mountMeRoutes(router, ctx);
   mountAuditRoutes(router, ctx);
+  mountAuditEventRoutes(router, ctx);
   mountBidderRoutes(router, ctx);
   mountCheckpointRoutes(router, ctx);
   return router;

@@ -35,6 +35,10 @@ const describeCommand = (c: AuctionCommand): string => {
     case 'RetractBid': return `${c.bidderId} retracts ${c.bidId ?? 'its bids'} (${c.reason})`;
     case 'ApproveBidder': return `${c.sellerId} approves ${c.bidderId}`;
     case 'RevokeBidderApproval': return `${c.sellerId} revokes ${c.bidderId}'s approval`;
+    case 'ReportNonPayment': return `${c.sellerId} reports that the winner did not pay`;
+    case 'OfferSecondChance': return `${c.sellerId} offers ${c.bidderId} a second chance for ${c.expiresInSeconds} s`;
+    case 'AcceptSecondChance': return `${c.bidderId} accepts its second-chance offer`;
+    case 'DeclineSecondChance': return `${c.bidderId} declines its second-chance offer`;
   }
 };
 
@@ -49,6 +53,11 @@ const describeEvent = (e: AuctionEvent): string => {
     case 'BidRetracted': return `${e.data.bidderId} retracted ${e.data.retractedBidIds.length} bid(s): ${e.data.leaderId ?? 'nobody'} leads at ${usd(e.data.currentPrice)}, ${e.data.bidCount} bids`;
     case 'BidderApproved': return `${e.data.bidderId} approved`;
     case 'BidderApprovalRevoked': return `${e.data.bidderId} no longer approved`;
+    case 'WinnerNonPaymentReported': return `${e.data.winnerId} did not pay: the sale fell through`;
+    case 'SecondChanceOffered': return `second chance offered to ${e.data.bidderId} at ${usd(e.data.price)} until ${e.data.expiresAt}`;
+    case 'SecondChanceAccepted': return `sold to ${e.data.bidderId} for ${usd(e.data.price)} by second-chance offer`;
+    case 'SecondChanceDeclined': return `${e.data.bidderId} declined its second-chance offer`;
+    case 'SealedBidPlaced': return `${e.data.bidderId} sealed ${usd(e.data.amount)}, ${e.data.bidCount} bids`;
   }
 };
 

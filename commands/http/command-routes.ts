@@ -16,6 +16,8 @@ import { IDEMPOTENCY_HEADER, type IdempotencyStore } from './idempotency-store.j
 import { idempotency, idempotencyKeyOf, type IdempotencyOptions } from './idempotency.js';
 import { CancelBody, CreateAuctionBody, EmptyBody, PlaceBidBody } from './bodies.js';
 import { auctionRuleRoutes } from './auction-rule-routes.js';
+import { secondChanceRoutes } from './second-chance-routes.js';
+import { sealedBidAnswer } from './sealed-bid-answer.js';
 
 export interface CommandRoutesDeps {
   readonly handler: CommandHandler;
@@ -25,12 +27,16 @@ export interface CommandRoutesDeps {
   readonly idempotencyStore: IdempotencyStore;
   /** The keys' claim lease and wait (defaults in idempotency.ts). */
   readonly idempotency?: Pick<IdempotencyOptions, 'leaseMs' | 'waitMs' | 'now'>;
+  /** How long a second-chance offer stays open when the seller names no time (default 72 hours). */
+  readonly secondChanceOfferSeconds?: number;
+  /** The server's clock, for an offer's status (default the system clock). */
+  readonly clock?: () => Date;
 }
 
 const AuctionParams = t.type({ id: AuctionId });
 
 /** The command routes' paths, as Express matches them (case-insensitive, an optional trailing slash). */
-const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel|retractions))?\/?$/i;
+const commandPath = /^\/v1\/auctions(?:\/[^/]+\/(?:bids|buy-now|cancel|retractions|non-payment|second-chance-offers(?:\/accept|\/decline)?))?\/?$/i;
 
 /**
  * Whether a request goes to a command route with an Idempotency-Key, whose claim can count the
@@ -51,6 +57,8 @@ const statusOf: Partial<Record<Rejection['code'], number>> = {
   ACCOUNT_SUSPENDED: 403,
   AUCTION_NOT_FOUND: 404,
   BID_NOT_FOUND: 404,
+  BIDDER_NOT_FOUND: 404,
+  OFFER_NOT_FOUND: 404,
 };
 
 /** A refusal by the domain, as the error model's answer (409 for a rule that refuses the command). */
@@ -118,7 +126,7 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
         reservePrice: body.reservePrice ?? null,
         buyNowPrice: body.buyNowPrice ?? null,
         startsAt: body.startsAt == null ? null : utc(body.startsAt),
-        endsAt: utc(body.endsAt),
+        endsAt: body.endsAt === undefined ? null : utc(body.endsAt),
         softClose: body.softClose ?? null,
         approvedBiddersOnly: body.approvedBiddersOnly ?? false,
         format: body.format ?? 'english',
@@ -138,6 +146,12 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
       context,
       res,
     );
+    const sealed = result.events.find((e) => e.type === 'SealedBidPlaced');
+    if (sealed?.type === 'SealedBidPlaced') {
+      // A sealed bid: nobody leads and no price moves while the auction is open.
+      res.status(201).json(sealedBidAnswer(sealed, pseudonym(params.id, context.userId), result.state, result.version));
+      return;
+    }
     const placed = result.events.find((e) => e.type === 'BidPlaced');
     if (placed?.type !== 'BidPlaced') throw new Error(`bid on ${params.id} accepted without a BidPlaced event`);
     res.status(201).json({
@@ -167,6 +181,11 @@ export const commandRoutes = (deps: CommandRoutesDeps): Router => {
   });
 
   auctionRuleRoutes(router, { ...deps, keyed, run, contextOf });
+  secondChanceRoutes(router, {
+    pseudonym, loadAuction: deps.loadAuction, keyed, run, contextOf,
+    defaultOfferSeconds: deps.secondChanceOfferSeconds ?? 72 * 3_600,
+    clock: deps.clock ?? (() => new Date()),
+  });
 
   return router;
 };

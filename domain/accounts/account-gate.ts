@@ -31,6 +31,9 @@ export const actingUserOf = (command: UnstampedCommand): string | undefined => {
       return command.bidderId;
     case 'BuyNow':
       return command.buyerId;
+    case 'AcceptSecondChance':
+      // Accepting a second-chance offer buys the item.
+      return command.bidderId;
     case 'CreateAuction':
       return command.sellerId;
     default:

@@ -9,6 +9,7 @@ import { evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { AuctionFold, ProjectedEvent, Unprojectable } from '../runtime/index.js';
 import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
+import { sealedBidRow } from './sealed-bid-rows.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
 export interface AuctionRow {
@@ -207,10 +208,43 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
       r.buyNowAvailable = d.buyNowAvailable;
       return r;
     }
+    case 'SealedBidPlaced': {
+      // Sealed: only the count moves; no leader or price until the close.
+      const r = requireExisting(row, projected);
+      r.bidCount = event.data.bidCount;
+      return r;
+    }
     case 'BidderApproved':
     case 'BidderApprovalRevoked':
-      // The seller's list is the write side's (read back from the stream); the row only moves its version.
+    case 'SecondChanceOffered':
+    case 'SecondChanceDeclined':
+      // The seller's list and the offers are the write side's (read back from the stream); the row only moves its version.
       return requireExisting(row, projected);
+    case 'WinnerNonPaymentReported': {
+      // The sale fell through: unsold, no winner, nobody leads; the price bidding reached stays.
+      const r = requireExisting(row, projected);
+      r.outcome = 'unsold';
+      r.leaderId = null;
+      r.leaderPseudonym = null;
+      r.winnerId = null;
+      r.winnerPseudonym = null;
+      r.finalPrice = null;
+      return r;
+    }
+    case 'SecondChanceAccepted': {
+      // Sold to the offered bidder at the offer's price; the end stays when the auction ended.
+      const d = event.data;
+      const r = requireExisting(row, projected);
+      const buyer = pseudonym(auctionId, d.bidderId);
+      r.currentPrice = d.price;
+      r.leaderId = d.bidderId;
+      r.leaderPseudonym = buyer;
+      r.outcome = 'sold';
+      r.winnerId = d.bidderId;
+      r.winnerPseudonym = buyer;
+      r.finalPrice = d.price;
+      return r;
+    }
     case 'AuctionCancelled': {
       const r = requireExisting(row, projected);
       r.buyNowAvailable = false;
@@ -231,6 +265,11 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
       r.winnerPseudonym = winnerPseudonym;
       r.finalPrice = d.finalPrice;
       r.endedAt = d.closedAt;
+      if (d.ranking !== null) {
+        // A sealed close decides the only leader a sealed auction has: the winner, if any.
+        r.leaderId = d.winnerId;
+        r.leaderPseudonym = winnerPseudonym;
+      }
       return r;
     }
   }
@@ -295,6 +334,15 @@ export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stor
       const earlier = activity.get(d.bidderId);
       if (earlier === undefined) activity.set(d.bidderId, retraction);
       else addActivity(earlier, retraction);
+      return;
+    }
+    if (event.type === 'SealedBidPlaced') {
+      const d = event.data;
+      bids.push(sealedBidRow(auctionId, d, row.endsAt, recorded, pseudonym));
+      const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.amount, firstBidAt: d.placedAt, lastBidAt: d.placedAt, leading: false, retractionCount: 0 };
+      const earlier = activity.get(d.bidderId);
+      if (earlier === undefined) activity.set(d.bidderId, bid);
+      else addActivity(earlier, bid);
       return;
     }
     if (event.type !== 'BidPlaced') return;

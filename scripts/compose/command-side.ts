@@ -64,7 +64,7 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   const idempotencyStore = r.redis === undefined ? new MemoryIdempotencyStore() : new RedisIdempotencyStore(r.redis);
   const leaseMs = r.config.idempotencyLeaseMs;
   const router = Router();
-  router.use(commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
+  router.use(commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, secondChanceOfferSeconds: r.config.secondChanceOfferSeconds, clock, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
   router.use(saleRoutes({ service: new SaleService({ log: r.log, handler, clock }), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
   router.use(watchlistRoutes({ store: createWatchlistStore(r.sql), auctionExists: async (id) => (await repository.load(id)).version > 0, clock }));
   return { handler, router, accountRouter: accountRoutes({ service, accounts }), close: () => attempts.close() };

@@ -3,7 +3,7 @@
 // An event that cannot be decoded is reported (`unreadable`), and the state is the one just before
 // it: what the projectors show for a parked stream.
 import type { AuctionEvent, AuctionState, EventLog, LogPosition, PublicStatus, RecordedEvent } from '../../domain/index.js';
-import { decodeStoredEvent, fold, publicStatus, streamIdOf } from '../../domain/index.js';
+import { decodeStoredEvent, fold, publicStatus, shownClockPrice, streamIdOf } from '../../domain/index.js';
 import type { StatePoint } from './options.js';
 import { NoSuchAuctionError } from './event-source.js';
 
@@ -17,6 +17,11 @@ export interface StateReport {
   /** The public status at that point (null before the auction existed). */
   readonly status: PublicStatus | null;
   readonly state: AuctionState;
+  /**
+   * A Dutch auction asked about at a moment (`--at-time`), not sold by then: the price its clock
+   * showed at that moment (or when it ended unsold or cancelled); the state holds no price that moves.
+   */
+  readonly clockPrice?: number;
   /** The first event up to that point that cannot be decoded (the state stops before it), if any. */
   readonly unreadable?: { readonly position: LogPosition; readonly streamVersion: number; readonly type: string; readonly reason: string };
 }
@@ -85,6 +90,10 @@ export const stateAt = async (log: EventLog, auctionId: string, at: StatePoint, 
       status = started ? 'open' : 'scheduled';
     }
   }
+  const shown = state.kind !== 'auction' || at.kind !== 'time' ? null : shownClockPrice({
+    outcome: state.phase.kind, clock: state.clock, startingPrice: state.startingPrice, startsAt: state.startsAt,
+    endedAt: state.phase.kind === 'live' || last === undefined ? null : last.metadata.serverTime,
+  }, at.ms);
   return {
     auctionId,
     asOf: at.kind === 'position' ? { position: at.position } : { time: at.iso },
@@ -92,6 +101,7 @@ export const stateAt = async (log: EventLog, auctionId: string, at: StatePoint, 
     lastEvent: last === undefined ? null : { position: last.position, streamVersion: last.streamVersion, type: last.type, serverTime: last.metadata.serverTime },
     status,
     state,
+    ...(shown !== null ? { clockPrice: shown } : {}),
     ...(readable.unreadable !== undefined
       ? { unreadable: { position: readable.unreadable.event.position, streamVersion: readable.unreadable.event.streamVersion, type: readable.unreadable.event.type, reason: readable.unreadable.reason } }
       : {}),

@@ -109,7 +109,7 @@ const realtimeSuite = (backend: () => Backend) => {
     const [createdEvent] = await sys.resources.log.readStream(streamIdOf(auctionId));
     const created = createdEvent!.data as Record<string, string>;
     assert.deepEqual(snapshot.auction, {
-      auctionId, title: 'Omega Seamaster', description: 'Steel case', sellerId: 'sam', status: 'open', currency: 'USD',
+      auctionId, title: 'Omega Seamaster', description: 'Steel case', sellerId: 'sam', format: 'english', status: 'open', currency: 'USD',
       startingPrice: 1000, currentPrice: 1000, bidCount: 0, leader: null, reserveMet: true, buyNowPrice: 50_000,
       startsAt: created.startsAt, endsAt: created.endsAt, softClose: { windowSeconds: 60, extensionSeconds: 120 },
       createdAt: created.createdAt, minimumBid: 1000, version: 1,

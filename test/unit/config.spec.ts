@@ -206,3 +206,14 @@ describe('configuration: accounts', () => {
     }
   });
 });
+
+describe('configuration: second-chance offers', () => {
+  it('an offer stays open 72 hours by default; SECOND_CHANCE_OFFER_SECONDS sets it from 1 hour to 7 days', () => {
+    assert.equal(loadConfig({}).secondChanceOfferSeconds, 259_200);
+    assert.equal(loadConfig({ SECOND_CHANCE_OFFER_SECONDS: '3600' }).secondChanceOfferSeconds, 3600);
+    assert.equal(loadConfig({ SECOND_CHANCE_OFFER_SECONDS: '604800' }).secondChanceOfferSeconds, 604_800);
+    for (const value of ['3599', '604801', 'a day']) {
+      assert.throws(() => loadConfig({ SECOND_CHANCE_OFFER_SECONDS: value }), (e: unknown) => e instanceof ConfigError && e.message.includes('SECOND_CHANCE_OFFER_SECONDS'), value);
+    }
+  });
+});

@@ -163,6 +163,42 @@ export const api = {
   bid: (id, maxAmount, idempotencyKey, token) =>
     request('POST', `${auctionPath(id)}/bids`, { token, body: { maxAmount }, headers: { 'Idempotency-Key': idempotencyKey } }),
 
+  // ---- second-chance offers (README "Second-chance offers") ----
+  /**
+   * The seller's bidders, by pseudonym.
+   * @param {string} id
+   * @param {string} token
+   */
+  bidders: (id, token) => request('GET', `${auctionPath(id)}/bidders`, { token }),
+  /**
+   * Every offer (the seller), or the caller's own.
+   * @param {string} id
+   * @param {string} token
+   */
+  secondChanceOffers: (id, token) => request('GET', `${auctionPath(id)}/second-chance-offers`, { token }),
+  /**
+   * @param {string} id
+   * @param {string} bidder the bidder's pseudonym
+   * @param {string} idempotencyKey
+   * @param {string} token
+   */
+  offerSecondChance: (id, bidder, idempotencyKey, token) =>
+    request('POST', `${auctionPath(id)}/second-chance-offers`, { token, body: { bidder }, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /**
+   * @param {string} id
+   * @param {'accept' | 'decline'} answer
+   * @param {string} idempotencyKey
+   * @param {string} token
+   */
+  answerSecondChance: (id, answer, idempotencyKey, token) =>
+    request('POST', `${auctionPath(id)}/second-chance-offers/${answer}`, { token, body: {}, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /**
+   * @param {string} id
+   * @param {string} idempotencyKey
+   * @param {string} token
+   */
+  reportNonPayment: (id, idempotencyKey, token) => request('POST', `${auctionPath(id)}/non-payment`, { token, body: {}, headers: { 'Idempotency-Key': idempotencyKey } }),
+
   /**
    * @param {Record<string, unknown>} body
    * @param {string} idempotencyKey

@@ -82,6 +82,7 @@ export function noticeText(n, money) {
     case 'won': return `You won ${title}${price === undefined ? '' : ` for ${price}`}.`;
     case 'lost': return `${title === 'an auction' ? 'An auction' : title} ended without you winning${price === undefined ? '' : ` (final price ${price})`}.`;
     case 'auction-cancelled': return `${title === 'an auction' ? 'An auction' : title} was cancelled.`;
+    case 'second-chance-offer': return `The seller offers you ${title} at your maximum bid: accept or decline on its page.`;
     default: return `News about ${title}.`;
   }
 }

@@ -2,6 +2,7 @@
 // it ended, buy-now, the caller's standing, a watch button; and `LiveCards`, which keeps a list's
 // cards current over the live connection (a bounded number of subscriptions per socket).
 import { formatDateTime, formatRemaining } from '../clock.js';
+import { dutchPrice } from '../dutch-clock.js';
 import { el, setText } from '../dom.js';
 import { outcomeText } from './auction-text.js';
 import { watchButton } from './watch-button.js';
@@ -44,10 +45,10 @@ export function auctionCard(ctx, summary) {
     element.dataset.version = String(a.version);
     element.dataset.status = a.status;
     setText(price, ctx.money(a.currentPrice, a.currency));
-    setText(bids, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
+    setText(bids, a.format === 'dutch' ? 'Dutch: the price drops' : a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
     endsAt.setAttribute('datetime', a.endsAt);
     setText(endsAt, `${a.status === 'open' || a.status === 'scheduled' ? 'Ends' : 'Ended'} ${formatDateTime(a.endedAt ?? a.endsAt)}`);
-    buyNow.hidden = typeof a.buyNowPrice !== 'number' || a.status !== 'open';
+    buyNow.hidden = typeof a.buyNowPrice !== 'number' || a.status !== 'open' || a.format === 'dutch';
     setText(buyNow, typeof a.buyNowPrice === 'number' ? `Buy it now: ${ctx.money(a.buyNowPrice, a.currency)}` : '');
     const you = typeof a.yourPseudonym === 'string' && a.leader === a.yourPseudonym;
     let text = '';
@@ -74,6 +75,8 @@ export function auctionCard(ctx, summary) {
       render();
     },
     tick: (nowMs) => {
+      // A Dutch auction's price moves with the clock, with no frame for each drop.
+      if (a.format === 'dutch' && a.status === 'open' && typeof a.clock === 'object' && a.clock !== null) setText(price, ctx.money(dutchPrice(/** @type {any} */ (a), nowMs), a.currency));
       if (a.status === 'open') {
         const endsAtMs = Date.parse(a.endsAt);
         setText(when, endsAtMs > nowMs ? `ends in ${formatRemaining(endsAtMs - nowMs)}` : 'closing…');

@@ -8,6 +8,10 @@
 // Where the state comes from: `GET /v1/auctions/:id` (everything, and with a token the caller's
 // pseudonym), the realtime snapshot, then `auction.updated` frames. Each carries the stream version;
 // newer live fields win, older answers only fill in what is missing.
+//
+// A sealed-bid auction (views/sealed-text.js) shows its format, the bid count and the caller's own
+// sealed bid with a form to place or raise it; after the close the winner, the price and the
+// revealed ranking.
 import { api } from '../api.js';
 import { formatClockTime, formatDateTime, formatRemaining } from '../clock.js';
 import { el, replace, setText } from '../dom.js';
@@ -16,7 +20,10 @@ import { acceptedMessage, refusedMessage } from '../messages.js';
 import { parseAmount, toDecimalString } from '../money.js';
 import { bidOutcome, minimumBidText, outcomeText, reserveText } from './auction-text.js';
 import { buyNowPanel } from './buy-now.js';
+import { dutchPanel } from './dutch-panel.js';
+import { secondChancePanel } from './second-chance.js';
 import { watchButton } from './watch-button.js';
+import { formatText, isSealed, revealedRanking, sealedHint, sealedLeaderText, yourSealedBidText } from './sealed-text.js';
 
 /**
  * @typedef {import('../app.js').Context} Context
@@ -78,6 +85,12 @@ export function auctionView(ctx, auctionId) {
   const extendedBadge = el('span', { id: 'extended', class: 'badge extended', hidden: true }, 'extended');
   const ends = el('p', { id: 'ends', class: 'ends' }, endsLabel, ' ', countdown, ' · ', endsTime, ' ', extendedBadge);
   const statusNote = el('p', { id: 'status-note', class: 'status-note', role: 'status' });
+  const formatNote = el('p', { id: 'format', class: 'format', hidden: true });
+  const yourSealed = el('p', { id: 'your-sealed-bid', class: 'your-sealed-bid', hidden: true });
+  const rankingList = el('ol', { id: 'ranking', class: 'ranking' });
+  const rankingPanel = el('section', { id: 'ranking-panel', class: 'ranking-panel', 'aria-labelledby': 'ranking-heading', hidden: true },
+    el('h2', { id: 'ranking-heading' }, 'Revealed bids, highest first'), rankingList);
+  const formHeading = el('h2', { id: 'bid-heading' }, 'Place a bid');
 
   const amount = el('input', {
     id: 'bid-amount', name: 'maxAmount', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false',
@@ -90,7 +103,7 @@ export function auctionView(ctx, auctionId) {
   const bidResult = el('p', { id: 'bid-result', class: 'form-message', role: 'status' });
   const suggestion = el('p', { id: 'bid-suggestion' });
   const form = el('form', { id: 'bid-form', class: 'bid-form', 'aria-labelledby': 'bid-heading', novalidate: true },
-    el('h2', { id: 'bid-heading' }, 'Place a bid'),
+    formHeading, yourSealed,
     el('p', { class: 'field' }, amountLabel, amount), hint, submit, bidError, suggestion, bidResult);
   const buyNow = buyNowPanel(ctx, auctionId, {
     bought: () => {
@@ -98,7 +111,10 @@ export function auctionView(ctx, auctionId) {
       clearMessages();
     },
   });
+  // A Dutch auction takes no bids: its panel shows the clock and accepts its price instead of the form.
+  const dutch = dutchPanel(ctx, auctionId, { price, bought: () => clearMessages() });
   const watch = watchButton(ctx, auctionId);
+  const secondChance = secondChancePanel(ctx, auctionId);
 
   const historyBody = el('tbody');
   const historyNote = el('p', { id: 'history-note', class: 'hint' });
@@ -112,17 +128,22 @@ export function auctionView(ctx, auctionId) {
     heading,
     el('p', { class: 'auction-actions' }, watch),
     description,
+    formatNote,
     statusNote,
     el('div', { class: 'auction-body', hidden: true },
       el('section', { class: 'live-panel', 'aria-label': 'Price and time left' },
         summary,
         el('p', { class: 'meta' }, bidCount, ' · ', starting, ' · ', liveBadge),
         ends),
+      dutch.element,
       form,
       buyNow.element,
+      rankingPanel,
+      secondChance.element,
       el('section', { class: 'history-panel', 'aria-labelledby': 'history-heading' },
         el('h2', { id: 'history-heading' }, 'Bid history'), history, historyNote)));
   const body = /** @type {HTMLElement} */ (element.querySelector('.auction-body'));
+  const historyPanel = /** @type {HTMLElement} */ (element.querySelector('.history-panel'));
 
   // ---- state ------------------------------------------------------------------------------------
   /** @param {number} minor */
@@ -171,14 +192,22 @@ export function auctionView(ctx, auctionId) {
       document.title = `${a.title} · Gavelstream`;
     }
     setText(description, typeof a.description === 'string' ? a.description : '');
+    const sealed = isSealed(a.format);
+    setText(formatNote, formatText(a.format));
+    formatNote.hidden = formatText(a.format) === '';
+    element.dataset.format = typeof a.format === 'string' ? a.format : 'english';
     if (typeof a.currency === 'string') {
       setText(price, money(a.currentPrice));
       setText(starting, `starting price ${money(a.startingPrice)}`);
-      setText(amountLabel, `Your maximum bid (${a.currency})`);
+      setText(amountLabel, sealed ? `Your sealed bid (${a.currency})` : `Your maximum bid (${a.currency})`);
+      yourSealed.hidden = !sealed || ctx.session() === undefined;
+      setText(yourSealed, sealed ? yourSealedBidText(yourMax, money) : '');
     }
-    setText(bidCount, a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
+    setText(formHeading, sealed ? 'Your sealed bid' : 'Place a bid');
+    if (form.getAttribute('aria-busy') !== 'true') setText(submit, submitLabel(a));
+    setText(bidCount, a.format === 'dutch' ? 'Dutch auction' : a.bidCount === 1 ? '1 bid' : `${a.bidCount} bids`);
     const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
-    setText(priceLabel, a.status === 'sold' ? 'Final price ' : ended ? 'Last price ' : 'Current price ');
+    setText(priceLabel, a.status === 'sold' ? 'Final price ' : sealed ? 'Starting price ' : ended ? 'Last price ' : 'Current price ');
     setText(outcome, typeof a.currency === 'string' ? outcomeText(a, money) : '');
     outcome.dataset.status = a.status;
     setText(reserve, reserveText(a, { hasReserve }));
@@ -188,19 +217,31 @@ export function auctionView(ctx, auctionId) {
     // The price moved to another than the one the form's message was written for: it no longer holds.
     if (messagePrice !== undefined && previous !== undefined && previous.currentPrice !== a.currentPrice && a.currentPrice !== messagePrice) clearMessages();
     renderForm(a);
-    buyNow.render(a, yourPseudonym);
+    const isDutch = a.format === 'dutch';
+    buyNow.render(isDutch ? { ...a, buyNowPrice: undefined } : a, yourPseudonym);
+    dutch.render(a);
+    secondChance.render(a);
+    form.hidden = isDutch;
+    historyPanel.hidden = isDutch;
     if (previous === undefined || previous.bidCount !== a.bidCount || previous.version !== a.version) refreshHistory();
   };
+
+  /** What the bid button says: a sealed auction's places the caller's sealed bid, then raises it. @param {AuctionState} a */
+  const submitLabel = (a) => (!isSealed(a.format) ? 'Place bid' : yourMax === undefined ? 'Place sealed bid' : 'Raise sealed bid');
 
   /** @param {AuctionState} a */
   const renderLeader = (a) => {
     const you = a.leader !== null && a.leader !== undefined && a.leader === yourPseudonym;
     const ended = a.status === 'sold' || a.status === 'unsold' || a.status === 'cancelled';
     leader.dataset.leader = a.leader === null || a.leader === undefined ? 'none' : you ? 'you' : 'other';
+    if (isSealed(a.format)) {
+      setText(leader, sealedLeaderText(a, you));
+      return;
+    }
     let text;
     if (a.status === 'cancelled') text = 'The auction was cancelled.';
     else if (a.status === 'unsold') text = 'The auction ended without a sale.';
-    else if (a.leader === null || a.leader === undefined) text = ended ? 'The auction ended.' : 'No bids yet.';
+    else if (a.leader === null || a.leader === undefined) text = ended ? 'The auction ended.' : a.format === 'dutch' ? 'No taker yet.' : 'No bids yet.';
     else if (a.status === 'sold') text = you ? 'You won this auction.' : `Sold to someone else (${a.leader}).`;
     else text = you ? 'You are the highest bidder.' : `Someone else is the highest bidder (${a.leader}).`;
     setText(leader, text);
@@ -236,6 +277,7 @@ export function auctionView(ctx, auctionId) {
   const tick = () => {
     const a = auction;
     if (a === undefined || shownEndsAtMs === undefined) return;
+    dutch.tick();
     const now = ctx.clock.now();
     if (a.status === 'scheduled') {
       const startsAtMs = Date.parse(a.startsAt);
@@ -269,7 +311,11 @@ export function auctionView(ctx, auctionId) {
       amount.removeAttribute('placeholder');
     }
     else if (session !== undefined && a.sellerId === session.sub) setText(hint, 'You are this auction\'s seller: the server refuses a seller\'s bids.');
-    else {
+    else if (isSealed(a.format) && typeof a.currency === 'string') {
+      setText(hint, sealedHint({ startingPrice: a.startingPrice, yourBid: yourMax }, money));
+      hint.dataset.minimum = String(yourMax === undefined ? a.startingPrice : yourMax + 1);
+      amount.removeAttribute('placeholder');
+    } else {
       const youLead = a.leader !== null && a.leader !== undefined && a.leader === yourPseudonym;
       const minimum = typeof a.currency === 'string' ? minimumBidText({ minimumBid: a.minimumBid, youLead, yourMax }, money) : '';
       setText(hint, `${minimum}${minimum === '' ? '' : ' '}Every bid is a maximum: the system bids for you up to it, one increment at a time.`);
@@ -323,13 +369,15 @@ export function auctionView(ctx, auctionId) {
     setText(submit, 'Placing bid…');
     const answer = await api.bid(auctionId, parsed.minor, key, session.token);
     form.removeAttribute('aria-busy');
-    setText(submit, 'Place bid');
+    setText(submit, submitLabel(a));
     if (disposed) return;
     if (answer.ok) {
       unanswered = undefined;
       if (typeof answer.body?.bidderPseudonym === 'string') yourPseudonym = answer.body.bidderPseudonym;
       yourMax = Math.max(yourMax ?? 0, parsed.minor);
-      const message = acceptedMessage(answer.body, parsed.minor, money);
+      const message = isSealed(a.format)
+        ? { tone: 'success', text: `Sealed bid placed: ${money(parsed.minor)}. Nobody sees it before the close.` }
+        : acceptedMessage(answer.body, parsed.minor, money);
       bidResult.dataset.tone = message.tone;
       setText(bidResult, message.text);
       messagePrice = typeof answer.body?.currentPrice === 'number' ? answer.body.currentPrice : auction?.currentPrice;
@@ -340,7 +388,8 @@ export function auctionView(ctx, auctionId) {
       const message = refusedMessage(answer.status, answer.error, money, Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {});
       if (!message.retrySameKey) unanswered = undefined;
       if (answer.error.code === 'UNAUTHENTICATED') ctx.setSession(undefined);
-      setText(bidError, message.text);
+      setText(bidError, isSealed(a.format) && message.minimumAmount !== undefined
+        ? `Your sealed bid is too low: it must be at least ${money(message.minimumAmount)}.` : message.text);
       messagePrice = auction?.currentPrice;
       if (message.minimumAmount !== undefined) {
         const minimum = message.minimumAmount;
@@ -382,17 +431,27 @@ export function auctionView(ctx, auctionId) {
         /** @type {any[]} */
         const items = Array.isArray(answer.body?.items) ? answer.body.items : [];
         replace(historyBody, items.map(historyRow));
-        setText(historyNote, items.length === 0 ? 'No bids yet.' : answer.body.nextCursor !== null ? `The latest ${items.length} bids.` : '');
+        const sealedOpen = isSealed(auction?.format) && (auction?.status === 'open' || auction?.status === 'scheduled');
+        setText(historyNote, sealedOpen ? 'Sealed bids are revealed when the auction closes.'
+          : items.length === 0 ? 'No bids yet.' : answer.body.nextCursor !== null ? `The latest ${items.length} bids.` : '');
+        renderRanking(items.filter((b) => b.sealed === true));
       } while (historyAgain);
     } finally {
       historyBusy = false;
     }
   };
 
+  /** The revealed ranking of a closed sealed auction (its sealed rows in the public history). @param {any[]} rows */
+  const renderRanking = (rows) => {
+    rankingPanel.hidden = rows.length === 0;
+    replace(rankingList, revealedRanking(rows).map((b) => el('li', { class: b.mine === true ? 'mine' : undefined, 'data-bidder': b.bidder },
+      `${b.mine === true ? `You (${b.bidder})` : b.bidder}: ${money(b.price)}`)));
+  };
+
   /** @param {any} bid */
   const historyRow = (bid) => {
     const mine = bid.mine === true;
-    const notes = [
+    const notes = bid.sealed === true ? ['sealed bid', mine && typeof bid.maxAmount === 'number' ? 'yours' : ''].filter((n) => n !== '') : [
       bidOutcome({ bidder: String(bid.bidder), leader: String(bid.leader), tookLead: bid.tookLead === true, retraction: bid.retraction === true }),
       bid.retraction === true && Array.isArray(bid.retractedBidIds)
         ? `retracted ${bid.retractedBidIds.length === 1 ? 'a bid' : `${bid.retractedBidIds.length} bids`}` : '',
