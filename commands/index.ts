@@ -11,3 +11,4 @@ export * from './publisher/index.js';
 export * from './checkpoints/index.js';
 export * from './watchlist/index.js';
 export * from './accounts/index.js';
+export * from './sales/index.js';

@@ -6,12 +6,13 @@ import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Reason, UserId } from './ids.js';
 import { AuctionFormat, DutchClock, SoftClose, listingProps } from './events.js';
 import { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
+import { AuctionLot } from './sales/lot.js';
 import { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
 export { ApproveBidder, RetractBid, RevokeBidderApproval } from './more-commands.js';
 export { AcceptSecondChance, DeclineSecondChance, OfferSecondChance, ReportNonPayment } from './second-chance.js';
 
-export const CreateAuction = t.type({
+export const CreateAuction = t.intersection([t.type({
   type: t.literal('CreateAuction'),
   ...listingProps,
   /** Null: the auction opens now. */
@@ -25,7 +26,10 @@ export const CreateAuction = t.type({
   /** Required for a Dutch auction, refused for any other. */
   clock: t.union([DutchClock, t.null]),
   now: UtcTimestamp,
-}, 'CreateAuction');
+}), t.partial({
+  /** The timed sale this auction is a lot of (absent or null: none); only a sale creates lots. */
+  lot: t.union([AuctionLot, t.null]),
+})], 'CreateAuction');
 
 export const PlaceBid = t.type({
   type: t.literal('PlaceBid'),
@@ -52,11 +56,17 @@ export const CancelAuction = t.type({
   now: UtcTimestamp,
 }, 'CancelAuction');
 
-export const CloseAuction = t.type({
+export const CloseAuction = t.intersection([t.type({
   type: t.literal('CloseAuction'),
   auctionId: AuctionId,
   now: UtcTimestamp,
-}, 'CloseAuction');
+}), t.partial({
+  /**
+   * A lot of a hold-back sale: whether the previous lot has ended, as the command handler read it
+   * from the log (stamped like `now`; absent counts as not ended).
+   */
+  previousLotEnded: t.boolean,
+})], 'CloseAuction');
 
 export const AuctionCommand = t.union(
   [CreateAuction, PlaceBid, BuyNow, CancelAuction, CloseAuction, RetractBid, ApproveBidder, RevokeBidderApproval,

@@ -84,6 +84,7 @@ export const decideCreate = (c: CommandOf<'CreateAuction'>, state: AuctionState)
         approvedBiddersOnly: c.approvedBiddersOnly,
         format: c.format,
         clock: c.clock,
+        lot: c.lot ?? null,
       },
     },
   ]);

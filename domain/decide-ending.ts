@@ -7,6 +7,7 @@ import type { Rejection } from './rejection.js';
 import { reject } from './rejection.js';
 import { auctionNotFound, refuseUnlessOpenTo } from './open-to.js';
 import { toMillis } from './time.js';
+import { waitsForPreviousLot } from './sales/lot.js';
 import { decideSealedClose, isSealedAuction } from './decide-sealed.js';
 
 export const decideBuyNow = (c: CommandOf<'BuyNow'>, state: AuctionState): E.Either<Rejection, EventOf<'AuctionBoughtNow'>[]> => {
@@ -39,6 +40,9 @@ export const decideClose = (c: CommandOf<'CloseAuction'>, state: AuctionState): 
   if (state.kind === 'none') return auctionNotFound(c.auctionId);
   if (state.phase.kind !== 'live') return E.right([]);
   if (toMillis(c.now) < toMillis(state.endsAt)) return E.left(reject('AUCTION_NOT_ENDED', `auction ends at ${state.endsAt}`));
+  if (waitsForPreviousLot(state.lot) && c.previousLotEnded !== true) {
+    return E.left(reject('AUCTION_NOT_ENDED', `lot ${state.lot.lotNumber} waits for the previous lot (${state.lot.previousLotId}) to close`));
+  }
   if (isSealedAuction(state)) return E.right(decideSealedClose(c, state));
   const sold = state.leader !== null && state.reserveMet;
   return E.right([

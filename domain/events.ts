@@ -7,6 +7,7 @@ import { UtcTimestamp } from './time.js';
 import { AuctionId, BidId, Count, Description, Integer, Reason, Title, UserId } from './ids.js';
 import { BidRetracted } from './retraction-events.js';
 import { BidderApprovalRevoked, BidderApproved } from './approval-events.js';
+import { AuctionLot } from './sales/lot.js';
 import { SecondChanceAccepted, SecondChanceDeclined, SecondChanceOffered, WinnerNonPaymentReported } from './second-chance-events.js';
 import { SealedBidPlaced, SealedRanking } from './sealed-events.js';
 
@@ -63,6 +64,8 @@ export const AuctionCreated = t.type({
     format: AuctionFormat,
     /** The clock of a Dutch auction; null for every other format (schema version 4). */
     clock: t.union([DutchClock, t.null]),
+    /** The timed sale this auction is a lot of; null for an auction sold on its own (schema version 4). */
+    lot: t.union([AuctionLot, t.null]),
   }),
 }, 'AuctionCreated');
 

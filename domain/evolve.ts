@@ -38,6 +38,7 @@ export const evolve = (state: AuctionState, event: AuctionEvent): AuctionState =
         bids: null,
         approvedBiddersOnly: d.approvedBiddersOnly,
         approvedBidders: new Set(),
+        lot: d.lot,
         secondChance: noSecondChance,
       };
     }

@@ -21,5 +21,6 @@ export { MAX_OFFER_SECONDS, MIN_OFFER_SECONDS, latestOfferTo, offerStatus, type 
 export { isSealedFormat, sealedOutcome, sealedRanking, type SealedFormat, type SealedOutcome } from './sealed-outcome.js';
 export * from './notices.js';
 export * from './accounts/index.js';
+export * from './sales/index.js';
 export * from './dutch-clock.js';
 export { DUTCH_ENDS_AT_REFUSED, MAX_DUTCH_STEP_SECONDS } from './decide-dutch.js';

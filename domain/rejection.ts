@@ -20,6 +20,8 @@ export const rejectionCodes = [
   'BID_NOT_FOUND',
   'BIDDER_NOT_APPROVED',
   'APPROVAL_NOT_REQUIRED',
+  // Timed sales (domain/sales/).
+  'SALE_ALREADY_EXISTS',
   // Second-chance offers (domain/decide-second-chance.ts).
   'SECOND_CHANCE_NOT_ALLOWED',
   'BIDDER_NOT_FOUND',

@@ -3,6 +3,7 @@ import type { Currency, MinorUnits } from './money.js';
 import type { UtcTimestamp } from './time.js';
 import type { AuctionFormat, DutchClock, SoftClose } from './events.js';
 import type { PlacedBids } from './placed-bids.js';
+import type { AuctionLot } from './sales/lot.js';
 import type { SecondChance } from './second-chance.js';
 
 export interface Leader {
@@ -46,6 +47,8 @@ export interface Auction {
   readonly approvedBiddersOnly: boolean;
   /** The bidders the seller approved (and has not revoked). */
   readonly approvedBidders: ReadonlySet<string>;
+  /** The timed sale this auction is a lot of (null: none). */
+  readonly lot: AuctionLot | null;
   /** The non-payment report and the second-chance offers made after the end (second-chance.ts). */
   readonly secondChance: SecondChance;
 }

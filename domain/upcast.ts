@@ -20,8 +20,8 @@ export const upcasters: readonly Upcaster[] = [
   { type: 'AuctionCreated', from: 1, up: (data) => ({ ...data, softClose: null }) },
   // AuctionCreated v2 predates approved bidders: such auctions take bids from everyone.
   { type: 'AuctionCreated', from: 2, up: (data) => ({ ...data, approvedBiddersOnly: false }) },
-  // AuctionCreated v3 predates formats: such auctions are English auctions.
-  { type: 'AuctionCreated', from: 3, up: (data) => ({ ...data, format: 'english', clock: null }) },
+  // AuctionCreated v3 predates formats and timed sales: such auctions are English auctions of no sale.
+  { type: 'AuctionCreated', from: 3, up: (data) => ({ ...data, format: 'english', clock: null, lot: null }) },
   // AuctionClosed v1 predates sealed bids: such closes reveal no ranking.
   { type: 'AuctionClosed', from: 1, up: (data) => ({ ...data, ranking: null }) },
 ];

@@ -82,6 +82,14 @@ export const findAuction = async (sql: SqlExecutor, auctionId: string, userId: s
   return rows[0] === undefined ? undefined : decodeRow(AuctionRow, rows[0], 'auction_view');
 };
 
+const SALE_LOTS_SQL = `${selectView('av.ends_at')} WHERE av.sale_id = $2 ORDER BY av.lot_number`;
+
+/** The rows of a timed sale's lots (those projected so far), in lot order. */
+export const findSaleLots = async (sql: SqlExecutor, saleId: string, userId: string | undefined): Promise<AuctionRow[]> => {
+  const { rows } = await sql.query(SALE_LOTS_SQL, [userId ?? null, saleId], { prepare: true });
+  return rows.map((row) => decodeRow(AuctionRow, row, 'auction_view'));
+};
+
 /** The stream version the read model reflects for an auction, or undefined when it has no row yet. */
 export const auctionVersion = async (sql: SqlExecutor, auctionId: string): Promise<number | undefined> => {
   const { rows } = await sql.query<{ version: number }>('SELECT version FROM auction_view WHERE auction_id = $1', [auctionId], { prepare: true });

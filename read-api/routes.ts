@@ -11,11 +11,13 @@ import type { ReadRoutesDeps } from './context.js';
 import { readContext } from './context.js';
 import { mountMeRoutes } from './me-routes.js';
 import { mountPublicRoutes } from './public-routes.js';
+import { mountSaleRoutes } from './sale-routes.js';
 
 export const readRoutes = (deps: ReadRoutesDeps): Router => {
   const ctx = readContext(deps);
   const router = Router();
   mountPublicRoutes(router, ctx);
+  mountSaleRoutes(router, ctx);
   mountMeRoutes(router, ctx);
   mountAuditRoutes(router, ctx);
   mountAuditEventRoutes(router, ctx);

@@ -11,6 +11,7 @@ import type { AuctionLock } from '../locks/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
 import { eventIdFor } from './ids.js';
+import { withLotFacts } from './lot-facts.js';
 
 export interface CommandContext {
   readonly commandId: string;
@@ -218,8 +219,10 @@ export class CommandHandler {
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       facts = await this.withAccounts(batch, current.state, facts);
+      // A hold-back lot's close carries whether the previous lot has ended, read from the log.
+      const stamped = await withLotFacts(batch, current.state, this.repository);
       const now = fromMillis(this.clock().getTime());
-      const decided = decideInTurn(batch, current, now, this.accounts === undefined ? undefined : facts);
+      const decided = decideInTurn(stamped, current, now, this.accounts === undefined ? undefined : facts);
       const newEvents = decided.flatMap((d) => (d.kind === 'events' ? d.newEvents : []));
 
       if (newEvents.length === 0) {

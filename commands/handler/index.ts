@@ -4,4 +4,5 @@ export { CommandHandler, ConcurrencyExhaustedError } from './command-handler.js'
 export type { Accepted, CommandContext, CommandHandlerOptions, HandlerHooks, RefusedAttempt } from './command-handler.js';
 export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './auction-repository.js';
 export { commandIdFor, eventIdFor, uuidFrom } from './ids.js';
+export { withLotFacts } from './lot-facts.js';
 export { AccountRepository, type AccountFactsSource, type AccountRepositoryOptions, type LoadedAccount } from './account-repository.js';

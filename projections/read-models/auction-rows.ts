@@ -40,6 +40,9 @@ export interface AuctionRow {
   readonly clockDecrementAmount: number | null;
   readonly clockDecrementEverySeconds: number | null;
   readonly clockFloorPrice: number | null;
+  /** The timed sale this auction is a lot of, and its lot number (null: sold on its own). */
+  readonly saleId: string | null;
+  readonly lotNumber: number | null;
   readonly createdAt: string;
   readonly endedAt: string | null;
   readonly version: number;
@@ -158,6 +161,8 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
         clockDecrementAmount: d.clock?.decrementAmount ?? null,
         clockDecrementEverySeconds: d.clock?.decrementEverySeconds ?? null,
         clockFloorPrice: d.clock?.floorPrice ?? null,
+        saleId: d.lot?.saleId ?? null,
+        lotNumber: d.lot?.lotNumber ?? null,
         createdAt: d.createdAt,
         endedAt: null,
         version: 0, // stamped by applyEvent

@@ -13,6 +13,7 @@ const retractions = migrationFromFile(import.meta.url, 'read-models/004-retracti
 const myAuctions = migrationFromFile(import.meta.url, 'read-models/005-my-auctions');
 const formats = migrationFromFile(import.meta.url, 'read-models/006-formats');
 const sealedBids = migrationFromFile(import.meta.url, 'read-models/007-sealed-bids');
+const sales = migrationFromFile(import.meta.url, 'read-models/008-sales');
 
 export const readModelMigrations: readonly Migration[] = [
   firstTables,
@@ -22,13 +23,14 @@ export const readModelMigrations: readonly Migration[] = [
   myAuctions,
   formats,
   sealedBids,
+  sales,
 ];
 
 /**
  * The migrations that create or change the tables a rebuild makes afresh, in order (a later one
  * that changes them joins this list; projection_checkpoints is not rebuilt).
  */
-const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, retractions, myAuctions, formats, sealedBids];
+const rebuiltTablesMigrations: readonly Migration[] = [firstTables, parkedStreams, retractions, myAuctions, formats, sealedBids, sales];
 
 /** A read-model table's name, and every index and constraint named after it (they start with it). */
 const tableName = new RegExp(`\\b(?:${readModelTables.join('|')})`, 'g');

@@ -61,6 +61,8 @@ export const auctionViewColumns = columns<AuctionRow>({
   clockDecrementAmount: 'bigint null',
   clockDecrementEverySeconds: 'integer null',
   clockFloorPrice: 'bigint null',
+  saleId: 'text null',
+  lotNumber: 'integer null',
   createdAt: 'timestamptz',
   endedAt: 'timestamptz null',
   version: 'integer',

@@ -267,6 +267,7 @@ const main = async (): Promise<number> => {
       skipped,
       rebuild: suites.rebuild,
       fanout: suites.fanout,
+      sale: suites.sale,
     }));
   }
   return rows.some((r) => r.failed !== undefined || r.versions?.addsUp === false) || suites.failed.length > 0 ? 1 : 0;

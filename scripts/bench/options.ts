@@ -5,8 +5,10 @@ export const modes = ['embedded', 'embedded-disk', 'pg+redis', 'pg+redis+kafka',
 export type Mode = (typeof modes)[number];
 export const scenarios = ['many', 'hot'] as const;
 export type ScenarioName = (typeof scenarios)[number];
-export const suites = ['throughput', 'rebuild', 'fanout'] as const;
+export const suites = ['throughput', 'rebuild', 'fanout', 'sale'] as const;
 export type Suite = (typeof suites)[number];
+/** What `all` (and no --suite) runs: every suite but the timed sale, which runs only when named (1,000 lots 1 s apart take 17 minutes a mode). */
+export const defaultSuites: readonly Suite[] = suites.filter((s) => s !== 'sale');
 
 export interface BenchOptions {
   readonly durationSeconds: number;
@@ -27,6 +29,10 @@ export interface BenchOptions {
   readonly keepLog: boolean;
   /** WebSocket subscribers in the fan-out suite (--subscribers). */
   readonly subscribers: number;
+  /** Lots in the timed-sale suite (--lots). */
+  readonly lots: number;
+  /** Milliseconds between two lots' ends in the timed-sale suite (--stagger-ms). */
+  readonly staggerMs: number;
 }
 
 export const usage = `npm run bench -- [options]
@@ -54,17 +60,24 @@ Options:
                        afterwards), pg+redis, pg+redis+kafka, processes or all (default all),
                        or a comma-separated list of them
   --scenario <s>       many, hot or all (default all)
-  --suite <list>       throughput, rebuild, fanout or all, comma-separated (default all):
+  --suite <list>       throughput, rebuild, fanout, sale or all (every one but sale),
+                       comma-separated (default all):
                        rebuild: a log of --events events made through the log port, then
                        rebuildReadModels timed (PGlite for embedded modes, PostgreSQL for pg+redis);
                        fanout: --subscribers WebSocket clients on one auction, 20 bids/s over HTTP
-                       for --duration seconds, p99 delivery and the server's RSS
+                       for --duration seconds, p99 delivery and the server's RSS;
+                       sale (only when named): a timed sale of --lots lots --stagger-ms apart (hold-back on) in
+                       each mode asked for, left to the scheduler: per lot, the delay from its
+                       end to its AuctionClosed (p50/p99/max), exactly one close per lot, in
+                       lot order (the default 1,000 lots 1 s apart take about 17 minutes a mode)
   --events <n>         events in the rebuild suite's log (default 1000000; --quick: 20000)
   --keep-log           rebuild on PostgreSQL: keep the generated log in the database
                        gs_bench_log_<events> instead of dropping it, and reuse it when a later
                        run asks for the same --events (generating 1,000,000 events takes about
                        two minutes); drop it by hand when done (DROP DATABASE gs_bench_log_<n>)
   --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
+  --lots <n>           lots in the timed-sale suite, 1 to 1000 (default 1000; --quick: 30)
+  --stagger-ms <ms>    between two lots' ends in the timed-sale suite (default 1000; --quick: 200)
   --quick              short runs (a smoke test of the benchmark itself)
   --profile <dir>      write a CPU profile of the server (of each process of the processes
                        mode) for each measured run, and of the fan-out server over its bids, into
@@ -99,13 +112,20 @@ const whole = (name: string, raw: string | undefined, fallback: number, max: num
   return n;
 };
 
+/** --stagger-ms: whole milliseconds from 0 to a day. */
+const staggerMs = (raw: string | undefined, fallback: number): number => {
+  const n = positive('stagger-ms', raw, fallback, 86_400_000, true);
+  if (!Number.isInteger(n)) throw new UsageError('--stagger-ms expects a whole number of milliseconds');
+  return n;
+};
+
 /** A comma-separated list of suites, or all. */
 export const suiteList = (raw: string | undefined): readonly Suite[] => {
-  if (raw === undefined || raw === 'all') return suites;
+  if (raw === undefined || raw === 'all') return defaultSuites;
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = names.filter((n) => n !== 'all' && !(suites as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) throw new UsageError(`--suite expects a comma-separated list of ${suites.join(', ')} or all, got ${JSON.stringify(raw)}`);
-  return names.includes('all') ? suites : suites.filter((s) => names.includes(s));
+  return suites.filter((s) => names.includes(s) || (names.includes('all') && defaultSuites.includes(s)));
 };
 
 /** The options, or 'help'; throws a UsageError naming a bad option. */
@@ -127,6 +147,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
         suite: { type: 'string' },
         events: { type: 'string' },
         subscribers: { type: 'string' },
+        lots: { type: 'string' },
+        'stagger-ms': { type: 'string' },
         'keep-log': { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
         profile: { type: 'string' },
@@ -159,5 +181,7 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
     events: whole('events', v.events, quick ? 20_000 : 1_000_000, 100_000_000),
     keepLog: v['keep-log'] === true,
     subscribers: whole('subscribers', v.subscribers, quick ? 500 : 10_000, 100_000),
+    lots: whole('lots', v.lots, quick ? 30 : 1000, 1000),
+    staggerMs: staggerMs(v['stagger-ms'], quick ? 200 : 1000),
   };
 };

@@ -4,7 +4,8 @@
 // the pg+redis mode); BENCH_NAMESPACE names its closing queue in Redis, BENCH_KAFKA_TOPIC and
 // BENCH_KAFKA_GROUP_PREFIX its Kafka topic and consumer groups. Reports over IPC.
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { streamIdOf } from '../../domain/index.js';
+import { decodeStoredEvent, fold, streamIdOf } from '../../domain/index.js';
+import type { AuctionEvent, LogPosition } from '../../domain/index.js';
 import { createLogger, loadConfig } from '../../infra/index.js';
 import { startSystem } from '../compose/system.js';
 import type { RunningSystem } from '../compose/system.js';
@@ -34,6 +35,31 @@ const versionsOf = async (system: RunningSystem, auctionIds: readonly string[]):
     }
   }
   return { type: 'versions', streams, total };
+};
+
+/** Each lot's AuctionClosed count and delay after its (final) end, and whether the closes are in the order asked. */
+const closesOf = async (system: RunningSystem, auctionIds: readonly string[]): Promise<ChildMessage> => {
+  const lots = [];
+  const positions: LogPosition[] = [];
+  for (const [i, id] of auctionIds.entries()) {
+    const recorded = await system.resources.log.readStream(streamIdOf(id));
+    const events = recorded.flatMap((r): AuctionEvent[] => {
+      const decoded = decodeStoredEvent(r);
+      return decoded._tag === 'Right' ? [decoded.right] : [];
+    });
+    const closedAt = recorded.findIndex((r) => r.type === 'AuctionClosed');
+    const closes = recorded.filter((r) => r.type === 'AuctionClosed').length;
+    let delayMs: number | null = null;
+    if (closedAt >= 0) {
+      const before = fold(events.slice(0, closedAt));
+      const closed = events[closedAt]!;
+      if (before.kind === 'auction' && closed.type === 'AuctionClosed') delayMs = Date.parse(closed.data.closedAt) - Date.parse(before.endsAt);
+      positions.push(recorded[closedAt]!.position);
+    }
+    lots.push({ lotNumber: i + 1, closes, delayMs });
+  }
+  const inOrder = positions.every((p, i) => i === 0 || system.resources.log.compareLogPositions(positions[i - 1]!, p) < 0);
+  return { type: 'closes', lots, inOrder };
 };
 
 const cpuTime = () => {
@@ -76,6 +102,7 @@ const main = async (): Promise<void> => {
     }
     const reply =
       message.type === 'versions' ? versionsOf(system, message.auctionIds)
+      : message.type === 'closes' ? closesOf(system, message.auctionIds)
       : message.type === 'cpu' ? Promise.resolve<ChildMessage>({ type: 'cpu', ...cpuTime() })
       : message.type === 'profile-start' ? cpu.start().then((): ChildMessage => ({ type: 'profiling' }))
       : cpu.stop(message.file).then((): ChildMessage => ({ type: 'profiled', file: message.file }));

@@ -7,6 +7,10 @@ import type { FanoutFigure, FanoutMode } from './fanout-suite.js';
 import type { BenchOptions } from './options.js';
 import { formatRebuildFigures, runRebuildSuite } from './rebuild-suite.js';
 import type { RebuildFigure, RebuildStore } from './rebuild-suite.js';
+import { formatSaleFigures, runSaleSuite, saleGoalLine } from './sale-suite.js';
+import type { SaleFigure } from './sale-suite.js';
+import type { Mode } from './options.js';
+import { requiredEnvironment } from './systems.js';
 
 export interface SuiteContext {
   readonly options: BenchOptions;
@@ -24,6 +28,7 @@ export interface SuiteResults {
   readonly failed: string[];
   readonly rebuild: RebuildFigure[];
   readonly fanout: FanoutFigure[];
+  readonly sale: SaleFigure[];
 }
 
 /** Which stores the rebuild runs on for the modes asked for (PGlite for embedded ones). */
@@ -38,9 +43,13 @@ export const fanoutModes = (modes: readonly string[], distributed: boolean): Fan
   ...(distributed && modes.includes('pg+redis') ? ['pg+redis' as const] : []),
 ];
 
+/** Which modes the timed sale runs in: those asked for whose services are configured (embedded-disk: as embedded). */
+export const saleModes = (modes: readonly Mode[], env: Readonly<Record<string, string | undefined>>): Mode[] =>
+  modes.filter((m) => m !== 'embedded-disk' && requiredEnvironment(m).every((v) => (env[v] ?? '') !== ''));
+
 export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
   const { options, progress } = ctx;
-  const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [] };
+  const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [], sale: [] };
   if (options.suites.includes('rebuild')) {
     const result = await runRebuildSuite({ events: options.events, keepLog: options.keepLog, stores: rebuildStores(options.modes, ctx.distributed), runId: ctx.runId, progress });
     out.goals.push(...result.goals);
@@ -65,6 +74,21 @@ export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
         out.goals.push({ figure: `fan-out, ${options.subscribers.toLocaleString('en-US')} sockets, ${mode}`, measured: `failed: ${message}`, goal: 'p99 delivery < 100 ms; RSS reported', met: undefined });
       }
     }
+  }
+  if (options.suites.includes('sale')) {
+    for (const mode of saleModes(options.modes, process.env)) {
+      try {
+        const figure = await runSaleSuite({ mode, lots: options.lots, staggerMs: options.staggerMs, jwtSecret: ctx.jwtSecret, runId: ctx.runId, env: ctx.env, progress });
+        out.sale.push(figure);
+        out.goals.push(saleGoalLine(figure));
+        if (!saleGoalLine(figure).met) out.failed.push(`timed sale / ${mode}: not every lot closed once, in order`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        progress(`timed sale / ${mode} failed: ${message}`);
+        out.failed.push(`timed sale / ${mode}: ${message}`);
+      }
+    }
+    if (out.sale.length > 0) out.notes.push(formatSaleFigures(out.sale));
   }
   return out;
 };

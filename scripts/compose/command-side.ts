@@ -5,7 +5,7 @@ import { pseudonymiser } from '../../infra/index.js';
 import {
   AccountRepository, AccountService, RefreshTokens, SignInLockout, accountRoutes,
   AuctionRepository, CommandHandler, ContentionLeaseLock, InProcessLock, MemoryIdempotencyStore, RedisIdempotencyStore, RedlockLock,
-  bidAttemptOf, commandRoutes, createAttemptsLog, createWatchlistStore, watchlistRoutes,
+  SaleService, bidAttemptOf, commandRoutes, createAttemptsLog, createWatchlistStore, saleRoutes, watchlistRoutes,
 } from '../../commands/index.js';
 import type { RefusedAttempt } from '../../commands/index.js';
 import type { Resources } from './resources.js';
@@ -65,6 +65,7 @@ export const buildCommandSide = (r: Resources, clock: () => Date = () => new Dat
   const leaseMs = r.config.idempotencyLeaseMs;
   const router = Router();
   router.use(commandRoutes({ handler, loadAuction: (auctionId) => repository.load(auctionId), pseudonym: pseudonymiser(r.config.pseudonymSecret), idempotencyStore, secondChanceOfferSeconds: r.config.secondChanceOfferSeconds, clock, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
+  router.use(saleRoutes({ service: new SaleService({ log: r.log, handler, clock }), idempotencyStore, ...(leaseMs !== undefined ? { idempotency: { leaseMs } } : {}) }));
   router.use(watchlistRoutes({ store: createWatchlistStore(r.sql), auctionExists: async (id) => (await repository.load(id)).version > 0, clock }));
   return { handler, router, accountRouter: accountRoutes({ service, accounts }), close: () => attempts.close() };
 };

@@ -73,6 +73,8 @@ export const buildHttpApp = (options: HttpAppOptions): express.Express => {
     });
   }
   app.get('/metrics', metrics.handler);
+  // A timed sale lists up to 1,000 lots in one body (README "Timed sales").
+  app.use('/v1/sales', jsonBody({ limit: '512kb' }));
   app.use(jsonBody({ limit: '32kb' }));
   app.use(authenticate({ verifier: options.tokenVerifier ?? tokenVerifierFor(config, logger), required: false }));
   app.use(rateLimit({

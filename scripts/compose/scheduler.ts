@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 import type { LogPosition } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { CloseOutcome, ClosingQueue, CommandHandler, FeedCheckpoint } from '../../commands/index.js';
-import { ClosingWorker, InMemoryClosingQueue, RedisClosingQueue, startScheduleFeed, uuidFrom } from '../../commands/index.js';
+import { ClosingWorker, InMemoryClosingQueue, RedisClosingQueue, closeFollowingLots, startScheduleFeed, uuidFrom } from '../../commands/index.js';
 import type { RedisClient } from '../../infra/index.js';
 import type { Resources } from './resources.js';
 
@@ -50,13 +50,23 @@ export const startScheduler = async (r: Resources, handler: CommandHandler, opti
   const memoryQueue = r.redis === undefined ? new InMemoryClosingQueue() : undefined;
   const queue = memoryQueue ?? new RedisClosingQueue(r.redis!, { namespace });
 
+  const close = (auctionId: string) => handler.handle(
+    { type: 'CloseAuction', auctionId },
+    // One command id per auction: two workers closing at once append one AuctionClosed.
+    { commandId: uuidFrom('close', auctionId), userId: 'system:scheduler', idempotencyKey: null, correlationId: randomUUID() },
+  );
   const closeAuction = async (auctionId: string): Promise<CloseOutcome> => {
-    const result = await handler.handle(
-      { type: 'CloseAuction', auctionId },
-      // One command id per auction: two workers closing at once append one AuctionClosed.
-      { commandId: uuidFrom('close', auctionId), userId: 'system:scheduler', idempotencyKey: null, correlationId: randomUUID() },
-    );
-    if (E.isRight(result)) return 'closed';
+    const result = await close(auctionId);
+    if (E.isRight(result)) {
+      // A lot of a hold-back sale: the lots held back behind it close now, not at their next retry.
+      if (result.right.events.length > 0) {
+        await closeFollowingLots(result.right.state, async (next) => {
+          const attempt = await close(next);
+          return E.isRight(attempt) ? { closedNow: attempt.right.events.length > 0, state: attempt.right.state } : undefined;
+        }).catch((err: unknown) => logger.error({ auctionId, err }, 'closing the lots after a closed lot failed; their own retries will close them'));
+      }
+      return 'closed';
+    }
     if (result.left.code === 'AUCTION_NOT_ENDED') return 'not-due';
     if (result.left.code === 'AUCTION_NOT_FOUND') return 'gone';
     throw new Error(`closing ${auctionId}: ${result.left.code} ${result.left.message}`);

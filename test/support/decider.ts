@@ -1,7 +1,7 @@
 // Given events / when command / then events or rejection, for the auction decider.
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, AuctionState, RejectionCode, Rejection, MinorUnits, UtcTimestamp, SoftClose, Currency, AuctionFormat, DutchClock } from '../../domain/index.js';
+import type { AuctionCommand, AuctionEvent, AuctionState, RejectionCode, Rejection, MinorUnits, UtcTimestamp, SoftClose, Currency, AuctionFormat, DutchClock, AuctionLot } from '../../domain/index.js';
 import { decide, fold, fromMillis, toMillis } from '../../domain/index.js';
 
 /** What deciding `command` on the state `events` fold into gave: checked as events, one event, or a rejection. */
@@ -64,6 +64,7 @@ export interface AuctionOptions {
   currency?: Currency;
   startsAt?: UtcTimestamp;
   endsAt?: UtcTimestamp;
+  lot?: AuctionLot | null;
 }
 
 /** An AuctionCreated at T0, open from T0 to T0 + 1 h, starting at 10.00. */
@@ -85,6 +86,7 @@ export const created = (o: AuctionOptions = {}): AuctionEvent => ({
     approvedBiddersOnly: o.approvedBiddersOnly ?? false,
     format: o.format ?? 'english',
     clock: o.clock ?? null,
+    lot: o.lot ?? null,
   },
 });
 

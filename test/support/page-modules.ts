@@ -62,3 +62,8 @@ export interface AuctionTextModule {
 export interface IdsModule {
   newIdempotencyKey(): string;
 }
+
+export interface SaleViewModule {
+  lotsToFollow(lots: { lotNumber: number; status: string }[], limit: number): Set<number>;
+  saleHref(id: string): string;
+}

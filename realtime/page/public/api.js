@@ -137,6 +137,13 @@ export const api = {
   auction: (id, token) => request('GET', auctionPath(id), { token }),
 
   /**
+   * A timed sale and its lots (GET /v1/sales/:id).
+   * @param {string} id
+   * @param {string | undefined} token
+   */
+  sale: (id, token) => request('GET', `/v1/sales/${encodeURIComponent(id)}`, { token }),
+
+  /**
    * Newest first; with `minVersion`, the read API waits until its read model has reached it.
    * @param {string} id
    * @param {{ token?: string | undefined, limit?: number, minVersion?: number | undefined }} [options]

@@ -1,7 +1,7 @@
 // The live bidding page: reads the server's page configuration, keeps the sign-in (renewing an
 // account's token before it expires) and the live connection (signed in with the same token, for
 // notifications), and shows one view at a time by the address's fragment: `#/` the open auctions,
-// `#/auctions/<id>` one auction, `#/me/bids`, `#/me/won`, `#/me/watchlist`, `#/me/listings` the
+// `#/auctions/<id>` one auction, `#/sales/<id>` a timed sale's lots, `#/me/bids`, `#/me/won`, `#/me/watchlist`, `#/me/listings` the
 // user's own lists. Plain ES modules, no framework, no build step.
 import * as accounts from './accounts.js';
 import { api, watchDateHeaders } from './api.js';
@@ -15,6 +15,7 @@ import { Watchlist } from './watchlist.js';
 import { renderSession } from './views/session-panel.js';
 import { auctionView } from './views/auction-view.js';
 import { listingView } from './views/listing-view.js';
+import { saleView } from './views/sale-view.js';
 import { myListView, myListRoutes } from './views/my-lists.js';
 import { renderNav } from './views/nav.js';
 import { notificationTray } from './views/notification-tray.js';
@@ -162,7 +163,9 @@ const start = async () => {
     const m = /^#\/auctions\/([^/?#]+)$/.exec(location.hash);
     const auctionId = m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
     const mine = /^#\/me\/([a-z]+)$/.exec(location.hash)?.[1];
+    const sale = /^#\/sales\/([^/?#]+)$/.exec(location.hash)?.[1];
     current = auctionId !== undefined ? auctionView(ctx, auctionId)
+      : sale !== undefined ? saleView(ctx, decodeURIComponent(sale))
       : mine !== undefined && myListRoutes.includes(/** @type {any} */ (mine)) ? myListView(ctx, /** @type {any} */ (mine))
       : listingView(ctx);
     renderNav(ctx, byId('nav'));
