@@ -29,14 +29,17 @@ const problems = (c: CommandOf<'CreateAuction'>, startsAtMs: number, nowMs: numb
     if (!found.some((f) => f.path === path)) found.push({ path, message });
   };
 
-  if (c.startsAt !== null && startsAtMs < nowMs - START_TOLERANCE_MS) problem('startsAt', 'must not be in the past');
+  // A sale's lot has the times the sale was decided with (the sale checked them at its creation);
+  // the lots are created after it, so the clock may have passed them meanwhile: such a lot ends at once.
+  const decidedBySale = c.lot != null;
+  if (!decidedBySale && c.startsAt !== null && startsAtMs < nowMs - START_TOLERANCE_MS) problem('startsAt', 'must not be in the past');
   if (startsAtMs > nowMs + MAX_AUCTION_DAYS * DAY_MS) problem('startsAt', `must be within ${MAX_AUCTION_DAYS} days`);
   if (c.format === 'dutch') found.push(...dutchListingProblems(c, startsAtMs, nowMs, MAX_AUCTION_DAYS));
   else if (c.endsAt === null) problem('endsAt', 'is required');
   else {
     const endsAtMs = toMillis(c.endsAt);
     if (endsAtMs <= startsAtMs) problem('endsAt', 'must be after startsAt');
-    else if (endsAtMs <= nowMs) problem('endsAt', 'must be in the future');
+    else if (!decidedBySale && endsAtMs <= nowMs) problem('endsAt', 'must be in the future');
     else if (endsAtMs - startsAtMs > MAX_AUCTION_DAYS * DAY_MS) problem('endsAt', `an auction lasts at most ${MAX_AUCTION_DAYS} days`);
   }
 

@@ -71,7 +71,7 @@ export const decideSale = (c: CreateSale, state: SaleState): E.Either<Rejection,
 export const lotEndsAt = (sale: Pick<SaleCreated['data'], 'firstEndsAt' | 'staggerMs'>, lotNumber: number): ReturnType<typeof fromMillis> =>
   fromMillis(toMillis(sale.firstEndsAt) + (lotNumber - 1) * sale.staggerMs);
 
-/** Each lot's CreateAuction, in lot order, as the sale decided them (opening at the sale's creation). */
+/** Each lot's CreateAuction, in lot order, as the sale decided them: opening at the sale's creation, ending on its schedule. */
 export const lotCommands = (sale: SaleCreated['data']): Omit<CommandOf<'CreateAuction'>, 'now'>[] =>
   sale.lots.map((lot, i) => ({
     type: 'CreateAuction',
@@ -83,7 +83,7 @@ export const lotCommands = (sale: SaleCreated['data']): Omit<CommandOf<'CreateAu
     startingPrice: lot.startingPrice,
     reservePrice: lot.reservePrice,
     buyNowPrice: lot.buyNowPrice,
-    startsAt: null,
+    startsAt: sale.createdAt,
     endsAt: lotEndsAt(sale, lot.lotNumber),
     softClose: sale.softClose,
     approvedBiddersOnly: false,

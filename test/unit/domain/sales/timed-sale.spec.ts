@@ -86,6 +86,23 @@ describe('timed sales: each lot is an auction of its own', () => {
     const state = evolve(initialState, event);
     assert.deepEqual(state.kind === 'auction' ? state.lot : undefined, command!.lot);
   });
+
+  it('a lot is created with the sale\'s times even when the clock passed its end while the sale was being created: it opens at the sale\'s creation and ends at once', () => {
+    const [command] = lotCommands(saleCreated().data);
+    const late = at(HOUR + 5);
+    const decided = decide({ ...command!, now: late }, initialState);
+    if (E.isLeft(decided)) assert.fail(decided.left.message);
+    const event = decided.right[0]!;
+    assert.deepEqual(event.type === 'AuctionCreated' ? [event.data.startsAt, event.data.endsAt] : undefined, [T0, at(HOUR)]);
+    const closed = decide({ type: 'CloseAuction', auctionId: command!.auctionId, previousLotEnded: true, now: late }, evolve(initialState, event));
+    assert.ok(E.isRight(closed) && closed.right[0]?.type === 'AuctionClosed');
+  });
+
+  it('an auction that is not a lot still must end in the future', () => {
+    const [command] = lotCommands(saleCreated().data);
+    const decided = decide({ ...command!, lot: null, startsAt: null, now: at(HOUR + 5) }, initialState);
+    assert.ok(E.isLeft(decided) && decided.left.fields?.some((f) => f.path === 'endsAt'));
+  });
 });
 
 describe('timed sales: hold-back', () => {
