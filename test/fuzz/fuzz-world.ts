@@ -7,11 +7,14 @@ import type { TestSystem } from '../support/system.js';
 import type { RequestSpec } from './http-arbitraries.js';
 import type { ResolvedRequest } from './http-sender.js';
 import { describeRequest, resolveRequest, sendRequest } from './http-sender.js';
-import { accountStreamIdOf, streamIdOf } from '../../domain/index.js';
+import { accountStreamIdOf, saleStreamIdOf, streamIdOf } from '../../domain/index.js';
 import { authorizationProblems } from './authorization-checks.js';
 import { acceptedBody, responseProblems } from './response-checks.js';
 
-const commandPaths: ReadonlySet<string> = new Set(['/v1/auctions', '/v1/auctions/:id/bids', '/v1/auctions/:id/buy-now', '/v1/auctions/:id/cancel', '/v1/auctions/:id/retractions']);
+const commandPaths: ReadonlySet<string> = new Set([
+  '/v1/auctions', '/v1/auctions/:id/bids', '/v1/auctions/:id/buy-now', '/v1/auctions/:id/cancel', '/v1/auctions/:id/retractions',
+  '/v1/auctions/:id/non-payment', '/v1/auctions/:id/second-chance-offers', '/v1/auctions/:id/second-chance-offers/accept', '/v1/auctions/:id/second-chance-offers/decline',
+]);
 /** The seller's approvals (PUT/DELETE), commands too: each answers 2xx with the version it left. */
 const isCommand = (method: string, path: string): boolean =>
   (method === 'POST' && commandPaths.has(path)) || ((method === 'PUT' || method === 'DELETE') && path.startsWith('/v1/auctions/:id/approved-bidders/'));
@@ -65,10 +68,23 @@ export class FuzzWorld {
     this.acceptedVersions.set(streamId, versions);
   }
 
+  /** A sale's 201 accounts for its stream's SaleCreated and each lot's AuctionCreated (version 1); the lots join the auctions fuzzed. */
+  private recordSale(request: ResolvedRequest, body: Record<string, unknown>): void {
+    if (request.spec.path !== '/v1/sales' || typeof body.saleId !== 'string' || typeof body.version !== 'number' || !Array.isArray(body.lots)) return;
+    this.acceptedVersions.set(saleStreamIdOf(body.saleId), new Set([body.version]));
+    for (const lot of body.lots as unknown[]) {
+      const auctionId = (lot as { auctionId?: unknown } | null)?.auctionId;
+      if (typeof auctionId !== 'string') continue;
+      if (!this.auctionIds.includes(auctionId)) this.auctionIds.push(auctionId);
+      this.acceptedVersions.set(auctionId, new Set([...(this.acceptedVersions.get(auctionId) ?? []), 1]));
+    }
+  }
+
   /** Notes what a 2xx command answer says was written; returns the problems with who got it. */
   private async record(request: ResolvedRequest, response: RawResponse): Promise<string[]> {
     const body = acceptedBody(response);
     if (body !== undefined) this.recordAccount(request, body);
+    if (body !== undefined) this.recordSale(request, body);
     if (body === undefined || !isCommand(request.raw.method, request.spec.path)) return [];
     const auctionId = typeof body.auctionId === 'string' ? body.auctionId : request.auctionId;
     const version = body.version;

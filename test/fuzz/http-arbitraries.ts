@@ -91,7 +91,15 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/admin/users/:id/reinstate', weight: 1, query: [] },
   { method: 'GET', path: '/v1/me/bids', weight: 1, query: [] },
   { method: 'PUT', path: '/v1/me/watchlist/:id', weight: 1, query: [] },
-  { method: 'POST', path: '/v1/sales', weight: 1, query: [] },
+  { method: 'POST', path: '/v1/sales', weight: 2, query: [] },
+  { method: 'GET', path: '/v1/sales/:id', weight: 1, query: [] },
+  // Second-chance offers and the auditors' event listing (README, "More ways to sell").
+  { method: 'POST', path: '/v1/auctions/:id/non-payment', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/auctions/:id/second-chance-offers', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/auctions/:id/second-chance-offers/accept', weight: 2, query: [] },
+  { method: 'POST', path: '/v1/auctions/:id/second-chance-offers/decline', weight: 1, query: [] },
+  { method: 'GET', path: '/v1/auctions/:id/second-chance-offers', weight: 1, query: [] },
+  { method: 'GET', path: '/v1/audit/auctions/:id/events', weight: 1, query: ['afterVersion', 'limit'] },
   { method: 'GET', path: '/v1/analytics/:id', weight: 1, query: [] },
 ];
 
@@ -235,8 +243,12 @@ const validBody = (path: string): Record<string, unknown> => {
   switch (path) {
     case '/v1/auctions':
       return { title: 'Fuzzed lot', currency: 'USD', startingPrice: 1_000, endsAt: inSeconds(3_600) };
+    case '/v1/sales':
+      return { title: 'Fuzzed sale', currency: 'USD', firstEndsAt: inSeconds(3_600), staggerMs: 1_000, lots: [{ title: 'Fuzzed lot', startingPrice: 1_000 }] };
     case '/v1/auctions/:id/bids':
       return { maxAmount: 5_000 };
+    case '/v1/auctions/:id/second-chance-offers':
+      return { bidder: 'bidder-0123456789', expiresInSeconds: 3_600 };
     case '/v1/auctions/:id/cancel':
       return { reason: 'fuzzing' };
     case '/v1/auctions/:id/retractions':
@@ -263,6 +275,7 @@ const validBody = (path: string): Record<string, unknown> => {
 const fieldNames = [
   'title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'approvedBiddersOnly', 'maxAmount', 'reason', 'bidId', 'sub', 'roles',
   'email', 'password', 'displayName', 'country', 'refreshToken', 'extra', '__proto__', 'constructor',
+  'format', 'clock', 'bidder', 'expiresInSeconds', 'lots', 'firstEndsAt', 'staggerMs', 'holdBack',
 ] as const;
 
 const textFields = (path: string): readonly string[] =>
@@ -280,7 +293,8 @@ const withField = (r: RequestSpec, name: string, value: unknown): RequestSpec =>
 
 /** The fields a route's body has (create's optional ones included). */
 const ownFields = (path: string): readonly string[] => {
-  if (path === '/v1/auctions') return ['title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'approvedBiddersOnly'];
+  if (path === '/v1/auctions') return ['title', 'description', 'currency', 'startingPrice', 'reservePrice', 'buyNowPrice', 'startsAt', 'endsAt', 'softClose', 'approvedBiddersOnly', 'format', 'clock'];
+  if (path === '/v1/sales') return ['title', 'description', 'currency', 'firstEndsAt', 'staggerMs', 'holdBack', 'softClose', 'lots'];
   if (path.endsWith('/retractions')) return ['reason', 'bidId'];
   if (path === '/dev/token') return ['sub', 'roles'];
   return Object.keys(validBody(path));

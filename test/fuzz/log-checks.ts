@@ -9,7 +9,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import type { EventLog, RecordedEvent } from '../../domain/index.js';
-import { RecordedEventCodec, START, auctionIdOfStream, decodeAccountEvent, decodeStoredEvent, isAccountStream, verifyChain } from '../../domain/index.js';
+import { RecordedEventCodec, START, auctionIdOfStream, decodeAccountEvent, decodeSaleEvent, decodeStoredEvent, isAccountStream, isSaleStream, verifyChain } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { LOG_SOURCE, READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames } from '../../projections/index.js';
@@ -46,6 +46,11 @@ export const logProblems = (events: readonly RecordedEvent[], acceptedVersions: 
     if (isAccountStream(e.streamId)) {
       const account = decodeAccountEvent(e);
       if (!account.ok) problems.push(`${e.streamId}@${e.streamVersion} (${e.type}) does not decode: ${account.problem}`);
+      continue;
+    }
+    if (isSaleStream(e.streamId)) {
+      const sale = decodeSaleEvent(e);
+      if (isLeft(sale)) problems.push(`${e.streamId}@${e.streamVersion} (${e.type}) does not decode: ${sale.left.slice(0, 300)}`);
       continue;
     }
     const domain = decodeStoredEvent(e);
