@@ -4,12 +4,12 @@
 // conflict; the e-mail address and the password hash go to the credentials table only.
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AccountCommand, AccountEvent, AccountRejection, AccountRole, AccountState, EventLog, NewEvent } from '../../domain/index.js';
+import type { AccountCommand, AccountRejection, AccountRole, AccountState, EventLog } from '../../domain/index.js';
 import { accountOf, accountSchemaVersion, accountStreamIdOf, decideAccount, fromMillis } from '../../domain/index.js';
 import type { Logger, SqlExecutor } from '../../infra/index.js';
 import { ApiError, UNIQUE_VIOLATION, conflict, mintToken, sqlErrorCode, unauthenticated } from '../../infra/index.js';
 import type { AccountRepository } from '../handler/index.js';
-import { eventIdFor } from '../handler/index.js';
+import { newEventsOf } from '../handler/index.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import type { SignInLockout } from './sign-in-lockout.js';
@@ -93,20 +93,7 @@ export class AccountService {
       if (E.isLeft(decided)) throw new ApiError(statusOf[decided.left.code], decided.left.code, decided.left.message);
       if (decided.right.length === 0) return { state: loaded.state, version: loaded.version, changed: false };
       const now = fromMillis(this.clock().getTime());
-      const events: NewEvent[] = decided.right.map((event: AccountEvent, i) => ({
-        eventId: eventIdFor(commandId, i),
-        type: event.type,
-        data: event.data,
-        metadata: {
-          commandId,
-          idempotencyKey: null,
-          userId: actor.userId,
-          correlationId: actor.correlationId,
-          causationId: commandId,
-          serverTime: now,
-          schemaVersion: accountSchemaVersion[event.type],
-        },
-      }));
+      const events = newEventsOf(decided.right, { commandId, userId: actor.userId, idempotencyKey: null, correlationId: actor.correlationId }, now, accountSchemaVersion);
       const result = await this.deps.log.appendToStream(streamId, loaded.version, events);
       if (result.kind === 'appended') {
         const next = this.deps.accounts.appended(userId, loaded, result.events);

@@ -10,15 +10,11 @@ import type { AccountFactsSource } from './account-repository.js';
 import type { AuctionLock } from '../locks/index.js';
 import type { AuctionRepository, LoadedAuction } from './auction-repository.js';
 import { decodeRecorded } from './auction-repository.js';
-import { eventIdFor } from './ids.js';
 import { withLotFacts } from './lot-facts.js';
+import { newEventsOf, type EventContext } from './new-events.js';
 
-export interface CommandContext {
-  readonly commandId: string;
-  readonly userId: string;
-  readonly idempotencyKey: string | null;
-  readonly correlationId: string;
-}
+/** Who sent a command and how it is traced (the context its events carry). */
+export type CommandContext = EventContext;
 
 export interface Accepted {
   /** The events the command appended; empty when it was already in effect. */
@@ -335,18 +331,4 @@ const unreadableEvents = (events: readonly NewEvent[]): Rejection | null => {
   return reject('INVALID_REQUEST', `the command's events could not be stored: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, { fields });
 };
 
-const toNewEvents = (events: readonly AuctionEvent[], context: CommandContext, now: UtcTimestamp): NewEvent[] =>
-  events.map((event, index) => ({
-    eventId: eventIdFor(context.commandId, index),
-    type: event.type,
-    data: event.data,
-    metadata: {
-      commandId: context.commandId,
-      idempotencyKey: context.idempotencyKey,
-      userId: context.userId,
-      correlationId: context.correlationId,
-      causationId: context.commandId,
-      serverTime: now,
-      schemaVersion: currentSchemaVersion[event.type],
-    },
-  }));
+const toNewEvents = (events: readonly AuctionEvent[], context: CommandContext, now: UtcTimestamp): NewEvent[] => newEventsOf(events, context, now, currentSchemaVersion);

@@ -5,4 +5,5 @@ export type { Accepted, CommandContext, CommandHandlerOptions, HandlerHooks, Ref
 export { AuctionRepository, CorruptStreamError, decodeRecorded, type LoadedAuction } from './auction-repository.js';
 export { commandIdFor, eventIdFor, uuidFrom } from './ids.js';
 export { withLotFacts } from './lot-facts.js';
+export { newEventsOf, type EventContext } from './new-events.js';
 export { AccountRepository, type AccountFactsSource, type AccountRepositoryOptions, type LoadedAccount } from './account-repository.js';

@@ -4,10 +4,10 @@
 // nothing twice: the sale is found in the log as this command wrote it, and each lot's create is
 // answered from the log (replayed) or made now.
 import * as E from 'fp-ts/lib/Either.js';
-import type { CreateSale, EventLog, NewEvent, Rejection, SaleCreated, UtcTimestamp } from '../../domain/index.js';
+import type { CreateSale, EventLog, Rejection, SaleCreated, UtcTimestamp } from '../../domain/index.js';
 import { decideSale, decodeSaleEvent, fromMillis, initialSale, lotCommands, reject, saleSchemaVersion, saleStreamIdOf } from '../../domain/index.js';
 import type { CommandContext, CommandHandler } from '../handler/index.js';
-import { eventIdFor, uuidFrom } from '../handler/index.js';
+import { newEventsOf, uuidFrom } from '../handler/index.js';
 
 export interface CreatedSale {
   readonly saleId: string;
@@ -79,20 +79,7 @@ export class SaleService {
       const now: UtcTimestamp = fromMillis(this.clock().getTime());
       const decided = decideSale({ ...command, now }, initialSale);
       if (E.isLeft(decided)) return decided;
-      const events: NewEvent[] = decided.right.map((event, i) => ({
-        eventId: eventIdFor(context.commandId, i),
-        type: event.type,
-        data: event.data,
-        metadata: {
-          commandId: context.commandId,
-          idempotencyKey: context.idempotencyKey,
-          userId: context.userId,
-          correlationId: context.correlationId,
-          causationId: context.commandId,
-          serverTime: now,
-          schemaVersion: saleSchemaVersion[event.type],
-        },
-      }));
+      const events = newEventsOf(decided.right, context, now, saleSchemaVersion);
       const result = await this.deps.log.appendToStream(streamId, 0, events);
       if (result.kind === 'appended') return E.right({ data: decided.right[0]!.data, version: result.events[result.events.length - 1]?.streamVersion ?? 1, replayed: false });
       // a conflict or a duplicate: the stream exists now; read it again

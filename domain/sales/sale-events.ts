@@ -9,35 +9,38 @@ import { AuctionId, Count, Description, Integer, Title, UserId } from '../ids.js
 import { SoftClose } from '../events.js';
 import { decodeValid } from '../decode-valid.js';
 
-export const SaleLot = t.type({
-  lotNumber: Integer,
+/** What a seller lists of one lot: shared by the CreateSale command and the SaleCreated event. */
+export const lotListingProps = {
   auctionId: AuctionId,
   title: Title,
   description: Description,
   startingPrice: MinorUnits,
   reservePrice: t.union([MinorUnits, t.null]),
   buyNowPrice: t.union([MinorUnits, t.null]),
-}, 'SaleLot');
+};
+
+/** What a seller lists of the sale: shared by the CreateSale command and the SaleCreated event. */
+export const saleListingProps = {
+  saleId: AuctionId,
+  sellerId: UserId,
+  title: Title,
+  description: Description,
+  currency: Currency,
+  /** When lot 1 ends; lot N ends `(N - 1) * staggerMs` later (each may then be extended). */
+  firstEndsAt: UtcTimestamp,
+  staggerMs: Count,
+  /** Lot N never closes before lot N - 1 has ended. */
+  holdBack: t.boolean,
+  /** Every lot's soft close. */
+  softClose: t.union([SoftClose, t.null]),
+};
+
+export const SaleLot = t.type({ lotNumber: Integer, ...lotListingProps }, 'SaleLot');
 export type SaleLot = t.TypeOf<typeof SaleLot>;
 
 export const SaleCreated = t.type({
   type: t.literal('SaleCreated'),
-  data: t.type({
-    saleId: AuctionId,
-    sellerId: UserId,
-    title: Title,
-    description: Description,
-    currency: Currency,
-    /** When lot 1 ends; lot N ends `(N - 1) * staggerMs` later (each may then be extended). */
-    firstEndsAt: UtcTimestamp,
-    staggerMs: Count,
-    /** Lot N never closes before lot N - 1 has ended. */
-    holdBack: t.boolean,
-    /** Every lot's soft close. */
-    softClose: t.union([SoftClose, t.null]),
-    lots: t.array(SaleLot),
-    createdAt: UtcTimestamp,
-  }),
+  data: t.type({ ...saleListingProps, lots: t.array(SaleLot), createdAt: UtcTimestamp }),
 }, 'SaleCreated');
 export type SaleCreated = t.TypeOf<typeof SaleCreated>;
 
