@@ -3,6 +3,7 @@
 // `POST /v1/auctions/:id/buy-now`, and says how that went. Not for the seller, nor signed out.
 import { api } from '../api.js';
 import { el, replace, setText } from '../dom.js';
+import { cannotBuy, showPurchase } from './purchase.js';
 
 /**
  * @typedef {import('../app.js').Context} Context
@@ -10,15 +11,7 @@ import { el, replace, setText } from '../dom.js';
  */
 
 /** @type {Record<string, string>} */
-const refusals = {
-  BUY_NOW_UNAVAILABLE: 'Buy-now is no longer offered: a bid came first.',
-  AUCTION_NOT_OPEN: 'This auction is not open.',
-  SELLER_CANNOT_BID: 'You are the seller of this auction.',
-  UNAUTHENTICATED: 'Your sign-in has expired: sign in again.',
-  FORBIDDEN: 'Your sign-in lacks the bidder role.',
-  ACCOUNT_SUSPENDED: 'Your account is suspended.',
-  BIDDER_BLOCKED: 'The seller does not accept your bids.',
-};
+const refusals = { BUY_NOW_UNAVAILABLE: 'Buy-now is no longer offered: a bid came first.' };
 
 /**
  * @param {Context} ctx
@@ -42,7 +35,6 @@ export function buyNowPanel(ctx, auctionId, events) {
 
   const draw = () => {
     const a = shown;
-    const session = ctx.session();
     const offered = a !== undefined && typeof a.buyNowPrice === 'number' && a.status === 'open';
     // Keep the section while it reports a purchase, so its answer stays readable.
     element.hidden = !offered && result.textContent === '';
@@ -53,8 +45,8 @@ export function buyNowPanel(ctx, auctionId, events) {
       return;
     }
     setText(offer, `Skip the bidding: buy it now for ${money(a.buyNowPrice)}. Offered until the first bid${a.reserveMet === false ? ' or until the reserve is met' : ''}.`);
-    if (session === undefined) return replace(actions, el('button', { type: 'button', class: 'secondary', onclick: () => ctx.focusSignIn() }, 'Sign in to buy'));
-    if (session.sub === a.sellerId) return replace(actions, el('span', { class: 'hint' }, 'You are the seller: you cannot buy your own item.'));
+    const refused = cannotBuy(ctx, a);
+    if (refused !== undefined) return replace(actions, refused);
     if (!confirming) {
       return replace(actions, el('button', { type: 'button', id: 'buy-now-button', disabled: busy, onclick: () => { confirming = true; draw(); document.getElementById('buy-now-confirm')?.focus(); } },
         `Buy it now for ${money(a.buyNowPrice)}`));
@@ -74,14 +66,8 @@ export function buyNowPanel(ctx, auctionId, events) {
     const answer = await api.buyNow(auctionId, session.token);
     busy = false;
     confirming = false;
-    if (answer.ok) {
-      result.dataset.tone = 'success';
-      setText(result, `You bought it for ${money(typeof answer.body?.price === 'number' ? answer.body.price : price)}.`);
-      events.bought();
-    } else {
-      result.dataset.tone = 'error';
-      setText(result, `Not bought: ${refusals[answer.error.code] ?? answer.error.message}`);
-    }
+    showPurchase(result, answer, price, money, refusals);
+    if (answer.ok) events.bought();
     draw();
   };
 

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { formatClockTime, formatRemaining } from '../clock.js';
 import { dutchPrice, nextDrop } from '../dutch-clock.js';
 import { el, replace, setText } from '../dom.js';
+import { cannotBuy, showPurchase } from './purchase.js';
 
 /**
  * @typedef {import('../app.js').Context} Context
@@ -14,15 +15,7 @@ import { el, replace, setText } from '../dom.js';
  */
 
 /** @type {Record<string, string>} */
-const refusals = {
-  AUCTION_NOT_OPEN: 'This auction is not open: someone else may have bought it first.',
-  SELLER_CANNOT_BID: 'You are the seller of this auction.',
-  UNAUTHENTICATED: 'Your sign-in has expired: sign in again.',
-  FORBIDDEN: 'Your sign-in lacks the bidder role.',
-  ACCOUNT_SUSPENDED: 'Your account is suspended.',
-  BIDDER_BLOCKED: 'The seller does not accept your bids.',
-  BIDDER_NOT_APPROVED: 'The seller has not approved you for this auction.',
-};
+const refusals = { AUCTION_NOT_OPEN: 'This auction is not open: someone else may have bought it first.' };
 
 /**
  * @param {Context} ctx
@@ -101,9 +94,8 @@ export function dutchPanel(ctx, auctionId, options) {
    */
   const drawActions = (a, price, running) => {
     buttonPrice = price;
-    const session = ctx.session();
-    if (session === undefined) return replace(actions, el('button', { type: 'button', class: 'secondary', onclick: () => ctx.focusSignIn() }, 'Sign in to buy'));
-    if (session.sub === a.sellerId) return replace(actions, el('span', { class: 'hint' }, 'You are the seller: you cannot buy your own item.'));
+    const refused = cannotBuy(ctx, a);
+    if (refused !== undefined) return replace(actions, refused);
     replace(actions, el('button', { type: 'button', id: 'dutch-buy', disabled: busy || !running, onclick: () => void buy(price) }, `Buy at ${money(price)}`));
   };
 
@@ -117,15 +109,9 @@ export function dutchPanel(ctx, auctionId, options) {
     const answer = await api.buyNow(auctionId, session.token);
     busy = false;
     buttonPrice = undefined;
-    if (answer.ok) {
-      result.dataset.tone = 'success';
-      setText(result, `You bought it for ${money(typeof answer.body?.price === 'number' ? answer.body.price : price)}.`);
-      options.bought();
-    } else {
-      if (answer.error.code === 'UNAUTHENTICATED') ctx.setSession(undefined);
-      result.dataset.tone = 'error';
-      setText(result, `Not bought: ${refusals[answer.error.code] ?? answer.error.message}`);
-    }
+    showPurchase(result, answer, price, money, refusals);
+    if (answer.ok) options.bought();
+    else if (answer.error.code === 'UNAUTHENTICATED') ctx.setSession(undefined);
     draw();
   };
 

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { el, setText } from '../dom.js';
 import { LiveCards, auctionHref, placeInOrder } from './auction-card.js';
 import { sellForm } from './sell-form.js';
+import { tickAndRefresh } from './timers.js';
 
 export { auctionHref } from './auction-card.js';
 
@@ -108,16 +109,12 @@ export function listingView(ctx) {
   );
 
   void load();
-  const ticker = setInterval(tick, 500);
-  const refresher = setInterval(() => {
-    if (document.visibilityState === 'visible') void load();
-  }, REFRESH_MS);
+  const stopTimers = tickAndRefresh(tick, load, REFRESH_MS);
   return {
     element,
     dispose: () => {
       disposed = true;
-      clearInterval(ticker);
-      clearInterval(refresher);
+      stopTimers();
       live.stop();
     },
   };

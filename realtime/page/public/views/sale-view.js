@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { formatDateTime } from '../clock.js';
 import { el, setText } from '../dom.js';
 import { LIST_SUBSCRIPTION_LIMIT, auctionCard, placeInOrder } from './auction-card.js';
+import { tickAndRefresh } from './timers.js';
 
 /**
  * @typedef {import('../app.js').Context} Context
@@ -130,16 +131,12 @@ export function saleView(ctx, saleId) {
     el('p', {}, el('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh the sale')));
 
   void load();
-  const ticker = setInterval(tick, 500);
-  const refresher = setInterval(() => {
-    if (document.visibilityState === 'visible') void load();
-  }, REFRESH_MS);
+  const stopTimers = tickAndRefresh(tick, load, REFRESH_MS);
   return {
     element,
     dispose: () => {
       disposed = true;
-      clearInterval(ticker);
-      clearInterval(refresher);
+      stopTimers();
       for (const entry of lots.values()) entry.stop?.();
     },
   };
