@@ -2,13 +2,14 @@
 // close), bids, a raise, a refused lower raise, a refused retraction; while open the public view,
 // the public and auditors' histories and the caller's own views show no amount, leader or ranking
 // (only the bid count, and each bidder its own bid); the scheduler's close reveals them.
-// Embedded mode always; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+// Embedded mode always; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set; and with Kafka too when KAFKA_BROKERS is.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createAttemptsLog } from '../../commands/index.js';
 import { streamIdOf } from '../../domain/index.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embeddedAndServices, startTestSystem } from '../support/system.js';
+import { startTestSystem } from '../support/system.js';
+import { onEverySystem, type VariantOptions } from '../support/every-system.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
@@ -24,13 +25,13 @@ const eventually = async <T>(probe: () => Promise<T | undefined>, what: string, 
 
 const AMOUNTS = [7_345_001, 7_345_002, 7_345_003, 7_345_004];
 
-embeddedAndServices('sealed-bid auctions over HTTP', (backend: () => Backend) => {
+onEverySystem('sealed-bid auctions over HTTP', (backend: () => Backend, variant: () => VariantOptions) => {
   let sys: TestSystem;
   const tokens: Record<string, string> = {};
   const seller = `seller-${randomUUID().slice(0, 8)}`;
 
   before(async () => {
-    sys = await startTestSystem(backend());
+    sys = await startTestSystem(backend(), variant());
     tokens.seller = await sys.token(seller, 'seller');
     for (const user of ['alice', 'bob', 'carol']) tokens[user] = await sys.token(user, 'bidder');
     tokens.auditor = await sys.token('audrey', 'auditor');

@@ -7,18 +7,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { streamIdOf } from '../../domain/index.js';
-import type { SystemOptions } from '../../scripts/compose/system.js';
-import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
-import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
+import { eventually, startTestSystem } from '../support/system.js';
 import { connect } from '../support/ws-client.js';
+import { onEverySystem, type VariantOptions } from '../support/every-system.js';
 
 const HOUR_MS = 3_600_000;
 
-type Extra = SystemOptions & { env?: Record<string, string> };
-
-const suite = (backend: () => Backend, extra: () => Extra = () => ({})) => {
+const suite = (backend: () => Backend, extra: () => VariantOptions) => {
   let sys: TestSystem;
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
@@ -210,20 +206,4 @@ const suite = (backend: () => Backend, extra: () => Extra = () => ({})) => {
   });
 };
 
-embeddedAndServices('second-chance offers over HTTP', suite);
-
-describe('second-chance offers over HTTP: PostgreSQL, Redis and Kafka', function () {
-  this.timeout(90_000);
-  const topic = uniqueName('second-chance');
-  let backend: Backend;
-  let brokers: string;
-  before(function () {
-    const what = 'second-chance offers through Kafka';
-    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
-    brokers = serviceUrl(this, 'KAFKA_BROKERS', what);
-  });
-  after(async () => {
-    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
-  });
-  suite(() => backend, () => ({ env: { KAFKA_BROKERS: brokers }, kafka: { topic, groupIdPrefix: `${uniqueName('second-chance-group')}.` } }));
-});
+onEverySystem('second-chance offers over HTTP', suite);

@@ -8,12 +8,11 @@ import { createPostgresEventLog } from '../../commands/index.js';
 import { pseudonymiser } from '../../infra/index.js';
 import { rebuildReadModels } from '../../projections/index.js';
 import { dumpReadModels } from '../support/read-model-dump.js';
-import { serviceUrl } from '../support/services.js';
-import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
-import type { Backend, TestSystem } from '../support/system.js';
-import { embeddedAndServices, eventually, startTestSystem } from '../support/system.js';
+import type { TestSystem } from '../support/system.js';
+import { eventually, startTestSystem } from '../support/system.js';
 import type { TestClient } from '../support/ws-client.js';
 import { connect } from '../support/ws-client.js';
+import { onEverySystem } from '../support/every-system.js';
 
 interface LotView { lotNumber: number; auctionId: string; title: string; auction: { status: string; endsAt: string; endedAt?: string; bidCount: number; currentPrice: number; version: number } | null }
 
@@ -179,21 +178,6 @@ const timedSaleSuite = (start: () => Promise<TestSystem>, options: { rebuild: bo
   });
 };
 
-embeddedAndServices('timed sales over HTTP and WebSocket', (backend: () => Backend) => timedSaleSuite(() => startTestSystem(backend())));
-
-describe('timed sales over HTTP and WebSocket: PostgreSQL, Redis and Kafka', function () {
-  this.timeout(90_000);
-  const topic = uniqueName('timed-sale');
-  let brokers: string | undefined;
-  let backend: Backend;
-  before(function () {
-    const what = 'timed sales through Kafka';
-    backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
-    brokers = serviceUrl(this, 'KAFKA_BROKERS', what);
-  });
-  after(async () => {
-    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
-  });
-  // The rebuild runs in the other two (here the projector follows the topic, not the log).
-  timedSaleSuite(() => startTestSystem(backend, { env: { KAFKA_BROKERS: brokers! }, kafka: { topic, groupIdPrefix: `${uniqueName('timed-sale-group')}.` } }), { rebuild: false });
-});
+onEverySystem('timed sales over HTTP and WebSocket', (backend, variant) =>
+  // The rebuild runs without Kafka (with it, the projector follows the topic, not the log).
+  timedSaleSuite(() => startTestSystem(backend(), variant()), { rebuild: variant().kafka === undefined }));
