@@ -8,39 +8,26 @@
 // Screenshots go to test-output/live-bidding/. Every wait is on a condition, with generous limits.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { streamIdOf } from '../../domain/index.js';
+import { WAIT_MS, browserSession, text } from '../support/browser.js';
 import { serviceUrl } from '../support/services.js';
 import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, startTestSystem } from '../support/system.js';
+import { embedded } from '../support/system.js';
 
-/** The flags this machine's Chromium needs headless, as root, with no network beyond localhost. */
-export const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const WAIT_MS = 30_000;
-
-const browserSuite = (backend: () => Backend, folder: string) => function (this: Mocha.Suite) {
+const browserSuite = (backend: () => Backend) => function (this: Mocha.Suite) {
   this.timeout(240_000);
-  const shots = join(process.cwd(), 'test-output', 'live-bidding', folder);
+  // The system runs with the development secret and no ending-soon notices (the auctions end within
+  // the default lead time): the page's development sign-in works and the trays hold what the test causes.
+  const session = browserSession(backend, { what: 'live bidding page in Chromium', folder: 'live-bidding' });
+  const { problems } = session;
   let sys: TestSystem;
-  let browser: Browser;
   let auctionId: string;
   let alice: Page;
   let bob: Page;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
 
-  before(async function () {
-    const executablePath = serviceUrl(this, 'CHROMIUM_PATH', 'live bidding page in Chromium');
-    mkdirSync(shots, { recursive: true });
-    // The development secret, so the page's development sign-in works (and sys.token signs with it).
-    // No ending-soon notices (the auctions end within the default lead time): the trays hold what the test causes.
-    sys = await startTestSystem(backend(), { env: { AUTH_JWT_SECRET: '', NOTIFY_ENDING_SOON_SECONDS: '0' } });
+  before(async () => {
+    sys = session.sys;
     // What the page needs from the rest of the system; say plainly which part is missing.
     const config = await sys.call('GET', '/config.json');
     if (config.body?.realtime === null) {
@@ -49,36 +36,10 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     }
     const listing = await sys.call('GET', '/v1/auctions?status=open&sort=ending-soon');
     if (listing.status === 404) throw new Error('the read API is not mounted: GET /v1/auctions answered 404 (the page reads the listing, the auction and its bids from it)');
-    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true, timeout: 60_000 });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const name = (this.currentTest.title.split(/[;:,]/)[0] ?? 'failed').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    for (const [who, page] of [['alice', alice], ['bob', bob]] as const) {
-      if (page !== undefined && !page.isClosed()) await shot(page, `failed-${name}-${who}`).catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
-
-  const openPage = async (who: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
-    context.setDefaultTimeout(WAIT_MS);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
-    page.on('console', (message) => {
-      const text = message.text();
-      if (/Content Security Policy|TrustedHTML|Trusted Type/i.test(text)) problems.push(`${who}: ${text}`);
-    });
-    return page;
-  };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const openPage = (who: string): Promise<Page> => session.open(who);
+  const shot = (page: Page, name: string) => session.shot(page, name);
   /** The end time the page shows, as the server wrote it. */
   const endsAt = async (page: Page): Promise<string> => {
     const value = await page.locator('#ends').getAttribute('data-ends-at');
@@ -96,8 +57,6 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
     assert.ok(Date.parse(moved) > Date.parse(than), `the end should move later than ${than}, not to ${moved}`);
     return moved;
   };
-  const text = (page: Page, selector: string, expected: string | RegExp) =>
-    page.locator(selector, { hasText: expected }).waitFor({ timeout: WAIT_MS });
   /** Opens the account menu and its Developer disclosure (the development sign-in and the token box). */
   const openDeveloper = async (page: Page) => {
     await page.getByText('Sign in or create an account').click();
@@ -380,7 +339,7 @@ const browserSuite = (backend: () => Backend, folder: string) => function (this:
   });
 };
 
-describe('live bidding page in Chromium: two bidders, embedded', browserSuite(() => embedded, 'embedded'));
+describe('live bidding page in Chromium: two bidders, embedded', browserSuite(() => embedded));
 
 describe('live bidding page in Chromium: two bidders, PostgreSQL and Redis', function () {
   let backend: Backend;
@@ -388,5 +347,5 @@ describe('live bidding page in Chromium: two bidders, PostgreSQL and Redis', fun
     const suite = 'live bidding page in Chromium on PostgreSQL and Redis';
     backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', suite), redisUrl: serviceUrl(this, 'REDIS_URL', suite) };
   });
-  describe('the page', browserSuite(() => backend, 'services'));
+  describe('the page', browserSuite(() => backend));
 });

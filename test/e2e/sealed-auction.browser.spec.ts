@@ -5,79 +5,28 @@
 // leads; a lower raise is explained; the scheduler's close shows the winner, the price and the
 // revealed ranking to both. Screenshots go to test-output/sealed-auction/. Every wait is on a condition.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { serviceUrl } from '../support/services.js';
-import type { Backend, TestSystem } from '../support/system.js';
-import { embeddedAndServices, startTestSystem } from '../support/system.js';
+import type { Page } from 'playwright-core';
+import { WAIT_MS, browserSession, signInWithToken, text } from '../support/browser.js';
+import type { Backend } from '../support/system.js';
+import { embeddedAndServices } from '../support/system.js';
 
-/**
- * live-bidding.browser.spec.ts's `chromiumArgs`, repeated: importing that spec would register its
- * suites too, and run them whenever this file runs.
- */
-const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const WAIT_MS = 30_000;
 /** How long the auction runs: enough for the steps before the close, which the test then waits for. */
 const RUNS_MS = 40_000;
 
 embeddedAndServices('sealed auction page in Chromium', (backend: () => Backend) => {
-  let sys: TestSystem;
-  let browser: Browser;
+  const session = browserSession(backend, { what: 'sealed auction page in Chromium', folder: 'sealed-auction' });
+  const { problems } = session;
   let auctionId: string;
   let alice: Page;
   let bob: Page;
-  let shots: string;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
 
-  before(async function () {
-    this.timeout(120_000);
-    const executablePath = serviceUrl(this, 'CHROMIUM_PATH', 'sealed auction page in Chromium');
-    shots = join(process.cwd(), 'test-output', 'sealed-auction', backend().name);
-    mkdirSync(shots, { recursive: true });
-    sys = await startTestSystem(backend(), { env: { AUTH_JWT_SECRET: '', NOTIFY_ENDING_SOON_SECONDS: '0' } });
-    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true, timeout: 60_000 });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    const name = (this.currentTest.title.split(/[;:,]/)[0] ?? 'failed').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-    for (const [who, page] of [['alice', alice], ['bob', bob]] as const) {
-      if (page !== undefined && !page.isClosed()) await shot(page, `failed-${name}-${who}`).catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  const text = (page: Page, selector: string, expected: string | RegExp, timeout = WAIT_MS) => page.locator(selector, { hasText: expected }).waitFor({ timeout });
+  const shot = (page: Page, name: string) => session.shot(page, name);
   /** A bidder's page on the auction, signed in with a development token. */
   const openAs = async (who: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
-    context.setDefaultTimeout(WAIT_MS);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`${who}: page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|TrustedHTML|Trusted Type/i.test(message.text())) problems.push(`${who}: ${message.text()}`);
-    });
-    await page.goto(`${sys.url}/#/auctions/${encodeURIComponent(auctionId)}`);
+    const page = await session.open(who);
+    await page.goto(`${session.sys.url}/#/auctions/${encodeURIComponent(auctionId)}`);
     await text(page, '#price', '$10.00');
-    await page.getByText('Sign in or create an account').click();
-    await page.getByText('Developer', { exact: true }).click();
-    await page.getByLabel('Bearer token (from npm run token)').fill(await sys.token(who, 'bidder'));
-    await page.getByRole('button', { name: 'Use token' }).click();
-    await text(page, '#signed-in', `Signed in as ${who}`);
+    await signInWithToken(page, who, await session.sys.token(who, 'bidder'));
     await text(page, '#live-badge', 'live');
     return page;
   };
@@ -90,8 +39,8 @@ embeddedAndServices('sealed auction page in Chromium', (backend: () => Backend) 
 
   it('shows a sealed auction\'s format, the bid count and no leader', async function () {
     this.timeout(120_000);
-    const created = await sys.call('POST', '/v1/auctions', {
-      token: await sys.token('sam', 'seller'),
+    const created = await session.sys.call('POST', '/v1/auctions', {
+      token: await session.sys.token('sam', 'seller'),
       body: { title: 'Sealed: a Leica M3', currency: 'USD', startingPrice: 1000, format: 'sealed-first-price', endsAt: new Date(Date.now() + RUNS_MS).toISOString() },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));

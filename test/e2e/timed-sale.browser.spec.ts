@@ -5,62 +5,28 @@
 // links to its own auction view. Screenshots go to test-output/timed-sale/. Every wait is on a condition.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { browserSession } from '../support/browser.js';
 import { serviceUrl } from '../support/services.js';
-import type { Backend, TestSystem } from '../support/system.js';
-import { embedded, startTestSystem } from '../support/system.js';
+import type { Backend } from '../support/system.js';
+import { embedded } from '../support/system.js';
 
-/**
- * The flags this machine's Chromium needs headless, as root, with no network beyond localhost: the
- * same as live-bidding.browser.spec.ts's `chromiumArgs` (copied: importing that spec would register its suites here too).
- */
-const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const WAIT_MS = 30_000;
-
-const saleSuite = (backend: () => Backend, folder: string) => function (this: Mocha.Suite) {
+const saleSuite = (backend: () => Backend) => function (this: Mocha.Suite) {
   this.timeout(180_000);
-  const shots = join(process.cwd(), 'test-output', 'timed-sale', folder);
-  let sys: TestSystem;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
+  const session = browserSession(backend, { what: 'timed sale page in Chromium', folder: 'timed-sale' });
+  const { problems } = session;
   let page: Page;
-  const problems: string[] = [];
 
-  before(async function () {
-    const executablePath = serviceUrl(this, 'CHROMIUM_PATH', 'timed sale page in Chromium');
-    mkdirSync(shots, { recursive: true });
-    sys = await startTestSystem(backend(), { env: { AUTH_JWT_SECRET: '', NOTIFY_ENDING_SOON_SECONDS: '0' } });
-    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true, timeout: 60_000 });
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
-    context.setDefaultTimeout(WAIT_MS);
-    page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|TrustedHTML|Trusted Type/i.test(message.text())) problems.push(message.text());
-    });
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page !== undefined && !page.isClosed()) await shot('failed').catch(() => undefined);
-  });
-  after(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
+  before(async () => {
+    page = await session.open('visitor');
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const shot = (name: string) => session.shot(page, name);
   const lot = (n: number) => page.locator(`#lot-list li[data-lot-number="${n}"]`);
 
   it('shows a sale\'s lots closing one by one, live, each linking to its auction', async () => {
-    const seller = await sys.token('sam', 'seller');
-    const created = await sys.call('POST', '/v1/sales', {
+    const seller = await session.sys.token('sam', 'seller');
+    const created = await session.sys.call('POST', '/v1/sales', {
       token: seller,
       headers: { 'Idempotency-Key': randomUUID() },
       body: {
@@ -72,7 +38,7 @@ const saleSuite = (backend: () => Backend, folder: string) => function (this: Mo
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const { saleId, lots } = created.body as { saleId: string; lots: { lotNumber: number; auctionId: string }[] };
 
-    await page.goto(`${sys.url}/#/sales/${saleId}`);
+    await page.goto(`${session.sys.url}/#/sales/${saleId}`);
     await page.locator('#sale-title', { hasText: 'Spring watches' }).waitFor();
     await page.locator('#sale-about', { hasText: '3 lots, closing one every 1.5 s' }).waitFor();
     for (const [i, title] of ['Omega Seamaster', 'Rolex Datejust', 'Heuer Carrera'].entries()) {
@@ -87,8 +53,8 @@ const saleSuite = (backend: () => Backend, folder: string) => function (this: Mo
     await page.locator('#sale-progress', { hasText: '0 of 3 lots closed.' }).waitFor();
     const firstEnd = await lot(1).locator('time.ends-at').getAttribute('datetime');
     await lot(1).locator('.countdown', { hasText: /^ends in [1-3] s$/ }).waitFor();
-    const bid = await sys.call('POST', `/v1/auctions/${lots[0]!.auctionId}/bids`, {
-      token: await sys.token('alice', 'bidder'), body: { maxAmount: 2500 }, headers: { 'Idempotency-Key': randomUUID() },
+    const bid = await session.sys.call('POST', `/v1/auctions/${lots[0]!.auctionId}/bids`, {
+      token: await session.sys.token('alice', 'bidder'), body: { maxAmount: 2500 }, headers: { 'Idempotency-Key': randomUUID() },
     });
     assert.equal(bid.status, 201, JSON.stringify(bid.body));
     await lot(1).locator('.bids', { hasText: '1 bid' }).waitFor();
@@ -113,7 +79,7 @@ const saleSuite = (backend: () => Backend, folder: string) => function (this: Mo
   });
 
   it('says so when the sale does not exist', async () => {
-    await page.goto(`${sys.url}/#/sales/no-such-sale`);
+    await page.goto(`${session.sys.url}/#/sales/no-such-sale`);
     await page.locator('#sale-note', { hasText: 'There is no sale no-such-sale.' }).waitFor();
   });
 
@@ -122,7 +88,7 @@ const saleSuite = (backend: () => Backend, folder: string) => function (this: Mo
   });
 };
 
-describe('timed sale page in Chromium: embedded', saleSuite(() => embedded, 'embedded'));
+describe('timed sale page in Chromium: embedded', saleSuite(() => embedded));
 
 describe('timed sale page in Chromium: PostgreSQL and Redis', function () {
   let backend: Backend;
@@ -130,5 +96,5 @@ describe('timed sale page in Chromium: PostgreSQL and Redis', function () {
     const suite = 'timed sale page in Chromium on PostgreSQL and Redis';
     backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', suite), redisUrl: serviceUrl(this, 'REDIS_URL', suite) };
   });
-  describe('the page', saleSuite(() => backend, 'services'));
+  describe('the page', saleSuite(() => backend));
 });

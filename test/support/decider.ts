@@ -90,6 +90,33 @@ export const created = (o: AuctionOptions = {}): AuctionEvent => ({
   },
 });
 
+/** A CreateAuction command's fields. */
+export type CreateAuctionCommand = Extract<AuctionCommand, { type: 'CreateAuction' }>;
+
+/**
+ * A CreateAuction at T0 for an English auction ending at T0 + 1 h, starting at 10.00, opening now;
+ * its title has spaces around it for decide to trim, so that what it creates is `created()`'s.
+ */
+export const createAuction = (o: Partial<CreateAuctionCommand> = {}): AuctionCommand => ({
+  type: 'CreateAuction',
+  auctionId: AUCTION,
+  sellerId: SELLER,
+  title: '  A 1960s Omega Seamaster ',
+  description: '',
+  currency: 'USD',
+  startingPrice: amount(1000),
+  reservePrice: null,
+  buyNowPrice: null,
+  startsAt: null,
+  endsAt: at(HOUR),
+  softClose: null,
+  approvedBiddersOnly: false,
+  format: 'english',
+  clock: null,
+  now: T0,
+  ...o,
+});
+
 let bidCounter = 0;
 export const bid = (bidderId: string, maxAmount: number, atSeconds = 60): AuctionCommand => ({
   type: 'PlaceBid',

@@ -9,40 +9,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionCommand, AuctionEvent, AuctionState, NoticeState, RecordedEvent } from '../../domain/index.js';
-import { currentSchemaVersion, decide, evolve, evolveNotices, initialState, noticesOf, publicAuctionView, streamIdOf, toMillis } from '../../domain/index.js';
-import type { AuctionRow } from '../../projections/index.js';
+import type { AuctionCommand, AuctionState, NoticeState, RecordedEvent } from '../../domain/index.js';
+import { decide, evolve, evolveNotices, initialState, noticesOf, publicAuctionView, toMillis } from '../../domain/index.js';
 import { foldAuction, planLiveChanges } from '../../projections/index.js';
-import type { AuctionRow as StoredAuctionRow } from '../../read-api/auction-queries.js';
 import { toView } from '../../read-api/auction-queries.js';
 import { AUCTION, HOUR, SELLER, T0, amount, at, created } from '../support/decider.js';
+import { asStored, assertOneView, recordedOf, rowView } from '../support/public-view-fixtures.js';
 
 const STARTING = 5_000_000;
-
-const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: string): RecordedEvent => ({
-  eventId: `e${streamVersion}`,
-  type: event.type,
-  data: event.data as unknown as RecordedEvent['data'],
-  metadata: {
-    commandId: `c${streamVersion}`, idempotencyKey: null, userId: 'test', correlationId: `c${streamVersion}`, causationId: `c${streamVersion}`,
-    serverTime: serverTime as RecordedEvent['metadata']['serverTime'], schemaVersion: currentSchemaVersion[event.type],
-  },
-  streamId: streamIdOf(AUCTION),
-  streamVersion,
-  position: String(streamVersion).padStart(12, '0'),
-  prevHash: '',
-  hash: `h${streamVersion}`,
-});
-
-const asStored = (row: AuctionRow): StoredAuctionRow => ({
-  auction_id: row.auctionId, seller_id: row.sellerId, format: row.format, title: row.title, description: row.description, currency: row.currency,
-  starting_price: row.startingPrice, current_price: row.currentPrice, reserve_price: row.reservePrice, buy_now_price: row.buyNowPrice,
-  buy_now_available: row.buyNowAvailable, bid_count: row.bidCount, leader_id: row.leaderId, leader_pseudonym: row.leaderPseudonym,
-  reserve_met: row.reserveMet, outcome: row.outcome, winner_id: row.winnerId, winner_pseudonym: row.winnerPseudonym, final_price: row.finalPrice,
-  clock_decrement_amount: row.clockDecrementAmount, clock_decrement_every_seconds: row.clockDecrementEverySeconds, clock_floor_price: row.clockFloorPrice,
-  starts_at: row.startsAt, ends_at: row.endsAt, soft_close_window_seconds: row.softCloseWindowSeconds, soft_close_extension_seconds: row.softCloseExtensionSeconds,
-  created_at: row.createdAt, ended_at: row.endedAt, version: row.version, your_max: null, your_bid_count: null, sort_key: '',
-});
 
 const bidderIds = ['zorro', 'quill', 'mabel', 'odin'] as const;
 const pseudonym = (auctionId: string, userId: string): string => `pseud-${auctionId}-${userId}`;
@@ -140,11 +114,11 @@ const publicOutputs = (log: readonly RecordedEvent[], nowMs: number): unknown[] 
   assert.ok(!liveSealed || bids.every((b) => b.outcome === 'sealed'), 'every bid row of a sealed auction is a sealed row');
   const last = plan.changes[plan.changes.length - 1]!.auction;
   // One public view: the read model's row through the read API equals the live cache's state.
-  assert.equal(JSON.stringify(toView(asStored(row), new Date(nowMs), undefined, pseudonym)), JSON.stringify(publicAuctionView(last, nowMs)));
+  assertOneView(row, last, nowMs, undefined, pseudonym);
   return [
     ...plan.changes.map((c) => [c.auction, c.frame]),
     [nowMs - 60_000, nowMs, toMillis(T0) + HOUR * 1000 + 1].map((ms) => publicAuctionView(last, ms)),
-    toView(asStored(row), new Date(nowMs), undefined, pseudonym),
+    rowView(row, nowMs, pseudonym),
     toView(asStored(row), new Date(nowMs), { userId: 'watcher' } as never, pseudonym),
     bids.filter((b) => b.outcome !== 'sealed'),
   ];

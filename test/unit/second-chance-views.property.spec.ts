@@ -7,40 +7,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, AuctionState, NoticeState, RecordedEvent } from '../../domain/index.js';
-import { currentSchemaVersion, decide, evolve, evolveNotices, initialState, noticesOf, publicAuctionView, streamIdOf, toMillis } from '../../domain/index.js';
+import { decide, evolve, evolveNotices, initialState, noticesOf, toMillis } from '../../domain/index.js';
 import type { LiveAuction } from '../../contracts/index.js';
-import type { AuctionRow } from '../../projections/index.js';
 import { foldAuction, planLiveChanges } from '../../projections/index.js';
-import type { AuctionRow as StoredAuctionRow } from '../../read-api/auction-queries.js';
-import { toView } from '../../read-api/auction-queries.js';
 import { AUCTION, SELLER, T0, at, amount, created, HOUR } from '../support/decider.js';
+import { assertOneView, pseudonym, recordedOf } from '../support/public-view-fixtures.js';
 
-const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: string): RecordedEvent => ({
-  eventId: `e${streamVersion}`,
-  type: event.type,
-  data: event.data as unknown as RecordedEvent['data'],
-  metadata: {
-    commandId: `c${streamVersion}`, idempotencyKey: null, userId: 'test', correlationId: `c${streamVersion}`, causationId: `c${streamVersion}`,
-    serverTime: serverTime as RecordedEvent['metadata']['serverTime'], schemaVersion: currentSchemaVersion[event.type],
-  },
-  streamId: streamIdOf(AUCTION),
-  streamVersion,
-  position: String(streamVersion).padStart(12, '0'),
-  prevHash: '',
-  hash: `h${streamVersion}`,
-});
-
-const asStored = (row: AuctionRow): StoredAuctionRow => ({
-  auction_id: row.auctionId, seller_id: row.sellerId, format: row.format, title: row.title, description: row.description, currency: row.currency,
-  starting_price: row.startingPrice, current_price: row.currentPrice, reserve_price: row.reservePrice, buy_now_price: row.buyNowPrice,
-  buy_now_available: row.buyNowAvailable, bid_count: row.bidCount, leader_id: row.leaderId, leader_pseudonym: row.leaderPseudonym,
-  reserve_met: row.reserveMet, outcome: row.outcome, winner_id: row.winnerId, winner_pseudonym: row.winnerPseudonym, final_price: row.finalPrice,
-  clock_decrement_amount: row.clockDecrementAmount, clock_decrement_every_seconds: row.clockDecrementEverySeconds, clock_floor_price: row.clockFloorPrice,
-  starts_at: row.startsAt, ends_at: row.endsAt, soft_close_window_seconds: row.softCloseWindowSeconds, soft_close_extension_seconds: row.softCloseExtensionSeconds,
-  created_at: row.createdAt, ended_at: row.endedAt, version: row.version, your_max: null, your_bid_count: null, sort_key: '',
-});
-
-const pseudonym = (auctionId: string, userId: string): string => `p-${auctionId}-${userId}`;
 const bidders = ['b0', 'b1', 'b2', 'b3'] as const;
 
 const afterEnd = fc.oneof(
@@ -96,8 +68,7 @@ describe('property: second-chance offers keep one public view, without version g
             const nowMs = toMillis(recorded.metadata.serverTime as never);
             const folded = foldAuction(AUCTION, undefined, log.slice(0, i + 1), pseudonym);
             assert.ok(folded.changes !== undefined);
-            const fromRow = toView(asStored(folded.changes.row), new Date(nowMs), undefined, pseudonym);
-            assert.equal(JSON.stringify(fromRow), JSON.stringify(publicAuctionView(live, nowMs)), `version ${recorded.streamVersion}`);
+            assertOneView(folded.changes.row, live, nowMs, `version ${recorded.streamVersion}`);
 
             const event = decodedOf(recorded);
             const told = noticesOf(notices, event);

@@ -1,23 +1,5 @@
-import type { AuctionCommand } from '../../../domain/index.js';
-import { given, created, at, amount, AUCTION, SELLER, T0, HOUR } from '../../support/decider.js';
-
-const create = (o: Partial<Extract<AuctionCommand, { type: 'CreateAuction' }>> = {}): AuctionCommand => ({
-  type: 'CreateAuction',
-  auctionId: AUCTION,
-  sellerId: SELLER,
-  title: '  A 1960s Omega Seamaster ',
-  description: '',
-  currency: 'USD',
-  startingPrice: amount(1000),
-  reservePrice: null,
-  buyNowPrice: null,
-  startsAt: null,
-  endsAt: at(HOUR),
-  softClose: null,
-  approvedBiddersOnly: false, format: 'english', clock: null,
-  now: T0,
-  ...o,
-});
+import type { CreateAuctionCommand } from '../../support/decider.js';
+import { given, created, at, amount, createAuction as create, T0, HOUR } from '../../support/decider.js';
 
 describe('decide CreateAuction', () => {
   it('creates an auction that opens now when startsAt is absent, with the title trimmed', () => {
@@ -34,7 +16,7 @@ describe('decide CreateAuction', () => {
     given([created()]).when(create()).thenRejects('AUCTION_ALREADY_EXISTS');
   });
 
-  const invalid: [string, Partial<Extract<AuctionCommand, { type: 'CreateAuction' }>>, string][] = [
+  const invalid: [string, Partial<CreateAuctionCommand>, string][] = [
     ['an end before the start', { startsAt: at(600), endsAt: at(300) }, 'endsAt'],
     ['an end in the past', { startsAt: at(-7200), endsAt: at(-60), now: T0 }, 'startsAt'],
     ['a start in the past', { startsAt: at(-3600) }, 'startsAt'],

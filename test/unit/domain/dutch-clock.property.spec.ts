@@ -5,17 +5,15 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AuctionEvent, AuctionState, DutchClock, MinorUnits, RecordedEvent } from '../../../domain/index.js';
+import type { AuctionState, DutchClock, MinorUnits, RecordedEvent } from '../../../domain/index.js';
 import {
-  clockPrice, currentSchemaVersion, decide, dutchEndsAtMs, evolve, fold, initialState, nextDropAtMs, publicAuctionView, streamIdOf, toMillis,
+  clockPrice, decide, dutchEndsAtMs, evolve, fold, initialState, nextDropAtMs, publicAuctionView, toMillis,
   updatedFrame,
 } from '../../../domain/index.js';
 import type { LiveAuction } from '../../../contracts/index.js';
-import type { AuctionRow } from '../../../projections/index.js';
 import { foldAuction, planLiveChanges } from '../../../projections/index.js';
-import type { AuctionRow as StoredAuctionRow } from '../../../read-api/auction-queries.js';
-import { toView } from '../../../read-api/auction-queries.js';
 import { AUCTION, T0, amount, at, created } from '../../support/decider.js';
+import { assertOneView, pseudonym, recordedOf } from '../../support/public-view-fixtures.js';
 
 const T0_MS = toMillis(T0);
 
@@ -97,33 +95,6 @@ describe('property: the Dutch clock', () => {
 
 // ---- one public view of a Dutch auction ---------------------------------------------------------
 
-const recordedOf = (event: AuctionEvent, streamVersion: number, serverTime: string): RecordedEvent => ({
-  eventId: `e${streamVersion}`,
-  type: event.type,
-  data: event.data as unknown as RecordedEvent['data'],
-  metadata: {
-    commandId: `c${streamVersion}`, idempotencyKey: null, userId: 'test', correlationId: `c${streamVersion}`, causationId: `c${streamVersion}`,
-    serverTime: serverTime as RecordedEvent['metadata']['serverTime'], schemaVersion: currentSchemaVersion[event.type],
-  },
-  streamId: streamIdOf(AUCTION),
-  streamVersion,
-  position: String(streamVersion).padStart(12, '0'),
-  prevHash: '',
-  hash: `h${streamVersion}`,
-});
-
-const asStored = (row: AuctionRow): StoredAuctionRow => ({
-  auction_id: row.auctionId, seller_id: row.sellerId, format: row.format, title: row.title, description: row.description, currency: row.currency,
-  starting_price: row.startingPrice, current_price: row.currentPrice, reserve_price: row.reservePrice, buy_now_price: row.buyNowPrice,
-  buy_now_available: row.buyNowAvailable, bid_count: row.bidCount, leader_id: row.leaderId, leader_pseudonym: row.leaderPseudonym,
-  reserve_met: row.reserveMet, outcome: row.outcome, winner_id: row.winnerId, winner_pseudonym: row.winnerPseudonym, final_price: row.finalPrice,
-  clock_decrement_amount: row.clockDecrementAmount, clock_decrement_every_seconds: row.clockDecrementEverySeconds, clock_floor_price: row.clockFloorPrice,
-  starts_at: row.startsAt, ends_at: row.endsAt, soft_close_window_seconds: row.softCloseWindowSeconds, soft_close_extension_seconds: row.softCloseExtensionSeconds,
-  created_at: row.createdAt, ended_at: row.endedAt, version: row.version, your_max: null, your_bid_count: null, sort_key: '',
-});
-
-const pseudonym = (auctionId: string, userId: string): string => `p-${auctionId}-${userId}`;
-
 const CLOCK = { decrementAmount: amount(100), decrementEverySeconds: 60, floorPrice: amount(350) } as DutchClock;
 
 describe('property: one public view of a Dutch auction', () => {
@@ -161,7 +132,7 @@ describe('property: one public view of a Dutch auction', () => {
         const folded = foldAuction(AUCTION, undefined, log, pseudonym);
         assert.ok(folded.changes !== undefined);
         const view = publicAuctionView(live, nowMs);
-        assert.equal(JSON.stringify(toView(asStored(folded.changes.row), new Date(nowMs), undefined, pseudonym)), JSON.stringify(view));
+        assertOneView(folded.changes.row, live, nowMs);
         assert.equal(view.minimumBid, undefined);
         if (state.kind !== 'auction') throw new Error('no auction');
         const sold = state.phase.kind === 'sold' ? state.phase.price : null;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import type { AuctionCommand, DutchClock } from '../../../domain/index.js';
 import { DUTCH_ENDS_AT_REFUSED } from '../../../domain/index.js';
-import { AUCTION, SELLER, T0, amount, approve, at, bid, buyNow, cancel, close, created, given, retract } from '../../support/decider.js';
+import { AUCTION, SELLER, T0, amount, approve, at, bid, buyNow, cancel, close, createAuction, created, given, retract } from '../../support/decider.js';
+import type { CreateAuctionCommand } from '../../support/decider.js';
 
 /** From 10.00 down by 1.00 a minute to 3.50: 7 drops (the last one stops at the floor), then one minute at the floor. */
 const CLOCK: DutchClock = { decrementAmount: amount(100), decrementEverySeconds: 60, floorPrice: amount(350) } as DutchClock;
@@ -12,26 +13,7 @@ const END_SECONDS = (7 + 1) * 60;
 const dutch = (o: { startsAt?: ReturnType<typeof at>; approvedBiddersOnly?: boolean } = {}) =>
   created({ format: 'dutch', clock: CLOCK, startsAt: o.startsAt ?? T0, endsAt: at((o.startsAt === undefined ? 0 : 600) + END_SECONDS), approvedBiddersOnly: o.approvedBiddersOnly ?? false });
 
-type Create = Extract<AuctionCommand, { type: 'CreateAuction' }>;
-const createDutch = (o: Partial<Create> = {}): AuctionCommand => ({
-  type: 'CreateAuction',
-  auctionId: AUCTION,
-  sellerId: SELLER,
-  title: 'A 1960s Omega Seamaster',
-  description: '',
-  currency: 'USD',
-  startingPrice: amount(1000),
-  reservePrice: null,
-  buyNowPrice: null,
-  startsAt: null,
-  endsAt: null,
-  softClose: null,
-  approvedBiddersOnly: false,
-  format: 'dutch',
-  clock: CLOCK,
-  now: T0,
-  ...o,
-});
+const createDutch = (o: Partial<CreateAuctionCommand> = {}): AuctionCommand => createAuction({ format: 'dutch', clock: CLOCK, endsAt: null, ...o });
 
 const fieldsOf = (command: AuctionCommand) => given([]).when(command).thenRejects('INVALID_REQUEST').fields?.map((f) => f.path) ?? [];
 
@@ -51,11 +33,11 @@ describe('decide CreateAuction, dutch', () => {
     given([]).when(createDutch({ startsAt: at(600) })).thenEventLike('AuctionCreated', { startsAt: at(600), endsAt: at(600 + END_SECONDS) });
   });
 
-  const invalid: [string, Partial<Create>, string][] = [
+  const invalid: [string, Partial<CreateAuctionCommand>, string][] = [
     ['an endsAt (the clock decides the end)', { endsAt: at(3600) }, 'endsAt'],
     ['a reserve', { reservePrice: amount(500) }, 'reservePrice'],
     ['a buy-now price', { buyNowPrice: amount(5000) }, 'buyNowPrice'],
-    ['a soft close', { softClose: { windowSeconds: 60, extensionSeconds: 60 } as Create['softClose'] }, 'softClose'],
+    ['a soft close', { softClose: { windowSeconds: 60, extensionSeconds: 60 } as CreateAuctionCommand['softClose'] }, 'softClose'],
     ['no clock', { clock: null }, 'clock'],
     ['a zero-second step', { clock: { ...CLOCK, decrementEverySeconds: 0 } as DutchClock }, 'clock.decrementEverySeconds'],
     ['a step over a day', { clock: { ...CLOCK, decrementEverySeconds: 86_401 } as DutchClock }, 'clock.decrementEverySeconds'],

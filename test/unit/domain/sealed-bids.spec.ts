@@ -3,30 +3,13 @@ import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuctionCommand, AuctionEvent, NoticeState } from '../../../domain/index.js';
 import { decide, decodeStoredEvent, evolveNotices, fold, noticesOf } from '../../../domain/index.js';
-import { AUCTION, HOUR, SELLER, T0, afterBids, amount, at, bidWithId, buyNow, close, created, given, retract } from '../../support/decider.js';
+import { AUCTION, HOUR, SELLER, afterBids, amount, at, bidWithId, buyNow, close, createAuction, created, given, retract } from '../../support/decider.js';
+import type { CreateAuctionCommand } from '../../support/decider.js';
 
 const firstPrice = (o: { startingPrice?: number; reservePrice?: number | null } = {}) => [created({ format: 'sealed-first-price', ...o })];
 const secondPrice = (o: { startingPrice?: number; reservePrice?: number | null } = {}) => [created({ format: 'sealed-second-price', ...o })];
 
-const createCommand = (o: Partial<Extract<AuctionCommand, { type: 'CreateAuction' }>>): AuctionCommand => ({
-  type: 'CreateAuction',
-  auctionId: AUCTION,
-  sellerId: SELLER,
-  title: 'A sealed lot',
-  description: '',
-  currency: 'USD',
-  startingPrice: amount(1000),
-  reservePrice: null,
-  buyNowPrice: null,
-  startsAt: null,
-  endsAt: at(HOUR),
-  softClose: null,
-  approvedBiddersOnly: false,
-  format: 'sealed-first-price',
-  clock: null,
-  now: T0,
-  ...o,
-});
+const createCommand = (o: Partial<CreateAuctionCommand>): AuctionCommand => createAuction({ format: 'sealed-first-price', ...o });
 
 describe('sealed bids: creating a sealed auction', () => {
   it('creates a sealed-first-price and a sealed-second-price auction', () => {
