@@ -10,6 +10,7 @@ import type { Pseudonymiser } from '../../infra/index.js';
 import type { AuctionFold, ProjectedEvent, Unprojectable } from '../runtime/index.js';
 import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
 import { sealedBidRow } from './sealed-bid-rows.js';
+import { trailOf } from './bid-trail.js';
 
 /** One `auction_view` row. Money in minor units, times as ISO 8601 UTC strings. */
 export interface AuctionRow {
@@ -121,6 +122,17 @@ export interface AuctionChanges {
 /** An auction row being folded, owned by the fold (changed in place). */
 type RowDraft = { -readonly [K in keyof AuctionRow]: AuctionRow[K] };
 
+/** The row of an auction sold to `buyerId` at `price` (by buy-now or a second-chance offer), changed in place. */
+const soldTo = (r: RowDraft, buyerId: string, buyerPseudonym: string, price: number): void => {
+  r.currentPrice = price;
+  r.leaderId = buyerId;
+  r.leaderPseudonym = buyerPseudonym;
+  r.outcome = 'sold';
+  r.winnerId = buyerId;
+  r.winnerPseudonym = buyerPseudonym;
+  r.finalPrice = price;
+};
+
 /**
  * The auction row after one event (no rule: each field is a fact the event states): a new row for
  * AuctionCreated, otherwise `row` itself, changed in place (a fold makes one copy per batch, not one
@@ -185,15 +197,8 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
     case 'AuctionBoughtNow': {
       const d = event.data;
       const r = requireExisting(row, projected);
-      const buyer = pseudonym(auctionId, d.buyerId);
-      r.currentPrice = d.price;
+      soldTo(r, d.buyerId, pseudonym(auctionId, d.buyerId), d.price);
       r.buyNowAvailable = false;
-      r.leaderId = d.buyerId;
-      r.leaderPseudonym = buyer;
-      r.outcome = 'sold';
-      r.winnerId = d.buyerId;
-      r.winnerPseudonym = buyer;
-      r.finalPrice = d.price;
       r.endedAt = d.boughtAt;
       return r;
     }
@@ -235,14 +240,7 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudon
       // Sold to the offered bidder at the offer's price; the end stays when the auction ended.
       const d = event.data;
       const r = requireExisting(row, projected);
-      const buyer = pseudonym(auctionId, d.bidderId);
-      r.currentPrice = d.price;
-      r.leaderId = d.bidderId;
-      r.leaderPseudonym = buyer;
-      r.outcome = 'sold';
-      r.winnerId = d.bidderId;
-      r.winnerPseudonym = buyer;
-      r.finalPrice = d.price;
+      soldTo(r, d.bidderId, pseudonym(auctionId, d.bidderId), d.price);
       return r;
     }
     case 'AuctionCancelled': {
@@ -321,11 +319,7 @@ export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stor
         placedAt: d.retractedAt,
         endsAtAfter: row.endsAt,
         extended: false,
-        eventId: recorded.eventId,
-        commandId: recorded.metadata.commandId,
-        logPosition: recorded.position,
-        prevHash: recorded.prevHash,
-        hash: recorded.hash,
+        ...trailOf(recorded),
         retractedBidIds: d.retractedBidIds.join(' '),
       });
       const retraction = {
@@ -360,11 +354,7 @@ export const foldAuction: AuctionFold<AuctionRow, FoldResult> = (auctionId, stor
       placedAt: d.placedAt,
       endsAtAfter: d.endsAt,
       extended: d.extended,
-      eventId: recorded.eventId,
-      commandId: recorded.metadata.commandId,
-      logPosition: recorded.position,
-      prevHash: recorded.prevHash,
-      hash: recorded.hash,
+      ...trailOf(recorded),
       retractedBidIds: null,
     });
     const bid = { bidderId: d.bidderId, auctionId, bidCount: 1, highestMax: d.maxAmount, firstBidAt: d.placedAt, lastBidAt: d.placedAt, leading: false, retractionCount: 0 };

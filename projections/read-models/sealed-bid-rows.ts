@@ -4,6 +4,7 @@
 import type { EventOf, RecordedEvent } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { BidRow } from './auction-rows.js';
+import { trailOf } from './bid-trail.js';
 
 export const SEALED_OUTCOME = 'sealed';
 
@@ -26,10 +27,6 @@ export const sealedBidRow = (
   placedAt: d.placedAt,
   endsAtAfter: endsAt,
   extended: false,
-  eventId: recorded.eventId,
-  commandId: recorded.metadata.commandId,
-  logPosition: recorded.position,
-  prevHash: recorded.prevHash,
-  hash: recorded.hash,
+  ...trailOf(recorded),
   retractedBidIds: null,
 });
