@@ -21,7 +21,7 @@ export const formatGoals = (lines: readonly GoalLine[]): string => {
   const w2 = Math.max(8, ...lines.map((l) => l.measured.length));
   const w3 = Math.max(4, ...lines.map((l) => l.goal.length));
   const row = (a: string, b: string, c: string, d: string) => `${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c.padEnd(w3)}  ${d}`.trimEnd();
-  return [row('figure', 'measured', 'goal (issue 9)', ''), ...lines.map((l) => row(l.figure, l.measured, l.goal, verdict(l.met)))].join('\n');
+  return [row('figure', 'measured', 'goal', ''), ...lines.map((l) => row(l.figure, l.measured, l.goal, verdict(l.met)))].join('\n');
 };
 
 const ratioText = (r: Row): string => `${(r.ratio ?? 0).toFixed(3)} x hello; p99 ${(r.bids?.p99Ms ?? 0).toFixed(0)} ms`;
