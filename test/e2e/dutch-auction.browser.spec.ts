@@ -1,5 +1,6 @@
 // A Dutch auction's page in a real browser against the real system (embedded mode, and PostgreSQL
-// with Redis when DATABASE_URL and REDIS_URL are set): the clock's price ticks down on the page
+// with Redis when DATABASE_URL and REDIS_URL are set): the seller lists it with the page's form (a
+// Dutch listing asks for its clock, not an end); the clock's price ticks down on the page
 // with no frame for each drop, with the floor and the next drop shown; "Buy at <price>" buys at the
 // clock's price (that or, a moment later, lower), and the page shows the sale. Screenshots go to
 // test-output/dutch-auction/. Every wait is on a condition, with generous limits.
@@ -24,13 +25,23 @@ embeddedAndServices('Dutch auction page in Chromium', (backend: () => Backend) =
 
   it('shows the clock ticking down, and alice buys at its price', async function () {
     this.timeout(120_000);
-    // From $10.00 down by $1.00 every 2 s to $5.00: five drops, then 2 s at the floor.
-    const created = await session.sys.call('POST', '/v1/auctions', {
-      token: await session.sys.token('sam', 'seller'),
-      body: { title: 'Dutch tulips, 1637', currency: 'USD', startingPrice: 1000, format: 'dutch', clock: { decrementAmount: 100, decrementEverySeconds: 2, floorPrice: 500 } },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const auctionId = created.body.auctionId as string;
+    // sam lists it with the page's form: from $10.00 down by $1.00 every 2 s to $5.00 (five drops,
+    // then 2 s at the floor); a Dutch listing asks for no end and no soft close.
+    const sam = await session.open('sam');
+    await sam.goto(`${session.sys.url}/`);
+    await signInWithToken(sam, 'sam', await session.sys.token('sam', 'seller'));
+    await sam.getByLabel('Title', { exact: true }).fill('Dutch tulips, 1637');
+    await sam.getByLabel('Format', { exact: true }).selectOption('dutch');
+    assert.equal(await sam.getByLabel('Ends in (minutes)', { exact: true }).isVisible(), false, 'the clock decides a Dutch auction\'s end');
+    assert.equal(await sam.getByLabel('A late bid extends the end', { exact: true }).isVisible(), false, 'a Dutch auction has no soft close');
+    await sam.getByLabel('Starting price', { exact: true }).fill('10.00');
+    await sam.getByLabel('Drops by', { exact: true }).fill('1.00');
+    await sam.getByLabel('Every (seconds)', { exact: true }).fill('2');
+    await sam.getByLabel('Floor price', { exact: true }).fill('5.00');
+    await sam.getByRole('button', { name: 'List the item' }).click();
+    await sam.waitForURL(/#\/auctions\//, { timeout: WAIT_MS });
+    const auctionId = decodeURIComponent(/#\/auctions\/([^/?]+)/.exec(sam.url())![1]!);
+    await session.shot(sam, '0-listed');
 
     await page.goto(`${session.sys.url}/#/auctions/${encodeURIComponent(auctionId)}`);
     await signInWithToken(page, 'alice', await session.sys.token('alice', 'bidder'));

@@ -154,8 +154,8 @@ const timedSaleSuite = (start: () => Promise<TestSystem>, options: { rebuild: bo
     assert.ok(sys.resources.log.compareLogPositions(close2![0]!.position, close1![0]!.position) < 0, 'lot 2 closed before the extended lot 1');
   });
 
-  it('a rebuild of the read models over a log with sale streams parks nothing and gives the same tables', async function () {
-    if (!options.rebuild) this.skip();
+  // Registered only where the projector follows the log (not on Kafka), so nothing is skipped.
+  if (options.rebuild) it('a rebuild of the read models over a log with sale streams parks nothing and gives the same tables', async function () {
     const settled = async () => {
       // The head version of every auction stream (the sale streams are not projected).
       const heads = new Map<string, number>();
