@@ -13,8 +13,11 @@ import type { AuditBid, BidAttemptView, PublicBid } from './responses.js';
 import { AuditBidCodec } from './responses.js';
 import { decodeRow } from './rows.js';
 
-/** The condition that keeps a sealed bid's row out until its auction has closed (`$1`: the auction). */
-const revealedOnly = `(outcome <> 'sealed' OR EXISTS (SELECT 1 FROM auction_view v WHERE v.auction_id = $1 AND v.outcome IN ('sold', 'unsold')))`;
+/** A sealed auction before its close (sold or unsold; a cancelled one never reveals): `$1` is the auction. */
+const sealedUntilClose = `EXISTS (SELECT 1 FROM auction_view v WHERE v.auction_id = $1 AND v.format LIKE 'sealed-%' AND v.outcome NOT IN ('sold', 'unsold'))`;
+
+/** The condition that keeps a sealed bid's row out until its auction has closed. */
+const revealedOnly = `(outcome <> 'sealed' OR NOT ${sealedUntilClose})`;
 
 const PublicBidRow = t.type({
   stream_version: t.number,
@@ -111,7 +114,7 @@ export const attemptPage = async (sql: SqlExecutor, pseudonym: Pseudonymiser, au
  */
 export const attemptsSealed = async (sql: SqlExecutor, auctionId: string): Promise<boolean> => {
   const { rows } = await sql.query<{ sealed: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM auction_view WHERE auction_id = $1 AND format LIKE 'sealed-%' AND outcome NOT IN ('sold', 'unsold')) AS sealed`,
+    `SELECT ${sealedUntilClose} AS sealed`,
     [auctionId],
   );
   return rows[0]?.sealed === true;
