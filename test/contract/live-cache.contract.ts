@@ -195,6 +195,8 @@ export const liveCacheContract = (make: () => MakeLiveCache, options: { shared: 
 
     assert.equal((await feed.current(good.auctionId))?.version, 3);
     assert.equal((await feed.current(bad.auctionId))?.version, 2);
+    // Pub/sub delivers after the store (on a cluster, over the cluster bus): wait for what was published.
+    await seenBad.until(2);
     assert.deepEqual(seenBad.versions(), [1, 2]);
     assert.equal(await projector.loadCheckpoint('log'), b[3]!.position > g[2]!.position ? b[3]!.position : g[2]!.position);
     const parked = await parkedStreams();
