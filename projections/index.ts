@@ -7,3 +7,4 @@ export type { KafkaEventSource, KafkaEventSourceOptions, KafkaSourceErrorContext
 export * from './rebuild/index.js';
 export * from './cache/index.js';
 export * from './notifications/index.js';
+export * from './analytics/index.js';

@@ -3,10 +3,10 @@
 import { commandMigrations } from '../commands/index.js';
 import { ConfigError, loadConfig, migrate, openSqlExecutor } from '../infra/index.js';
 import type { Migration } from '../infra/index.js';
-import { readModelMigrations } from '../projections/index.js';
+import { analyticsMigrations, readModelMigrations } from '../projections/index.js';
 
 /** Every migration of the system, in order: the write side's, then the read models' (as on start). */
-export const allMigrations: readonly Migration[] = [...commandMigrations, ...readModelMigrations];
+export const allMigrations: readonly Migration[] = [...commandMigrations, ...readModelMigrations, ...analyticsMigrations];
 
 const main = async (): Promise<void> => {
   const config = loadConfig();

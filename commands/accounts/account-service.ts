@@ -70,7 +70,7 @@ interface CredentialsRow {
   readonly roles: string[];
 }
 
-const rolesOf = (stored: readonly string[]): AccountRole[] => stored.filter((r): r is AccountRole => ['bidder', 'seller', 'auditor', 'admin'].includes(r));
+const rolesOf = (stored: readonly string[]): AccountRole[] => stored.filter((r): r is AccountRole => ['bidder', 'seller', 'auditor', 'admin', 'analyst'].includes(r));
 
 const suspendedError = (): ApiError => new ApiError(403, 'ACCOUNT_SUSPENDED', 'this account is suspended');
 

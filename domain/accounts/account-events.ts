@@ -13,7 +13,7 @@ export const DisplayName = safeText('DisplayName', { max: 80, nonBlank: true, li
 export const CountryCode = refinedString('CountryCode', (s) => /^[A-Z]{2}$/.test(s), 'an ISO 3166-1 alpha-2 country code such as DE (two capital letters)');
 
 /** The roles an account signs in with (a subset of the gateway's roles). */
-export const AccountRole = t.keyof({ bidder: null, seller: null, auditor: null, admin: null }, 'AccountRole');
+export const AccountRole = t.keyof({ bidder: null, seller: null, auditor: null, admin: null, analyst: null }, 'AccountRole');
 export type AccountRole = t.TypeOf<typeof AccountRole>;
 
 export const AccountRegistered = t.type({

@@ -1,5 +1,5 @@
 // Bearer JWT (HS256) tokens and role checks (DESIGN.md section 5): claim `sub` is the user id,
-// claim `roles` an array from bidder, seller, auditor, admin. The middleware that reads the
+// claim `roles` an array from bidder, seller, auditor, admin, analyst. The middleware that reads the
 // Authorization header is authenticate.ts; tokens of an identity provider (RS256/ES256 against its
 // JWKS) are identity-provider.ts; token-verifier.ts holds both behind one object.
 import * as t from 'io-ts';
@@ -10,9 +10,9 @@ import type { RequestHandler, Response } from 'express';
 import { UserId } from '../../domain/index.js';
 import { forbidden, unauthenticated } from './errors.js';
 
-export const RoleCodec = t.keyof({ bidder: null, seller: null, auditor: null, admin: null }, 'Role');
+export const RoleCodec = t.keyof({ bidder: null, seller: null, auditor: null, admin: null, analyst: null }, 'Role');
 export type Role = t.TypeOf<typeof RoleCodec>;
-export const allUserRoles: readonly Role[] = ['bidder', 'seller', 'auditor', 'admin'];
+export const allUserRoles: readonly Role[] = ['bidder', 'seller', 'auditor', 'admin', 'analyst'];
 
 /**
  * The claims this service relies on (others, such as iat and exp, are checked by jose). `sub` is

@@ -30,8 +30,8 @@ const RoleList = new t.Type<Role[], Role[], unknown>(
   'RoleList',
   (u): u is Role[] => Array.isArray(u) && u.length > 0 && u.every((r) => RoleCodec.is(r)),
   (u, c) => {
-    if (!Array.isArray(u) || u.length === 0 || u.length > 4 || !u.every((r) => RoleCodec.is(r))) {
-      return t.failure(u, c, 'expected a non-empty list of roles from bidder, seller, auditor, admin');
+    if (!Array.isArray(u) || u.length === 0 || u.length > 5 || !u.every((r) => RoleCodec.is(r))) {
+      return t.failure(u, c, 'expected a non-empty list of roles from bidder, seller, auditor, admin, analyst');
     }
     return t.success([...new Set(u as Role[])]);
   },

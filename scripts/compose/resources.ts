@@ -7,7 +7,7 @@ import type { EventLog } from '../../domain/index.js';
 import type { Config, Logger, Redis, RedisClient, ResourceCheck, SqlExecutor } from '../../infra/index.js';
 import { closeRedis, createKafka, describeRedisTarget, openLeaseClients, openRedisTarget } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
-import { notificationMigrations, readModelMigrations } from '../../projections/index.js';
+import { analyticsMigrations, notificationMigrations, readModelMigrations } from '../../projections/index.js';
 
 export interface Resources {
   readonly config: Config;
@@ -37,7 +37,7 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     eventstoreUrl: config.eventstoreUrl,
-    migrations: [...readModelMigrations, ...notificationMigrations],
+    migrations: [...readModelMigrations, ...notificationMigrations, ...analyticsMigrations],
   });
   let redis: RedisClient | undefined;
   let lease: { readonly clients: readonly Redis[]; readonly opened: boolean } = { clients: [], opened: false };
