@@ -192,7 +192,7 @@ const main = async (): Promise<void> => {
       process.stderr.write(`replay: ${message}\n`);
       process.exitCode = EXIT_FAILED;
     } else {
-      process.stderr.write(`replay: could not read the event log: ${message}\n`);
+      process.stderr.write(`replay: could not read the event log or table: ${message}\n`);
       process.exitCode = EXIT_FAILED;
     }
   } finally {
