@@ -15,7 +15,7 @@ import { DuckDBInstance, DuckDBTimestampTZValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventLog, RecordedEvent } from '../../../domain/index.js';
 import { RecordedEventCodec, START, auctionIdOfStream } from '../../../domain/index.js';
-import { openEventLogReader } from '../../../commands/index.js';
+import { openEventLogReader, openSqlReader } from '../../../commands/index.js';
 import type { SqlExecutor } from '../../../infra/index.js';
 import { isoMs, openPglite, openPostgres } from '../../../infra/index.js';
 import { analyticsTables } from '../../../projections/index.js';
@@ -23,6 +23,7 @@ import type { AnalyticsTable } from '../../../projections/index.js';
 import { ParquetEventSink } from '../../../scripts/replay/event-parquet.js';
 import { openEventSource } from '../../../scripts/replay/event-source.js';
 import { NdjsonSink } from '../../../scripts/replay/ndjson-sink.js';
+import { NdjsonRowSink, describeTable, exportTable } from '../../../scripts/replay/table-export.js';
 import { replayLog } from '../../../scripts/replay/replay-log.js';
 import { childEnv, serviceUrl } from '../../support/services.js';
 import { freshDatabase } from '../../support/system.js';
@@ -322,19 +323,35 @@ const exportSuite = (name: string, open: (ctx: Context) => Promise<Target>) =>
         analytics_price_points: [3, 0],
         analytics_bids_per_minute: [2, 0],
       };
+      // The Parquet files through the command; the NDJSON and the millisecond edges in process, on
+      // the same reader and export function the command uses (each command run opens the database,
+      // which on PGlite takes seconds).
       for (const table of analyticsTables) {
         const out = await runCli(['--table', table, '--from', from, '--to', to, '--format', 'parquet', '--out', file(`${table}-range.parquet`)], target!.cliEnv);
         assert.equal(out.code, 0, out.stderr);
         const read = await duckRead(duck, file(`${table}-range.parquet`));
         const shown = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.keys(expected[table][0]!).map((k) => [k, r[k]])));
         assert.deepEqual(shown(read.rows), expected[table], table);
-        const ndjson = await runCli(['--table', table, '--from', from, '--to', to, '--format', 'ndjson'], target!.cliEnv);
-        assert.equal(ndjson.code, 0, ndjson.stderr);
-        assert.deepEqual(shown(parseNdjson(ndjson.stdout) as Row[]), expected[table].map(asJson), `${table} as NDJSON`);
-        // A millisecond either way moves the rows at the ends in or out.
-        const wider = await runCli(['--table', table, '--from', at(T0 + MIN - 1), '--to', at(T0 + 2 * MIN + 1)], target!.cliEnv);
-        const inner = await runCli(['--table', table, '--from', at(T0 + MIN + 1), '--to', at(T0 + 2 * MIN)], target!.cliEnv);
-        assert.deepEqual([parseNdjson(wider.stdout).length, parseNdjson(inner.stdout).length], widerAndInner[table], table);
+      }
+      const opened = await openSqlReader(target!.readerOptions);
+      try {
+        const ndjsonOf = async (table: AnalyticsTable, fromMs: number, toMs: number): Promise<Row[]> => {
+          const chunks: Buffer[] = [];
+          const columns = await describeTable(opened.sql, table, opened.description);
+          const out = new Writable({ write: (chunk: Buffer, _encoding, done) => { chunks.push(chunk); done(); } });
+          await exportTable(opened.sql, { table, fromMs, toMs }, columns, new NdjsonRowSink(new NdjsonSink(out, false), columns), { pageSize: 2 });
+          return parseNdjson(Buffer.concat(chunks).toString('utf8')) as Row[];
+        };
+        for (const table of analyticsTables) {
+          const shown = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.keys(expected[table][0]!).map((k) => [k, r[k]])));
+          assert.deepEqual(shown(await ndjsonOf(table, T0 + MIN, T0 + 2 * MIN)), expected[table].map(asJson), `${table} as NDJSON`);
+          // A millisecond either way moves the rows at the ends in or out.
+          const wider = await ndjsonOf(table, T0 + MIN - 1, T0 + 2 * MIN + 1);
+          const inner = await ndjsonOf(table, T0 + MIN + 1, T0 + 2 * MIN);
+          assert.deepEqual([wider.length, inner.length], widerAndInner[table], table);
+        }
+      } finally {
+        await opened.sql.close();
       }
       const none = await runCli(['--table', 'analytics_auctions', '--from', '2000-01-01', '--to', '2000-01-02', '--format', 'parquet', '--out', file('none.parquet')], target!.cliEnv);
       assert.equal(none.code, 0, none.stderr);
