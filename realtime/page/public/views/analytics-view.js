@@ -257,12 +257,13 @@ export function analyticsView(ctx, chosenId) {
       return;
     }
     if (disposed) return;
-    const money = (/** @type {number} */ value) => ctx.money(value, curve.currency);
+    // Axis ticks fall between whole minor units too: those stay unlabelled.
+    const money = (/** @type {number} */ value) => (Number.isInteger(value) ? ctx.money(value, curve.currency) : '');
     const whole = (/** @type {number} */ value) => (Number.isInteger(value) ? String(value) : '');
     panels = {
       price: chartPanel(Chart, { id: 'chart-price', title: 'Price curve', description: 'the chosen auction\u2019s visible price after each bid (UTC).', type: 'line', format: money }),
       bids: chartPanel(Chart, { id: 'chart-bids', title: 'Bids per minute', description: 'across the market, the last hour (UTC).', type: 'bar', format: whole }),
-      sellThrough: chartPanel(Chart, { id: 'chart-sell-through', title: 'Sell-through', description: 'auctions sold, as a share of those that ended.', type: 'line', format: percentText, yMax: 100 }),
+      sellThrough: chartPanel(Chart, { id: 'chart-sell-through', title: 'Sell-through', description: 'auctions sold, as a share of those that ended.', type: 'bar', format: percentText, yMax: 100 }),
       sniping: chartPanel(Chart, { id: 'chart-sniping', title: 'Sniping share', description: 'bids placed in an auction\u2019s last minute, as a share of all bids.', type: 'bar', format: percentText, yMax: 100 }),
     };
     replace(charts, panels.price.element, panels.bids.element, panels.sellThrough.element, panels.sniping.element);
