@@ -23,13 +23,15 @@ const chartData = (page: Page, id: string): Promise<ChartData | null> =>
     return chart === undefined ? null : { labels: [...chart.data.labels], datasets: chart.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })) };
   }, id);
 
-/**
- * Waits until the data of the chart on canvas `id` satisfies `check` (its source is run in the page
- * by the driver, which the page's Content Security Policy does not restrict, with `arg` as JSON).
- */
+/** Polls the chart on canvas `id` until its data satisfies `check` (fails after WAIT_MS, naming what it last saw). */
 const chartShows = async <A>(page: Page, id: string, check: (data: ChartData, arg: A) => boolean, arg: A): Promise<void> => {
-  const chart = `globalThis.Chart?.getChart(${JSON.stringify(id)})`;
-  await page.waitForFunction(`${chart} !== undefined && (${check.toString()})(${chart}.data, ${JSON.stringify(arg)})`, undefined, { timeout: WAIT_MS });
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const data = await chartData(page, id);
+    if (data !== null && check(data, arg)) return;
+    if (Date.now() > deadline) assert.fail(`the chart ${id} did not come to show what ${check.toString()} wants (${JSON.stringify(arg)}): ${JSON.stringify(data)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 };
 
 const sum = (values: readonly (number | null)[]): number => values.reduce<number>((total, v) => total + (v ?? 0), 0);
