@@ -22,6 +22,7 @@ import { startPublisherRole } from './publisher.js';
 import { gatherProjectors, kafkaSourceFor } from './kafka-source.js';
 import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
+import { startAnalyticsRole } from './analytics.js';
 import type { ReadRouterOptions } from './read-side.js';
 import { createShutdown, within } from './shutdown.js';
 import type { Shutdown } from './shutdown.js';
@@ -162,6 +163,11 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       shutdown.add('pipelines', () => projection.stop());
     }
     await gathered?.start();
+    // The market figures: their own consumer (analytics.ts), beside the projector role's.
+    if (has('analytics')) {
+      const analytics = await startAnalyticsRole(resources, { kafka: kafkaNames, registry: metrics.registry, parking });
+      shutdown.add('pipelines', () => analytics.stop());
+    }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
     if (has('read-api')) {
       routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi, checkpoints }));
