@@ -1,0 +1,5 @@
+// The bus contracts (test/contract/bus-*.contract.ts) on RabbitMQ (RABBITMQ_URL), on streams of their own.
+import { busSourceContract } from '../../contract/bus-source.contract.js';
+import { rabbitBus } from '../../support/bus.js';
+
+busSourceContract(rabbitBus());
