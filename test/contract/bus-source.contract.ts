@@ -87,13 +87,13 @@ export const busSourceContract = (bus: BusUnderTest): void => {
       const firstHalf = all.slice(0, 24);
       await bus.produce(names, firstHalf.map((event) => ({ event })));
       const projector = new MemoryProjector('order');
-      let r = await run(projector, names);
+      const r = await run(projector, names);
       await eventually(async () => (projector.applied >= firstHalf.length ? true : undefined), 'the first half applied', 30_000);
       assert.equal(checkpointOf(projector, names), String(firstHalf.length - 1), 'the checkpoint is the last offset (offsets count from 0)');
       await stop(r);
 
       await bus.produce(names, all.slice(24).map((event) => ({ event })));
-      r = await run(projector, names);
+      await run(projector, names);
       await eventually(async () => (projector.applied >= all.length ? true : undefined), 'the second half applied', 30_000);
       assert.deepEqual(projector.gaps, []);
       assert.equal(projector.ignored, 0);
@@ -107,14 +107,14 @@ export const busSourceContract = (bus: BusUnderTest): void => {
       const events = recordedEvents(streamsOf('redeliver', 4), 5);
       await bus.produce(names, events.map((event) => ({ event })));
       const projector = new MemoryProjector('redeliver');
-      let r = await run(projector, names);
+      const r = await run(projector, names);
       await eventually(async () => (projector.applied >= events.length ? true : undefined), 'every event applied', 30_000);
       await stop(r);
       // A crash after the read model's commit and before the next batch's: the checkpoint at offset 2.
       const [source] = [...projector.checkpoints.keys()];
       projector.checkpoints.set(source!, '2');
       const before = projector.eventIds();
-      r = await run(projector, names);
+      await run(projector, names);
       const redelivered = events.length - 3;
       await eventually(async () => (projector.delivered >= events.length + redelivered ? true : undefined), 'redelivered from offset 3', 30_000);
       assert.equal(projector.ignored, redelivered, 'every redelivered event was already reflected');

@@ -1,5 +1,7 @@
 // The bus contracts (test/contract/bus-*.contract.ts) on RabbitMQ (RABBITMQ_URL), on streams of their own.
+import { busPipelineContract } from '../../contract/bus-pipeline.contract.js';
 import { busSourceContract } from '../../contract/bus-source.contract.js';
 import { rabbitBus } from '../../support/bus.js';
 
 busSourceContract(rabbitBus());
+busPipelineContract(rabbitBus());
