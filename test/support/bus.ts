@@ -52,8 +52,8 @@ export interface BusUnderTest {
   env(names: BusNames): Record<string, string>;
   /** startTestSystem's options naming the destination. */
   systemOptions(names: BusNames): Pick<SystemOptions, 'kafka' | 'rabbitmq'>;
-  /** The publisher's sink for `names`. */
-  sink(names: BusNames, logger: Logger): BusSink;
+  /** The publisher's sink for `names` (Kafka: a topic of `partitions` when it creates it, default 1). */
+  sink(names: BusNames, logger: Logger, partitions?: number): BusSink;
   /** The projectors' source for `names`. */
   source(names: BusNames, logger: Logger, extras?: SourceExtras): BusEventSource;
   /** The checkpoint source names a projector fed from `names` uses begin with this. */
@@ -94,7 +94,7 @@ export const kafkaBus = (): BusUnderTest => {
     create: async (names, logger) => void (await ensureEventTopic(ready().client, { topic: names.name, partitions: 1 }, logger)),
     env: () => ({ KAFKA_BROKERS: ready().brokers }),
     systemOptions: (names) => ({ kafka: { topic: names.name, groupIdPrefix: names.groupIdPrefix } }),
-    sink: (names, logger) => kafkaSink({ kafka: ready().client, logger, topic: names.name, partitions: 1 }),
+    sink: (names, logger, partitions = 1) => kafkaSink({ kafka: ready().client, logger, topic: names.name, partitions }),
     source: (names, logger, extras = {}) => kafkaEventSource({
       kafka: ready().client, logger, topic: names.name, groupIdPrefix: names.groupIdPrefix, partitions: 1, ...extras,
     }),
