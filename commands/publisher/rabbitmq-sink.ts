@@ -20,6 +20,8 @@ export interface RabbitSinkOptions {
   readonly logger: Logger;
   /** Default 'auction-events' (RABBITMQ_STREAM). */
   readonly stream?: string;
+  /** The connection's name in RabbitMQ's tools (default 'gavelstream-publisher'). */
+  readonly connectionName?: string;
 }
 
 interface Link {
@@ -36,7 +38,7 @@ export const rabbitSink = (options: RabbitSinkOptions): BusSink => {
   let closed = false;
 
   const connect = async (): Promise<Link> => {
-    const connection = await connectAmqp({ url: options.url, logger, name: 'gavelstream-publisher' });
+    const connection = await connectAmqp({ url: options.url, logger, name: options.connectionName ?? 'gavelstream-publisher' });
     try {
       const channel = await connection.createConfirmChannel();
       const opened: Link = { connection, channel, broken: undefined };

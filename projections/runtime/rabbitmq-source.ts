@@ -57,6 +57,8 @@ export interface RabbitEventSourceOptions {
   readonly stream?: string;
   /** Names the consumer in RabbitMQ's tools (consumer tag `<consumer>:<projectors>`; default 'projector'). */
   readonly consumer?: string;
+  /** The connection's name in RabbitMQ's tools (default 'gavelstream-<consumer>'). */
+  readonly connectionName?: string;
   /** Unacknowledged deliveries the broker sends ahead, and the largest batch (default 500). */
   readonly prefetch?: number;
   /** First and longest delay between retries of a failing apply or connection (default 100 ms and 5 s). */
@@ -183,7 +185,7 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
 
   /** Connects, declares the stream and consumes from `from`. */
   const open = async (from: bigint): Promise<Session> => {
-    const connection = await connectAmqp({ url: options.url, logger, name: `gavelstream-${options.consumer ?? 'projector'}` });
+    const connection = await connectAmqp({ url: options.url, logger, name: options.connectionName ?? `gavelstream-${options.consumer ?? 'projector'}` });
     try {
       const channel = await connection.createChannel();
       const session: Session = { connection, channel, queue: [], ended: undefined, wake: undefined };
