@@ -14,7 +14,7 @@ export interface AccountSettings {
   readonly signInMaxFailures: number;
 }
 
-const roles = ['command-api', 'publisher', 'projector', 'read-api', 'realtime', 'scheduler'] as const;
+const roles = ['command-api', 'publisher', 'projector', 'analytics', 'read-api', 'realtime', 'scheduler'] as const;
 export type ProcessRole = (typeof roles)[number];
 export const allRoles: readonly ProcessRole[] = roles;
 

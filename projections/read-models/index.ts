@@ -6,11 +6,15 @@
 export * from './schema.js';
 export { addActivity, foldAuction } from './auction-rows.js';
 export type { ActivityDraft, ActivityIncrement, AuctionChanges, AuctionRow, BidRow, FoldResult } from './auction-rows.js';
-export { loadCheckpoint, resetCheckpoint } from './checkpoint-store.js';
+export { CheckpointedTransactions, loadCheckpoint, resetCheckpoint } from './checkpoint-store.js';
+export { ParkedStreamTable } from './parked-stream-table.js';
 export { ReadModelProjector, READ_MODEL_PROJECTION, projectBatch } from './read-model-projector.js';
 export type { BatchResult, ProjectBatchOptions, ReadModelProjectorOptions } from './read-model-projector.js';
 export { ReadModelStore, AuctionRowConflictError, readModelTableNames } from './read-model-store.js';
 export type { ReadModelTables } from './read-model-store.js';
 export { dumpReadModels } from './read-model-dump.js';
 export type { ReadModelDump } from './read-model-dump.js';
-export { bidHistoryColumns, decodeStoredRows, readModelColumns, selectList, storedRowCodec } from './table-columns.js';
+export {
+  bidHistoryColumns, columnNames, decodeStoredRows, readModelColumns, recordsetDefinition, rowsAsColumns, rowsAsRecords, selectList, storedRowCodec, tableColumns, unnestFrom,
+} from './table-columns.js';
+export type { Column } from './table-columns.js';

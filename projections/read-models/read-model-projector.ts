@@ -5,13 +5,12 @@
 // statements, and move the checkpoint (a compare-and-set). A crash anywhere leaves both as they were.
 import type { RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
-import { sqlErrorCode } from '../../infra/index.js';
 import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
-import { CheckpointMovedError, eventsAfter, groupByAuction, parkedStreamOf, skippedFrom } from '../runtime/index.js';
+import { eventsAfter, groupByAuction, parkedStreamOf, skippedFrom } from '../runtime/index.js';
 import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
 import { foldAuction } from './auction-rows.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint-store.js';
-import { AuctionRowConflictError, ReadModelStore } from './read-model-store.js';
+import { CheckpointedTransactions } from './checkpoint-store.js';
+import { ReadModelStore } from './read-model-store.js';
 
 /** The checkpoint name of the read-model projection (and its Kafka consumer group's). */
 export const READ_MODEL_PROJECTION = 'read-models';
@@ -103,30 +102,22 @@ export interface ReadModelProjectorOptions {
   readonly onApplied?: (result: BatchResult & { readonly source: string; readonly position: string; readonly delivered: number }) => void;
 }
 
-/** SQLSTATE of a deadlock PostgreSQL broke by aborting this transaction: retrying is safe. */
-const DEADLOCK_DETECTED = '40P01';
-
-/** Marks a source whose checkpoint another instance moved: refuse until the source reloads it. */
-const STALE = Symbol('stale');
-
 export class ReadModelProjector implements Projector {
   readonly name: string;
   private readonly sql: SqlExecutor;
   private readonly pseudonym: Pseudonymiser;
   private readonly store: ReadModelStore;
-  private readonly conflictRetries: number;
   private readonly onApplied: ReadModelProjectorOptions['onApplied'];
   private readonly parking: ParkingReporter | undefined;
   private readonly upcasters: readonly Upcaster[] | undefined;
-  /** Per source: the checkpoint as this instance last read or wrote it (null: none stored). */
-  private readonly known = new Map<string, string | null | typeof STALE>();
+  private readonly transactions: CheckpointedTransactions;
 
   constructor(options: ReadModelProjectorOptions) {
     this.name = options.name ?? READ_MODEL_PROJECTION;
     this.sql = options.sql;
     this.pseudonym = options.pseudonym;
     this.store = options.store ?? new ReadModelStore();
-    this.conflictRetries = options.conflictRetries ?? 3;
+    this.transactions = new CheckpointedTransactions(this.sql, this.name, options.conflictRetries ?? 3);
     this.onApplied = options.onApplied;
     this.parking = options.parking;
     this.upcasters = options.upcasters;
@@ -137,41 +128,17 @@ export class ReadModelProjector implements Projector {
     return this.store.listParked(this.sql, this.name);
   }
 
-  async loadCheckpoint(source: string): Promise<string | undefined> {
-    const position = await loadCheckpoint(this.sql, this.name, source);
-    this.known.set(source, position);
-    return position ?? undefined;
+  loadCheckpoint(source: string): Promise<string | undefined> {
+    return this.transactions.load(source);
   }
 
   async apply(events: readonly RecordedEvent[], source: string, position: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.sql.transaction(async (tx) => {
-          let expected = this.known.get(source);
-          if (expected === STALE) throw new CheckpointMovedError(this.name, source, null, await loadCheckpoint(tx, this.name, source));
-          // A source that never loaded the checkpoint: take the stored one as the expected one.
-          if (expected === undefined) expected = await loadCheckpoint(tx, this.name, source);
-          const batch = await projectBatch(tx, this.store, this.pseudonym, events, {
-            projection: this.name,
-            ...(this.upcasters !== undefined ? { upcasters: this.upcasters } : {}),
-          });
-          // Last, so that a transaction takes its locks in the order of a rebuild's swap (tables, then checkpoint).
-          await saveCheckpoint(tx, this.name, source, expected, position);
-          return batch;
-        });
-        this.known.set(source, position);
-        for (const parked of result.parked) this.parking?.parked(parked);
-        this.parking?.skipped(this.name, result.skipped);
-        this.onApplied?.({ ...result, source, position, delivered: events.length });
-        return;
-      } catch (error) {
-        if (error instanceof CheckpointMovedError) {
-          this.known.set(source, STALE);
-          throw error;
-        }
-        if ((error instanceof AuctionRowConflictError || sqlErrorCode(error) === DEADLOCK_DETECTED) && attempt <= this.conflictRetries) continue;
-        throw error;
-      }
-    }
+    const result = await this.transactions.apply(source, position, (tx) => projectBatch(tx, this.store, this.pseudonym, events, {
+      projection: this.name,
+      ...(this.upcasters !== undefined ? { upcasters: this.upcasters } : {}),
+    }));
+    for (const parked of result.parked) this.parking?.parked(parked);
+    this.parking?.skipped(this.name, result.skipped);
+    this.onApplied?.({ ...result, source, position, delivered: events.length });
   }
 }

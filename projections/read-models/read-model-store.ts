@@ -3,9 +3,7 @@
 // JSON array (`json_to_recordset`: json, not jsonb, which parses each record about three times
 // faster), so a batch costs a fixed handful of round trips however many events and auctions it holds. Parameterised by table-name suffix, so
 // the same statements fill a rebuild's fresh tables.
-import * as t from 'io-ts';
 import type { SqlExecutor } from '../../infra/index.js';
-import { decodeOrThrow } from '../../infra/index.js';
 import type { ParkedStream } from '../runtime/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
@@ -13,6 +11,7 @@ import {
   rowsAsColumns, rowsAsCopyText, rowsAsRecords, selectList, storedRowCodec, unnestFrom,
 } from './table-columns.js';
 import type { Column } from './table-columns.js';
+import { ParkedStreamTable } from './parked-stream-table.js';
 
 /** The names of one set of read-model tables: the live ones (suffix '') or a rebuild's. */
 export interface ReadModelTables {
@@ -58,9 +57,6 @@ interface Statements {
   readonly copyAuctions: string;
   readonly copyActivity: string;
   readonly writeActivity: string;
-  readonly loadParked: string;
-  readonly park: string;
-  readonly listParked: string;
 }
 
 const statementsFor = (t: ReadModelTables): Statements => ({
@@ -131,31 +127,18 @@ SELECT (SELECT count(*) FROM upserted)::integer AS upserted, (SELECT count(*) FR
   copyAuctions: `COPY ${t.auctionView} (${columnNames(auctionViewColumns)}) FROM STDIN`,
   copyActivity: `COPY ${t.bidderActivity} (${columnNames(bidderActivityColumns)}) FROM STDIN`,
 
-  loadParked: `SELECT auction_id FROM ${t.parkedStreams} WHERE auction_id = ANY($1::text[])`,
-
-  // A stream is parked once: a redelivered batch finds it parked already and returns nothing.
-  park: `
-INSERT INTO ${t.parkedStreams} (auction_id, stream_id, stream_version, log_position, event_id, event_type, reason)
-SELECT auction_id, stream_id, stream_version, log_position, event_id, event_type, reason
-FROM json_to_recordset($1::json) AS r(auction_id text, stream_id text, stream_version integer, log_position text, event_id text, event_type text, reason text)
-ON CONFLICT (auction_id) DO NOTHING
-RETURNING auction_id`,
-
-  listParked: `SELECT stream_id, stream_version, log_position, event_id, event_type, reason FROM ${t.parkedStreams} ORDER BY stream_id`,
 });
-
-const ParkedStored = t.type({
-  stream_id: t.string, stream_version: t.number, log_position: t.string, event_id: t.string, event_type: t.string, reason: t.string,
-}, 'parked_streams');
 
 const PREPARED = { prepare: true } as const;
 
 /** The read-model tables of one suffix, read and written inside a transaction the caller holds. */
 export class ReadModelStore {
   private readonly sql: Statements;
+  private readonly parked: ParkedStreamTable;
 
   constructor(readonly tables: ReadModelTables = readModelTableNames()) {
     this.sql = statementsFor(tables);
+    this.parked = new ParkedStreamTable(tables.parkedStreams);
   }
 
   /** The stored rows of these auctions (on PostgreSQL locked until the transaction ends), by auction id. */
@@ -223,29 +206,17 @@ export class ReadModelStore {
   }
 
   /** Which of these auctions' streams are parked. */
-  async loadParked(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Set<string>> {
-    if (auctionIds.length === 0) return new Set();
-    const { rows } = await tx.query<{ auction_id: string }>(this.sql.loadParked, [auctionIds], PREPARED);
-    return new Set(rows.map((r) => r.auction_id));
+  loadParked(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Set<string>> {
+    return this.parked.loadParked(tx, auctionIds);
   }
 
   /** Parks these auctions' streams; returns the auction ids that were not parked before. */
-  async park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
-    if (parked.length === 0) return new Set();
-    const json = JSON.stringify(parked.map(({ auctionId, stream: p }) => ({
-      auction_id: auctionId, stream_id: p.streamId, stream_version: p.streamVersion, log_position: p.position,
-      event_id: p.eventId, event_type: p.eventType, reason: p.reason,
-    })));
-    const { rows } = await tx.query<{ auction_id: string }>(this.sql.park, [json], PREPARED);
-    return new Set(rows.map((r) => r.auction_id));
+  park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
+    return this.parked.park(tx, parked);
   }
 
   /** Every parked stream, by stream id, as parked by `projection` (the one that writes these tables). */
-  async listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
-    const { rows } = await sql.query(this.sql.listParked);
-    return rows.map((raw) => {
-      const r = decodeOrThrow(ParkedStored, raw, 'stored parked_streams row');
-      return { projection, streamId: r.stream_id, streamVersion: r.stream_version, position: r.log_position, eventId: r.event_id, eventType: r.event_type, reason: r.reason };
-    });
+  listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
+    return this.parked.listParked(sql, projection);
   }
 }

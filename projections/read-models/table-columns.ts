@@ -26,7 +26,7 @@ type ColumnSpec<V> = TypeOfField<V> | { readonly type: TypeOfField<V>; readonly 
 type AnyColumnSpec = ColumnSpec<string> | ColumnSpec<string | null>;
 
 /** Every field of R, in column order, as a column (a field left out does not compile). */
-const columns = <R>(specs: { readonly [K in keyof R & string]-?: ColumnSpec<R[K]> }): readonly Column<R>[] =>
+export const tableColumns = <R>(specs: { readonly [K in keyof R & string]-?: ColumnSpec<R[K]> }): readonly Column<R>[] =>
   Object.entries(specs as Readonly<Record<string, AnyColumnSpec>>).map(([field, spec]) => {
     const { type: typeSpec, name = snakeCase(field) } = typeof spec === 'string' ? { type: spec } : spec;
     const [type, nullable] = typeSpec.split(' ') as [SqlType, 'null' | undefined];
@@ -34,7 +34,7 @@ const columns = <R>(specs: { readonly [K in keyof R & string]-?: ColumnSpec<R[K]
     return nullable === undefined ? { name, type, key } : { name, type, key, nullable: true };
   });
 
-export const auctionViewColumns = columns<AuctionRow>({
+export const auctionViewColumns = tableColumns<AuctionRow>({
   auctionId: 'text',
   sellerId: 'text',
   format: 'text',
@@ -69,7 +69,7 @@ export const auctionViewColumns = columns<AuctionRow>({
   logPosition: 'text',
 });
 
-export const bidHistoryColumns = columns<BidRow>({
+export const bidHistoryColumns = tableColumns<BidRow>({
   auctionId: 'text',
   streamVersion: 'integer',
   bidId: 'text',
@@ -90,7 +90,7 @@ export const bidHistoryColumns = columns<BidRow>({
   retractedBidIds: 'text null',
 });
 
-export const bidderActivityColumns = columns<ActivityIncrement>({
+export const bidderActivityColumns = tableColumns<ActivityIncrement>({
   bidderId: 'text',
   auctionId: 'text',
   bidCount: 'integer',

@@ -26,7 +26,7 @@
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
-import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
+import type { EventLog, LogPosition, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import type { ReadModelTables } from '../read-models/index.js';
 import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames, resetCheckpoint } from '../read-models/index.js';
@@ -35,6 +35,7 @@ import { LOG_SOURCE } from '../runtime/index.js';
 import { buildFreshTables } from './build-fresh-tables.js';
 import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
 import { renameTableWithDependents } from './swap-tables.js';
+import { catchUp, dropLeftovers } from './rebuild-steps.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
 
@@ -105,42 +106,6 @@ export class RebuildParkedError extends Error {
 const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams];
 const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${tableNames(t).join(', ')};`;
 
-/**
- * Drops what an interrupted rebuild may have left under the fresh tables' names: the tables (made
- * and partly filled, never swapped), and a row type whose table is gone (a damaged catalog), which
- * would make CREATE TABLE fail with 'type … already exists'. Run in the preparation's transaction.
- */
-const dropLeftovers = async (tx: SqlExecutor, fresh: ReadModelTables): Promise<void> => {
-  for (const name of tableNames(fresh)) {
-    const { rows } = await tx.query<{ kind: string }>('SELECT relkind::text AS kind FROM pg_class WHERE oid = to_regclass($1)', [name]);
-    const kind = rows[0]?.kind;
-    if (kind === 'r') await tx.exec(`DROP TABLE ${name}`);
-    else if (kind === 'c') await tx.exec(`DROP TYPE ${name}`);
-    else if (kind !== undefined) throw new Error(`${name} exists and is not a table of an earlier rebuild (relkind ${kind}): drop it by hand`);
-  }
-};
-
-/** Projects pages of the log after `from` until an empty page, each through `applyPage`. */
-const catchUp = async (
-  reader: LogReader,
-  from: LogPosition,
-  batchSize: number,
-  applyPage: (events: readonly RecordedEvent[]) => Promise<void>,
-  progress: (read: number, position: LogPosition) => void,
-): Promise<{ readonly position: LogPosition; readonly events: number }> => {
-  let position = from;
-  let events = 0;
-  for (;;) {
-    const page = await reader.readAll({ after: position, limit: batchSize });
-    const last = page[page.length - 1];
-    if (last === undefined) return { position, events };
-    await applyPage(page);
-    position = last.position;
-    events += page.length;
-    progress(events, position);
-  }
-};
-
 export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log, pseudonym } = options;
@@ -155,7 +120,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
 
   // Leftovers of an interrupted rebuild are dropped: every rebuild starts from empty tables.
   const indexes = await sql.transaction(async (tx) => {
-    await dropLeftovers(tx, fresh);
+    await dropLeftovers(tx, tableNames(fresh));
     await tx.exec(readModelDdl(fresh.suffix));
     // bid_history's key first: made again before the indexes, so a duplicate fails fastest.
     return [...(await dropPrimaryKeys(tx, [fresh.bidHistory])), ...(await dropSecondaryIndexes(tx, tableNames(fresh)))];

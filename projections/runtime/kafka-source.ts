@@ -108,22 +108,20 @@ interface SourceMetrics {
   readonly stopped: SourceGauge;
 }
 
+/** The gauge `name` of `registry`: the one another source of the process registered there (the series differ by projector), or a new one. */
+const sourceGauge = (registry: Registry, name: string, help: string): SourceGauge =>
+  (registry.getSingleMetric(name) as SourceGauge | undefined) ?? new Gauge({ name, help, labelNames: ['projector', 'topic', 'partition'] as const, registers: [registry] });
+
 const createMetrics = (registry: Registry | undefined): SourceMetrics | undefined =>
   registry === undefined
     ? undefined
     : {
-        lag: new Gauge({
-          name: 'gavelstream_projector_kafka_lag_messages',
-          help: "Messages in a partition after the last one a projector applied (the batch's high watermark - 1 - last offset)",
-          labelNames: ['projector', 'topic', 'partition'] as const,
-          registers: [registry],
-        }),
-        stopped: new Gauge({
-          name: 'gavelstream_projector_kafka_stopped_partitions',
-          help: 'Partitions a projector stopped at a message that is not a RecordedEvent (1 while stopped)',
-          labelNames: ['projector', 'topic', 'partition'] as const,
-          registers: [registry],
-        }),
+        lag: sourceGauge(
+          registry,
+          'gavelstream_projector_kafka_lag_messages',
+          "Messages in a partition after the last one a projector applied (the batch's high watermark - 1 - last offset)",
+        ),
+        stopped: sourceGauge(registry, 'gavelstream_projector_kafka_stopped_partitions', 'Partitions a projector stopped at a message that is not a RecordedEvent (1 while stopped)'),
       };
 
 /** A Kafka event source; `runAll` feeds several projectors from one consumer. */

@@ -23,6 +23,7 @@ import { gatherProjectors } from './kafka-source.js';
 import { busSourceFor } from './bus-source.js';
 import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
+import { startAnalyticsRole } from './analytics.js';
 import type { ReadRouterOptions } from './read-side.js';
 import { createShutdown, within } from './shutdown.js';
 import type { Shutdown } from './shutdown.js';
@@ -164,6 +165,11 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
       shutdown.add('pipelines', () => projection.stop());
     }
     await gathered?.start();
+    // The market figures: their own consumer (analytics.ts), beside the projector role's.
+    if (has('analytics')) {
+      const analytics = await startAnalyticsRole(resources, { kafka: kafkaNames, registry: metrics.registry, parking });
+      shutdown.add('pipelines', () => analytics.stop());
+    }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
     if (has('read-api')) {
       routers.push(buildReadRouter(resources, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...options.readApi, checkpoints }));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { streamIdOf } from '../../domain/index.js';
-import { LIVE_CACHE_PROJECTOR, READ_MODEL_PROJECTION } from '../../projections/index.js';
+import { ANALYTICS_PROJECTION, LIVE_CACHE_PROJECTOR, READ_MODEL_PROJECTION } from '../../projections/index.js';
 import type { SystemOptions } from '../../scripts/compose/system.js';
 import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
 import { serviceUrl } from '../support/services.js';
@@ -123,10 +123,10 @@ const unreadableEventSuite = (o: SuiteOptions) => {
       const r = await sys.call('GET', '/health');
       assert.equal(r.status, 200);
       const projections = (r.body.parkedStreams as { projection: string }[]).map((p) => p.projection).sort();
-      return projections.length === 2 ? r.body : undefined;
-    }, 'both projectors to park the stream', 30_000);
+      return projections.length === 3 ? r.body : undefined;
+    }, 'the three projectors (live cache, read models, analytics) to park the stream', 30_000);
     assert.equal(health.status, 'ok');
-    for (const projection of [LIVE_CACHE_PROJECTOR, READ_MODEL_PROJECTION]) {
+    for (const projection of [ANALYTICS_PROJECTION, LIVE_CACHE_PROJECTOR, READ_MODEL_PROJECTION]) {
       const parked = (health.parkedStreams as { projection: string; streamId: string; streamVersion: number; position: string; eventType: string }[])
         .find((p) => p.projection === projection);
       assert.ok(parked, `${projection} parked the stream`);
