@@ -1,8 +1,9 @@
 // A consumer's event source on the configured bus: the Kafka source (KAFKA_BROKERS; consumer group
-// `<prefix><projector names>`, the prefix `gavelstream.<consumer>.` unless given), the RabbitMQ
-// source (RABBITMQ_URL; the stream RABBITMQ_STREAM), or undefined: the caller then follows the log
-// in-process (logSourceFor). Every consumer (the projector role, the analytics role...) keeps its
-// own checkpoints under its projectors' names, so they never share a position.
+// `<KAFKA_GROUP_ID_PREFIX><projector names>`, the prefix 'gavelstream.projector.' by default), the
+// RabbitMQ source (RABBITMQ_URL; the stream RABBITMQ_STREAM; `consumer` names its connection and
+// consumer tag), or undefined: the caller then follows the log in-process (logSourceFor). Every
+// consumer (the projector role, the analytics role...) keeps its own checkpoints under its
+// projectors' names, so they never share a position or a consumer group.
 import type { Registry } from 'prom-client';
 import type { BusEventSource } from '../../projections/index.js';
 import { rabbitEventSource } from '../../projections/index.js';
@@ -11,7 +12,7 @@ import { kafkaSourceFor } from './kafka-source.js';
 import type { KafkaSourceRoleOptions } from './kafka-source.js';
 
 export interface BusSourceOptions extends KafkaSourceRoleOptions {
-  /** Names the consumer: Kafka's default group id prefix, RabbitMQ's consumer tag ('projector', 'analytics'). */
+  /** Names the consumer in RabbitMQ's tools: connection `gavelstream-<consumer>`, consumer tag `<consumer>:<projectors>` ('projector', 'analytics'). */
   readonly consumer: string;
   /** The RabbitMQ stream (default RABBITMQ_STREAM, else 'auction-events'; tests give each system its own). */
   readonly stream?: string;

@@ -8,8 +8,6 @@ import { DEFAULT_EVENTS_TOPIC_PARTITIONS } from '../../infra/index.js';
 import type { Resources } from './resources.js';
 
 export interface KafkaSourceRoleOptions {
-  /** Names the consumer: the default group id prefix is `gavelstream.<consumer>.` (default 'projector'). */
-  readonly consumer?: string;
   /** Default 'auction-events' (tests give each system its own topic). */
   readonly topic?: string;
   /** Consumer group id prefix (default 'gavelstream.projector.'; tests give each system its own). */
@@ -39,7 +37,7 @@ export const kafkaSourceFor = (r: Resources, options: KafkaSourceRoleOptions = {
         ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
         ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
         ...(options.topic !== undefined ? { topic: options.topic } : {}),
-        groupIdPrefix: options.groupIdPrefix ?? `gavelstream.${options.consumer ?? 'projector'}.`,
+        ...(options.groupIdPrefix !== undefined ? { groupIdPrefix: options.groupIdPrefix } : {}),
         ...(options.registry !== undefined ? { registry: options.registry } : {}),
       });
 

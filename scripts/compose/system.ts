@@ -167,7 +167,12 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     await gathered?.start();
     // The market figures: their own consumer (analytics.ts), beside the projector role's.
     if (has('analytics')) {
-      const analytics = await startAnalyticsRole(resources, { kafka: kafkaNames, registry: metrics.registry, parking });
+      const analytics = await startAnalyticsRole(resources, {
+        kafka: { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) },
+        ...(stream !== undefined ? { stream } : {}),
+        registry: metrics.registry,
+        parking,
+      });
       shutdown.add('pipelines', () => analytics.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.
