@@ -83,6 +83,33 @@ const KafkaName = (name: string) =>
     t.identity,
   );
 
+/**
+ * A RabbitMQ stream (queue) name: the characters of a Kafka name, at most 200 of them (RabbitMQ
+ * allows 255 bytes), and not `amq.*` (reserved by the broker).
+ */
+const StreamName = (name: string) =>
+  new t.Type<string, string, unknown>(
+    name,
+    t.string.is,
+    (u, c) => {
+      if (typeof u !== 'string' || !/^[A-Za-z0-9._-]{1,200}$/.test(u)) return t.failure(u, c, 'expected 1 to 200 of A-Z a-z 0-9 . _ -');
+      return u.startsWith('amq.') ? t.failure(u, c, 'names beginning with amq. are reserved by RabbitMQ') : t.success(u);
+    },
+    t.identity,
+  );
+
+/** An AMQP URL (RABBITMQ_URL): amqp or amqps, with a host. */
+const AmqpUrl = new t.Type<string, string, unknown>(
+  'RABBITMQ_URL',
+  t.string.is,
+  (u, c) => {
+    const url = urlWith(['amqp:', 'amqps:'], 'RABBITMQ_URL').validate(u, c);
+    if (url._tag === 'Left') return url;
+    return new URL(url.right).hostname === '' ? t.failure(u, c, 'expected a host, as in amqp://user:password@host:5672') : url;
+  },
+  t.identity,
+);
+
 /** Express's 'trust proxy': a hop count, true/false, or a comma-separated list of names and IP ranges. */
 export type TrustProxy = boolean | number | string;
 const trustNames = /^(?:loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/;
@@ -184,6 +211,8 @@ export const EnvironmentCodec = t.partial({
   KAFKA_GROUP_ID_PREFIX: KafkaName('KAFKA_GROUP_ID_PREFIX'),
   // The broker's own bounds by default (group.min/max.session.timeout.ms): 6 s to 30 min.
   KAFKA_SESSION_TIMEOUT_MS: IntFromString('KAFKA_SESSION_TIMEOUT_MS', 6_000, 1_800_000),
+  RABBITMQ_URL: AmqpUrl,
+  RABBITMQ_STREAM: StreamName('RABBITMQ_STREAM'),
   AUTH_JWT_SECRET: t.string,
   AUTH_JWKS_URL: JwksUrl,
   AUTH_ISSUER: ExactText('AUTH_ISSUER', 1024),
@@ -303,6 +332,15 @@ export interface Config {
    * undefined: the client's default, 30 s.
    */
   readonly kafkaSessionTimeoutMs: number | undefined;
+  /**
+   * RabbitMQ as the bus (RABBITMQ_URL), when KAFKA_BROKERS is absent; undefined otherwise (with both
+   * set, Kafka is the bus and `rabbitmqIgnored` is true: the process warns at start).
+   */
+  readonly rabbitmqUrl: string | undefined;
+  /** The event stream (RABBITMQ_STREAM); undefined: 'auction-events'. */
+  readonly rabbitmqStream: string | undefined;
+  /** RABBITMQ_URL was set beside KAFKA_BROKERS, and is not used. */
+  readonly rabbitmqIgnored: boolean;
   readonly jwtSecret: string;
   /** True when AUTH_JWT_SECRET was absent and the development secret is in use. */
   readonly jwtSecretIsDevelopment: boolean;
@@ -423,6 +461,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     kafkaTopic: e.KAFKA_TOPIC,
     kafkaGroupIdPrefix: e.KAFKA_GROUP_ID_PREFIX,
     kafkaSessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+    rabbitmqUrl: e.KAFKA_BROKERS === undefined ? e.RABBITMQ_URL : undefined,
+    rabbitmqStream: e.RABBITMQ_STREAM,
+    rabbitmqIgnored: e.KAFKA_BROKERS !== undefined && e.RABBITMQ_URL !== undefined,
     jwtSecret,
     jwtSecretIsDevelopment: e.AUTH_JWT_SECRET === undefined,
     identityProvider,

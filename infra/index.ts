@@ -9,6 +9,7 @@ export * from './sql/index.js';
 export * from './pseudonym.js';
 export * from './http/index.js';
 export * from './kafka.js';
+export * from './rabbitmq.js';
 export * from './pause.js';
 export * from './checkpoint-key.js';
 export * from './codec.js';

@@ -10,20 +10,16 @@ import { attemptPage, attemptsSealed, auditBidPage, auditKnows } from './bid-que
 import type { ReadContext } from './context.js';
 import { auditCaching, awaitMinVersion } from './context.js';
 import type { StreamFormat } from './export-stream.js';
-import { exportContentTypes, keysetPages, negotiateFormat, writeExport } from './export-stream.js';
+import { keysetPages, negotiateFormat, startExport, writeExport } from './export-stream.js';
 import { auctionNotFound } from './min-version.js';
 import { archiveOf, checkpointNotFound } from './checkpoint-routes.js';
 import { AttemptsQuery, AuctionParams, AuditBidsQuery, DEFAULT_AUDIT_PAGE, VerifyQuery, attemptsCursor, auditBidsCursor } from './params.js';
 import type { AttemptPage, AuditBid, AuditBidPage, BidAttemptView, ChainReport, CheckpointFindingView } from './responses.js';
 import { attemptColumns, auditBidColumns } from './responses.js';
 
-const startExport = (res: Response, format: StreamFormat, filename: string): void => {
+const startAuditExport = (res: Response, format: StreamFormat, filename: string): void => {
   auditCaching(res);
-  res.status(200);
-  res.setHeader('Content-Type', exportContentTypes[format]);
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.flushHeaders();
+  startExport(res, format, filename);
 };
 
 export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
@@ -51,7 +47,7 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
       return;
     }
     const pages = keysetPages<AuditBid, number>(afterVersion, (after, limit) => auditBidPage(sql, params.id, after, limit), (row) => row.version, ctx.exportPageSize);
-    await writeExport(res, format, auditBidColumns, pages, () => startExport(res, format, `auction-${params.id}-bids`));
+    await writeExport(res, format, auditBidColumns, pages, () => startAuditExport(res, format, `auction-${params.id}-bids`));
   });
 
   router.get('/v1/audit/auctions/:id/attempts', auditor, async (req, res) => {
@@ -78,7 +74,7 @@ export const mountAuditRoutes = (router: Router, ctx: ReadContext): void => {
       return;
     }
     const pages = keysetPages<BidAttemptView, string>(afterId, page, (row) => row.id, ctx.exportPageSize);
-    await writeExport(res, format, attemptColumns, pages, () => startExport(res, format, `auction-${params.id}-attempts`));
+    await writeExport(res, format, attemptColumns, pages, () => startAuditExport(res, format, `auction-${params.id}-attempts`));
   });
 
   router.get('/v1/audit/auctions/:id/verify', auditor, async (req, res) => {

@@ -9,7 +9,7 @@
 // status: it is rethrown, and the error handler logs it and cuts the connection without the final
 // empty chunk, so the client sees an incomplete chunked transfer (fetch and curl report an error),
 // never a truncated file that looks complete.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../infra/index.js';
 import { csvLine } from './csv.js';
 import type { ExportFormat } from './params.js';
@@ -117,15 +117,31 @@ const mediaTypes: readonly (readonly [string, ExportFormat])[] = [
   ['text/csv', 'csv'],
 ];
 
-/** `?format=` when given, else the Accept header (JSON when absent or `*\/*`); 406 for none of them. */
-export const negotiateFormat = (req: Request, explicit: ExportFormat | undefined): ExportFormat => {
+const allFormats: readonly ExportFormat[] = ['json', 'ndjson', 'csv'];
+
+/**
+ * `?format=` when given, else the Accept header (JSON when absent or `*\/*`), among the formats
+ * `offered` (all three unless told); 406 for none of them.
+ */
+export const negotiateFormat = <F extends ExportFormat>(req: Request, explicit: F | undefined, offered: readonly F[] = allFormats as readonly F[]): F => {
   if (explicit !== undefined) return explicit;
-  const accepted = req.accepts(mediaTypes.map(([type]) => type));
-  const format = mediaTypes.find(([type]) => type === accepted)?.[1];
+  const types = mediaTypes.filter(([, format]) => (offered as readonly ExportFormat[]).includes(format));
+  const accepted = req.accepts(types.map(([type]) => type));
+  const format = types.find(([type]) => type === accepted)?.[1] as F | undefined;
   if (format === undefined) {
-    throw new ApiError(406, 'NOT_ACCEPTABLE', 'this resource is available as application/json, application/x-ndjson or text/csv', {
-      available: mediaTypes.map(([type]) => type),
+    const names = types.map(([type]) => type);
+    throw new ApiError(406, 'NOT_ACCEPTABLE', `this resource is available as ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names[names.length - 1] ?? ''}`, {
+      available: names,
     });
   }
   return format;
+};
+
+/** An export's status line and headers, sent at once: 200, its content type, an attachment named `filename` with the format's extension. */
+export const startExport = (res: Response, format: StreamFormat, filename: string): void => {
+  res.status(200);
+  res.setHeader('Content-Type', exportContentTypes[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.flushHeaders();
 };

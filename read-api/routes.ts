@@ -1,8 +1,10 @@
-// The read API's router: public reads, a signed-in user's own lists, and auditors' reads over the read models, plus chain
+// The read API's router: public reads, a signed-in user's own lists, auditors' reads over the read models, analysts'
+// market figures over the analytics tables (analytics/), plus chain
 // verification over the event log it is handed. Mount it behind `authenticate({required: false})`
 // (public reads use the token when present) and before `notFoundHandler`/`errorHandler`.
 // Routes carry their own role checks, so the router adds no middleware to other routers' paths.
 import { Router } from 'express';
+import { mountAnalyticsRoutes } from './analytics/index.js';
 import { mountAuditRoutes } from './audit-routes.js';
 import { mountAuditEventRoutes } from './audit-event-routes.js';
 import { mountBidderRoutes } from './bidder-routes.js';
@@ -23,5 +25,6 @@ export const readRoutes = (deps: ReadRoutesDeps): Router => {
   mountAuditEventRoutes(router, ctx);
   mountBidderRoutes(router, ctx);
   mountCheckpointRoutes(router, ctx);
+  mountAnalyticsRoutes(router, ctx);
   return router;
 };

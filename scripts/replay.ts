@@ -1,16 +1,22 @@
-// `npm run -s replay -- ...`: the event log as NDJSON (all of it, or filtered by auction, server
-// time, log position and event type), or one auction's state as of a position or a moment.
-// Read-only. `--help` explains; exit status 0 done, 1 the log could not be read, 2 bad arguments.
+// `npm run -s replay -- ...`: the event log as NDJSON or Parquet (all of it, or filtered by
+// auction, server time, log position and event type), an analytics table by time range, or one
+// auction's state as of a position or a moment. Read-only. `--help` explains; exit status 0 done,
+// 1 the log or table could not be read, 2 bad arguments.
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import type { EventLogReader } from '../commands/index.js';
+import type { SqlExecutor } from '../infra/index.js';
 import { ConfigError, loadConfig } from '../infra/index.js';
 import { NoSuchAuctionError, openEventSource } from './replay/event-source.js';
+import { ParquetEventSink } from './replay/event-parquet.js';
 import { NdjsonSink, isReaderGone } from './replay/ndjson-sink.js';
 import { UsageError, parseReplayArgs, usage } from './replay/options.js';
-import type { ReplayRequest } from './replay/options.js';
+import type { ExportOutput, ReplayRequest } from './replay/options.js';
 import { createProgress, noProgress } from './replay/progress.js';
 import { replayLog } from './replay/replay-log.js';
+import type { EventSink } from './replay/replay-log.js';
+import { NdjsonRowSink, TableUnavailableError, describeTable, exportTable, parquetRowSink } from './replay/table-export.js';
 import { stateAt } from './replay/state-at.js';
 
 const EXIT_OK = 0;
@@ -20,12 +26,14 @@ const EXIT_USAGE = 2;
 /** Where the output goes: stdout, or a file written beside its target and renamed when complete. */
 interface Output {
   readonly stream: Writable;
+  /** The output is a terminal (stdout, or --out /dev/tty): no place for a Parquet file. */
+  readonly terminal: boolean;
   readonly owned: boolean;
   commit(): void;
   discard(): void;
 }
 
-const stdoutOutput = (): Output => ({ stream: process.stdout, owned: false, commit: () => undefined, discard: () => undefined });
+const stdoutOutput = (): Output => ({ stream: process.stdout, terminal: process.stdout.isTTY === true, owned: false, commit: () => undefined, discard: () => undefined });
 
 const fileOutput = (path: string): Promise<Output> => {
   let special = false;
@@ -38,9 +46,10 @@ const fileOutput = (path: string): Promise<Output> => {
   const stream = createWriteStream(target, { flags: 'w' });
   return new Promise((resolve, reject) => {
     stream.once('error', (error) => reject(new UsageError(`--out ${path}: ${error.message}`)));
-    stream.once('open', () =>
+    stream.once('open', (fd: number) =>
       resolve({
         stream,
+        terminal: isatty(fd),
         owned: true,
         commit: () => {
           if (!special) renameSync(target, path);
@@ -56,6 +65,14 @@ const fileOutput = (path: string): Promise<Output> => {
 
 const openOutput = (out: string | undefined): Promise<Output> => (out === undefined ? Promise.resolve(stdoutOutput()) : fileOutput(out));
 
+/** Parquet goes to a file: refuse a terminal before anything is read. */
+const checkDestination = (request: ExportOutput, output: Output): void => {
+  if (request.format === 'parquet' && output.terminal) throw new UsageError(`--out ${request.out ?? ''}: a terminal; --format parquet writes a binary file: name a file`);
+};
+
+/** Exports a file's key-value metadata records: what was exported (the arguments). */
+const exportMetadata = (what: Record<string, unknown>): { key: string; value: string }[] => [{ key: 'gavelstream.export', value: JSON.stringify(what) }];
+
 const replayEvents = async (reader: EventLogReader, request: Extract<ReplayRequest, { kind: 'log' }>, output: Output, signal: AbortSignal): Promise<number> => {
   const { after, until } = request.filter;
   if (after !== undefined && until !== undefined && reader.log.compareLogPositions(after, until) >= 0) {
@@ -67,7 +84,9 @@ const replayEvents = async (reader: EventLogReader, request: Extract<ReplayReque
     ...(showProgress ? { countEvents: (after, until) => reader.countEvents(after, until) } : {}),
   });
   const progress = showProgress ? createProgress(process.stderr, source.total) : noProgress;
-  const outcome = await replayLog(source, new NdjsonSink(output.stream, output.owned), progress, signal);
+  const bytes = new NdjsonSink(output.stream, output.owned);
+  const sink: EventSink = request.format === 'parquet' ? new ParquetEventSink(bytes, request.rowGroupRows, exportMetadata({ log: request.filter })) : bytes;
+  const outcome = await replayLog(source, sink, progress, signal);
   if (outcome.aborted) {
     output.discard();
     process.stderr.write('\nreplay: interrupted\n');
@@ -92,6 +111,27 @@ const printState = async (reader: EventLogReader, request: Extract<ReplayRequest
   return EXIT_FAILED;
 };
 
+const exportTableRows = async (sql: SqlExecutor, description: string, request: Extract<ReplayRequest, { kind: 'table' }>, output: Output, signal: AbortSignal): Promise<number> => {
+  const columns = await describeTable(sql, request.table, description);
+  const bytes = new NdjsonSink(output.stream, output.owned);
+  const range = { table: request.table, ...(request.fromMs !== undefined ? { fromMs: request.fromMs } : {}), ...(request.toMs !== undefined ? { toMs: request.toMs } : {}) };
+  const sink =
+    request.format === 'parquet'
+      ? parquetRowSink(bytes, columns, request.rowGroupRows, exportMetadata({ table: request.table, from: iso(request.fromMs), to: iso(request.toMs) }))
+      : new NdjsonRowSink(bytes, columns);
+  const outcome = await exportTable(sql, range, columns, sink, { pageSize: request.pageSize, signal });
+  if (outcome.aborted) {
+    output.discard();
+    process.stderr.write('\nreplay: interrupted\n');
+    return 130;
+  }
+  output.commit();
+  if (request.progress && process.stderr.isTTY === true) process.stderr.write(`replay: ${outcome.written.toLocaleString('en-US')} rows of ${request.table} written\n`);
+  return EXIT_OK;
+};
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
 const run = async (argv: readonly string[], signal: AbortSignal): Promise<number> => {
   const request = parseReplayArgs(argv);
   if (request.kind === 'help') {
@@ -100,8 +140,23 @@ const run = async (argv: readonly string[], signal: AbortSignal): Promise<number
   }
   const config = loadConfig();
   const output = await openOutput(request.out);
+  if (request.kind === 'table') {
+    let opened: { readonly sql: SqlExecutor; readonly description: string } | undefined;
+    try {
+      checkDestination(request, output);
+      const { openSqlReader } = await import('../commands/event-log/index.js');
+      opened = await openSqlReader(config);
+      return await exportTableRows(opened.sql, opened.description, request, output, signal);
+    } catch (error) {
+      output.discard();
+      throw error;
+    } finally {
+      await opened?.sql.close();
+    }
+  }
   let reader: EventLogReader | undefined;
   try {
+    if (request.kind === 'log') checkDestination(request, output);
     // Loaded only now, so that --help and bad arguments answer at once.
     const { openEventLogReader } = await import('../commands/event-log/index.js');
     reader = await openEventLogReader(config);
@@ -133,11 +188,11 @@ const main = async (): Promise<void> => {
     } else if (error instanceof NoSuchAuctionError) {
       process.stderr.write(`replay: ${message}\n`);
       process.exitCode = EXIT_USAGE;
-    } else if (error instanceof ConfigError || (error instanceof Error && error.name === 'EventLogUnavailableError')) {
+    } else if (error instanceof ConfigError || error instanceof TableUnavailableError || (error instanceof Error && error.name === 'EventLogUnavailableError')) {
       process.stderr.write(`replay: ${message}\n`);
       process.exitCode = EXIT_FAILED;
     } else {
-      process.stderr.write(`replay: could not read the event log: ${message}\n`);
+      process.stderr.write(`replay: could not read the event log or table: ${message}\n`);
       process.exitCode = EXIT_FAILED;
     }
   } finally {

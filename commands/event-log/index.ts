@@ -1,7 +1,7 @@
 // The event log's adapters (PostgreSQL/PGlite and EventStoreDB), the reader, the shared tail.
 // (The factory that picks one and runs the write side's migrations is commands/open-event-log.ts.)
 export { closeBoth } from './close-both.js';
-export { openEventLogReader, EventLogUnavailableError } from './open-event-log-reader.js';
+export { openEventLogReader, openSqlReader, EventLogUnavailableError } from './open-event-log-reader.js';
 export type { EventLogReader, EventLogReaderOptions } from './open-event-log-reader.js';
 export {
   createPostgresEventLog,

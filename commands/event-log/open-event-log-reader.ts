@@ -100,15 +100,15 @@ const openPgliteReadOnly = async (path: string): Promise<SqlExecutor> => {
   }
 };
 
-/** EventStoreDB when `eventstoreUrl` is set, else PostgreSQL (`databaseUrl`), else PGlite under `dataDir`. */
-export const openEventLogReader = async (options: EventLogReaderOptions): Promise<EventLogReader> => {
-  if (options.eventstoreUrl !== undefined && options.eventstoreUrl !== '') {
-    const log = await openEventStoreEventLog(options.eventstoreUrl);
-    return { log, description: 'EventStoreDB', countEvents: () => Promise.resolve(undefined), close: () => log.close() };
-  }
+/**
+ * The SQL database (PostgreSQL at `databaseUrl`, else PGlite under `dataDir`) opened read-only,
+ * under the same rules as the log's reader (a PGlite folder must exist and not be open elsewhere):
+ * for tools that read the read models' tables, such as the analytics export.
+ */
+export const openSqlReader = async (options: Omit<EventLogReaderOptions, 'eventstoreUrl'>): Promise<{ readonly sql: SqlExecutor; readonly description: string }> => {
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     const sql = await openPostgres(options.databaseUrl, { max: 2, readOnly: true, applicationName: 'gavelstream-reader' });
-    return sqlReader(sql, 'PostgreSQL (DATABASE_URL)');
+    return { sql, description: 'PostgreSQL (DATABASE_URL)' };
   }
   const path = checkPgliteFolder(options.dataDir);
   const sql = await openPgliteReadOnly(path);
@@ -118,5 +118,15 @@ export const openEventLogReader = async (options: EventLogReaderOptions): Promis
     await sql.close().catch(() => undefined);
     throw error;
   }
-  return sqlReader(sql, `PGlite in ${path}`);
+  return { sql, description: `PGlite in ${path}` };
+};
+
+/** EventStoreDB when `eventstoreUrl` is set, else PostgreSQL (`databaseUrl`), else PGlite under `dataDir`. */
+export const openEventLogReader = async (options: EventLogReaderOptions): Promise<EventLogReader> => {
+  if (options.eventstoreUrl !== undefined && options.eventstoreUrl !== '') {
+    const log = await openEventStoreEventLog(options.eventstoreUrl);
+    return { log, description: 'EventStoreDB', countEvents: () => Promise.resolve(undefined), close: () => log.close() };
+  }
+  const { sql, description } = await openSqlReader(options);
+  return sqlReader(sql, description);
 };

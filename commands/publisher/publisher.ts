@@ -1,41 +1,46 @@
-// The publisher: tails the event log in commit order from its checkpoint and produces every event to
-// the Kafka topic (auction-events), keyed by auction id, at least once and in order per auction.
+// The publisher: tails the event log in commit order from its checkpoint and sends every event to
+// the bus (bus-sink.ts: the Kafka topic auction-events keyed by auction id, or the RabbitMQ stream
+// auction-events), at least once and in order per auction.
 //
 // - One active publisher at a time: it publishes only while it holds the lease (lease.ts); other
 //   instances stand by and take over when the holder dies.
-// - Each batch the log delivers is one Kafka batch (acks from all in-sync replicas, idempotent
-//   producer, one request in flight, so retries neither duplicate nor reorder within a partition);
-//   then the checkpoint is saved under the lease's fencing epoch. The save runs while the next
-//   batch is read from the log, and that batch is sent only once the save succeeded, so a fenced
-//   publisher still sends nothing after the batch whose save failed (the save's failure ends the
-//   lease). A failure anywhere retries the same batch from the same position: at-least-once.
-// - Ordering: the log delivers each stream's events in version order, one key goes to one
-//   partition, and a batch is sent only after the previous one was acknowledged. Duplicates
-//   (a retried batch, or one batch of a publisher that just lost its lease) repeat events already
-//   sent, so the first copy of every event still arrives in order; consumers drop repeats by stream
-//   version.
+// - Each batch the log delivers is one batch to the sink, which resolves once the broker has
+//   acknowledged all of it (Kafka: acks from all in-sync replicas, idempotent producer, one request
+//   in flight; RabbitMQ: publisher confirms); then the checkpoint is saved under the lease's
+//   fencing epoch. The save runs while the next batch is read from the log, and that batch is sent
+//   only once the save succeeded, so a fenced publisher still sends nothing after the batch whose
+//   save failed (the save's failure ends the lease). A failure anywhere (a broker that went away
+//   included: the sink connects again on the next attempt) retries the same batch from the same
+//   position: at-least-once.
+// - Ordering: the log delivers each stream's events in version order and a batch is sent only after
+//   the previous one was acknowledged (on Kafka one key goes to one partition; on RabbitMQ the one
+//   stream keeps the whole log in commit order). Duplicates (a retried batch, or one batch of a
+//   publisher that just lost its lease) repeat events already sent, so the first copy of every
+//   event still arrives in order; consumers drop repeats by stream version.
 import { hostname } from 'node:os';
-import { Partitioners } from 'kafkajs';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { EventLog, RecordedEvent } from '../../domain/index.js';
-import { toKafkaMessage } from '../../contracts/index.js';
 import type { Logger } from '../../infra/index.js';
-import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
+import { pause } from '../../infra/index.js';
+import type { BusSink } from './bus-sink.js';
+import { kafkaSink } from './kafka-sink.js';
 import { LeaseLostError } from './lease.js';
 import type { LeaseProvider, PublisherLease } from './lease.js';
 import type { PublisherMetrics } from './publisher-metrics.js';
 
 export interface PublisherOptions {
   readonly log: EventLog;
-  readonly kafka: Kafka;
+  /** Where batches go; without it, `kafka` (and `topic`, `partitions`, `replicationFactor`) make a Kafka sink. */
+  readonly sink?: BusSink;
+  readonly kafka?: Kafka;
   readonly leases: LeaseProvider;
   readonly logger: Logger;
-  /** Default 'auction-events'. */
+  /** Kafka sink only: default 'auction-events'. */
   readonly topic?: string;
   /** Partitions when the topic is created (default 12); an existing topic keeps its own. */
   readonly partitions?: number;
   readonly replicationFactor?: number;
-  /** Most events per Kafka batch (default 500). */
+  /** Most events per batch sent to the bus (default 500). */
   readonly batchSize?: number;
   readonly metrics?: PublisherMetrics;
   /** The clock for the lag metric (ms since the epoch). */
@@ -43,6 +48,7 @@ export interface PublisherOptions {
 }
 
 export interface PublisherStatus {
+  /** The topic or stream published to. */
   readonly topic: string;
   /** True while this instance holds the lease and publishes. */
   readonly active: boolean;
@@ -55,37 +61,35 @@ export interface PublisherStatus {
 export interface RunningPublisher {
   readonly topic: string;
   status(): PublisherStatus;
-  /** Stops publishing (after the batch in flight), gives the lease up, disconnects the producer. */
+  /** Stops publishing (after the batch in flight), gives the lease up, disconnects from the bus. */
   stop(): Promise<void>;
 }
 
 /** A stable description of this process, written beside the checkpoint. */
 export const publisherHolder = (): string => `${hostname()}:${process.pid}`;
 
+/** The sink the options name: `sink`, or a Kafka sink of `kafka`. */
+const sinkOf = (options: PublisherOptions, logger: Logger): BusSink => {
+  if (options.sink !== undefined) return options.sink;
+  if (options.kafka === undefined) throw new Error('the publisher needs a sink (or a Kafka client)');
+  return kafkaSink({
+    kafka: options.kafka,
+    logger,
+    ...(options.topic !== undefined ? { topic: options.topic } : {}),
+    ...(options.partitions !== undefined ? { partitions: options.partitions } : {}),
+    ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+  });
+};
+
 export const startPublisher = async (options: PublisherOptions): Promise<RunningPublisher> => {
-  const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
+  const sink = sinkOf(options, options.logger.child({ component: 'publisher' }));
+  const topic = sink.destination;
   const { log, leases, metrics } = options;
-  const logger = options.logger.child({ component: 'publisher', topic });
+  const logger = options.logger.child({ component: 'publisher', bus: sink.bus, topic });
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? 500;
 
-  await ensureEventTopic(options.kafka, {
-    topic,
-    partitions: options.partitions ?? DEFAULT_EVENTS_TOPIC_PARTITIONS,
-    ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
-  }, logger);
-
-  const producer: Producer = options.kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // Java's murmur2 partitioner: any Kafka tool maps a key to the same partition.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Bounded, so a publisher that lost its lease gives up its batch within seconds; the batch is
-    // then retried from the checkpoint (at-least-once), by this or another instance.
-    retry: { retries: 5 },
-  });
-  await producer.connect();
+  await sink.open();
 
   const controller = new AbortController();
   const { signal } = controller;
@@ -101,14 +105,14 @@ export const startPublisher = async (options: PublisherOptions): Promise<Running
     if (signal.aborted) throw new Error('the publisher is stopping');
     // The previous batch's checkpoint first. A failed save fails this batch too: on PostgreSQL it
     // ended the lease; otherwise this batch is retried, and its own save covers the previous one,
-    // which Kafka has acknowledged.
+    // which the bus has acknowledged.
     try {
       await saving;
     } catch (error) {
       saving = Promise.resolve();
       throw error;
     }
-    await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages: events.map(toKafkaMessage) }] });
+    await sink.send(events);
     saving = lease.save(last.position);
     // Awaited by the next batch and when the lease is given up; never left unhandled meanwhile.
     saving.catch(() => undefined);
@@ -180,7 +184,7 @@ export const startPublisher = async (options: PublisherOptions): Promise<Running
     stop: async () => {
       controller.abort();
       await running;
-      await producer.disconnect();
+      await sink.close();
     },
   };
 };

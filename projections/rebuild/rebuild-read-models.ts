@@ -15,7 +15,7 @@
 // - the new tables reflect every event the live ones did (the catch-up runs under the lock, to the
 //   log's head, which includes everything any source could have delivered), so a checkpoint that
 //   is behind only redelivers events that the per-auction version checks then skip, and one that is
-//   ahead skips nothing that the new tables lack. Kafka checkpoints are therefore kept as they are;
+//   ahead skips nothing that the new tables lack. Kafka and RabbitMQ checkpoints are therefore kept as they are;
 //   the 'log' checkpoint moves to the rebuild's position, and a live log source, finding it moved
 //   (CheckpointMovedError), resumes from there.
 //

@@ -35,21 +35,10 @@ import type { RecordedEvent } from '../../domain/index.js';
 import { decodeKafkaValue } from '../../contracts/index.js';
 import type { Logger } from '../../infra/index.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
-import type { EventSource, Projector, RunningProjection } from './projector.js';
+import type { BusEventSource, Projector, RunningProjection } from './projector.js';
+import { PoisonMessageError } from './poison-message.js';
 
 export const DEFAULT_GROUP_ID_PREFIX = 'gavelstream.projector.';
-
-export class PoisonMessageError extends Error {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: string,
-    readonly reason: string,
-  ) {
-    super(`${topic}/${partition}@${offset} is not a RecordedEvent (${reason}); partition ${partition} is paused until this is dealt with`);
-    this.name = 'PoisonMessageError';
-  }
-}
 
 /** Where an error happened: which projector, partition and offset. */
 export interface KafkaSourceErrorContext {
@@ -136,7 +125,7 @@ const createMetrics = (registry: Registry | undefined): SourceMetrics | undefine
       };
 
 /** A Kafka event source; `runAll` feeds several projectors from one consumer. */
-export interface KafkaEventSource extends EventSource {
+export interface KafkaEventSource extends BusEventSource {
   /** One consumer group for all of `projectors` (in this order), each from its own checkpoints. */
   runAll(projectors: readonly Projector[]): Promise<RunningProjection>;
 }

@@ -42,3 +42,8 @@ export interface EventSource {
   /** Starts delivering to `projector` from its checkpoints; resolves once consuming has begun. */
   run(projector: Projector): Promise<RunningProjection>;
 }
+
+/** A bus's source (Kafka, RabbitMQ): `runAll` feeds several projectors from one consumer, each from its own checkpoints. */
+export interface BusEventSource extends EventSource {
+  runAll(projectors: readonly Projector[]): Promise<RunningProjection>;
+}

@@ -1,9 +1,11 @@
 // The live bidding page's HTTP side: the static page at `/` (plain HTML, CSS and ES modules from
-// realtime/page/public/, no build step), `GET /config.json` (where the realtime server listens,
+// realtime/page/public/, no build step, and Chart.js from its installed package for the analytics view), `GET /config.json` (where the realtime server listens,
 // whether development sign-in works, the currencies' exponents) and `POST /dev/token`, which mints
 // a token only while the server signs with the development secret (a secret anyone can read in the
 // source, so the endpoint gives away nothing that `npm run token` does not).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { Response } from 'express';
@@ -18,6 +20,12 @@ const WEBSOCKET_PATH = '/v1/realtime';
 
 /** The page's files in the source tree (served as they are; the compiled router sits in dist/realtime/page/). */
 export const pagePublicDir = fileURLToPath(new URL('../../../realtime/page/public/', import.meta.url));
+
+/**
+ * Chart.js's UMD build (the analytics page's charts), served from the installed package at
+ * /page/vendor/chart.umd.min.js: the page loads nothing from another origin (its CSP allows none).
+ */
+export const chartJsFile = (): string => `${dirname(createRequire(import.meta.url).resolve('chart.js'))}/chart.umd.min.js`;
 
 export interface PageRoutesOptions {
   readonly config: Pick<Config, 'jwtSecret' | 'jwtSecretIsDevelopment'>;
@@ -68,6 +76,13 @@ export const pageRoutes = (options: PageRoutesOptions): Router => {
   router.get('/', (_req, res) => {
     securityHeaders(res);
     res.sendFile('index.html', { root: publicDir, dotfiles: 'deny' });
+  });
+
+  const chartJs = chartJsFile();
+  if (!existsSync(chartJs)) throw new Error(`Chart.js is missing: no ${chartJs} (npm install)`);
+  router.get('/page/vendor/chart.umd.min.js', (_req, res) => {
+    securityHeaders(res);
+    res.sendFile(chartJs, { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
   });
 
   router.use('/page', express.static(publicDir, {

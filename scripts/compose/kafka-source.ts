@@ -2,7 +2,7 @@
 // (the read models and the live cache), so each message is fetched and decoded once. Without
 // KAFKA_BROKERS there is none, and the projector role uses the in-process log source.
 import type { Registry } from 'prom-client';
-import type { EventSource, KafkaEventSource, Projector, RunningProjection } from '../../projections/index.js';
+import type { BusEventSource, EventSource, KafkaEventSource, Projector, RunningProjection } from '../../projections/index.js';
 import { kafkaEventSource } from '../../projections/index.js';
 import { DEFAULT_EVENTS_TOPIC_PARTITIONS } from '../../infra/index.js';
 import type { Resources } from './resources.js';
@@ -48,8 +48,8 @@ export interface GatheredProjectors {
   start(): Promise<void>;
 }
 
-/** Lets the process's sides hand over their projectors one by one, then runs them all on one consumer of `kafka`. */
-export const gatherProjectors = (kafka: KafkaEventSource): GatheredProjectors => {
+/** Lets the process's sides hand over their projectors one by one, then runs them all on one consumer of `bus` (Kafka or RabbitMQ). */
+export const gatherProjectors = (bus: BusEventSource): GatheredProjectors => {
   const projectors: Projector[] = [];
   let running: RunningProjection | undefined;
   let stopping: Promise<void> | undefined;
@@ -64,7 +64,7 @@ export const gatherProjectors = (kafka: KafkaEventSource): GatheredProjectors =>
     },
     start: async () => {
       if (projectors.length === 0 || stopping !== undefined) return;
-      running = await kafka.runAll(projectors);
+      running = await bus.runAll(projectors);
     },
   };
 };

@@ -1,11 +1,12 @@
 // The connections a process opens once and shares: the event log with its SQL database, and Redis
-// (one server or a cluster) and the Kafka client when configured. Embedded mode (no DATABASE_URL,
-// no REDIS_URL or REDIS_CLUSTER_NODES, no KAFKA_BROKERS) needs nothing outside the process.
+// (one server or a cluster) and the Kafka client when configured (RabbitMQ's connections are each
+// publisher's and consumer's own: only its URL is here). Embedded mode (no DATABASE_URL, no
+// REDIS_URL or REDIS_CLUSTER_NODES, no KAFKA_BROKERS or RABBITMQ_URL) needs nothing outside the process.
 // Readiness checks the database and Redis.
 import type { Kafka } from 'kafkajs';
 import type { EventLog } from '../../domain/index.js';
 import type { Config, Logger, Redis, RedisClient, ResourceCheck, SqlExecutor } from '../../infra/index.js';
-import { closeRedis, createKafka, describeRedisTarget, openLeaseClients, openRedisTarget } from '../../infra/index.js';
+import { closeRedis, createKafka, describeAmqpUrl, describeRedisTarget, openLeaseClients, openRedisTarget } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
 import { analyticsMigrations, notificationMigrations, readModelMigrations } from '../../projections/index.js';
 
@@ -23,6 +24,8 @@ export interface Resources {
   readonly leaseClients: readonly Redis[];
   /** The process's Kafka client (KAFKA_BROKERS); it connects only when a producer or consumer does. */
   readonly kafka: Kafka | undefined;
+  /** RabbitMQ as the bus (RABBITMQ_URL, when KAFKA_BROKERS is absent). */
+  readonly rabbitmqUrl: string | undefined;
   /** What readiness checks, by name: `database` (a query), `redis` (its connection is up). */
   readonly checks: Readonly<Record<string, ResourceCheck>>;
   close(): Promise<void>;
@@ -53,7 +56,9 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     eventLog: config.eventstoreUrl !== undefined ? 'eventstoredb' : config.databaseUrl !== undefined ? 'postgresql' : `pglite:${config.dataDir}`,
     redis: config.redis === undefined ? false : describeRedisTarget(config.redis),
     kafka: config.kafkaBrokers ?? false,
+    rabbitmq: config.rabbitmqUrl === undefined ? false : describeAmqpUrl(config.rabbitmqUrl),
   }, 'resources open');
+  if (config.rabbitmqIgnored) logger.warn('both KAFKA_BROKERS and RABBITMQ_URL are set: Kafka is the bus, RABBITMQ_URL is not used (unset one of them)');
   return {
     config,
     logger,
@@ -62,6 +67,7 @@ export const openResources = async (config: Config, logger: Logger): Promise<Res
     redis,
     leaseClients: lease.clients,
     kafka: config.kafkaBrokers === undefined ? undefined : createKafka({ brokers: config.kafkaBrokers, logger }),
+    rabbitmqUrl: config.rabbitmqUrl,
     checks: {
       database: async () => {
         await opened.sql.query('SELECT 1');

@@ -19,7 +19,8 @@ import { startLive } from './live.js';
 import type { LiveSide } from './live.js';
 import type { RealtimeLimits } from '../../realtime/index.js';
 import { startPublisherRole } from './publisher.js';
-import { gatherProjectors, kafkaSourceFor } from './kafka-source.js';
+import { gatherProjectors } from './kafka-source.js';
+import { busSourceFor } from './bus-source.js';
 import { READ_MODEL_LINGER_MS, buildReadRouter, logSourceFor, startReadModelProjection } from './read-side.js';
 import { checkpointsFor, startCheckpointing } from './checkpoints.js';
 import { startAnalyticsRole } from './analytics.js';
@@ -36,7 +37,7 @@ export interface RunningSystem {
   /** The WebSocket URL, when this process runs the realtime role. */
   readonly realtimeUrl: string | undefined;
   readonly live: LiveSide;
-  /** The publisher, when this process has the publisher role and KAFKA_BROKERS is set. */
+  /** The publisher, when this process has the publisher role and KAFKA_BROKERS or RABBITMQ_URL is set. */
   readonly publisher: RunningPublisher | undefined;
   /** This process's projectors' parked streams (for /health, /metrics and the log). */
   readonly parking: ParkingMonitor;
@@ -63,6 +64,8 @@ export interface SystemOptions {
   readonly realtimeLimits?: Partial<RealtimeLimits>;
   /** Kafka topic and consumer group prefix (tests give each system their own); default KAFKA_TOPIC and KAFKA_GROUP_ID_PREFIX. */
   readonly kafka?: { readonly topic?: string; readonly groupIdPrefix?: string };
+  /** The RabbitMQ stream (tests give each system its own); default RABBITMQ_STREAM. */
+  readonly rabbitmq?: { readonly stream?: string };
   /** The read API's tunables (tests shorten the `?minVersion=` wait). */
   readonly readApi?: ReadRouterOptions;
 }
@@ -86,7 +89,12 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
   const has = (role: Config['roles'][number]) => config.roles.includes(role);
   const topic = options.kafka?.topic ?? config.kafkaTopic;
   const groupIdPrefix = options.kafka?.groupIdPrefix ?? config.kafkaGroupIdPrefix;
-  const kafkaNames = { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) };
+  const stream = options.rabbitmq?.stream ?? config.rabbitmqStream;
+  const busNames = {
+    ...(topic !== undefined ? { topic } : {}),
+    ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}),
+    ...(stream !== undefined ? { stream } : {}),
+  };
   const resources = await openResources(config, logger);
   const metrics = createHttpMetrics({ labels: { roles: config.roles.join(',') } });
   const parking = new ParkingMonitor({ logger, registry: metrics.registry });
@@ -124,7 +132,7 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     const checkpointing = checkpoints !== undefined && has('scheduler') ? startCheckpointing(resources, checkpoints) : undefined;
     if (checkpointing !== undefined) shutdown.add('pipelines', () => checkpointing.stop());
     const publisher = has('publisher')
-      ? await startPublisherRole(resources, { registry: metrics.registry, ...(topic !== undefined ? { topic } : {}) })
+      ? await startPublisherRole(resources, { registry: metrics.registry, ...(topic !== undefined ? { topic } : {}), ...(stream !== undefined ? { stream } : {}) })
       : undefined;
     if (publisher !== undefined) shutdown.add('pipelines', () => publisher.stop());
 
@@ -132,16 +140,10 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     // realtime wiring sets `realtimeListening.port`), else REALTIME_PORT on the page's host.
     const realtimeListening: { port?: number } = {};
     const realtimePort = (): number | undefined => (has('realtime') ? realtimeListening.port : config.realtimePort);
-    // The projectors' events: from Kafka (one consumer group for the live cache and the read
-    // models, started once both are given) when KAFKA_BROKERS is set, else from the event log in-process.
-    const kafkaSource = has('projector')
-      ? kafkaSourceFor(resources, {
-        ...kafkaNames,
-        registry: metrics.registry,
-        ...(config.kafkaSessionTimeoutMs !== undefined ? { sessionTimeoutMs: config.kafkaSessionTimeoutMs } : {}),
-      })
-      : undefined;
-    const gathered = kafkaSource !== undefined ? gatherProjectors(kafkaSource) : undefined;
+    // The projectors' events: from the bus (one consumer for the live cache and the read models,
+    // started once both are given) when KAFKA_BROKERS or RABBITMQ_URL is set, else from the event log in-process.
+    const busSource = has('projector') ? busSourceFor(resources, { consumer: 'projector', ...busNames, registry: metrics.registry }) : undefined;
+    const gathered = busSource !== undefined ? gatherProjectors(busSource) : undefined;
     const projectorSource = has('projector') ? gathered?.source ?? logSourceFor(resources) : undefined;
     // The read models' own reader of the log, which lets batches grow while the log is busy.
     const readModelSource = has('projector') ? gathered?.source ?? logSourceFor(resources, { lingerMs: READ_MODEL_LINGER_MS }) : undefined;
@@ -165,7 +167,12 @@ export const startSystem = async (config: Config, logger: Logger, options: Syste
     await gathered?.start();
     // The market figures: their own consumer (analytics.ts), beside the projector role's.
     if (has('analytics')) {
-      const analytics = await startAnalyticsRole(resources, { kafka: kafkaNames, registry: metrics.registry, parking });
+      const analytics = await startAnalyticsRole(resources, {
+        kafka: { ...(topic !== undefined ? { topic } : {}), ...(groupIdPrefix !== undefined ? { groupIdPrefix } : {}) },
+        ...(stream !== undefined ? { stream } : {}),
+        registry: metrics.registry,
+        parking,
+      });
       shutdown.add('pipelines', () => analytics.stop());
     }
     // After the command routes: the two share paths (/v1/auctions/:id/bids) but not methods.

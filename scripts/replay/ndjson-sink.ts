@@ -1,5 +1,6 @@
 // Writes events as NDJSON (one RecordedEvent JSON per line, the Kafka message value) to a stream,
-// a page per write: it waits for 'drain' when the stream's buffer is full (a slow reader slows
+// a page per write, and carries the other exports' text and bytes (a table's rows, a Parquet
+// file's row groups): it waits for 'drain' when the stream's buffer is full (a slow reader slows
 // the replay down instead of growing memory), and treats a reader that went away (EPIPE, as when
 // `| head` exits) as the end of the replay, not as a failure.
 import type { Writable } from 'node:stream';
@@ -50,10 +51,19 @@ export class NdjsonSink {
   }
 
   /** Writes text as it is, under the same rules as `write`. */
-  async writeText(chunk: string): Promise<boolean> {
+  writeText(chunk: string): Promise<boolean> {
+    return this.writeChunk(chunk);
+  }
+
+  /** Writes bytes as they are (a Parquet file's), under the same rules as `write`. */
+  writeBytes(chunk: Uint8Array): Promise<boolean> {
+    return this.writeChunk(chunk);
+  }
+
+  private async writeChunk(chunk: string | Uint8Array): Promise<boolean> {
     this.check();
     if (this.gone) return false;
-    if (chunk === '') return true;
+    if (chunk.length === 0) return true;
     let accepted: boolean;
     try {
       accepted = this.out.write(chunk);

@@ -5,7 +5,11 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { AuctionEventType, LogPosition } from '../../domain/index.js';
 import { AuctionId, currentSchemaVersion } from '../../domain/index.js';
+import type { AnalyticsTable } from '../../projections/index.js';
+import { analyticsTables } from '../../projections/index.js';
 import type { EventFilter } from './filter.js';
+import { DEFAULT_ROW_GROUP_ROWS } from './parquet-sink.js';
+import { tableTimeColumns } from './table-export.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -17,15 +21,29 @@ export const eventTypes = Object.keys(currentSchemaVersion) as AuctionEventType[
 /** Where a `--state-of` query stops: after the event at a log position, or at a moment. */
 export type StatePoint = { readonly kind: 'position'; readonly position: LogPosition } | { readonly kind: 'time'; readonly ms: number; readonly iso: string };
 
+export type ExportFormat = 'ndjson' | 'parquet';
+
+/** How the log or a table is written: NDJSON lines, or a Parquet file of row groups of `rowGroupRows`. */
+export interface ExportOutput {
+  readonly format: ExportFormat;
+  readonly out: string | undefined;
+  readonly rowGroupRows: number;
+  readonly progress: boolean;
+  readonly pageSize: number;
+}
+
 export type ReplayRequest =
   | { readonly kind: 'help' }
-  | {
+  | ({
       readonly kind: 'log';
       readonly filter: EventFilter;
-      readonly out: string | undefined;
-      readonly progress: boolean;
-      readonly pageSize: number;
-    }
+    } & ExportOutput)
+  | ({
+      readonly kind: 'table';
+      readonly table: AnalyticsTable;
+      readonly fromMs?: number;
+      readonly toMs?: number;
+    } & ExportOutput)
   | {
       readonly kind: 'state';
       readonly auctionId: string;
@@ -71,6 +89,12 @@ const EventTypeList = refined<readonly AuctionEventType[]>(
 
 const PageSize = refined<number>('PageSize', (s) => (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 10_000 ? Number(s) : undefined), 'a whole number from 1 to 10000');
 
+const RowGroupSize = refined<number>('RowGroupSize', (s) => (/^\d{1,7}$/.test(s) && Number(s) >= 1 && Number(s) <= 1_000_000 ? Number(s) : undefined), 'a whole number of rows from 1 to 1000000');
+
+const Format = refined<ExportFormat>('Format', (s) => (s === 'ndjson' || s === 'parquet' ? s : undefined), 'ndjson or parquet');
+
+const Table = refined<AnalyticsTable>('Table', (s) => (analyticsTables as readonly string[]).includes(s) ? (s as AnalyticsTable) : undefined, `one of ${analyticsTables.join(', ')}`);
+
 const NonEmptyPath = refined<string>('Path', (s) => (s.trim() !== '' ? s : undefined), 'a file path');
 
 const AuctionIdArg = refined<string>('AuctionId', (s) => (AuctionId.is(s) ? s : undefined), 'an auction id (1-128 letters, digits or ._:@-)');
@@ -89,6 +113,9 @@ const ArgsCodec = t.partial({
   'at-time': IsoInstant,
   'page-size': PageSize,
   'no-progress': t.boolean,
+  format: Format,
+  table: Table,
+  'row-group-size': RowGroupSize,
   help: t.boolean,
 });
 
@@ -105,6 +132,9 @@ const parseOptions = {
   'at-time': { type: 'string' },
   'page-size': { type: 'string' },
   'no-progress': { type: 'boolean' },
+  format: { type: 'string' },
+  table: { type: 'string' },
+  'row-group-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -133,7 +163,7 @@ export const parseReplayArgs = (argv: readonly string[]): ReplayRequest => {
   const atPosition = a['at-position'];
   const atTime = a['at-time'];
   if (stateOf !== undefined) {
-    const logOnly = (['auction', 'from', 'to', 'after', 'until', 'type', 'page-size', 'no-progress'] as const).filter((k) => a[k] !== undefined);
+    const logOnly = (['auction', 'from', 'to', 'after', 'until', 'type', 'page-size', 'no-progress', 'format', 'table', 'row-group-size'] as const).filter((k) => a[k] !== undefined);
     if (logOnly.length > 0) throw new UsageError(`--state-of cannot be combined with ${logOnly.map((k) => `--${k}`).join(', ')}`);
     if ((atPosition === undefined) === (atTime === undefined)) throw new UsageError('--state-of needs exactly one of --at-position <position> or --at-time <iso>');
     return {
@@ -145,6 +175,29 @@ export const parseReplayArgs = (argv: readonly string[]): ReplayRequest => {
   }
   if (atPosition !== undefined || atTime !== undefined) throw new UsageError('--at-position and --at-time go with --state-of <auctionId>');
   if (a.from !== undefined && a.to !== undefined && a.from.ms >= a.to.ms) throw new UsageError(`--from ${a.from.iso} must be before --to ${a.to.iso} (the end is exclusive)`);
+  const format = a.format ?? 'ndjson';
+  if (format === 'parquet' && a.out === undefined) {
+    throw new UsageError('--format parquet needs --out <file>: a Parquet file is binary and read by seeking, so it is never written to stdout');
+  }
+  if (a['row-group-size'] !== undefined && format !== 'parquet') throw new UsageError('--row-group-size goes with --format parquet');
+  const output: ExportOutput = {
+    format,
+    out: a.out,
+    rowGroupRows: a['row-group-size'] ?? DEFAULT_ROW_GROUP_ROWS,
+    progress: a['no-progress'] !== true,
+    pageSize: a['page-size'] ?? DEFAULT_PAGE_SIZE,
+  };
+  if (a.table !== undefined) {
+    const logOnly = (['auction', 'after', 'until', 'type'] as const).filter((k) => a[k] !== undefined);
+    if (logOnly.length > 0) throw new UsageError(`--table ${a.table} is exported by time (--from/--to) only: it cannot be combined with ${logOnly.map((k) => `--${k}`).join(', ')}`);
+    return {
+      kind: 'table',
+      table: a.table,
+      ...(a.from !== undefined ? { fromMs: a.from.ms } : {}),
+      ...(a.to !== undefined ? { toMs: a.to.ms } : {}),
+      ...output,
+    };
+  }
   const types = a.type === undefined ? undefined : [...new Set(a.type.flat())];
   return {
     kind: 'log',
@@ -156,19 +209,20 @@ export const parseReplayArgs = (argv: readonly string[]): ReplayRequest => {
       ...(a.until !== undefined ? { until: a.until } : {}),
       ...(types !== undefined ? { types } : {}),
     },
-    out: a.out,
-    progress: a['no-progress'] !== true,
-    pageSize: a['page-size'] ?? DEFAULT_PAGE_SIZE,
+    ...output,
   };
 };
 
-export const usage = `usage: npm run -s replay -- [filters] [--out <file>]
+export const usage = `usage: npm run -s replay -- [filters] [--format ndjson|parquet] [--out <file>]
+       npm run -s replay -- --table <table> [--from <iso>] [--to <iso>] [--format ndjson|parquet] [--out <file>]
        npm run -s replay -- --state-of <auctionId> (--at-position <position> | --at-time <iso>)
 
 Writes the event log as NDJSON: one event per line, in commit order, each line the same JSON as
 the value of a Kafka message on auction-events (eventId, type, data, metadata, streamId,
-streamVersion, position, prevHash, hash). Reads the log that DATABASE_URL, DATA_DIR or
-EVENTSTORE_URL name, and never writes to it.
+streamVersion, position, prevHash, hash); or as Parquet (--format parquet): one row per event,
+columns position, stream_id, stream_version, event_id, type, schema_version, server_time
+(TIMESTAMP UTC), auction_id, data and metadata (JSON text), prev_hash, hash. Reads the log that
+DATABASE_URL, DATA_DIR or EVENTSTORE_URL name, and never writes to it.
 
 Filters (all optional; an event must pass every one):
   --auction <id>          one auction's stream (auction-<id>)
@@ -179,9 +233,17 @@ Filters (all optional; an event must pass every one):
   --type <types>          only these event types (comma-separated, or --type repeated):
                           ${eventTypes.join(', ')}
 
+Analytics tables (--table, read from DATABASE_URL or DATA_DIR):
+  --table <table>         export this table instead of the log, its rows whose time is in
+                          [--from, --to): ${analyticsTables.map((table) => `${table} (${tableTimeColumns[table]})`).join(',\n                          ')}
+                          (as NDJSON objects keyed by column, or Parquet with typed columns)
+
 Output:
+  --format <format>       ndjson (default) or parquet (needs --out)
   -o, --out <file>        write to a file (written to <file>.partial, renamed when complete)
                           instead of stdout
+  --row-group-size <n>    Parquet rows per row group (default ${DEFAULT_ROW_GROUP_ROWS}): at most this many
+                          rows are held in memory
   --page-size <n>         events read per query (default ${DEFAULT_PAGE_SIZE}, at most 10000)
   --no-progress           no progress bar (it is drawn on stderr only when stderr is a terminal)
 
@@ -195,14 +257,16 @@ Times are ISO 8601 with a zone (2025-06-01T12:00:00Z, 2025-06-01T14:00:00+02:00)
 (2025-06-01 = midnight UTC). Positions are as printed in the events' "position" field; 0 is
 the start of the log.
 
-Exit status: 0 done (also when a reader such as head closes the pipe early), 1 the log could not
-be read (with --state-of: an event of the auction cannot be decoded; the report names it under
+Exit status: 0 done (also when a reader such as head closes the pipe early), 1 the log or the
+table could not be read (with --state-of: an event of the auction cannot be decoded; the report names it under
 "unreadable" and shows the state before it), 2 bad arguments or no such auction.
 
 Examples:
   npm run -s replay > log.ndjson                                   # the whole log
   npm run -s replay -- --auction 6f1c2a --type BidPlaced | jq -c '.data | {bidderId, maxAmount}'
   npm run -s replay -- --from 2025-06-01 --to 2025-06-02 --out june-1.ndjson
+  npm run -s replay -- --from 2025-06-01 --to 2025-07-01 --format parquet --out june.parquet
+  npm run -s replay -- --table analytics_auctions --from 2025-06-01 --format parquet --out auctions.parquet
   npm run -s replay -- --after 7412:1043 | head -n 100              # the next 100 events
   npm run -s replay -- --state-of 6f1c2a --at-time 2025-06-01T18:30:00Z
   npm run -s replay -- --state-of 6f1c2a --at-position 7412:1043

@@ -1,9 +1,19 @@
 // The replay loop: one page read, one page written (waiting while the output is full), until the
 // source ends, the reader goes away, or the caller aborts.
+import type { RecordedEvent } from '../../domain/index.js';
 import type { EventSource } from './event-source.js';
-import type { NdjsonSink } from './ndjson-sink.js';
 import type { Progress } from './progress.js';
 import { noProgress } from './progress.js';
+
+/** Where the events go: NDJSON lines (NdjsonSink) or a Parquet file (ParquetEventSink). */
+export interface EventSink {
+  /** Writes a page of events; resolves when the output can take more. False once the reader has gone. */
+  write(events: readonly RecordedEvent[]): Promise<boolean>;
+  /** Writes what is left (a Parquet file's footer) and flushes the output. */
+  finish(): Promise<void>;
+  /** The reader closed the output before the end (e.g. `| head`). */
+  readonly readerGone: boolean;
+}
 
 export interface ReplayOutcome {
   /** Events read from the log (matching the filters or not). */
@@ -15,7 +25,7 @@ export interface ReplayOutcome {
   readonly aborted: boolean;
 }
 
-export const replayLog = async (source: EventSource, sink: NdjsonSink, progress: Progress = noProgress, signal?: AbortSignal): Promise<ReplayOutcome> => {
+export const replayLog = async (source: EventSource, sink: EventSink, progress: Progress = noProgress, signal?: AbortSignal): Promise<ReplayOutcome> => {
   let scanned = 0;
   let written = 0;
   const pages = source.pages();

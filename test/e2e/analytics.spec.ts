@@ -2,8 +2,9 @@
 // analytics_auctions, analytics_price_points and analytics_bids_per_minute (the embedded system runs
 // every role, the analytics one included); and a process running ROLES=analytics alone, beside a
 // system without it on the same PostgreSQL, keeps the figures from its own source (its own Kafka
-// consumer group with KAFKA_BROKERS, else the log) and shows its role on /health.
-// Embedded mode always; PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set; and with Kafka too when KAFKA_BROKERS is.
+// consumer group with KAFKA_BROKERS, its own consumer of the stream with RABBITMQ_URL, else the log)
+// and shows its role on /health. Embedded mode always; PostgreSQL and Redis when DATABASE_URL and
+// REDIS_URL are set; with Kafka too when KAFKA_BROKERS is; with RabbitMQ instead when RABBITMQ_URL is.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createLogger, loadConfig } from '../../infra/index.js';
@@ -125,7 +126,9 @@ onEverySystem('analytics over HTTP', (backend: () => Backend, variant: () => Var
       // the system without the role keeps no analytics checkpoint of its own making: the one there is the analytics process's
       const { rows } = await sys.resources.sql.query<{ source: string }>('SELECT source FROM projection_checkpoints WHERE projection = $1', [ANALYTICS_PROJECTION]);
       assert.ok(rows.length > 0);
-      assert.ok(rows.every((r) => (variant().env?.KAFKA_BROKERS !== undefined ? r.source.startsWith('kafka:') : r.source === 'log')), JSON.stringify(rows));
+      const env = variant().env;
+      const sourceOf = env?.KAFKA_BROKERS !== undefined ? 'kafka:' : env?.RABBITMQ_URL !== undefined ? `rabbitmq:${env.RABBITMQ_STREAM ?? ''}` : 'log';
+      assert.ok(rows.every((r) => r.source.startsWith(sourceOf)), JSON.stringify(rows));
     });
   });
-});
+}, { rabbitmq: true });

@@ -1,6 +1,7 @@
 // Issue 4's "done when": a projector killed (SIGKILL) and restarted mid-stream, twice, while bids
 // keep coming, leaves the read models equal to a rebuild (`npm run rebuild`), compared by dump.
-// Needs PostgreSQL: the projector runs in a process of its own. Fed by the log, then through Kafka.
+// Needs PostgreSQL: the projector runs in a process of its own. Fed by the log here; through each
+// bus in test/contract/bus-pipeline.contract.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -14,12 +15,6 @@ import { AuctionWriter, runTraffic } from '../support/auction-traffic.js';
 import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../support/read-model-dump.js';
 import { serviceUrl } from '../support/services.js';
 import { eventually, freshDatabase } from '../support/system.js';
-import { deleteTopics, testKafka, uniqueName } from '../support/kafka.js';
-import type { RunningPublisher } from '../../commands/index.js';
-import { createLogger, loadConfig } from '../../infra/index.js';
-import { openResources } from '../../scripts/compose/resources.js';
-import type { Resources } from '../../scripts/compose/resources.js';
-import { startPublisherRole } from '../../scripts/compose/publisher.js';
 
 const projectorScript = fileURLToPath(new URL('../support/projector-process.js', import.meta.url));
 const rebuildScript = fileURLToPath(new URL('../../scripts/rebuild.js', import.meta.url));
@@ -48,7 +43,7 @@ describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
     const opened = await openEventLog({ databaseUrl: database.url, dataDir: 'memory', migrations: readModelMigrations });
     ({ sql, log } = opened);
     closeLog = () => opened.close();
-    env = { ...process.env, DATABASE_URL: database.url, PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '3', REDIS_URL: '', REDIS_CLUSTER_NODES: '', KAFKA_BROKERS: '' };
+    env = { ...process.env, DATABASE_URL: database.url, PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: '3', REDIS_URL: '', REDIS_CLUSTER_NODES: '', KAFKA_BROKERS: '', RABBITMQ_URL: '' };
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -96,87 +91,5 @@ describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
     const report = JSON.parse(output) as { position: string };
     assert.equal(report.position, head);
     assert.deepEqual(await dumpReadModels(sql), projected);
-  });
-});
-
-/** Auction streams whose auction_view row is behind the stream's last version (or missing). */
-const streamsBehind = async (sql: SqlExecutor): Promise<number> => {
-  const { rows } = await sql.query<{ n: number }>(`
-    SELECT count(*)::int AS n
-    FROM (SELECT stream_id, max(stream_version) AS v FROM events WHERE stream_id LIKE 'auction-%' GROUP BY stream_id) e
-    LEFT JOIN auction_view a ON 'auction-' || a.auction_id = e.stream_id
-    WHERE a.version IS DISTINCT FROM e.v`);
-  return rows[0]!.n;
-};
-
-describe('projector killed and restarted mid-stream, fed through Kafka (PostgreSQL, publisher, topic, consumer group)', function () {
-  this.timeout(180_000);
-  const topic = uniqueName('restart');
-  let brokers: string;
-  let database: { url: string; drop: () => Promise<void> };
-  let resources: Resources;
-  let publisher: RunningPublisher | undefined;
-  let env: NodeJS.ProcessEnv;
-  const children = new Set<ChildProcess>();
-
-  before(async function () {
-    const suite = 'projector restart through Kafka';
-    const url = serviceUrl(this, 'DATABASE_URL', suite);
-    brokers = serviceUrl(this, 'KAFKA_BROKERS', suite);
-    database = await freshDatabase(url);
-    const config = loadConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, DATA_DIR: 'memory', LOG_LEVEL: 'silent' });
-    resources = await openResources(config, createLogger('silent'));
-    publisher = await startPublisherRole(resources, { topic, partitions: 4 });
-    env = {
-      ...process.env, DATABASE_URL: database.url, KAFKA_BROKERS: brokers, TEST_KAFKA_TOPIC: topic, TEST_KAFKA_GROUP_PREFIX: `${uniqueName('restart-group')}.`,
-      PSEUDONYM_SECRET: 'restart-test-pseudonym-secret-0123456789', LOG_LEVEL: 'silent', REDIS_URL: '', REDIS_CLUSTER_NODES: '',
-    };
-  });
-  after(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await publisher?.stop();
-    await resources?.close();
-    await database?.drop();
-    if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
-  });
-
-  const startProjector = () => spawnProjector(env, children);
-  /** Every Kafka checkpoint of the read models, as one comparable string. */
-  const checkpoints = async (): Promise<string> => {
-    const { rows } = await resources.sql.query<{ c: string | null }>(
-      `SELECT string_agg(source || '=' || position, ',' ORDER BY source) AS c FROM projection_checkpoints WHERE projection = $1 AND source LIKE 'kafka:%'`,
-      [READ_MODEL_PROJECTION],
-    );
-    return rows[0]?.c ?? '';
-  };
-
-  it('leaves the read models equal to a rebuild', async () => {
-    const writer = new AuctionWriter(resources.log);
-    for (let round = 0; round < 2; round++) {
-      // Traffic flows through the publisher into the topic while the projector runs, and goes on after it is killed.
-      const traffic = runTraffic(writer, { auctions: 20, commands: 300, seed: 71 + round, prefix: `kafka${round}`, closeAll: round === 1 });
-      const before = await checkpoints();
-      const child = await startProjector();
-      await eventually(async () => ((await checkpoints()) !== before ? true : undefined), 'the projector to commit a batch from Kafka', 60_000);
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-      await traffic;
-      assert.ok((await streamsBehind(resources.sql)) > 0, 'the projector was killed before the read models caught up');
-    }
-
-    const child = await startProjector();
-    await settledHead(resources.sql, resources.log);
-    await eventually(async () => ((await streamsBehind(resources.sql)) === 0 ? true : undefined), 'the restarted projector to catch up through Kafka', 90_000);
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    assert.match(await checkpoints(), /^kafka:/, 'the projector was fed by Kafka');
-    const projected = await dumpReadModels(resources.sql);
-    assert.ok(projected.bidHistory.length > 100, `bids projected: ${projected.bidHistory.length}`);
-    assert.equal(await misledBidders(resources.sql), 0);
-
-    const rebuild = spawn(process.execPath, [rebuildScript], { env: { ...env, KAFKA_BROKERS: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const [code] = (await once(rebuild, 'exit')) as [number];
-    assert.equal(code, 0);
-    assert.deepEqual(await dumpReadModels(resources.sql), projected);
   });
 });

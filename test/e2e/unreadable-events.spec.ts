@@ -42,6 +42,7 @@ const runRebuild = async (sys: TestSystem, env: Record<string, string>): Promise
       REDIS_URL: '',
       REDIS_CLUSTER_NODES: '',
       KAFKA_BROKERS: '',
+      RABBITMQ_URL: '',
       EVENTSTORE_URL: '',
       ...env,
     },

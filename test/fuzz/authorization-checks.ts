@@ -2,7 +2,8 @@
 // buy-now and retraction the bidder role; cancel an admin, or the auction's own seller; approving
 // or revoking a bidder the auction's own seller. A 2xx answer to anyone
 // else, or to a request without a valid token, is a problem even when nothing was written (an
-// idempotent no-op must not answer before the ownership check).
+// idempotent no-op must not answer before the ownership check). And who may read the analysts'
+// figures: the analyst role alone.
 import type { AuthSpec, RequestSpec } from './http-arbitraries.js';
 
 interface Caller {
@@ -35,4 +36,13 @@ export const authorizationProblems = (spec: RequestSpec, sellerId: string | unde
   if (spec.path.includes('/approved-bidders/')) return needs(has('seller') && sellerId !== undefined && caller.sub === sellerId, `the auction's seller (${JSON.stringify(sellerId)})`);
   if (spec.path.endsWith('/cancel')) return needs(has('admin') || (has('seller') && sellerId !== undefined && caller.sub === sellerId), `an admin nor the auction's seller (${JSON.stringify(sellerId)})`);
   return [];
+};
+
+/** Problems with a 2xx answer to a read: the analysts' figures answer an analyst only. */
+export const readAuthorizationProblems = (spec: RequestSpec): string[] => {
+  if (!spec.path.startsWith('/v1/analytics/')) return [];
+  const caller = callerOf(spec.auth);
+  if (caller === 'unknown') return [];
+  if (caller === undefined) return [`the analysts' figures answered without a valid token (${spec.auth.kind})`];
+  return caller.roles.includes('analyst') ? [] : [`the analysts' figures answered ${JSON.stringify(caller.sub.slice(0, 60))} with roles [${caller.roles.join(',')}], who is not an analyst`];
 };

@@ -8,7 +8,7 @@ import type { RequestSpec } from './http-arbitraries.js';
 import type { ResolvedRequest } from './http-sender.js';
 import { describeRequest, resolveRequest, sendRequest } from './http-sender.js';
 import { accountStreamIdOf, saleStreamIdOf, streamIdOf } from '../../domain/index.js';
-import { authorizationProblems } from './authorization-checks.js';
+import { authorizationProblems, readAuthorizationProblems } from './authorization-checks.js';
 import { acceptedBody, responseProblems } from './response-checks.js';
 
 const commandPaths: ReadonlySet<string> = new Set([
@@ -85,7 +85,8 @@ export class FuzzWorld {
     const body = acceptedBody(response);
     if (body !== undefined) this.recordAccount(request, body);
     if (body !== undefined) this.recordSale(request, body);
-    if (body === undefined || !isCommand(request.raw.method, request.spec.path)) return [];
+    if (!isCommand(request.raw.method, request.spec.path)) return response.status >= 200 && response.status < 300 ? readAuthorizationProblems(request.spec) : [];
+    if (body === undefined) return [];
     const auctionId = typeof body.auctionId === 'string' ? body.auctionId : request.auctionId;
     const version = body.version;
     const problems = authorizationProblems(request.spec, auctionId === undefined ? undefined : await this.sellerOf(auctionId));

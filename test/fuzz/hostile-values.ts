@@ -33,9 +33,9 @@ export const hostileSubs = [
 ] as const;
 
 /** Plain identifiers, as the honest users of a run. */
-export const honestSubs = ['fz-sam', 'fz-alice', 'fz-bob', 'fz-root', 'fz-audrey'] as const;
+export const honestSubs = ['fz-sam', 'fz-alice', 'fz-bob', 'fz-root', 'fz-audrey', 'fz-ann'] as const;
 
-export const allRoles = ['bidder', 'seller', 'auditor', 'admin'] as const;
+export const allRoles = ['bidder', 'seller', 'auditor', 'admin', 'analyst'] as const;
 export type FuzzRole = (typeof allRoles)[number];
 
 /** Any subset of the roles, the empty one included. */

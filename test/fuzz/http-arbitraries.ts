@@ -100,6 +100,15 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/auctions/:id/second-chance-offers/decline', weight: 1, query: [] },
   { method: 'GET', path: '/v1/auctions/:id/second-chance-offers', weight: 1, query: [] },
   { method: 'GET', path: '/v1/audit/auctions/:id/events', weight: 1, query: ['afterVersion', 'limit'] },
+  // The analysts' figures (README, "Analysts: market figures"): time ranges, buckets, CSV.
+  { method: 'GET', path: '/v1/analytics/summary', weight: 1, query: ['from', 'to', 'format'] },
+  { method: 'GET', path: '/v1/analytics/bids-per-minute', weight: 1, query: ['from', 'to', 'format'] },
+  { method: 'GET', path: '/v1/analytics/sell-through', weight: 1, query: ['from', 'to', 'bucket', 'format'] },
+  { method: 'GET', path: '/v1/analytics/sniping', weight: 1, query: ['from', 'to', 'bucket', 'format'] },
+  { method: 'GET', path: '/v1/analytics/revenue', weight: 1, query: ['from', 'to', 'bucket', 'format'] },
+  { method: 'GET', path: '/v1/analytics/auctions', weight: 2, query: ['status', 'from', 'to', 'limit', 'cursor', 'format'] },
+  { method: 'GET', path: '/v1/analytics/auctions/:id', weight: 1, query: ['format'] },
+  // A path no route serves.
   { method: 'GET', path: '/v1/analytics/:id', weight: 1, query: [] },
 ];
 
@@ -198,6 +207,17 @@ const queryValueArb = (name: string, path: string): fc.Arbitrary<string> => {
       return fc.constantFrom('ending-soon', 'newly-listed', 'price', '');
     case 'order':
       return fc.constantFrom('newest', 'oldest', 'random');
+    case 'from':
+    case 'to':
+      // Real instants near now and at the edges of what the codec and PostgreSQL take, and not instants at all.
+      return fc.oneof(
+        fc.integer({ min: -90 * 86_400, max: 3_600 }).map((s) => inSeconds(s)),
+        fc.constantFrom('1970-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z', '2026-02-29T00:00:00Z', '2026-11-29T24:00:00Z', '2026-11-29T12:00:00+01:00',
+          '2026-11-29', 'yesterday', '', '1969-12-31T23:59:59Z', '2026-11-29T12:00:00.1234567891Z'),
+        hostileStringArb,
+      );
+    case 'bucket':
+      return fc.constantFrom('minute', 'hour', 'day', 'week', 'DAY', '');
     case 'sellerId':
       return fc.oneof(fc.constantFrom(...honestSubs, ...providerSubs), hostileStringArb);
     case 'q':
@@ -208,7 +228,7 @@ const queryValueArb = (name: string, path: string): fc.Arbitrary<string> => {
   }
 };
 
-const queryNames = ['cursor', 'limit', 'minVersion', 'format', 'status', 'sort', 'order', 'sellerId', 'unknown', '__proto__', 'limit[]'] as const;
+const queryNames = ['cursor', 'limit', 'minVersion', 'format', 'status', 'sort', 'order', 'sellerId', 'from', 'to', 'bucket', 'unknown', '__proto__', 'limit[]'] as const;
 
 /** Query parameters: mostly the route's own with hostile values, also unknown names and repeated ones. */
 export const queryArb = (own: readonly string[], path: string): fc.Arbitrary<(readonly [string, string])[]> => {
@@ -339,6 +359,7 @@ const rolesFor = (path: string): FuzzRole[] => {
   if (path.endsWith('/cancel') || path.startsWith('/v1/admin/')) return ['admin'];
   if (path.startsWith('/v1/me/blocked-bidders')) return ['seller'];
   if (path.startsWith('/v1/audit/')) return ['auditor'];
+  if (path.startsWith('/v1/analytics/')) return ['analyst'];
   return ['bidder'];
 };
 
@@ -398,6 +419,7 @@ const bidderArb = fc.constantFrom<AuthSpec>({ kind: 'token', sub: 'fz-alice', ro
 const sellerAuth: AuthSpec = { kind: 'token', sub: 'fz-sam', roles: ['seller', 'bidder'] };
 const adminAuth: AuthSpec = { kind: 'token', sub: 'fz-root', roles: ['admin'] };
 const auditorAuth: AuthSpec = { kind: 'token', sub: 'fz-audrey', roles: ['auditor'] };
+const analystAuth: AuthSpec = { kind: 'token', sub: 'fz-ann', roles: ['analyst'] };
 
 /** Valid commands and reads by plain users, so the run has auctions in every state. */
 const honestRequestArb: fc.Arbitrary<RequestSpec> = fc.oneof(
@@ -425,6 +447,12 @@ const honestRequestArb: fc.Arbitrary<RequestSpec> = fc.oneof(
   fc.tuple(fc.nat(), fc.constantFrom('/v1/auctions/:id', '/v1/auctions/:id/bids', '/v1/audit/auctions/:id/bids', '/v1/audit/auctions/:id/attempts', '/v1/audit/auctions/:id/verify'), fc.constantFrom(undefined, 'csv', 'ndjson')).map(
     ([pick, path, format]) => ({
       ...honest('read', 'GET', path, auditorAuth, { kind: 'none' }, undefined, format !== undefined && path.includes('/audit/') && !path.endsWith('verify') ? [['format', format] as const] : []),
+      id: { kind: 'known' as const, pick, suffix: '' },
+    }),
+  ),
+  fc.tuple(fc.nat(), fc.constantFrom('summary', 'bids-per-minute', 'sell-through', 'sniping', 'revenue', 'auctions', 'auctions/:id'), fc.constantFrom(undefined, 'csv')).map(
+    ([pick, path, format]) => ({
+      ...honest('analytics', 'GET', `/v1/analytics/${path}`, analystAuth, { kind: 'none' }, undefined, format !== undefined ? [['format', format] as const] : []),
       id: { kind: 'known' as const, pick, suffix: '' },
     }),
   ),

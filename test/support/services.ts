@@ -4,7 +4,7 @@
 // `requireProgram` does the same for a program the suite runs (HAProxy).
 import type { Context } from 'mocha';
 
-export type ServiceVariable = 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'KAFKA_BROKERS' | 'EVENTSTORE_URL' | 'CHROMIUM_PATH';
+export type ServiceVariable = 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'KAFKA_BROKERS' | 'RABBITMQ_URL' | 'EVENTSTORE_URL' | 'CHROMIUM_PATH';
 
 /** Variables that CI must provide; EventStoreDB cannot run on CI's machine, so it may always skip. */
 const optionalEvenInCi: ReadonlySet<ServiceVariable> = new Set(['EVENTSTORE_URL']);
@@ -28,9 +28,11 @@ export const requireProgram = (ctx: Context, found: string | undefined, suite: s
 /**
  * The environment of a child process a suite runs (a CLI, a role): the runner's, with `overrides`
  * on top (an undefined value removes a variable). REDIS_CLUSTER_NODES is dropped unless given: CI
- * sets it beside REDIS_URL for the cluster variants, and a process refuses both.
+ * sets it beside REDIS_URL for the cluster variants, and a process refuses both. RABBITMQ_URL is
+ * dropped unless given too: CI sets it for the RabbitMQ variants, and a child without KAFKA_BROKERS
+ * would otherwise take RabbitMQ as its bus.
  */
 export const childEnv = (overrides: Readonly<Record<string, string | undefined>> = {}): Record<string, string> => {
-  const env: Record<string, string | undefined> = { ...process.env, REDIS_CLUSTER_NODES: undefined, ...overrides };
+  const env: Record<string, string | undefined> = { ...process.env, REDIS_CLUSTER_NODES: undefined, RABBITMQ_URL: undefined, ...overrides };
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 };

@@ -194,6 +194,35 @@ describe('configuration: the Kafka topic and consumer group prefix', () => {
   });
 });
 
+describe('configuration: RabbitMQ as the bus', () => {
+  it('has no RabbitMQ unless RABBITMQ_URL is set; RABBITMQ_STREAM names the stream', () => {
+    const none = loadConfig({});
+    assert.equal(none.rabbitmqUrl, undefined);
+    assert.equal(none.rabbitmqStream, undefined);
+    assert.equal(none.rabbitmqIgnored, false);
+    const named = loadConfig({ RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672', RABBITMQ_STREAM: 'auction-events-staging' });
+    assert.equal(named.rabbitmqUrl, 'amqp://guest:guest@127.0.0.1:5672');
+    assert.equal(named.rabbitmqStream, 'auction-events-staging');
+    assert.equal(loadConfig({ RABBITMQ_URL: 'amqps://user:secret@rabbit.example:5671/vhost' }).rabbitmqUrl, 'amqps://user:secret@rabbit.example:5671/vhost');
+  });
+
+  it('with KAFKA_BROKERS also set, Kafka is the bus and RabbitMQ is not used (the process warns)', () => {
+    const both = loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', RABBITMQ_URL: 'amqp://127.0.0.1:5672' });
+    assert.deepEqual(both.kafkaBrokers, ['127.0.0.1:19092']);
+    assert.equal(both.rabbitmqUrl, undefined);
+    assert.equal(both.rabbitmqIgnored, true);
+  });
+
+  it('stops on a URL that is not amqp(s) or a stream name RabbitMQ would refuse, naming the variable', () => {
+    for (const [name, value] of [
+      ['RABBITMQ_URL', 'http://127.0.0.1:15672'], ['RABBITMQ_URL', 'not a url'], ['RABBITMQ_URL', 'amqp://'],
+      ['RABBITMQ_STREAM', 'auction events'], ['RABBITMQ_STREAM', 'amq.events'], ['RABBITMQ_STREAM', 'x'.repeat(201)],
+    ] as const) {
+      assert.throws(() => loadConfig({ [name]: value }), (e: unknown) => e instanceof ConfigError && e.message.includes(name), `${name}=${value}`);
+    }
+  });
+});
+
 describe('configuration: accounts', () => {
   it('issues 15-minute access tokens and 30-day refresh tokens, and locks sign-in after 5 failures, by default', () => {
     assert.deepEqual(loadConfig({}).accounts, { accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, signInMaxFailures: 5 });

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { commandMigrations } from '../../commands/index.js';
 import { loadedSqlFiles, sqlFile } from '../../infra/index.js';
 import { readModelMigrations } from '../../projections/index.js';
+// Loaded for its queries' SQL files (read-api/analytics/sql/), read when their module loads.
+import '../../read-api/index.js';
 import { sqlFilesUnder } from '../../scripts/sql-files.js';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,5 +1,5 @@
 // The page's HTTP calls: the command API (bid, buy-now, create), the read API (auction, listing,
-// bid history, the caller's own lists), the watchlist, the accounts API (register, sign in, refresh,
+// bid history, the caller's own lists, the analysts' figures), the watchlist, the accounts API (register, sign in, refresh,
 // sign out, the seller's block list), the page's configuration and the development sign-in. Every answer comes back as
 // { ok, status, body } or { ok: false, status, error }, never as an exception; status 0 means the
 // server could not be reached.
@@ -162,6 +162,17 @@ export const api = {
    */
   bid: (id, maxAmount, idempotencyKey, token) =>
     request('POST', `${auctionPath(id)}/bids`, { token, body: { maxAmount }, headers: { 'Idempotency-Key': idempotencyKey } }),
+
+  /**
+   * An analysts' read (`GET /v1/analytics/<path>`), conditional on the ETag of the last answer to
+   * it: status 304 (not `ok`) while nothing changed. `Cache-Control: max-age=0` keeps fetch from
+   * adding `no-cache`, which would make the server answer in full.
+   * @param {string} path e.g. `summary`, `bids-per-minute`, `auctions/<id>`
+   * @param {string} token
+   * @param {string | undefined} etag
+   */
+  analytics: (path, token, etag) =>
+    request('GET', `/v1/analytics/${path}`, { token, headers: etag === undefined ? {} : { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' } }),
 
   // ---- second-chance offers (README "Second-chance offers") ----
   /**

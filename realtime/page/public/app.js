@@ -2,7 +2,7 @@
 // account's token before it expires) and the live connection (signed in with the same token, for
 // notifications), and shows one view at a time by the address's fragment: `#/` the open auctions,
 // `#/auctions/<id>` one auction, `#/sales/<id>` a timed sale's lots, `#/me/bids`, `#/me/won`, `#/me/watchlist`, `#/me/listings` the
-// user's own lists. Plain ES modules, no framework, no build step.
+// user's own lists, `#/analytics[/<auction id>]` the analysts' charts. Plain ES modules, no framework, no build step.
 import * as accounts from './accounts.js';
 import { api, watchDateHeaders } from './api.js';
 import { ServerClock } from './clock.js';
@@ -19,6 +19,7 @@ import { saleView } from './views/sale-view.js';
 import { myListView, myListRoutes } from './views/my-lists.js';
 import { renderNav } from './views/nav.js';
 import { notificationTray } from './views/notification-tray.js';
+import { analyticsView } from './views/analytics-view.js';
 
 /**
  * @typedef {import('./session.js').Session} Session
@@ -164,7 +165,9 @@ const start = async () => {
     const auctionId = m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
     const mine = /^#\/me\/([a-z]+)$/.exec(location.hash)?.[1];
     const sale = /^#\/sales\/([^/?#]+)$/.exec(location.hash)?.[1];
+    const analytics = /^#\/analytics(?:\/([^/?#]+))?$/.exec(location.hash);
     current = auctionId !== undefined ? auctionView(ctx, auctionId)
+      : analytics !== null ? analyticsView(ctx, analytics[1] === undefined ? undefined : decodeURIComponent(analytics[1]))
       : sale !== undefined ? saleView(ctx, decodeURIComponent(sale))
       : mine !== undefined && myListRoutes.includes(/** @type {any} */ (mine)) ? myListView(ctx, /** @type {any} */ (mine))
       : listingView(ctx);

@@ -35,7 +35,7 @@ interface Started {
 
 const env = (dataDir: string): NodeJS.ProcessEnv => {
   const out: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', REALTIME_PORT: '0', LOG_LEVEL: 'info', AUTH_JWT_SECRET: SECRET };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'EVENTSTORE_URL', 'ROLES']) delete out[name];
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'RABBITMQ_URL', 'EVENTSTORE_URL', 'ROLES']) delete out[name];
   return out;
 };
 

@@ -31,6 +31,16 @@ describe('scripts/replay: arguments', () => {
       [['--at-time', '2025-01-01'], /go with --state-of/],
       [['--nope'], /Unknown option '--nope'/],
       [['--page-size', 'lots'], /--page-size "lots"/],
+      [['--format', 'csv'], /--format "csv": expected ndjson or parquet/],
+      [['--format', 'parquet'], /--format parquet needs --out <file>/],
+      [['--table', 'analytics_auctions', '--format', 'parquet'], /--format parquet needs --out <file>/],
+      [['--row-group-size', '100'], /--row-group-size goes with --format parquet/],
+      [['--format', 'parquet', '--out', 'x.parquet', '--row-group-size', '0'], /--row-group-size "0": expected a whole number of rows/],
+      [['--table', 'auctions'], /--table "auctions": expected one of analytics_auctions, /],
+      [['--table', 'analytics_auctions', '--auction', 'a1'], /--table analytics_auctions is exported by time \(--from\/--to\) only: it cannot be combined with --auction/],
+      [['--table', 'analytics_price_points', '--type', 'BidPlaced', '--until', '0'], /cannot be combined with --until, --type/],
+      [['--table', 'analytics_auctions', '--from', '2025-02-01', '--to', '2025-01-01'], /--from .* must be before --to/],
+      [['--state-of', 'a1', '--at-position', '0', '--format', 'parquet'], /--state-of cannot be combined with --format/],
     ];
     const results = await Promise.all(cases.map(([args]) => run(args)));
     cases.forEach(([args, message], i) => {
@@ -42,6 +52,18 @@ describe('scripts/replay: arguments', () => {
     });
   });
 
+  it('refuses to write Parquet to a terminal (exit 2), before opening anything', async function () {
+    // `script` gives the command a pseudo-terminal: --out /dev/stdout is that terminal.
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile('script', ['-qefc', `${process.execPath} ${script} --format parquet --out /dev/stdout`, '/dev/null'], { env }, (error, stdout) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout });
+      });
+    });
+    if (out.code === 127 || out.code === null) this.skip(); // no `script` here
+    assert.equal(out.code, 2, out.stdout);
+    assert.match(out.stdout, /--out \/dev\/stdout: a terminal; --format parquet writes a binary file/);
+  });
+
   it('prints usage with examples for --help', async () => {
     const out = await run(['--help']);
     assert.equal(out.code, 0);
@@ -49,6 +71,8 @@ describe('scripts/replay: arguments', () => {
     assert.match(out.stdout, /^usage: npm run -s replay/);
     assert.match(out.stdout, /Examples:\n/);
     assert.match(out.stdout, /--state-of <auctionId>/);
+    assert.match(out.stdout, /--format <format> +ndjson \(default\) or parquet/);
+    assert.match(out.stdout, /analytics_bids_per_minute \(minute\)/);
   });
 
   it('stops on invalid configuration with exit code 1, naming the variable', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_PAGE_SIZE, UsageError, parseReplayArgs } from '../../../scripts/replay/options.js';
+import { DEFAULT_ROW_GROUP_ROWS } from '../../../scripts/replay/parquet-sink.js';
 import { formatProgress, createProgress, noProgress } from '../../../scripts/replay/progress.js';
 import { PassThrough } from 'node:stream';
 
@@ -9,7 +10,7 @@ const refused = (args: string[], message: RegExp) => {
 
 describe('replay arguments', () => {
   it('the whole log by default, with progress and the default page size', () => {
-    assert.deepEqual(parseReplayArgs([]), { kind: 'log', filter: {}, out: undefined, progress: true, pageSize: DEFAULT_PAGE_SIZE });
+    assert.deepEqual(parseReplayArgs([]), { kind: 'log', filter: {}, format: 'ndjson', out: undefined, progress: true, pageSize: DEFAULT_PAGE_SIZE, rowGroupRows: DEFAULT_ROW_GROUP_ROWS });
     assert.deepEqual(parseReplayArgs(['--help']), { kind: 'help' });
     assert.deepEqual(parseReplayArgs(['-h']), { kind: 'help' });
   });
@@ -29,10 +30,27 @@ describe('replay arguments', () => {
         until: '20:9',
         types: ['BidPlaced', 'AuctionClosed'],
       },
+      format: 'ndjson',
       out: 'x.ndjson',
       progress: false,
       pageSize: 50,
+      rowGroupRows: DEFAULT_ROW_GROUP_ROWS,
     });
+  });
+
+  it('reads an export: Parquet with its row groups, or a table by time range', () => {
+    assert.deepEqual(parseReplayArgs(['--from', '2025-06-01', '--format', 'parquet', '--out', 'log.parquet', '--row-group-size', '500']), {
+      kind: 'log', filter: { fromMs: Date.parse('2025-06-01T00:00:00Z') }, format: 'parquet', out: 'log.parquet', progress: true, pageSize: DEFAULT_PAGE_SIZE, rowGroupRows: 500,
+    });
+    assert.deepEqual(parseReplayArgs(['--table', 'analytics_price_points', '--from', '2025-06-01', '--to', '2025-06-02', '--format', 'parquet', '-o', 'p.parquet']), {
+      kind: 'table', table: 'analytics_price_points', fromMs: Date.parse('2025-06-01T00:00:00Z'), toMs: Date.parse('2025-06-02T00:00:00Z'),
+      format: 'parquet', out: 'p.parquet', progress: true, pageSize: DEFAULT_PAGE_SIZE, rowGroupRows: DEFAULT_ROW_GROUP_ROWS,
+    });
+    assert.deepEqual(parseReplayArgs(['--table', 'analytics_auctions']), {
+      kind: 'table', table: 'analytics_auctions', format: 'ndjson', out: undefined, progress: true, pageSize: DEFAULT_PAGE_SIZE, rowGroupRows: DEFAULT_ROW_GROUP_ROWS,
+    });
+    refused(['--format', 'parquet'], /--format parquet needs --out/);
+    refused(['--table', 'analytics_auctions', '--after', '0'], /cannot be combined with --after/);
   });
 
   it('reads a state query at a position or at a time', () => {

@@ -130,11 +130,13 @@ export function renderSession(ctx, panel) {
     const name = el('input', { id: 'signin-name', name: 'name', autocomplete: 'off', required: true, maxlength: 128, 'aria-describedby': 'signin-hint' });
     const bidder = el('input', { type: 'checkbox', name: 'role', value: 'bidder', checked: true });
     const seller = el('input', { type: 'checkbox', name: 'role', value: 'seller' });
+    const analyst = el('input', { type: 'checkbox', name: 'role', value: 'analyst' });
     const form = el('form', { class: 'signin', 'aria-label': 'Development sign-in', novalidate: true },
       el('p', { class: 'field' }, el('label', { for: 'signin-name' }, 'Your name'), name),
       el('fieldset', { class: 'roles' }, el('legend', {}, 'Roles'),
         el('label', {}, bidder, ' Bidder'),
-        el('label', {}, seller, ' Seller')),
+        el('label', {}, seller, ' Seller'),
+        el('label', {}, analyst, ' Analyst')),
       el('button', { type: 'submit' }, 'Development sign-in'),
       el('p', { id: 'signin-hint', class: 'hint' }, 'Any name (letters, digits and . _ : @ -): the server uses the development secret.'),
     );
@@ -147,7 +149,7 @@ export function renderSession(ctx, panel) {
         return fail('Enter a name of 1 to 128 letters, digits or . _ : @ -');
       }
       name.removeAttribute('aria-invalid');
-      const roles = [bidder, seller].filter((box) => box.checked).map((box) => box.value);
+      const roles = [bidder, seller, analyst].filter((box) => box.checked).map((box) => box.value);
       if (roles.length === 0) return fail('Choose at least one role.');
       const answer = await api.devToken(sub, roles);
       if (!answer.ok) return fail(`Sign-in failed: ${answer.error.message}`);
