@@ -6,7 +6,8 @@
 // all through the balancer; afterwards the checks compare what the clients were told and saw with
 // the event log, the read models (against a rebuild), the read API and the live cache. The Redis
 // Cluster fault runs on a second topology on the suite's own Redis Cluster (three masters with a
-// replica each). Prints per fault: bids acknowledged, bids found in the log, duplicates, retries
+// replica each), the RabbitMQ fault on a third whose bus is the suite's own RabbitMQ node (each
+// service and topology started only when a selected fault needs it). Prints per fault: bids acknowledged, bids found in the log, duplicates, retries
 // answered differently, frames missed or doubled, time to recover; exits 1 on any violation. See
 // `npm run chaos -- --help`. This file is also the folder's only way in.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { allFaults } from './faults/index.js';
 import type { Fault } from './faults/index.js';
 import { formatTable } from './report.js';
 import type { FaultReport } from './report.js';
-import { startKafkaBroker, startPostgresServer, startRedisCluster, startRedisServer } from './services/index.js';
+import { rabbitmqServerMissing, startKafkaBroker, startPostgresServer, startRabbitmqServer, startRedisCluster, startRedisServer } from './services/index.js';
 import { defaultSettings, runSuite } from './suite.js';
 import type { Skipped, SuiteSettings } from './suite.js';
 import { startTopologyTarget } from './target/index.js';
@@ -37,8 +38,11 @@ export * from './services/index.js';
 export * from './checks/index.js';
 export * from './load/index.js';
 
-/** Ports from the base: the services, the two topologies (scripts/topology/layout.ts: 33 ports each), the Redis Cluster's six nodes. */
-const PORTS = { postgres: 1, redis: 2, kafka: 3, kafkaController: 4, topology: 10, clusterTopology: 50, redisCluster: 101 } as const;
+/** Ports from the base: the services, the three topologies (scripts/topology/layout.ts: 33 ports each), the Redis Cluster's six nodes. */
+const PORTS = {
+  postgres: 1, redis: 2, kafka: 3, kafkaController: 4, rabbitmq: 5, rabbitmqEpmd: 6, rabbitmqDist: 7,
+  topology: 10, clusterTopology: 50, redisCluster: 101, rabbitmqTopology: 110,
+} as const;
 
 const usage = `usage: npm run chaos [-- options]
 
@@ -48,15 +52,18 @@ publisher, a projector, a scheduler, each its own process) on them, and runs eac
 through the balancer, checking that no acknowledged bid was lost or doubled, every retry got the
 first answer, subscribers missed and doubled no frame, the read models equal a rebuild and
 everything converged. The Redis Cluster fault runs on a second topology on its own Redis Cluster
-(three masters, one replica each). Everything it started is stopped and .chaos/ removed at the
-end, also on failure or Ctrl-C.
+(three masters, one replica each); the RabbitMQ fault on a third whose bus is its own RabbitMQ
+node (rabbitmq-server; skipped when it is not installed). Only what the selected faults need is
+started. Everything it started is stopped and .chaos/ removed at the end, also on failure or Ctrl-C.
 
   --faults a,b             faults to run (default all: ${allFaults().map((f) => f.name).join(', ')})
   --bidders N              bidder clients (default ${defaultSettings.bidders})
   --subscribers N          WebSocket subscribers (default ${defaultSettings.subscribers})
   --auctions N             auctions per fault (default ${defaultSettings.auctions})
-  --port-base P            first port of the range it uses, P+1 to P+106 (default 15400, or CHAOS_PORT_BASE):
-                           services P+1..P+4, topology P+10..P+42, cluster topology P+50..P+82, Redis Cluster P+101..P+106
+  --port-base P            first port of the range it uses, P+1 to P+142 (default 15400, or CHAOS_PORT_BASE):
+                           PostgreSQL P+1, Redis P+2, Kafka P+3..P+4, RabbitMQ P+5..P+7 (AMQP, epmd, distribution),
+                           topology P+10..P+42, cluster topology P+50..P+82, Redis Cluster P+101..P+106
+                           (cluster bus P+10101..P+10106), RabbitMQ topology P+110..P+142
   --redis-persistence M    aof (default; compose.yaml's Redis) or none (Redis comes back empty)
   --keep                   leave .chaos/ (logs, data) after the run; the processes are stopped all the same
   -h, --help               this text
@@ -126,6 +133,7 @@ const main = async (): Promise<number> => {
   }
   const faults = known.filter((f) => names.includes(f.name));
   const onCluster = (f: Fault): boolean => f.redis === 'cluster';
+  const onRabbitmq = (f: Fault): boolean => f.bus === 'rabbitmq';
 
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`[chaos ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
@@ -159,34 +167,58 @@ const main = async (): Promise<number> => {
   const reports: FaultReport[] = [];
   const skipped: Skipped[] = [];
   try {
-    const single = faults.filter((f) => !onCluster(f));
+    const single = faults.filter((f) => !onCluster(f) && !onRabbitmq(f));
     const clustered = faults.filter(onCluster);
+    // The RabbitMQ topology's faults, skipped when the machine has no rabbitmq-server to run.
+    const noRabbitmq = rabbitmqServerMissing();
+    const onRabbit = noRabbitmq === undefined ? faults.filter(onRabbitmq) : [];
+    if (noRabbitmq !== undefined) {
+      for (const fault of faults.filter(onRabbitmq)) {
+        say(`skipping ${fault.name}: ${noRabbitmq}`);
+        skipped.push({ fault: fault.name, reason: noRabbitmq });
+      }
+    }
+    const needsKafka = single.length + clustered.length > 0;
+    const needsRedis = single.length + onRabbit.length > 0;
     const clusterPort = base + PORTS.redisCluster;
     say(
-      `starting PostgreSQL on port ${base + PORTS.postgres}, Kafka on ${base + PORTS.kafka}` +
-        (single.length > 0 ? `, Redis on ${base + PORTS.redis} (persistence: ${persistence})` : '') +
+      `starting PostgreSQL on port ${base + PORTS.postgres}` +
+        (needsKafka ? `, Kafka on ${base + PORTS.kafka}` : '') +
+        (needsRedis ? `, Redis on ${base + PORTS.redis} (persistence: ${persistence})` : '') +
         (clustered.length > 0 ? `, a Redis Cluster on ${clusterPort}-${clusterPort + 5} (3 masters, 1 replica each)` : '') +
+        (onRabbit.length > 0 ? `, RabbitMQ on ${base + PORTS.rabbitmq}` : '') +
         ` (data under ${dir})`,
     );
     // Side by side; each is registered for the clean-up once it runs, and all have settled before
     // a failure of one goes on to the clean-up.
     const services = await Promise.allSettled([
       startPostgresServer({ dir: join(dir, 'pg'), port: base + PORTS.postgres }).then((service) => cleanup.add(service)),
-      startKafkaBroker({ root, dir: join(dir, 'kafka'), port: base + PORTS.kafka, controllerPort: base + PORTS.kafkaController }).then((service) => cleanup.add(service)),
-      single.length > 0 ? startRedisServer({ dir: join(dir, 'redis'), port: base + PORTS.redis, persistence }).then((service) => cleanup.add(service)) : undefined,
+      needsKafka ? startKafkaBroker({ root, dir: join(dir, 'kafka'), port: base + PORTS.kafka, controllerPort: base + PORTS.kafkaController }).then((service) => cleanup.add(service)) : undefined,
+      needsRedis ? startRedisServer({ dir: join(dir, 'redis'), port: base + PORTS.redis, persistence }).then((service) => cleanup.add(service)) : undefined,
       clustered.length > 0 ? startRedisCluster({ root, dir: join(dir, 'redis-cluster'), port: clusterPort }).then((service) => cleanup.add(service)) : undefined,
+      onRabbit.length > 0
+        ? startRabbitmqServer({ dir: join(dir, 'rabbitmq'), port: base + PORTS.rabbitmq, epmdPort: base + PORTS.rabbitmqEpmd, distPort: base + PORTS.rabbitmqDist }).then((service) => cleanup.add(service))
+        : undefined,
     ] as const);
-    const [postgres, kafka, server, cluster] = [settled(services[0]), settled(services[1]), settled(services[2]), settled(services[3])];
+    const [postgres, kafka, server, cluster, rabbitmq] = [settled(services[0]), settled(services[1]), settled(services[2]), settled(services[3]), settled(services[4])];
 
-    /** Starts a topology on one Redis (a server or the cluster), runs `selected` on it, and keeps the reports. */
-    const runTopology = async (name: string, basePort: number, database: string, kafkaTopic: string, redis: TopologyTargetOptions['redis'], selected: readonly Fault[]) => {
-      const target = await startTopologyTarget({ name, dir, basePort, cleanup, postgres, database, redis, kafka, kafkaTopic, say });
+    /** Starts a topology on one Redis (a server or the cluster) and one bus, runs `selected` on it, and keeps the reports. */
+    const runTopology = async (name: string, basePort: number, database: string, redis: TopologyTargetOptions['redis'], bus: TopologyTargetOptions['bus'], selected: readonly Fault[]) => {
+      const target = await startTopologyTarget({ name, dir, basePort, cleanup, postgres, database, redis, bus, say });
       const run = await runOn(target, selected);
       reports.push(...run.reports);
       skipped.push(...run.skipped);
     };
-    if (server !== undefined) await runTopology('single-redis', base + PORTS.topology, 'gavelstream_chaos', 'chaos-events', { kind: 'standalone', server }, single);
-    if (cluster !== undefined) await runTopology('redis-cluster', base + PORTS.clusterTopology, 'gavelstream_chaos_cluster', 'chaos-cluster-events', { kind: 'cluster', cluster }, clustered);
+    if (kafka !== undefined && server !== undefined && single.length > 0) {
+      await runTopology('single-redis', base + PORTS.topology, 'gavelstream_chaos', { kind: 'standalone', server }, { kind: 'kafka', broker: kafka, topic: 'chaos-events' }, single);
+    }
+    if (kafka !== undefined && cluster !== undefined) {
+      await runTopology('redis-cluster', base + PORTS.clusterTopology, 'gavelstream_chaos_cluster', { kind: 'cluster', cluster }, { kind: 'kafka', broker: kafka, topic: 'chaos-cluster-events' }, clustered);
+    }
+    // A Redis database of its own: the first topology's checkpoints and closing queue stay in db 0.
+    if (server !== undefined && rabbitmq !== undefined) {
+      await runTopology('rabbitmq', base + PORTS.rabbitmqTopology, 'gavelstream_chaos_rabbitmq', { kind: 'standalone', server, db: 1 }, { kind: 'rabbitmq', node: rabbitmq, stream: 'chaos-rabbitmq-events' }, onRabbit);
+    }
   } catch (error) {
     say(`FAILED: ${(error as Error).stack ?? String(error)}`);
     await cleanup.removeAll();

@@ -1,6 +1,6 @@
-// The local topology, started and driven from code: PostgreSQL, Redis and Kafka as the machine
-// runs them, each role a `node dist/scripts/start.js` process of its own (layout.ts), HAProxy in
-// front with scripts/haproxy/gavelstream.cfg. `npm run topology` (cli.ts), the topology's tests
+// The local topology, started and driven from code: PostgreSQL, Redis and Kafka (or RabbitMQ) as
+// the machine runs them, each role a `node dist/scripts/start.js` process of its own (layout.ts),
+// HAProxy in front with scripts/haproxy/gavelstream.cfg. `npm run topology` (cli.ts), the topology's tests
 // and the chaos suite use it; `kill`, `signal` and `restart` act on one process by name.
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -44,6 +44,12 @@ export interface TopologyOptions {
   /** KAFKA_TOPIC and KAFKA_GROUP_ID_PREFIX of every node (tests give each topology its own). */
   readonly kafkaTopic?: string;
   readonly kafkaGroupIdPrefix?: string;
+  /**
+   * RabbitMQ as the bus instead of Kafka: every node gets RABBITMQ_URL and RABBITMQ_STREAM (its
+   * stream queue) and no KAFKA_BROKERS, KAFKA_TOPIC nor KAFKA_GROUP_ID_PREFIX; Kafka is neither
+   * looked for nor started, and the node must answer. Never taken from the environment.
+   */
+  readonly rabbitmq?: { readonly url: string; readonly stream: string };
   /** What every process inherits (default process.env); the topology's own variables win. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** More variables for every node (AUTH_JWT_SECRET, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, ...). */
@@ -126,7 +132,7 @@ export const findHaproxy = (env: Readonly<Record<string, string | undefined>> = 
 };
 
 /** Variables that make a process one node of the plan; never inherited. */
-const nodeVariables = new Set(['REDIS_URL', 'REDIS_CLUSTER_NODES', 'ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT', 'TRUST_PROXY', 'REALTIME_MAX_CONNECTIONS_PER_ADDRESS', 'DATA_DIR', 'SHUTDOWN_DRAIN_MS']);
+const nodeVariables = new Set(['REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_GROUP_ID_PREFIX', 'RABBITMQ_URL', 'RABBITMQ_STREAM', 'ROLES', 'PORT', 'REALTIME_PORT', 'OPS_PORT', 'TRUST_PROXY', 'REALTIME_MAX_CONNECTIONS_PER_ADDRESS', 'DATA_DIR', 'SHUTDOWN_DRAIN_MS']);
 
 const present = (env: Readonly<Record<string, string | undefined>>): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
@@ -176,12 +182,18 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
   const inherited = Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !nodeVariables.has(name) && !name.startsWith('GATEWAY_')));
   const kafkaTopic = options.kafkaTopic ?? baseEnv.KAFKA_TOPIC;
   const kafkaGroupIdPrefix = options.kafkaGroupIdPrefix ?? baseEnv.KAFKA_GROUP_ID_PREFIX;
+  const rabbitmq = options.rabbitmq;
+  const bus: Record<string, string> = rabbitmq !== undefined
+    ? { RABBITMQ_URL: rabbitmq.url, RABBITMQ_STREAM: rabbitmq.stream }
+    : {
+      KAFKA_BROKERS: kafkaBrokers,
+      ...(kafkaTopic !== undefined ? { KAFKA_TOPIC: kafkaTopic } : {}),
+      ...(kafkaGroupIdPrefix !== undefined ? { KAFKA_GROUP_ID_PREFIX: kafkaGroupIdPrefix } : {}),
+    };
   const shared: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     ...(redis.kind === 'standalone' ? { REDIS_URL: redis.url } : { REDIS_CLUSTER_NODES: redis.nodes.join(',') }),
-    KAFKA_BROKERS: kafkaBrokers,
-    ...(kafkaTopic !== undefined ? { KAFKA_TOPIC: kafkaTopic } : {}),
-    ...(kafkaGroupIdPrefix !== undefined ? { KAFKA_GROUP_ID_PREFIX: kafkaGroupIdPrefix } : {}),
+    ...bus,
     SHUTDOWN_DRAIN_MS: String(drainMs),
   };
   const envOf = (node: NodePlan, extra: Readonly<Record<string, string>> = {}): Record<string, string> => ({ ...inherited, ...shared, ...options.nodeEnv, ...node.env, ...extra });
@@ -262,8 +274,13 @@ export const startTopology = async (options: TopologyOptions = {}): Promise<Topo
 
     await ensureDatabase(databaseUrl);
     await checkRedis(redis);
+    if (rabbitmq !== undefined) {
+      const node = new URL(rabbitmq.url);
+      const port = node.port === '' ? 5672 : Number(node.port);
+      if (!(await answers(node.hostname, port))) throw new Error(`no RabbitMQ answers at ${node.hostname}:${port} (RABBITMQ_URL)`);
+    }
     const broker = firstBroker(kafkaBrokers);
-    if (!(await answers(broker.host, broker.port))) {
+    if (rabbitmq === undefined && !(await answers(broker.host, broker.port))) {
       if (options.startKafka === false) throw new Error(`no Kafka broker answers at ${broker.host}:${broker.port} (KAFKA_BROKERS)`);
       await localKafka(repositoryRoot, 'start', broker);
       kafkaStarted = broker;

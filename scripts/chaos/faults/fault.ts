@@ -41,6 +41,8 @@ export interface Fault {
   readonly mustHold: string;
   /** Which target it runs on: the single-Redis topology (default) or the Redis Cluster one. */
   readonly redis?: 'standalone' | 'cluster';
+  /** Its topology's bus: Kafka (default) or RabbitMQ (a topology of its own, on a single Redis). */
+  readonly bus?: 'kafka' | 'rabbitmq';
   /**
    * The balancer's own 502 or 504 (no JSON error code) may answer an attempt: the fault kills a
    * node with requests in flight, which the balancer never sends twice; the client retries with

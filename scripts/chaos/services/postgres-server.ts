@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControllableService } from './service.js';
-import { alive, run } from './process-tools.js';
+import { alive, run, userIds } from './process-tools.js';
 
 export interface PostgresServerOptions {
   /** The folder for the data directory and the server's log (removed first, and by `remove()`). */
@@ -26,13 +26,6 @@ export interface PostgresServer extends ControllableService {
   readonly port: number;
 }
 
-const userIds = (user: string): { uid: number; gid: number } => {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
-  const fields = line?.split(':');
-  if (fields === undefined || fields.length < 4) throw new Error(`no user ${user} to run PostgreSQL as`);
-  return { uid: Number(fields[2]), gid: Number(fields[3]) };
-};
-
 /** Creates the cluster (initdb) and starts it. */
 export const startPostgresServer = async (options: PostgresServerOptions): Promise<PostgresServer> => {
   const bin = options.binDir ?? process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -45,7 +38,7 @@ export const startPostgresServer = async (options: PostgresServerOptions): Promi
 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const ids = userIds(user);
+  const ids = userIds(user, 'PostgreSQL');
   chownSync(dir, ids.uid, ids.gid);
   await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], asUser);
 

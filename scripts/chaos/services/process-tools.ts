@@ -1,5 +1,6 @@
 // Small process helpers the chaos suite's services share: run a command to its end (optionally as
-// another user), wait for a child to exit, wait until a TCP port answers, and sleep.
+// another user), a user's ids (for the folders of servers that refuse root), wait for a child to
+// exit, wait until a TCP port answers, and sleep.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -68,4 +69,12 @@ export const alive = (pid: number): boolean => {
   } catch {
     return false;
   }
+};
+
+/** A user's uid and gid (from /etc/passwd), for the folder of a server that runs as that user. */
+export const userIds = (user: string, server: string): { uid: number; gid: number } => {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  const fields = line?.split(':');
+  if (fields === undefined || fields.length < 4) throw new Error(`no user ${user} to run ${server} as`);
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
 };

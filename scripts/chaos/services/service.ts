@@ -1,6 +1,6 @@
-// What a fault does to a service the chaos suite controls (its own PostgreSQL, Redis, Kafka): start
-// it again, stop it cleanly, kill it hard; and, for the clean-up on failure or Ctrl-C, end it at
-// once without waiting (synchronously, so it can run in a process 'exit' handler).
+// What a fault does to a service the chaos suite controls (its own PostgreSQL, Redis, Kafka,
+// RabbitMQ): start it again, stop it cleanly, kill it hard; and, for the clean-up on failure or
+// Ctrl-C, end it at once without waiting (synchronously, so it can run in a process 'exit' handler).
 export interface ControllableService {
   readonly name: string;
   /** Starts it (again), keeping its data; resolves once it answers. */

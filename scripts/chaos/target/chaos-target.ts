@@ -2,7 +2,7 @@
 // is the topology launcher's processes behind HAProxy (topology-target.ts) on the suite's own
 // services: a fault kills and restarts nodes by name, and stops, kills and starts the services.
 import type { RedisTarget } from '../../../infra/index.js';
-import type { ControllableService, RedisClusterService, RedisServer } from '../services/index.js';
+import type { ControllableService, RabbitmqServer, RedisClusterService, RedisServer } from '../services/index.js';
 
 export interface ChaosNode {
   /** The node's name, as `kill` and `restart` take it (api-1, realtime-2, projector, ...). */
@@ -18,7 +18,10 @@ export interface ChaosServices {
   readonly postgres?: ControllableService;
   /** The single Redis (absent on a Redis Cluster target). */
   readonly redis?: RedisServer;
+  /** The Kafka broker (absent on a RabbitMQ target). */
   readonly kafka?: ControllableService;
+  /** The RabbitMQ node (present on a RabbitMQ target only). */
+  readonly rabbitmq?: RabbitmqServer;
   /** The Redis Cluster (absent on a single-Redis target). */
   readonly redisCluster?: RedisClusterService;
 }

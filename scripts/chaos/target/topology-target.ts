@@ -1,16 +1,18 @@
 // The suite's target: the topology launcher (scripts/topology/: HAProxy in front of two API nodes
 // and two realtime nodes, with a publisher, a projector and a scheduler, each its own
 // `node dist/scripts/start.js` process) on the suite's own services: a database of its own on the
-// suite's PostgreSQL, its single Redis or its Redis Cluster, its Kafka broker with a topic of its
-// own. The clients talk to the balancer only; faults kill and restart nodes by name.
+// suite's PostgreSQL, its single Redis (a database of its own) or its Redis Cluster, and as the bus
+// its Kafka broker with a topic of its own or its RabbitMQ node with a stream of its own. The
+// clients talk to the balancer only; faults kill and restart nodes by name.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisTarget } from '../../../infra/index.js';
 import { startTopology } from '../../topology/index.js';
 import type { Topology } from '../../topology/index.js';
 import type { Cleanup } from '../cleanup.js';
-import type { KafkaBroker, PostgresServer, RedisClusterService, RedisServer } from '../services/index.js';
+import type { KafkaBroker, PostgresServer, RabbitmqServer, RedisClusterService, RedisServer } from '../services/index.js';
 import type { ChaosServices, ChaosTarget } from './chaos-target.js';
 
 export interface TopologyTargetOptions {
@@ -24,15 +26,25 @@ export interface TopologyTargetOptions {
   readonly postgres: PostgresServer;
   /** The database of this target on the suite's PostgreSQL (created when missing). */
   readonly database: string;
-  readonly redis: { readonly kind: 'standalone'; readonly server: RedisServer } | { readonly kind: 'cluster'; readonly cluster: RedisClusterService };
-  readonly kafka: KafkaBroker;
-  /** KAFKA_TOPIC, and the projectors' KAFKA_GROUP_ID_PREFIX derived from it. */
-  readonly kafkaTopic: string;
+  /** The single Redis (`db`: the database number of this target, default 0) or the Redis Cluster. */
+  readonly redis:
+    | { readonly kind: 'standalone'; readonly server: RedisServer; readonly db?: number }
+    | { readonly kind: 'cluster'; readonly cluster: RedisClusterService };
+  /**
+   * The bus: the Kafka broker with KAFKA_TOPIC (the projectors' KAFKA_GROUP_ID_PREFIX derives from
+   * it), or the RabbitMQ node with RABBITMQ_STREAM.
+   */
+  readonly bus:
+    | { readonly kind: 'kafka'; readonly broker: KafkaBroker; readonly topic: string }
+    | { readonly kind: 'rabbitmq'; readonly node: RabbitmqServer; readonly stream: string };
   readonly say: (line: string) => void;
 }
 
 /** Variables of the caller's environment that must not reach the nodes (the target sets its own). */
-const serviceVariables = ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_GROUP_ID_PREFIX', 'EVENTSTORE_URL', 'DATA_DIR', 'CHECKPOINT_SIGNING_KEY'];
+const serviceVariables = [
+  'DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_GROUP_ID_PREFIX', 'RABBITMQ_URL', 'RABBITMQ_STREAM',
+  'EVENTSTORE_URL', 'DATA_DIR', 'CHECKPOINT_SIGNING_KEY',
+];
 
 const ready = async (opsUrl: string): Promise<boolean> => {
   try {
@@ -55,22 +67,24 @@ const within = async (check: () => Promise<boolean>, timeoutMs: number): Promise
 };
 
 export const startTopologyTarget = async (options: TopologyTargetOptions): Promise<ChaosTarget> => {
-  const { name, dir, basePort, cleanup, postgres, redis, kafka, say } = options;
+  const { name, dir, basePort, cleanup, postgres, redis, bus, say } = options;
   const logsDir = join(dir, `logs-${name}`);
   mkdirSync(logsDir, { recursive: true });
   const databaseUrl = `postgres://postgres@127.0.0.1:${postgres.port}/${options.database}`;
   const secrets = { jwt: randomBytes(32).toString('hex'), pseudonym: randomBytes(32).toString('hex') };
   const env = Object.fromEntries(Object.entries(process.env).filter(([variable]) => !serviceVariables.includes(variable)));
+  const redisTarget: RedisTarget = redis.kind === 'standalone'
+    ? { kind: 'standalone', url: new URL(`/${redis.db ?? 0}`, redis.server.url).toString() }
+    : { kind: 'cluster', nodes: redis.cluster.seeds.split(',') };
 
   say(`starting the topology ${name} on ports ${basePort}-${basePort + 32} (HAProxy at ${basePort}; logs in ${logsDir})`);
   const topology: Topology = await startTopology({
     basePort,
     databaseUrl,
-    ...(redis.kind === 'standalone' ? { redisUrl: redis.server.url } : { redisClusterNodes: redis.cluster.seeds }),
-    kafkaBrokers: kafka.brokers,
-    startKafka: false,
-    kafkaTopic: options.kafkaTopic,
-    kafkaGroupIdPrefix: `${options.kafkaTopic}.projector.`,
+    ...(redisTarget.kind === 'standalone' ? { redisUrl: redisTarget.url } : { redisClusterNodes: redisTarget.nodes.join(',') }),
+    ...(bus.kind === 'kafka'
+      ? { kafkaBrokers: bus.broker.brokers, startKafka: false, kafkaTopic: bus.topic, kafkaGroupIdPrefix: `${bus.topic}.projector.` }
+      : { rabbitmq: { url: bus.node.url, stream: bus.stream } }),
     env,
     nodeEnv: {
       AUTH_JWT_SECRET: secrets.jwt,
@@ -98,13 +112,15 @@ export const startTopologyTarget = async (options: TopologyTargetOptions): Promi
     },
   });
 
-  const services: ChaosServices = redis.kind === 'standalone'
-    ? { postgres, redis: redis.server, kafka }
-    : { postgres, kafka, redisCluster: redis.cluster };
+  const services: ChaosServices = {
+    postgres,
+    ...(redis.kind === 'standalone' ? { redis: redis.server } : { redisCluster: redis.cluster }),
+    ...(bus.kind === 'kafka' ? { kafka: bus.broker } : { rabbitmq: bus.node }),
+  };
 
   const heal = async (): Promise<string[]> => {
     const repaired: string[] = [];
-    for (const service of [postgres, kafka, ...(redis.kind === 'standalone' ? [redis.server] : [])]) {
+    for (const service of [postgres, bus.kind === 'kafka' ? bus.broker : bus.node, ...(redis.kind === 'standalone' ? [redis.server] : [])]) {
       if (!service.running()) {
         await service.start();
         repaired.push(`${service.name} was not running: started it`);
@@ -127,13 +143,14 @@ export const startTopologyTarget = async (options: TopologyTargetOptions): Promi
     return repaired;
   };
 
-  const redisDescription = redis.kind === 'standalone' ? `Redis :${redis.server.port}` : `Redis Cluster ${redis.cluster.ports[0]}-${redis.cluster.ports.at(-1)} (3 masters, 3 replicas)`;
+  const redisDescription = redis.kind === 'standalone' ? `Redis :${redis.server.port} (db ${redis.db ?? 0})` : `Redis Cluster ${redis.cluster.ports[0]}-${redis.cluster.ports.at(-1)} (3 masters, 3 replicas)`;
+  const busDescription = bus.kind === 'kafka' ? `Kafka ${bus.broker.brokers} (topic ${bus.topic})` : `RabbitMQ :${bus.node.port} (stream ${bus.stream})`;
   return {
-    description: `topology ${name}: HAProxy :${basePort} in front of ${topology.nodes.map((n) => n.name).join(', ')}; PostgreSQL :${postgres.port} (${options.database}), ${redisDescription}, Kafka ${kafka.brokers} (topic ${options.kafkaTopic})`,
+    description: `topology ${name}: HAProxy :${basePort} in front of ${topology.nodes.map((n) => n.name).join(', ')}; PostgreSQL :${postgres.port} (${options.database}), ${redisDescription}, ${busDescription}`,
     url: topology.url,
     realtimeUrl: topology.realtimeUrl,
     databaseUrl,
-    redis: redis.kind === 'standalone' ? { kind: 'standalone', url: redis.server.url } : { kind: 'cluster', nodes: redis.cluster.seeds.split(',') },
+    redis: redisTarget,
     secrets,
     nodes: topology.nodes.map((n) => ({ name: n.name, roles: n.roles, opsUrl: n.opsUrl })),
     services,
