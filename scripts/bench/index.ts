@@ -268,6 +268,7 @@ const main = async (): Promise<number> => {
       rebuild: suites.rebuild,
       fanout: suites.fanout,
       sale: suites.sale,
+      pipeline: suites.pipeline,
     }));
   }
   return rows.some((r) => r.failed !== undefined || r.versions?.addsUp === false) || suites.failed.length > 0 ? 1 : 0;

@@ -5,7 +5,7 @@ export const modes = ['embedded', 'embedded-disk', 'pg+redis', 'pg+redis+kafka',
 export type Mode = (typeof modes)[number];
 export const scenarios = ['many', 'hot'] as const;
 export type ScenarioName = (typeof scenarios)[number];
-export const suites = ['throughput', 'rebuild', 'fanout', 'sale'] as const;
+export const suites = ['throughput', 'rebuild', 'fanout', 'pipeline', 'sale'] as const;
 export type Suite = (typeof suites)[number];
 /** What `all` (and no --suite) runs: every suite but the timed sale, which runs only when named (1,000 lots 1 s apart take 17 minutes a mode). */
 export const defaultSuites: readonly Suite[] = suites.filter((s) => s !== 'sale');
@@ -29,6 +29,10 @@ export interface BenchOptions {
   readonly keepLog: boolean;
   /** WebSocket subscribers in the fan-out suite (--subscribers). */
   readonly subscribers: number;
+  /** Events per bus in the pipeline suite (--pipeline-events). */
+  readonly pipelineEvents: number;
+  /** Events a second in the pipeline suite (--pipeline-rate). */
+  readonly pipelineRate: number;
   /** Lots in the timed-sale suite (--lots). */
   readonly lots: number;
   /** Milliseconds between two lots' ends in the timed-sale suite (--stagger-ms). */
@@ -60,12 +64,15 @@ Options:
                        afterwards), pg+redis, pg+redis+kafka, processes or all (default all),
                        or a comma-separated list of them
   --scenario <s>       many, hot or all (default all)
-  --suite <list>       throughput, rebuild, fanout, sale or all (every one but sale),
+  --suite <list>       throughput, rebuild, fanout, pipeline, sale or all (every one but sale),
                        comma-separated (default all):
                        rebuild: a log of --events events made through the log port, then
                        rebuildReadModels timed (PGlite for embedded modes, PostgreSQL for pg+redis);
                        fanout: --subscribers WebSocket clients on one auction, 20 bids/s over HTTP
                        for --duration seconds, p99 delivery and the server's RSS;
+                       pipeline: commit -> projector latency over each bus configured (Kafka:
+                       KAFKA_BROKERS, RabbitMQ: RABBITMQ_URL; with DATABASE_URL), a row per bus,
+                       --pipeline-events events at --pipeline-rate a second;
                        sale (only when named): a timed sale of --lots lots --stagger-ms apart (hold-back on) in
                        each mode asked for, left to the scheduler: per lot, the delay from its
                        end to its AuctionClosed (p50/p99/max), exactly one close per lot, in
@@ -76,6 +83,8 @@ Options:
                        run asks for the same --events (generating 1,000,000 events takes about
                        two minutes); drop it by hand when done (DROP DATABASE gs_bench_log_<n>)
   --subscribers <n>    sockets in the fan-out suite (default 10000; --quick: 500)
+  --pipeline-events <n>  events per bus in the pipeline suite (default 2000; --quick: 400)
+  --pipeline-rate <n>  events a second in the pipeline suite (default 200)
   --lots <n>           lots in the timed-sale suite, 1 to 1000 (default 1000; --quick: 30)
   --stagger-ms <ms>    between two lots' ends in the timed-sale suite (default 1000; --quick: 200)
   --quick              short runs (a smoke test of the benchmark itself)
@@ -148,6 +157,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
         events: { type: 'string' },
         subscribers: { type: 'string' },
         lots: { type: 'string' },
+        'pipeline-events': { type: 'string' },
+        'pipeline-rate': { type: 'string' },
         'stagger-ms': { type: 'string' },
         'keep-log': { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
@@ -182,6 +193,8 @@ export const parseBenchOptions = (argv: readonly string[]): BenchOptions | 'help
     keepLog: v['keep-log'] === true,
     subscribers: whole('subscribers', v.subscribers, quick ? 500 : 10_000, 100_000),
     lots: whole('lots', v.lots, quick ? 30 : 1000, 1000),
+    pipelineEvents: whole('pipeline-events', v['pipeline-events'], quick ? 400 : 2000, 1_000_000),
+    pipelineRate: whole('pipeline-rate', v['pipeline-rate'], 200, 100_000),
     staggerMs: staggerMs(v['stagger-ms'], quick ? 200 : 1000),
   };
 };

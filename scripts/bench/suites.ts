@@ -7,6 +7,8 @@ import type { FanoutFigure, FanoutMode } from './fanout-suite.js';
 import type { BenchOptions } from './options.js';
 import { formatRebuildFigures, runRebuildSuite } from './rebuild-suite.js';
 import type { RebuildFigure, RebuildStore } from './rebuild-suite.js';
+import { formatPipelineFigures, pipelineBuses, runPipelineSuite } from './pipeline-suite.js';
+import type { PipelineFigure } from './pipeline-suite.js';
 import { formatSaleFigures, runSaleSuite, saleGoalLine } from './sale-suite.js';
 import type { SaleFigure } from './sale-suite.js';
 import type { Mode } from './options.js';
@@ -29,6 +31,7 @@ export interface SuiteResults {
   readonly rebuild: RebuildFigure[];
   readonly fanout: FanoutFigure[];
   readonly sale: SaleFigure[];
+  readonly pipeline: PipelineFigure[];
 }
 
 /** Which stores the rebuild runs on for the modes asked for (PGlite for embedded ones). */
@@ -49,7 +52,7 @@ export const saleModes = (modes: readonly Mode[], env: Readonly<Record<string, s
 
 export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
   const { options, progress } = ctx;
-  const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [], sale: [] };
+  const out: SuiteResults = { goals: [], notes: [], failed: [], rebuild: [], fanout: [], sale: [], pipeline: [] };
   if (options.suites.includes('rebuild')) {
     const result = await runRebuildSuite({ events: options.events, keepLog: options.keepLog, stores: rebuildStores(options.modes, ctx.distributed), runId: ctx.runId, progress });
     out.goals.push(...result.goals);
@@ -74,6 +77,21 @@ export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
         out.goals.push({ figure: `fan-out, ${options.subscribers.toLocaleString('en-US')} sockets, ${mode}`, measured: `failed: ${message}`, goal: 'p99 delivery < 100 ms; RSS reported', met: undefined });
       }
     }
+  }
+  if (options.suites.includes('pipeline')) {
+    const buses = pipelineBuses(process.env);
+    if (buses.length === 0) out.notes.push('pipeline: skipped (it needs DATABASE_URL and KAFKA_BROKERS or RABBITMQ_URL)');
+    for (const bus of buses) {
+      progress(`pipeline / ${bus}: ${options.pipelineEvents} events at ${options.pipelineRate}/s`);
+      try {
+        out.pipeline.push(await runPipelineSuite(bus, { events: options.pipelineEvents, rate: options.pipelineRate, env: ctx.env }));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        progress(`pipeline / ${bus} failed: ${message}`);
+        out.failed.push(`pipeline / ${bus}: ${message}`);
+      }
+    }
+    if (out.pipeline.length > 0) out.notes.push(formatPipelineFigures(out.pipeline, options.pipelineRate));
   }
   if (options.suites.includes('sale')) {
     for (const mode of saleModes(options.modes, process.env)) {
