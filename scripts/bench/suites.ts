@@ -84,7 +84,7 @@ export const runSuites = async (ctx: SuiteContext): Promise<SuiteResults> => {
     for (const bus of buses) {
       progress(`pipeline / ${bus}: ${options.pipelineEvents} events at ${options.pipelineRate}/s`);
       try {
-        out.pipeline.push(await runPipelineSuite(bus, { events: options.pipelineEvents, rate: options.pipelineRate, env: ctx.env }));
+        out.pipeline.push(await runPipelineSuite(bus, { events: options.pipelineEvents, rate: options.pipelineRate, env: process.env }));
       } catch (error) {
         const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         progress(`pipeline / ${bus} failed: ${message}`);

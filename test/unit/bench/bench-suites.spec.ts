@@ -12,6 +12,7 @@ import { parseBenchOptions, suiteList, UsageError } from '../../../scripts/bench
 import type { BenchOptions } from '../../../scripts/bench/options.js';
 import { PGLITE_MAX_EVENTS, eventsFor } from '../../../scripts/bench/rebuild-suite.js';
 import { fanoutModes, rebuildStores } from '../../../scripts/bench/suites.js';
+import { formatPipelineFigures, parsePipelineResult, pipelineBuses } from '../../../scripts/bench/pipeline-suite.js';
 
 describe('bench: delivery latency', () => {
   it('times each bid to the first frame at or after its version; a frame may deliver several bids', () => {
@@ -59,13 +60,29 @@ describe('bench: delivery latency', () => {
   });
 });
 
+describe('bench: the pipeline suite (commit -> projector, a row per bus)', () => {
+  it('runs on each bus the environment configures, with DATABASE_URL', () => {
+    assert.deepEqual(pipelineBuses({ DATABASE_URL: 'postgres://x', KAFKA_BROKERS: 'k:9092', RABBITMQ_URL: 'amqp://r' }), ['kafka', 'rabbitmq']);
+    assert.deepEqual(pipelineBuses({ DATABASE_URL: 'postgres://x', RABBITMQ_URL: 'amqp://r', KAFKA_BROKERS: '' }), ['rabbitmq']);
+    assert.deepEqual(pipelineBuses({ KAFKA_BROKERS: 'k:9092', RABBITMQ_URL: 'amqp://r' }), []);
+  });
+
+  it("reads bus-pipeline's result line, and refuses output without one", () => {
+    const out = 'commit -> projector.apply over RabbitMQ (stream gs-x), 1990/2000 events: p50 2.9 ms, p90 6.1 ms, p99 11.8 ms, max 17.0 ms\npublisher lag …';
+    assert.deepEqual(parsePipelineResult('rabbitmq', out), { bus: 'rabbitmq', events: 2000, arrived: 1990, p50Ms: 2.9, p90Ms: 6.1, p99Ms: 11.8, maxMs: 17 });
+    assert.throws(() => parsePipelineResult('kafka', 'bench:bus needs DATABASE_URL'), /no result line/);
+    const table = formatPipelineFigures([parsePipelineResult('rabbitmq', out)], 200);
+    assert.match(table, /\| RabbitMQ \| 1990\/2000 \| 2\.9 {4}\| 6\.1 {4}\| 11\.8 {3}\| 17\.0 {3}\|/);
+  });
+});
+
 describe('bench: options of the suites', () => {
   const parse = (...argv: string[]) => parseBenchOptions(argv) as BenchOptions;
 
   it('runs every suite by default, and those named in a comma-separated --suite', () => {
-    assert.deepEqual(parse().suites, ['throughput', 'rebuild', 'fanout']);
+    assert.deepEqual(parse().suites, ['throughput', 'rebuild', 'fanout', 'pipeline']);
     assert.deepEqual(suiteList('fanout,rebuild'), ['rebuild', 'fanout']);
-    assert.deepEqual(suiteList('throughput, all'), ['throughput', 'rebuild', 'fanout']);
+    assert.deepEqual(suiteList('throughput, all'), ['throughput', 'rebuild', 'fanout', 'pipeline']);
     assert.throws(() => suiteList('speed'), UsageError);
     assert.throws(() => suiteList(','), UsageError);
   });
