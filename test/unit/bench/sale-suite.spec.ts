@@ -19,7 +19,7 @@ describe('bench: the timed-sale suite', () => {
     assert.deepEqual([parsed(['--quick']).lots, parsed(['--quick']).staggerMs], [30, 200]);
     assert.equal(parsed(['--stagger-ms', '0']).staggerMs, 0);
     assert.ok(!parsed([]).suites.includes('sale'), 'only when named');
-    assert.deepEqual(parsed(['--suite', 'all,sale']).suites, ['throughput', 'rebuild', 'fanout', 'sale']);
+    assert.deepEqual(parsed(['--suite', 'all,sale']).suites, ['throughput', 'rebuild', 'fanout', 'pipeline', 'sale']);
   });
 
   it('refuses more than 1,000 lots, no lot, or a fractional stagger, naming the option', () => {
