@@ -2,10 +2,11 @@
 // tables (`auction_view_rebuild`, ...), then swap them in atomically. Two rebuilds of one log give
 // identical tables: every column is a fact of the events, and the fold does not depend on batching.
 //
-// The swap is one transaction: lock the live tables (ACCESS EXCLUSIVE: readers and the live
-// projector wait), catch the fresh tables up to the log's head, check that no live row is ahead of
-// its rebuilt one, drop the live tables, rename the fresh ones (with their constraints and indexes)
-// into their place, and set the projection's 'log' checkpoint to where the rebuild read up to.
+// The swap is one transaction (rebuild-steps.ts swapIn, which the analytics' rebuild shares): lock
+// the live tables (ACCESS EXCLUSIVE: readers and the live projector wait), catch the fresh tables up
+// to the log's head, check that no live row is ahead of its rebuilt one, drop the live tables,
+// rename the fresh ones (with their constraints and indexes) into their place, and set the
+// projection's 'log' checkpoint to where the rebuild read up to.
 //
 // A live projector running meanwhile is harmless, whatever its source:
 // - before the lock, it writes the old tables, which are about to be dropped;
@@ -26,25 +27,16 @@
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
-import type { EventLog, LogPosition, Upcaster } from '../../domain/index.js';
+import type { EventLog, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
 import type { ReadModelTables } from '../read-models/index.js';
-import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames, resetCheckpoint } from '../read-models/index.js';
-import type { ParkedStream } from '../runtime/index.js';
-import { LOG_SOURCE } from '../runtime/index.js';
+import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames } from '../read-models/index.js';
 import { buildFreshTables } from './build-fresh-tables.js';
 import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
-import { renameTableWithDependents } from './swap-tables.js';
-import { catchUp, dropLeftovers } from './rebuild-steps.js';
+import type { RebuildProgress, RebuildReport } from './rebuild-steps.js';
+import { dropLeftovers, swapIn } from './rebuild-steps.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
-
-export interface RebuildProgress {
-  readonly phase: 'build' | 'swap';
-  /** Events read from the log so far. */
-  readonly events: number;
-  readonly position: LogPosition;
-}
 
 export interface RebuildOptions {
   readonly sql: SqlExecutor;
@@ -75,36 +67,7 @@ export interface RebuildOptions {
   readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
 }
 
-export interface RebuildReport {
-  /** Events read from the log (all streams). */
-  readonly events: number;
-  /** Of which read inside the swap's transaction. */
-  readonly caughtUpInSwap: number;
-  /** The log position the swapped-in tables reflect; the 'log' checkpoint now. */
-  readonly position: LogPosition;
-  readonly durationMs: number;
-  /** The streams parked in the swapped-in tables (events that cannot be projected), by stream id. */
-  readonly parked: readonly ParkedStream[];
-}
-
-/** A live row whose auction is missing from, or ahead of, the rebuilt tables: the swap refuses. */
-export class RebuildBehindError extends Error {
-  constructor(readonly auctions: number) {
-    super(`${auctions} live auction rows are ahead of the rebuilt tables; nothing was swapped`);
-    this.name = 'RebuildBehindError';
-  }
-}
-
-/** A strict rebuild would park streams: nothing was swapped. */
-export class RebuildParkedError extends Error {
-  constructor(readonly parked: readonly ParkedStream[]) {
-    super(`${parked.length} streams cannot be projected (${parked.slice(0, 5).map((p) => `${p.streamId}@${p.streamVersion}`).join(', ')}${parked.length > 5 ? ', ...' : ''}); nothing was swapped`);
-    this.name = 'RebuildParkedError';
-  }
-}
-
 const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams];
-const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${tableNames(t).join(', ')};`;
 
 export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
@@ -141,43 +104,20 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   await createIndexes(sql, indexes);
   await options.hooks?.beforeSwap?.();
 
-  const swapped = await sql.transaction(async (tx) => {
+  return swapIn({
+    sql,
+    log,
+    logWithin: options.logWithin,
+    batchSize,
+    built,
     // Table order as the projector's transactions take them: auction_view first.
-    await tx.query(`LOCK TABLE ${live.auctionView}, ${live.bidHistory}, ${live.bidderActivity}, ${live.parkedStreams} IN ACCESS EXCLUSIVE MODE`);
-    await options.hooks?.afterLock?.();
-    const reader = options.logWithin !== undefined ? await options.logWithin(tx) : log;
-    const last = await catchUp(
-      reader,
-      built.position,
-      batchSize,
-      async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
-      (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
-    );
-    const parked = await store.listParked(tx, projection);
-    if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
-    // A stream the rebuild parked is reported, not "behind": the live tables may hold more of it
-    // only because an older decoder read what this one refuses.
-    const { rows } = await tx.query<{ ahead: number }>(
-      `SELECT count(*)::integer AS ahead FROM ${live.auctionView} l LEFT JOIN ${fresh.auctionView} f ON f.auction_id = l.auction_id
-       WHERE (f.version IS NULL OR f.version < l.version)
-         AND NOT EXISTS (SELECT 1 FROM ${fresh.parkedStreams} p WHERE p.auction_id = l.auction_id)`,
-    );
-    const ahead = rows[0]?.ahead ?? 0;
-    if (ahead > 0) throw new RebuildBehindError(ahead);
-    await tx.exec(dropTables(live));
-    await renameTableWithDependents(tx, fresh.auctionView, live.auctionView);
-    await renameTableWithDependents(tx, fresh.bidHistory, live.bidHistory);
-    await renameTableWithDependents(tx, fresh.bidderActivity, live.bidderActivity);
-    await renameTableWithDependents(tx, fresh.parkedStreams, live.parkedStreams);
-    await resetCheckpoint(tx, projection, LOG_SOURCE, last.position);
-    return { ...last, parked };
+    tables: { live: tableNames(live), fresh: tableNames(fresh), liveAuctions: live.auctionView, freshAuctions: fresh.auctionView, freshParked: fresh.parkedStreams },
+    applyPage: (tx) => async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
+    listParked: (tx) => store.listParked(tx, projection),
+    projection,
+    strict: options.strict,
+    hooks: options.hooks,
+    onProgress: options.onProgress,
+    started,
   });
-
-  return {
-    events: built.events + swapped.events,
-    caughtUpInSwap: swapped.events,
-    position: swapped.position,
-    durationMs: Date.now() - started,
-    parked: swapped.parked,
-  };
 };
