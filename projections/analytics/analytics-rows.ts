@@ -15,9 +15,9 @@
 // - `reserve_met` follows the events that state it (BidPlaced, BidRetracted, AuctionClosed);
 // - approvals and second-chance offers move only the row's version.
 import type { AuctionFormat, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { evolve, initialState, upcasters } from '../../domain/index.js';
+import { upcasters } from '../../domain/index.js';
 import type { ProjectedEvent, Unprojectable } from '../runtime/index.js';
-import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
+import { createdAuction, projectEach, requireExisting } from '../runtime/index.js';
 
 export type AnalyticsStatus = 'open' | 'sold' | 'unsold' | 'cancelled';
 
@@ -105,13 +105,11 @@ interface EventFacts {
  * before changing anything.
  */
 const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent): { row: RowDraft; facts: EventFacts } => {
-  const { event, recorded, auctionId } = projected;
+  const { event, auctionId } = projected;
   switch (event.type) {
     case 'AuctionCreated': {
-      if (row !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+      const initial = createdAuction(row, projected);
       const d = event.data;
-      const initial = evolve(initialState, event);
-      if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
       return {
         row: {
           auctionId,
