@@ -13,40 +13,23 @@
 // one transaction per page): the figures are sums and facts of each auction's stream, so the same
 // events give the same rows whatever the pages. A stream whose event cannot be projected is parked
 // in the fresh analytics_parked_streams, as the live projector does, and reported.
-import type { EventLog, Upcaster } from '../../domain/index.js';
+import type { EventLog } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { ANALYTICS_PROJECTION, AnalyticsStore, analyticsDdl, analyticsTableList, analyticsTableNames, projectAnalyticsBatch } from '../analytics/index.js';
-import type { RebuildProgress, RebuildReport } from './rebuild-steps.js';
-import { catchUp, dropLeftovers, swapIn } from './rebuild-steps.js';
+import type { CommonRebuildOptions, RebuildReport } from './rebuild-steps.js';
+import { catchUp, dropLeftovers, pageSizeOf, swapIn } from './rebuild-steps.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
 
-export interface AnalyticsRebuildOptions {
-  readonly sql: SqlExecutor;
+export interface AnalyticsRebuildOptions extends CommonRebuildOptions {
   readonly log: LogReader;
-  /** The log as read inside the swap's transaction (needed on PGlite, where the log lives in `sql`). Default: `log`. */
-  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
-  /** Events per page (one transaction each) while building and catching up (default 5000). */
-  readonly batchSize?: number;
-  /** Suffix of the fresh tables (default '_rebuild'). */
-  readonly suffix?: string;
-  /** The projection whose 'log' checkpoint the swap resets (default 'analytics'). */
-  readonly projection?: string;
-  readonly onProgress?: (progress: RebuildProgress) => void;
-  /** How old event shapes are upcast (default the domain's upcasters). */
-  readonly upcasters?: readonly Upcaster[];
-  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
-  readonly strict?: boolean;
-  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
-  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
 }
 
 export const rebuildAnalytics = async (options: AnalyticsRebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log } = options;
-  const batchSize = options.batchSize ?? 5_000;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = pageSizeOf(options);
   const fresh = analyticsTableNames(options.suffix ?? '_rebuild');
   if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
   const live = analyticsTableNames();

@@ -27,44 +27,22 @@
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
-import type { EventLog, Upcaster } from '../../domain/index.js';
-import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
+import type { EventLog } from '../../domain/index.js';
+import type { Pseudonymiser } from '../../infra/index.js';
 import type { ReadModelTables } from '../read-models/index.js';
 import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames } from '../read-models/index.js';
 import { buildFreshTables } from './build-fresh-tables.js';
 import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
-import type { RebuildProgress, RebuildReport } from './rebuild-steps.js';
-import { dropLeftovers, swapIn } from './rebuild-steps.js';
+import type { CommonRebuildOptions, RebuildReport } from './rebuild-steps.js';
+import { dropLeftovers, pageSizeOf, swapIn } from './rebuild-steps.js';
 
-type LogReader = Pick<EventLog, 'readAll'>;
-
-export interface RebuildOptions {
-  readonly sql: SqlExecutor;
+export interface RebuildOptions extends CommonRebuildOptions {
   readonly log: EventLog;
   readonly pseudonym: Pseudonymiser;
-  /**
-   * The log as read inside the swap's transaction. Needed when the log lives in `sql` on PGlite
-   * (one connection: the log's own reads would wait for the transaction to end); with PostgreSQL
-   * it keeps the catch-up on the swap's connection. Default: `log`.
-   */
-  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
-  /** Events per page while building, and per transaction while catching up in the swap (default 5000). */
-  readonly batchSize?: number;
   /** Auction rows the build holds in memory before it writes and forgets them all (default 100,000). */
   readonly maxRowsInMemory?: number;
   /** Auction rows per statement while building; ended auctions are written and forgotten in groups of this many (default 5,000). */
   readonly rowsPerStatement?: number;
-  /** Suffix of the fresh tables (default '_rebuild'). */
-  readonly suffix?: string;
-  /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
-  readonly projection?: string;
-  readonly onProgress?: (progress: RebuildProgress) => void;
-  /** How old event shapes are upcast (default the domain's upcasters). */
-  readonly upcasters?: readonly Upcaster[];
-  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
-  readonly strict?: boolean;
-  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
-  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
 }
 
 const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams];
@@ -72,8 +50,7 @@ const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.
 export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log, pseudonym } = options;
-  const batchSize = options.batchSize ?? 5_000;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = pageSizeOf(options);
   const fresh = readModelTableNames(options.suffix ?? '_rebuild');
   if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
   const live = readModelTableNames();

@@ -1,7 +1,7 @@
 // Steps every rebuild takes (the read models', the analytics'): dropping what an interrupted one
 // left, catching the fresh tables up to the log's head page by page, and the swap's transaction
 // (swapIn); with what a rebuild reports and the errors with which its swap refuses.
-import type { EventLog, LogPosition, RecordedEvent } from '../../domain/index.js';
+import type { EventLog, LogPosition, RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { resetCheckpoint } from '../read-models/index.js';
 import type { ParkedStream } from '../runtime/index.js';
@@ -28,6 +28,37 @@ export interface RebuildReport {
   /** The streams parked in the swapped-in tables (events that cannot be projected), by stream id. */
   readonly parked: readonly ParkedStream[];
 }
+
+/** The options every rebuild takes (each adds its own, and says its projection's default name). */
+export interface CommonRebuildOptions {
+  readonly sql: SqlExecutor;
+  /**
+   * The log as read inside the swap's transaction. Needed when the log lives in `sql` on PGlite
+   * (one connection: the log's own reads would wait for the transaction to end); with PostgreSQL
+   * it keeps the catch-up on the swap's connection. Default: `log`.
+   */
+  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
+  /** Events per page while building, and per transaction while catching up in the swap (default 5000). */
+  readonly batchSize?: number;
+  /** Suffix of the fresh tables (default '_rebuild'). */
+  readonly suffix?: string;
+  /** The projection whose 'log' checkpoint the swap resets (default: the projection's own name). */
+  readonly projection?: string;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  /** How old event shapes are upcast (default the domain's upcasters). */
+  readonly upcasters?: readonly Upcaster[];
+  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
+  readonly strict?: boolean;
+  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
+  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
+}
+
+/** The rebuild's page size (`batchSize`, default 5000), refused unless a positive integer. */
+export const pageSizeOf = (options: Pick<CommonRebuildOptions, 'batchSize'>): number => {
+  const batchSize = options.batchSize ?? 5_000;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  return batchSize;
+};
 
 /** A live row whose auction is missing from, or ahead of, the rebuilt tables: the swap refuses. */
 export class RebuildBehindError extends Error {
