@@ -54,19 +54,13 @@ export const rebuildAnalytics = async (options: AnalyticsRebuildOptions): Promis
   );
   await options.hooks?.beforeSwap?.();
 
-  return swapIn({
-    sql,
-    log,
-    logWithin: options.logWithin,
+  return swapIn(options, {
     batchSize,
     built,
     tables: { live: analyticsTableList(live), fresh: analyticsTableList(fresh), liveAuctions: live.auctions, freshAuctions: fresh.auctions, freshParked: fresh.parkedStreams },
     applyPage,
     listParked: (tx) => store.listParked(tx, projection),
     projection,
-    strict: options.strict,
-    hooks: options.hooks,
-    onProgress: options.onProgress,
     started,
   });
 };

@@ -81,10 +81,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   await createIndexes(sql, indexes);
   await options.hooks?.beforeSwap?.();
 
-  return swapIn({
-    sql,
-    log,
-    logWithin: options.logWithin,
+  return swapIn(options, {
     batchSize,
     built,
     // Table order as the projector's transactions take them: auction_view first.
@@ -92,9 +89,6 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     applyPage: (tx) => async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
     listParked: (tx) => store.listParked(tx, projection),
     projection,
-    strict: options.strict,
-    hooks: options.hooks,
-    onProgress: options.onProgress,
     started,
   });
 };

@@ -125,11 +125,8 @@ export interface SwapTables {
   readonly freshParked: string;
 }
 
+/** What the swap needs besides the rebuild's own options. */
 export interface SwapInOptions {
-  readonly sql: SqlExecutor;
-  readonly log: LogReader;
-  /** The log as read inside the swap's transaction (default `log`). */
-  readonly logWithin?: ((tx: SqlExecutor) => Promise<LogReader>) | undefined;
   readonly batchSize: number;
   /** What the build read: the catch-up starts after its position. */
   readonly built: { readonly position: LogPosition; readonly events: number };
@@ -140,9 +137,6 @@ export interface SwapInOptions {
   readonly listParked: (tx: SqlExecutor) => Promise<readonly ParkedStream[]>;
   /** The projection whose 'log' checkpoint is set to where the rebuild read up to. */
   readonly projection: string;
-  readonly strict?: boolean | undefined;
-  readonly hooks?: { readonly afterLock?: () => Promise<void> } | undefined;
-  readonly onProgress?: ((progress: RebuildProgress) => void) | undefined;
   /** When the rebuild started (Date.now()), for the report's duration. */
   readonly started: number;
 }
@@ -152,21 +146,21 @@ export interface SwapInOptions {
  * refuse (RebuildParkedError when strict, RebuildBehindError) or drop the live tables, rename the
  * fresh ones into their place and reset the projection's 'log' checkpoint. Returns the report.
  */
-export const swapIn = async (options: SwapInOptions): Promise<RebuildReport> => {
+export const swapIn = async (rebuild: CommonRebuildOptions & { readonly log: LogReader }, options: SwapInOptions): Promise<RebuildReport> => {
   const { built, tables } = options;
-  const swapped = await options.sql.transaction(async (tx) => {
+  const swapped = await rebuild.sql.transaction(async (tx) => {
     await tx.query(`LOCK TABLE ${tables.live.join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    await options.hooks?.afterLock?.();
-    const reader = options.logWithin !== undefined ? await options.logWithin(tx) : options.log;
+    await rebuild.hooks?.afterLock?.();
+    const reader = rebuild.logWithin !== undefined ? await rebuild.logWithin(tx) : rebuild.log;
     const last = await catchUp(
       reader,
       built.position,
       options.batchSize,
       options.applyPage(tx),
-      (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
+      (events, position) => rebuild.onProgress?.({ phase: 'swap', events: built.events + events, position }),
     );
     const parked = await options.listParked(tx);
-    if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
+    if (rebuild.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
     // A stream the rebuild parked is reported, not "behind": the live tables may hold more of it
     // only because an older decoder read what this one refuses.
     const { rows } = await tx.query<{ ahead: number }>(
