@@ -15,9 +15,9 @@
 // - `reserve_met` follows the events that state it (BidPlaced, BidRetracted, AuctionClosed);
 // - approvals and second-chance offers move only the row's version.
 import type { AuctionFormat, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { evolve, initialState, upcasters } from '../../domain/index.js';
+import { upcasters } from '../../domain/index.js';
 import type { ProjectedEvent, Unprojectable } from '../runtime/index.js';
-import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
+import { createdAuction, projectEach, requireExisting } from '../runtime/index.js';
 
 export type AnalyticsStatus = 'open' | 'sold' | 'unsold' | 'cancelled';
 
@@ -99,19 +99,26 @@ interface EventFacts {
   readonly bid?: { readonly bidderId: string; readonly placedAt: string; readonly lastMinute: boolean };
 }
 
+/** Counts a bid (open or sealed) placed at `placedAt` on `r` (before its end moves); says whether it came in the last minute. */
+const countBid = (r: RowDraft, placedAt: string): boolean => {
+  const lastMinute = isLastMinuteBid(placedAt, r.endsAt);
+  r.bids += 1;
+  r.firstBidAt ??= placedAt;
+  if (lastMinute) r.lastMinuteBids += 1;
+  return lastMinute;
+};
+
 /**
  * The row after one event (each field a fact the event states): a new row for AuctionCreated,
  * otherwise `row` itself, changed in place (one copy per batch). Throws ProjectionDecodeError
  * before changing anything.
  */
 const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent): { row: RowDraft; facts: EventFacts } => {
-  const { event, recorded, auctionId } = projected;
+  const { event, auctionId } = projected;
   switch (event.type) {
     case 'AuctionCreated': {
-      if (row !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+      const initial = createdAuction(row, projected);
       const d = event.data;
-      const initial = evolve(initialState, event);
-      if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
       return {
         row: {
           auctionId,
@@ -140,11 +147,8 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent): { row:
     case 'BidPlaced': {
       const d = event.data;
       const r = requireExisting(row, projected);
-      const lastMinute = isLastMinuteBid(d.placedAt, r.endsAt);
-      r.bids += 1;
-      r.firstBidAt ??= d.placedAt;
+      const lastMinute = countBid(r, d.placedAt);
       if (d.extended) r.extensions += 1;
-      if (lastMinute) r.lastMinuteBids += 1;
       r.endsAt = d.endsAt;
       r.reserveMet = d.reserveMet;
       return { row: r, facts: { price: { at: d.placedAt, price: d.currentPrice }, bid: { bidderId: d.bidderId, placedAt: d.placedAt, lastMinute } } };
@@ -153,10 +157,7 @@ const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent): { row:
       // Counted like an open bid; its amount stays private until the close, so no price point.
       const d = event.data;
       const r = requireExisting(row, projected);
-      const lastMinute = isLastMinuteBid(d.placedAt, r.endsAt);
-      r.bids += 1;
-      r.firstBidAt ??= d.placedAt;
-      if (lastMinute) r.lastMinuteBids += 1;
+      const lastMinute = countBid(r, d.placedAt);
       return { row: r, facts: { bid: { bidderId: d.bidderId, placedAt: d.placedAt, lastMinute } } };
     }
     case 'BidRetracted': {

@@ -4,9 +4,8 @@
 // increments), whatever the batch holds. Parameterised by table-name suffix, so the same statements
 // fill a rebuild's fresh tables.
 import type { SqlExecutor } from '../../infra/index.js';
-import type { ParkedStream } from '../runtime/index.js';
 import {
-  AuctionRowConflictError, ParkedStreamTable, columnNames, decodeStoredRows, recordsetDefinition, rowsAsRecords, selectList, storedRowCodec, tableColumns,
+  AuctionRowStore, columnNames, recordsetDefinition, storedRowCodec, tableColumns,
 } from '../read-models/index.js';
 import type { AnalyticsAuctionRow, MinuteIncrement, PricePoint } from './analytics-rows.js';
 import type { AnalyticsTables } from './schema.js';
@@ -46,8 +45,6 @@ export interface AnalyticsWrite {
 }
 
 interface Statements {
-  readonly load: string;
-  readonly loadOnPglite: string;
   readonly write: string;
 }
 
@@ -55,12 +52,6 @@ const statementsFor = (t: AnalyticsTables): Statements => {
   const all = analyticsAuctionColumns.map((c) => c.name);
   const assigned = all.filter((name) => name !== 'auction_id' && name !== 'distinct_bidders');
   return {
-    // FOR UPDATE: a second writer of the same auctions waits here, then reads what the first wrote;
-    // rows are locked in auction-id order, so two writers cannot deadlock on them. (PGlite runs one
-    // transaction at a time: no lock needed; the compare-and-set stays the fence on both.)
-    load: `SELECT ${selectList(analyticsAuctionColumns)} FROM ${t.auctions} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id FOR UPDATE`,
-    loadOnPglite: `SELECT ${selectList(analyticsAuctionColumns)} FROM ${t.auctions} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id`,
-
     // Everything a batch writes. The bidders it saw are inserted where new, and each auction's
     // distinct_bidders grows by the number inserted. Each auction row moves only from the version
     // the batch folded it from, or is inserted only if still absent: the count says whether all
@@ -108,21 +99,12 @@ SELECT ((SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted))::integ
 const PREPARED = { prepare: true } as const;
 
 /** The analytics tables of one suffix, read and written inside a transaction the caller holds. */
-export class AnalyticsStore {
+export class AnalyticsStore extends AuctionRowStore<AnalyticsAuctionRow> {
   private readonly sql: Statements;
-  private readonly parked: ParkedStreamTable;
 
   constructor(readonly tables: AnalyticsTables = analyticsTableNames()) {
+    super(analyticsAuctionColumns, AuctionStored, tables.auctions, tables.parkedStreams);
     this.sql = statementsFor(tables);
-    this.parked = new ParkedStreamTable(tables.parkedStreams);
-  }
-
-  /** The stored rows of these auctions (on PostgreSQL locked until the transaction ends), by auction id. */
-  async loadAuctions(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Map<string, AnalyticsAuctionRow>> {
-    if (auctionIds.length === 0) return new Map();
-    const { rows } = await tx.query(tx.kind === 'pglite' ? this.sql.loadOnPglite : this.sql.load, [auctionIds], PREPARED);
-    const decoded = decodeStoredRows<AnalyticsAuctionRow>(analyticsAuctionColumns, AuctionStored, rows);
-    return new Map(decoded.map((row) => [row.auctionId, row]));
   }
 
   /**
@@ -146,25 +128,10 @@ export class AnalyticsStore {
         points.price.push(p.price);
       }
     }
-    const rows = rowsAsRecords(analyticsAuctionColumns, writes.map((w) => w.row));
-    const json = JSON.stringify(rows.map((record, i) => ({ ...record, expected_version: writes[i]?.expectedVersion })));
     const { rows: result } = await tx.query<{ written: number }>(this.sql.write, [
-      bidderAuctions, bidderIds, json, points.auctionId, points.version, points.at, points.price,
+      bidderAuctions, bidderIds, this.versionedRows(writes), points.auctionId, points.version, points.at, points.price,
       minutes.map((m) => m.minute), minutes.map((m) => m.bids), minutes.map((m) => m.lastMinuteBids),
     ], PREPARED);
-    const written = result[0]?.written ?? 0;
-    if (written !== writes.length) throw new AuctionRowConflictError(writes.length, written);
-  }
-
-  loadParked(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Set<string>> {
-    return this.parked.loadParked(tx, auctionIds);
-  }
-
-  park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
-    return this.parked.park(tx, parked);
-  }
-
-  listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
-    return this.parked.listParked(sql, projection);
+    AuctionRowStore.checkWritten(writes.length, result);
   }
 }

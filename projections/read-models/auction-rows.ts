@@ -5,10 +5,10 @@
 // facts (the leader and the winner, the current and the final price, buy-now offered or not); the
 // read API shows them through the domain's public choices (domain/public-auction.ts).
 import type { AuctionFormat, Outcome } from '../../domain/index.js';
-import { evolve, initialState, upcasters } from '../../domain/index.js';
+import { upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 import type { AuctionFold, ProjectedEvent, Unprojectable } from '../runtime/index.js';
-import { ProjectionDecodeError, projectEach, requireExisting } from '../runtime/index.js';
+import { createdAuction, projectEach, requireExisting } from '../runtime/index.js';
 import { sealedBidRow } from './sealed-bid-rows.js';
 import { trailOf } from './bid-trail.js';
 
@@ -139,13 +139,11 @@ const soldTo = (r: RowDraft, buyerId: string, buyerPseudonym: string, price: num
  * per event: a rebuild folds millions). Throws ProjectionDecodeError before changing anything.
  */
 const changeRow = (row: RowDraft | undefined, projected: ProjectedEvent, pseudonym: Pseudonymiser): RowDraft => {
-  const { event, recorded, auctionId } = projected;
+  const { event, auctionId } = projected;
   switch (event.type) {
     case 'AuctionCreated': {
-      if (row !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+      const initial = createdAuction(row, projected);
       const d = event.data;
-      const initial = evolve(initialState, event);
-      if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
       return {
         auctionId,
         sellerId: d.sellerId,

@@ -6,7 +6,7 @@
 import type { SqlExecutor } from '../../infra/index.js';
 import { sqlErrorCode } from '../../infra/index.js';
 import { CheckpointMovedError } from '../runtime/index.js';
-import { AuctionRowConflictError } from './read-model-store.js';
+import { AuctionRowConflictError } from './auction-row-store.js';
 
 const PREPARED = { prepare: true } as const;
 

@@ -10,7 +10,8 @@ export { CheckpointedTransactions, loadCheckpoint, resetCheckpoint } from './che
 export { ParkedStreamTable } from './parked-stream-table.js';
 export { ReadModelProjector, READ_MODEL_PROJECTION, projectBatch } from './read-model-projector.js';
 export type { BatchResult, ProjectBatchOptions, ReadModelProjectorOptions } from './read-model-projector.js';
-export { ReadModelStore, AuctionRowConflictError, readModelTableNames } from './read-model-store.js';
+export { AuctionRowConflictError, AuctionRowStore } from './auction-row-store.js';
+export { ReadModelStore, readModelTableNames } from './read-model-store.js';
 export type { ReadModelTables } from './read-model-store.js';
 export { dumpReadModels } from './read-model-dump.js';
 export type { ReadModelDump } from './read-model-dump.js';

@@ -1,13 +1,13 @@
 // The projector of the PostgreSQL read models (auction_view, bid_history, bidder_activity). Per
-// delivered batch, in ONE transaction: group the events by auction, load the stored rows of those
-// auctions in one query, drop the events each row already reflects (redelivery changes nothing),
-// refuse a hole in a stream, fold the rest in memory, write everything with a few set-based
-// statements, and move the checkpoint (a compare-and-set). A crash anywhere leaves both as they were.
+// delivered batch, in ONE transaction: the runtime's batch step (projectAuctionBatch: group by
+// auction, drop what the rows reflect, refuse a hole, park what cannot be projected) with this
+// projection's fold (auction-rows.ts) and its few set-based writes, and the checkpoint moved (a
+// compare-and-set). A crash anywhere leaves both as they were.
 import type { RecordedEvent, Upcaster } from '../../domain/index.js';
 import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
-import type { ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
-import { eventsAfter, groupByAuction, parkedStreamOf, skippedFrom } from '../runtime/index.js';
-import type { AuctionRow, BidRow, ActivityIncrement } from './auction-rows.js';
+import type { AuctionBatchResult, ParkedStream, ParkingReporter, Projector } from '../runtime/index.js';
+import { projectAuctionBatch } from '../runtime/index.js';
+import type { AuctionChanges, AuctionRow } from './auction-rows.js';
 import { foldAuction } from './auction-rows.js';
 import { CheckpointedTransactions } from './checkpoint-store.js';
 import { ReadModelStore } from './read-model-store.js';
@@ -15,16 +15,8 @@ import { ReadModelStore } from './read-model-store.js';
 /** The checkpoint name of the read-model projection (and its Kafka consumer group's). */
 export const READ_MODEL_PROJECTION = 'read-models';
 
-export interface BatchResult {
-  /** Auctions whose rows changed. */
-  readonly auctions: number;
-  /** Events applied (redelivered ones and other streams' not counted). */
-  readonly applied: number;
-  /** Streams this batch parked (not those parked before). */
-  readonly parked: readonly ParkedStream[];
-  /** Events not applied because their stream is parked (the one that parked it included). */
-  readonly skipped: number;
-}
+/** What a batch did (the runtime's batch step's result). */
+export type BatchResult = AuctionBatchResult;
 
 export interface ProjectBatchOptions {
   /** The projection named in parked streams (default 'read-models'). */
@@ -38,51 +30,22 @@ export interface ProjectBatchOptions {
  * checkpoint: see ReadModelProjector, and the rebuild, which drives this directly). A stream whose
  * event cannot be projected is parked (in the store's parked_streams) and skipped from then on.
  */
-export const projectBatch = async (
+export const projectBatch = (
   tx: SqlExecutor, store: ReadModelStore, pseudonym: Pseudonymiser, events: readonly RecordedEvent[], options: ProjectBatchOptions = {},
-): Promise<BatchResult> => {
-  const groups = groupByAuction(events);
-  if (groups.size === 0) return { auctions: 0, applied: 0, parked: [], skipped: 0 };
-  const projection = options.projection ?? READ_MODEL_PROJECTION;
-  const auctionIds = [...groups.keys()].sort();
-  const stored = await store.loadAuctions(tx, auctionIds);
-  // After the rows' locks: a concurrent writer that parked one of these auctions has committed.
-  const parkedBefore = await store.loadParked(tx, auctionIds);
-  const auctions: { row: AuctionRow; expectedVersion: number }[] = [];
-  const bids: BidRow[] = [];
-  const activity: ActivityIncrement[] = [];
-  const newLeaders: { auctionId: string; leaderId: string | null }[] = [];
-  const toPark: { auctionId: string; stream: ParkedStream }[] = [];
-  let applied = 0;
-  let skipped = 0;
-  for (const auctionId of auctionIds) {
-    const group = groups.get(auctionId) ?? [];
-    const before = stored.get(auctionId);
-    const storedVersion = before?.version ?? 0;
-    if (parkedBefore.has(auctionId)) {
-      skipped += skippedFrom(group, storedVersion + 1);
-      continue;
-    }
-    const fresh = eventsAfter(auctionId, storedVersion, group);
-    const { changes, unprojectable } = foldAuction(auctionId, before, fresh, pseudonym, options.upcasters);
-    if (unprojectable !== undefined) {
-      toPark.push({ auctionId, stream: parkedStreamOf(projection, unprojectable) });
-      skipped += skippedFrom(fresh, unprojectable.recorded.streamVersion);
-    }
-    if (changes === undefined) continue;
-    applied += changes.row.version - storedVersion;
-    auctions.push({ row: changes.row, expectedVersion: storedVersion });
-    bids.push(...changes.bids);
-    activity.push(...changes.activity);
-    if (changes.leaderChanged) newLeaders.push({ auctionId, leaderId: changes.row.leaderId });
-  }
-  await store.writeAuctions(tx, auctions);
-  await store.insertBids(tx, bids);
-  await store.writeActivity(tx, activity, newLeaders);
-  const newlyParked = await store.park(tx, toPark);
-  const parked = toPark.filter((p) => newlyParked.has(p.auctionId)).map((p) => p.stream);
-  return { auctions: auctions.length, applied, parked, skipped };
-};
+): Promise<BatchResult> =>
+  projectAuctionBatch<AuctionRow, AuctionChanges>(tx, store, events, {
+    projection: options.projection ?? READ_MODEL_PROJECTION,
+    fold: (auctionId, before, fresh) => foldAuction(auctionId, before, fresh, pseudonym, options.upcasters),
+    write: async (wtx, changed) => {
+      await store.writeAuctions(wtx, changed.map(({ changes, expectedVersion }) => ({ row: changes.row, expectedVersion })));
+      await store.insertBids(wtx, changed.flatMap(({ changes }) => changes.bids));
+      await store.writeActivity(
+        wtx,
+        changed.flatMap(({ changes }) => changes.activity),
+        changed.filter(({ changes }) => changes.leaderChanged).map(({ auctionId, changes }) => ({ auctionId, leaderId: changes.row.leaderId })),
+      );
+    },
+  });
 
 export interface ReadModelProjectorOptions {
   readonly sql: SqlExecutor;

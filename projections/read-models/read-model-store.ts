@@ -4,14 +4,13 @@
 // faster), so a batch costs a fixed handful of round trips however many events and auctions it holds. Parameterised by table-name suffix, so
 // the same statements fill a rebuild's fresh tables.
 import type { SqlExecutor } from '../../infra/index.js';
-import type { ParkedStream } from '../runtime/index.js';
 import type { ActivityIncrement, AuctionRow, BidRow } from './auction-rows.js';
 import {
-  auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, decodeStoredRows, recordsetDefinition,
-  rowsAsColumns, rowsAsCopyText, rowsAsRecords, selectList, storedRowCodec, unnestFrom,
+  auctionViewColumns, bidHistoryColumns, bidderActivityColumns, columnNames, recordsetDefinition,
+  rowsAsColumns, rowsAsCopyText, storedRowCodec, unnestFrom,
 } from './table-columns.js';
 import type { Column } from './table-columns.js';
-import { ParkedStreamTable } from './parked-stream-table.js';
+import { AuctionRowStore } from './auction-row-store.js';
 
 /** The names of one set of read-model tables: the live ones (suffix '') or a rebuild's. */
 export interface ReadModelTables {
@@ -29,18 +28,6 @@ export const readModelTableNames = (suffix = ''): ReadModelTables => {
   return { suffix, auctionView: `auction_view${suffix}`, bidHistory: `bid_history${suffix}`, bidderActivity: `bidder_activity${suffix}`, parkedStreams: `parked_streams${suffix}` };
 };
 
-/**
- * Two writers advanced the same auction at once (another instance of the projection, or a
- * rebuild's catch-up): this transaction lost and is rolled back. Retrying it is safe: it reloads
- * the rows and finds the events already reflected.
- */
-export class AuctionRowConflictError extends Error {
-  constructor(readonly expected: number, readonly written: number) {
-    super(`${expected - written} of ${expected} auction rows were advanced by another writer meanwhile`);
-    this.name = 'AuctionRowConflictError';
-  }
-}
-
 const AuctionViewStored = storedRowCodec(auctionViewColumns, 'auction_view');
 
 const assignments = <R>(list: readonly Column<R>[], except: string, from: string): string => {
@@ -49,8 +36,6 @@ const assignments = <R>(list: readonly Column<R>[], except: string, from: string
 };
 
 interface Statements {
-  readonly load: string;
-  readonly loadOnPglite: string;
   readonly writeAuctions: string;
   readonly insertBids: string;
   readonly copyBids: string;
@@ -60,15 +45,6 @@ interface Statements {
 }
 
 const statementsFor = (t: ReadModelTables): Statements => ({
-  // FOR UPDATE: a second writer of the same auctions waits here, then reads what the first wrote.
-  // Rows are locked in auction-id order (and new ones inserted in that order), so two writers whose
-  // batches share auctions cannot deadlock.
-  load: `SELECT ${selectList(auctionViewColumns)} FROM ${t.auctionView} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id FOR UPDATE`,
-  // PGlite runs one transaction at a time (one connection), so no second writer can be waiting:
-  // there the locks would only cost (each locked row is written, about doubling the batch's load).
-  // The compare-and-set of writeAuctions stays the fence on both.
-  loadOnPglite: `SELECT ${selectList(auctionViewColumns)} FROM ${t.auctionView} WHERE auction_id = ANY($1::text[]) ORDER BY auction_id`,
-
   // A compare-and-set per auction: an existing row moves only from the version this batch was
   // folded from; a new one is inserted only if still absent. The count tells whether all did.
   writeAuctions: `
@@ -132,31 +108,19 @@ SELECT (SELECT count(*) FROM upserted)::integer AS upserted, (SELECT count(*) FR
 const PREPARED = { prepare: true } as const;
 
 /** The read-model tables of one suffix, read and written inside a transaction the caller holds. */
-export class ReadModelStore {
+export class ReadModelStore extends AuctionRowStore<AuctionRow> {
   private readonly sql: Statements;
-  private readonly parked: ParkedStreamTable;
 
   constructor(readonly tables: ReadModelTables = readModelTableNames()) {
+    super(auctionViewColumns, AuctionViewStored, tables.auctionView, tables.parkedStreams);
     this.sql = statementsFor(tables);
-    this.parked = new ParkedStreamTable(tables.parkedStreams);
-  }
-
-  /** The stored rows of these auctions (on PostgreSQL locked until the transaction ends), by auction id. */
-  async loadAuctions(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Map<string, AuctionRow>> {
-    if (auctionIds.length === 0) return new Map();
-    const { rows } = await tx.query(tx.kind === 'pglite' ? this.sql.loadOnPglite : this.sql.load, [auctionIds], PREPARED);
-    const decoded = decodeStoredRows<AuctionRow>(auctionViewColumns, AuctionViewStored, rows);
-    return new Map(decoded.map((row) => [row.auctionId, row]));
   }
 
   /** Writes each auction's new row if it is still at `expectedVersion` (0: absent); throws AuctionRowConflictError otherwise. */
   async writeAuctions(tx: SqlExecutor, changes: readonly { readonly row: AuctionRow; readonly expectedVersion: number }[]): Promise<void> {
     if (changes.length === 0) return;
-    const records = rowsAsRecords(auctionViewColumns, changes.map((c) => c.row));
-    const json = JSON.stringify(records.map((record, i) => ({ ...record, expected_version: changes[i]?.expectedVersion })));
-    const { rows } = await tx.query<{ written: number }>(this.sql.writeAuctions, [json], PREPARED);
-    const written = rows[0]?.written ?? 0;
-    if (written !== changes.length) throw new AuctionRowConflictError(changes.length, written);
+    const { rows } = await tx.query<{ written: number }>(this.sql.writeAuctions, [this.versionedRows(changes)], PREPARED);
+    AuctionRowStore.checkWritten(changes.length, rows);
   }
 
   async insertBids(tx: SqlExecutor, bids: readonly BidRow[]): Promise<void> {
@@ -203,20 +167,5 @@ export class ReadModelStore {
     if (increments.length === 0 && newLeaders.length === 0) return;
     const leaders = JSON.stringify(newLeaders.map((l) => ({ auction_id: l.auctionId, leader_id: l.leaderId })));
     await tx.query(this.sql.writeActivity, [...rowsAsColumns(bidderActivityColumns, increments), leaders], PREPARED);
-  }
-
-  /** Which of these auctions' streams are parked. */
-  loadParked(tx: SqlExecutor, auctionIds: readonly string[]): Promise<Set<string>> {
-    return this.parked.loadParked(tx, auctionIds);
-  }
-
-  /** Parks these auctions' streams; returns the auction ids that were not parked before. */
-  park(tx: SqlExecutor, parked: readonly { readonly auctionId: string; readonly stream: ParkedStream }[]): Promise<Set<string>> {
-    return this.parked.park(tx, parked);
-  }
-
-  /** Every parked stream, by stream id, as parked by `projection` (the one that writes these tables). */
-  listParked(sql: SqlExecutor, projection: string): Promise<ParkedStream[]> {
-    return this.parked.listParked(sql, projection);
   }
 }

@@ -1,6 +1,7 @@
 // Rebuild of the analytics tables (DESIGN.md section 9), as the read models' rebuild does it: run
 // the analytics projection from the start of the log into fresh tables (`analytics_auctions_rebuild`,
-// ...), then swap them in atomically in one transaction: lock the live tables (ACCESS EXCLUSIVE, in
+// ...), then swap them in atomically in one transaction (rebuild-steps.ts swapIn, shared with the
+// read models' rebuild): lock the live tables (ACCESS EXCLUSIVE, in
 // the order the projector's transactions take them: analytics_auctions first, so the two cannot
 // deadlock), catch the fresh tables up to the log's head, check that no live row is ahead of its
 // rebuilt one, drop the live tables, rename the fresh ones (with their constraints and indexes)
@@ -12,44 +13,23 @@
 // one transaction per page): the figures are sums and facts of each auction's stream, so the same
 // events give the same rows whatever the pages. A stream whose event cannot be projected is parked
 // in the fresh analytics_parked_streams, as the live projector does, and reported.
-import type { EventLog, LogPosition, Upcaster } from '../../domain/index.js';
+import type { EventLog } from '../../domain/index.js';
 import { START } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { ANALYTICS_PROJECTION, AnalyticsStore, analyticsDdl, analyticsTableList, analyticsTableNames, projectAnalyticsBatch } from '../analytics/index.js';
-import { resetCheckpoint } from '../read-models/index.js';
-import { LOG_SOURCE } from '../runtime/index.js';
-import { catchUp, dropLeftovers } from './rebuild-steps.js';
-import { RebuildBehindError, RebuildParkedError } from './rebuild-read-models.js';
-import type { RebuildProgress, RebuildReport } from './rebuild-read-models.js';
-import { renameTableWithDependents } from './swap-tables.js';
+import type { CommonRebuildOptions, RebuildReport } from './rebuild-steps.js';
+import { catchUp, dropLeftovers, pageSizeOf, swapIn } from './rebuild-steps.js';
 
 type LogReader = Pick<EventLog, 'readAll'>;
 
-export interface AnalyticsRebuildOptions {
-  readonly sql: SqlExecutor;
+export interface AnalyticsRebuildOptions extends CommonRebuildOptions {
   readonly log: LogReader;
-  /** The log as read inside the swap's transaction (needed on PGlite, where the log lives in `sql`). Default: `log`. */
-  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
-  /** Events per page (one transaction each) while building and catching up (default 5000). */
-  readonly batchSize?: number;
-  /** Suffix of the fresh tables (default '_rebuild'). */
-  readonly suffix?: string;
-  /** The projection whose 'log' checkpoint the swap resets (default 'analytics'). */
-  readonly projection?: string;
-  readonly onProgress?: (progress: RebuildProgress) => void;
-  /** How old event shapes are upcast (default the domain's upcasters). */
-  readonly upcasters?: readonly Upcaster[];
-  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
-  readonly strict?: boolean;
-  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
-  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
 }
 
 export const rebuildAnalytics = async (options: AnalyticsRebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log } = options;
-  const batchSize = options.batchSize ?? 5_000;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = pageSizeOf(options);
   const fresh = analyticsTableNames(options.suffix ?? '_rebuild');
   if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
   const live = analyticsTableNames();
@@ -74,41 +54,13 @@ export const rebuildAnalytics = async (options: AnalyticsRebuildOptions): Promis
   );
   await options.hooks?.beforeSwap?.();
 
-  const swapped = await sql.transaction(async (tx) => {
-    await tx.query(`LOCK TABLE ${analyticsTableList(live).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    await options.hooks?.afterLock?.();
-    const reader = options.logWithin !== undefined ? await options.logWithin(tx) : log;
-    const last = await catchUp(
-      reader,
-      built.position,
-      batchSize,
-      applyPage(tx),
-      (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
-    );
-    const parked = await store.listParked(tx, projection);
-    if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
-    // A stream the rebuild parked is reported, not "behind" (an older decoder may have read more of it).
-    const { rows } = await tx.query<{ ahead: number }>(
-      `SELECT count(*)::integer AS ahead FROM ${live.auctions} l LEFT JOIN ${fresh.auctions} f ON f.auction_id = l.auction_id
-       WHERE (f.version IS NULL OR f.version < l.version)
-         AND NOT EXISTS (SELECT 1 FROM ${fresh.parkedStreams} p WHERE p.auction_id = l.auction_id)`,
-    );
-    const ahead = rows[0]?.ahead ?? 0;
-    if (ahead > 0) throw new RebuildBehindError(ahead);
-    await tx.exec(`DROP TABLE ${analyticsTableList(live).join(', ')}`);
-    const freshList = analyticsTableList(fresh);
-    const liveList = analyticsTableList(live);
-    for (let i = 0; i < freshList.length; i++) await renameTableWithDependents(tx, freshList[i]!, liveList[i]!);
-    const position: LogPosition = last.position;
-    await resetCheckpoint(tx, projection, LOG_SOURCE, position);
-    return { ...last, parked };
+  return swapIn(options, {
+    batchSize,
+    built,
+    tables: { live: analyticsTableList(live), fresh: analyticsTableList(fresh), liveAuctions: live.auctions, freshAuctions: fresh.auctions, freshParked: fresh.parkedStreams },
+    applyPage,
+    listParked: (tx) => store.listParked(tx, projection),
+    projection,
+    started,
   });
-
-  return {
-    events: built.events + swapped.events,
-    caughtUpInSwap: swapped.events,
-    position: swapped.position,
-    durationMs: Date.now() - started,
-    parked: swapped.parked,
-  };
 };

@@ -2,10 +2,11 @@
 // tables (`auction_view_rebuild`, ...), then swap them in atomically. Two rebuilds of one log give
 // identical tables: every column is a fact of the events, and the fold does not depend on batching.
 //
-// The swap is one transaction: lock the live tables (ACCESS EXCLUSIVE: readers and the live
-// projector wait), catch the fresh tables up to the log's head, check that no live row is ahead of
-// its rebuilt one, drop the live tables, rename the fresh ones (with their constraints and indexes)
-// into their place, and set the projection's 'log' checkpoint to where the rebuild read up to.
+// The swap is one transaction (rebuild-steps.ts swapIn, which the analytics' rebuild shares): lock
+// the live tables (ACCESS EXCLUSIVE: readers and the live projector wait), catch the fresh tables up
+// to the log's head, check that no live row is ahead of its rebuilt one, drop the live tables,
+// rename the fresh ones (with their constraints and indexes) into their place, and set the
+// projection's 'log' checkpoint to where the rebuild read up to.
 //
 // A live projector running meanwhile is harmless, whatever its source:
 // - before the lock, it writes the old tables, which are about to be dropped;
@@ -26,91 +27,30 @@
 // projector does (the same code), and swapped in with the rest: the report lists them. A stream
 // parked in the live tables whose event a newer decoder (an upcaster) reads is thereby projected
 // from scratch and no longer parked. With `strict`, anything parked refuses the swap instead.
-import type { EventLog, LogPosition, Upcaster } from '../../domain/index.js';
-import type { Pseudonymiser, SqlExecutor } from '../../infra/index.js';
+import type { EventLog } from '../../domain/index.js';
+import type { Pseudonymiser } from '../../infra/index.js';
 import type { ReadModelTables } from '../read-models/index.js';
-import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames, resetCheckpoint } from '../read-models/index.js';
-import type { ParkedStream } from '../runtime/index.js';
-import { LOG_SOURCE } from '../runtime/index.js';
+import { READ_MODEL_PROJECTION, ReadModelStore, projectBatch, readModelDdl, readModelTableNames } from '../read-models/index.js';
 import { buildFreshTables } from './build-fresh-tables.js';
 import { createIndexes, dropPrimaryKeys, dropSecondaryIndexes } from './deferred-indexes.js';
-import { renameTableWithDependents } from './swap-tables.js';
-import { catchUp, dropLeftovers } from './rebuild-steps.js';
+import type { CommonRebuildOptions, RebuildReport } from './rebuild-steps.js';
+import { dropLeftovers, pageSizeOf, swapIn } from './rebuild-steps.js';
 
-type LogReader = Pick<EventLog, 'readAll'>;
-
-export interface RebuildProgress {
-  readonly phase: 'build' | 'swap';
-  /** Events read from the log so far. */
-  readonly events: number;
-  readonly position: LogPosition;
-}
-
-export interface RebuildOptions {
-  readonly sql: SqlExecutor;
+export interface RebuildOptions extends CommonRebuildOptions {
   readonly log: EventLog;
   readonly pseudonym: Pseudonymiser;
-  /**
-   * The log as read inside the swap's transaction. Needed when the log lives in `sql` on PGlite
-   * (one connection: the log's own reads would wait for the transaction to end); with PostgreSQL
-   * it keeps the catch-up on the swap's connection. Default: `log`.
-   */
-  readonly logWithin?: (tx: SqlExecutor) => Promise<LogReader>;
-  /** Events per page while building, and per transaction while catching up in the swap (default 5000). */
-  readonly batchSize?: number;
   /** Auction rows the build holds in memory before it writes and forgets them all (default 100,000). */
   readonly maxRowsInMemory?: number;
   /** Auction rows per statement while building; ended auctions are written and forgotten in groups of this many (default 5,000). */
   readonly rowsPerStatement?: number;
-  /** Suffix of the fresh tables (default '_rebuild'). */
-  readonly suffix?: string;
-  /** The projection whose 'log' checkpoint the swap resets (default 'read-models'). */
-  readonly projection?: string;
-  readonly onProgress?: (progress: RebuildProgress) => void;
-  /** How old event shapes are upcast (default the domain's upcasters). */
-  readonly upcasters?: readonly Upcaster[];
-  /** Refuse the swap (RebuildParkedError) when any stream would be parked (default false). */
-  readonly strict?: boolean;
-  /** Test hooks: before the swap's transaction, and inside it right after the lock. */
-  readonly hooks?: { readonly beforeSwap?: () => Promise<void>; readonly afterLock?: () => Promise<void> };
-}
-
-export interface RebuildReport {
-  /** Events read from the log (all streams). */
-  readonly events: number;
-  /** Of which read inside the swap's transaction. */
-  readonly caughtUpInSwap: number;
-  /** The log position the swapped-in tables reflect; the 'log' checkpoint now. */
-  readonly position: LogPosition;
-  readonly durationMs: number;
-  /** The streams parked in the swapped-in tables (events that cannot be projected), by stream id. */
-  readonly parked: readonly ParkedStream[];
-}
-
-/** A live row whose auction is missing from, or ahead of, the rebuilt tables: the swap refuses. */
-export class RebuildBehindError extends Error {
-  constructor(readonly auctions: number) {
-    super(`${auctions} live auction rows are ahead of the rebuilt tables; nothing was swapped`);
-    this.name = 'RebuildBehindError';
-  }
-}
-
-/** A strict rebuild would park streams: nothing was swapped. */
-export class RebuildParkedError extends Error {
-  constructor(readonly parked: readonly ParkedStream[]) {
-    super(`${parked.length} streams cannot be projected (${parked.slice(0, 5).map((p) => `${p.streamId}@${p.streamVersion}`).join(', ')}${parked.length > 5 ? ', ...' : ''}); nothing was swapped`);
-    this.name = 'RebuildParkedError';
-  }
 }
 
 const tableNames = (t: ReadModelTables): readonly string[] => [t.auctionView, t.bidHistory, t.bidderActivity, t.parkedStreams];
-const dropTables = (t: ReadModelTables): string => `DROP TABLE IF EXISTS ${tableNames(t).join(', ')};`;
 
 export const rebuildReadModels = async (options: RebuildOptions): Promise<RebuildReport> => {
   const started = Date.now();
   const { sql, log, pseudonym } = options;
-  const batchSize = options.batchSize ?? 5_000;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = pageSizeOf(options);
   const fresh = readModelTableNames(options.suffix ?? '_rebuild');
   if (fresh.suffix === '') throw new Error('a rebuild needs a table suffix other than the live tables\'');
   const live = readModelTableNames();
@@ -141,43 +81,14 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   await createIndexes(sql, indexes);
   await options.hooks?.beforeSwap?.();
 
-  const swapped = await sql.transaction(async (tx) => {
+  return swapIn(options, {
+    batchSize,
+    built,
     // Table order as the projector's transactions take them: auction_view first.
-    await tx.query(`LOCK TABLE ${live.auctionView}, ${live.bidHistory}, ${live.bidderActivity}, ${live.parkedStreams} IN ACCESS EXCLUSIVE MODE`);
-    await options.hooks?.afterLock?.();
-    const reader = options.logWithin !== undefined ? await options.logWithin(tx) : log;
-    const last = await catchUp(
-      reader,
-      built.position,
-      batchSize,
-      async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
-      (events, position) => options.onProgress?.({ phase: 'swap', events: built.events + events, position }),
-    );
-    const parked = await store.listParked(tx, projection);
-    if (options.strict === true && parked.length > 0) throw new RebuildParkedError(parked);
-    // A stream the rebuild parked is reported, not "behind": the live tables may hold more of it
-    // only because an older decoder read what this one refuses.
-    const { rows } = await tx.query<{ ahead: number }>(
-      `SELECT count(*)::integer AS ahead FROM ${live.auctionView} l LEFT JOIN ${fresh.auctionView} f ON f.auction_id = l.auction_id
-       WHERE (f.version IS NULL OR f.version < l.version)
-         AND NOT EXISTS (SELECT 1 FROM ${fresh.parkedStreams} p WHERE p.auction_id = l.auction_id)`,
-    );
-    const ahead = rows[0]?.ahead ?? 0;
-    if (ahead > 0) throw new RebuildBehindError(ahead);
-    await tx.exec(dropTables(live));
-    await renameTableWithDependents(tx, fresh.auctionView, live.auctionView);
-    await renameTableWithDependents(tx, fresh.bidHistory, live.bidHistory);
-    await renameTableWithDependents(tx, fresh.bidderActivity, live.bidderActivity);
-    await renameTableWithDependents(tx, fresh.parkedStreams, live.parkedStreams);
-    await resetCheckpoint(tx, projection, LOG_SOURCE, last.position);
-    return { ...last, parked };
+    tables: { live: tableNames(live), fresh: tableNames(fresh), liveAuctions: live.auctionView, freshAuctions: fresh.auctionView, freshParked: fresh.parkedStreams },
+    applyPage: (tx) => async (page) => void (await projectBatch(tx, store, pseudonym, page, batchOptions)),
+    listParked: (tx) => store.listParked(tx, projection),
+    projection,
+    started,
   });
-
-  return {
-    events: built.events + swapped.events,
-    caughtUpInSwap: swapped.events,
-    position: swapped.position,
-    durationMs: Date.now() - started,
-    parked: swapped.parked,
-  };
 };

@@ -33,10 +33,11 @@ import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../domain/index.js';
 import { decodeKafkaValue } from '../../contracts/index.js';
-import type { Logger } from '../../infra/index.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_EVENTS_TOPIC_PARTITIONS, ensureEventTopic, pause } from '../../infra/index.js';
 import type { BusEventSource, Projector, RunningProjection } from './projector.js';
 import { PoisonMessageError } from './poison-message.js';
+import type { BusSourceOptions } from './bus-source-steps.js';
+import { lowestOffset, nextOffsetAfter, sourceGauge } from './bus-source-steps.js';
 
 export const DEFAULT_GROUP_ID_PREFIX = 'gavelstream.projector.';
 
@@ -48,9 +49,8 @@ export interface KafkaSourceErrorContext {
   readonly offset?: string;
 }
 
-export interface KafkaEventSourceOptions {
+export interface KafkaEventSourceOptions extends BusSourceOptions<KafkaSourceErrorContext> {
   readonly kafka: Kafka;
-  readonly logger: Logger;
   /** Default 'auction-events'. */
   readonly topic?: string;
   /** Consumer group id = prefix + projector name (default 'gavelstream.projector.'). */
@@ -71,12 +71,6 @@ export interface KafkaEventSourceOptions {
   readonly sessionTimeoutMs?: number;
   /** Partitions applied at once (default 1: the projector sees one batch at a time). */
   readonly partitionsConsumedConcurrently?: number;
-  /** First and longest delay between retries of a failing apply (default 100 ms and 5 s). */
-  readonly retryDelayMs?: { readonly initial: number; readonly max: number };
-  /** Called for every failure (apply errors, poison messages), besides the log. */
-  readonly onError?: (error: unknown, context: KafkaSourceErrorContext) => void;
-  /** Adds the consumer lag and stopped-partition gauges to this registry. */
-  readonly registry?: Registry;
 }
 
 interface PartitionState {
@@ -93,13 +87,7 @@ interface Decoded {
   readonly event: RecordedEvent;
 }
 
-const nextAfter = (checkpoint: string | undefined): bigint => {
-  if (checkpoint === undefined) return 0n;
-  if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a Kafka offset checkpoint: ${JSON.stringify(checkpoint)}`);
-  return BigInt(checkpoint) + 1n;
-};
-
-const lowest = (next: readonly bigint[]): bigint => next.reduce((a, b) => (b < a ? b : a));
+const nextAfter = (checkpoint: string | undefined): bigint => nextOffsetAfter(checkpoint, 'Kafka offset');
 
 type SourceGauge = Gauge<'projector' | 'topic' | 'partition'>;
 
@@ -108,9 +96,7 @@ interface SourceMetrics {
   readonly stopped: SourceGauge;
 }
 
-/** The gauge `name` of `registry`: the one another source of the process registered there (the series differ by projector), or a new one. */
-const sourceGauge = (registry: Registry, name: string, help: string): SourceGauge =>
-  (registry.getSingleMetric(name) as SourceGauge | undefined) ?? new Gauge({ name, help, labelNames: ['projector', 'topic', 'partition'] as const, registers: [registry] });
+const labelNames = ['projector', 'topic', 'partition'] as const;
 
 const createMetrics = (registry: Registry | undefined): SourceMetrics | undefined =>
   registry === undefined
@@ -120,8 +106,14 @@ const createMetrics = (registry: Registry | undefined): SourceMetrics | undefine
           registry,
           'gavelstream_projector_kafka_lag_messages',
           "Messages in a partition after the last one a projector applied (the batch's high watermark - 1 - last offset)",
+          labelNames,
         ),
-        stopped: sourceGauge(registry, 'gavelstream_projector_kafka_stopped_partitions', 'Partitions a projector stopped at a message that is not a RecordedEvent (1 while stopped)'),
+        stopped: sourceGauge(
+          registry,
+          'gavelstream_projector_kafka_stopped_partitions',
+          'Partitions a projector stopped at a message that is not a RecordedEvent (1 while stopped)',
+          labelNames,
+        ),
       };
 
 /** A Kafka event source; `runAll` feeds several projectors from one consumer. */
@@ -191,7 +183,7 @@ const runOverKafka = async (
   const seekTo = (partition: number, state: PartitionState) => {
     state.positioned = false;
     state.seeking = true;
-    consumer.seek({ topic, partition, offset: lowest(state.next).toString() });
+    consumer.seek({ topic, partition, offset: lowestOffset(state.next).toString() });
   };
   /** Seeks a newly assigned partition to the projectors' checkpoints, unless a batch got there first. */
   const position = async (partition: number, assignment: number): Promise<void> => {
@@ -290,14 +282,14 @@ const runOverKafka = async (
       // The first batch fetched after our seek: the broker starts as near the lowest `next` as it can.
       current.seeking = false;
       current.positioned = true;
-      if (first > lowest(current.next)) {
-        logger.warn({ partition, expected: lowest(current.next).toString(), first: first.toString() }, 'offsets before this batch are gone from the topic');
+      if (first > lowestOffset(current.next)) {
+        logger.warn({ partition, expected: lowestOffset(current.next).toString(), first: first.toString() }, 'offsets before this batch are gone from the topic');
       }
     }
     if (!current.positioned) {
-      if (first > lowest(current.next)) {
+      if (first > lowestOffset(current.next)) {
         // The group's committed offset is ahead of a projector (e.g. its read model was rebuilt).
-        logger.info({ partition, from: lowest(current.next).toString(), committed: first.toString() }, "seeking to the projectors' checkpoints");
+        logger.info({ partition, from: lowestOffset(current.next).toString(), committed: first.toString() }, "seeking to the projectors' checkpoints");
         seekTo(partition, current);
         return;
       }
@@ -305,7 +297,7 @@ const runOverKafka = async (
     }
 
     // Decode in order, once for every projector, up to the first message that is not a RecordedEvent.
-    const from = lowest(current.next);
+    const from = lowestOffset(current.next);
     const decoded: Decoded[] = [];
     let poison: { message: KafkaMessage; reason: string } | undefined;
     for (const message of batch.messages) {
@@ -367,13 +359,13 @@ const runOverKafka = async (
       if (!stillOurs() || current.seeking || done.includes(false)) return;
     }
     // Every projector has applied everything before the lowest `next`.
-    const passed = lowest(current.next);
+    const passed = lowestOffset(current.next);
     if (passed > 0n) {
       payload.resolveOffset((passed - 1n).toString());
       uncommitted.set(partition, passed);
     }
 
-    if (poison !== undefined && BigInt(poison.message.offset) >= lowest(current.next)) {
+    if (poison !== undefined && BigInt(poison.message.offset) >= lowestOffset(current.next)) {
       poisoned.add(partition);
       payload.pause();
       for (const name of names) metrics?.stopped.set({ projector: name, topic, partition: String(partition) }, 1);

@@ -3,8 +3,8 @@
 // left continues the stream without a hole, and decode it (old shapes are upcast by the domain).
 // An event that cannot be decoded, or cannot follow the state before it, stops its own stream
 // only: the projector parks that stream (see parked-streams.ts) and goes on with the others.
-import type { AuctionEvent, RecordedEvent, Upcaster } from '../../domain/index.js';
-import { auctionIdOfStream, decodeStoredEvent, upcasters } from '../../domain/index.js';
+import type { Auction, AuctionEvent, RecordedEvent, Upcaster } from '../../domain/index.js';
+import { auctionIdOfStream, decodeStoredEvent, evolve, initialState, upcasters } from '../../domain/index.js';
 import type { Pseudonymiser } from '../../infra/index.js';
 
 /** A stored event the projection cannot project (a missing upcaster, a corrupt row, an event before AuctionCreated). */
@@ -156,4 +156,17 @@ export const requireExisting = <S>(state: S | undefined, projected: ProjectedEve
     throw new ProjectionDecodeError(projected.recorded.streamId, projected.recorded.streamVersion, `${projected.event.type} before AuctionCreated`);
   }
   return state;
+};
+
+/**
+ * The state an AuctionCreated starts, as the domain's own `evolve` makes it (the projections copy
+ * its initial flags); fails loudly when the projection has the auction already (`existing`), or
+ * the event creates nothing.
+ */
+export const createdAuction = (existing: unknown, projected: ProjectedEvent): Auction => {
+  const { recorded, event } = projected;
+  if (existing !== undefined) throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated for an existing auction');
+  const initial = evolve(initialState, event);
+  if (initial.kind !== 'auction') throw new ProjectionDecodeError(recorded.streamId, recorded.streamVersion, 'AuctionCreated did not create');
+  return initial;
 };

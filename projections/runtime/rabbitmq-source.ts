@@ -34,10 +34,11 @@ import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../domain/index.js';
 import { decodeRabbitBody, streamOffsetOf } from '../../contracts/index.js';
-import type { Logger } from '../../infra/index.js';
 import { DEFAULT_EVENTS_STREAM, closeAmqp, connectAmqp, describeAmqpUrl, ensureEventStream, pause } from '../../infra/index.js';
 import type { BusEventSource, Projector, RunningProjection } from './projector.js';
 import { PoisonMessageError } from './poison-message.js';
+import type { BusSourceOptions } from './bus-source-steps.js';
+import { lowestOffset, nextOffsetAfter, sourceGauge } from './bus-source-steps.js';
 
 /** The checkpoint source name of a RabbitMQ stream. */
 export const rabbitSourceName = (stream: string): string => `rabbitmq:${stream}`;
@@ -49,10 +50,9 @@ export interface RabbitSourceErrorContext {
   readonly offset?: string;
 }
 
-export interface RabbitEventSourceOptions {
+export interface RabbitEventSourceOptions extends BusSourceOptions<RabbitSourceErrorContext> {
   /** amqp:// or amqps:// (RABBITMQ_URL). */
   readonly url: string;
-  readonly logger: Logger;
   /** Default 'auction-events' (RABBITMQ_STREAM). */
   readonly stream?: string;
   /** Names the consumer in RabbitMQ's tools (consumer tag `<consumer>:<projectors>`; default 'projector'). */
@@ -61,12 +61,6 @@ export interface RabbitEventSourceOptions {
   readonly connectionName?: string;
   /** Unacknowledged deliveries the broker sends ahead, and the largest batch (default 500). */
   readonly prefetch?: number;
-  /** First and longest delay between retries of a failing apply or connection (default 100 ms and 5 s). */
-  readonly retryDelayMs?: { readonly initial: number; readonly max: number };
-  /** Called for every failure (apply errors, poison messages, connection losses), besides the log. */
-  readonly onError?: (error: unknown, context: RabbitSourceErrorContext) => void;
-  /** Adds the applied-offset and stopped gauges to this registry. */
-  readonly registry?: Registry;
 }
 
 type SourceGauge = Gauge<'projector' | 'stream'>;
@@ -76,30 +70,20 @@ interface SourceMetrics {
   readonly stopped: SourceGauge;
 }
 
-/** The gauges, once per registry (several runs may share one). */
-const metricsByRegistry = new WeakMap<Registry, SourceMetrics>();
-const metricsOf = (registry: Registry | undefined): SourceMetrics | undefined => {
-  if (registry === undefined) return undefined;
-  let metrics = metricsByRegistry.get(registry);
-  if (metrics === undefined) {
-    metrics = {
-      applied: new Gauge({
-        name: 'gavelstream_projector_rabbitmq_applied_offset',
-        help: 'The stream offset of the last message a projector applied (compare with the stream\'s last offset for the lag)',
-        labelNames: ['projector', 'stream'] as const,
-        registers: [registry],
-      }),
-      stopped: new Gauge({
-        name: 'gavelstream_projector_rabbitmq_stopped',
-        help: 'A projector stopped at a message that is not a RecordedEvent (1 while stopped)',
-        labelNames: ['projector', 'stream'] as const,
-        registers: [registry],
-      }),
-    };
-    metricsByRegistry.set(registry, metrics);
-  }
-  return metrics;
-};
+const labelNames = ['projector', 'stream'] as const;
+
+const metricsOf = (registry: Registry | undefined): SourceMetrics | undefined =>
+  registry === undefined
+    ? undefined
+    : {
+        applied: sourceGauge(
+          registry,
+          'gavelstream_projector_rabbitmq_applied_offset',
+          'The stream offset of the last message a projector applied (compare with the stream\'s last offset for the lag)',
+          labelNames,
+        ),
+        stopped: sourceGauge(registry, 'gavelstream_projector_rabbitmq_stopped', 'A projector stopped at a message that is not a RecordedEvent (1 while stopped)', labelNames),
+      };
 
 /** A RabbitMQ event source; `runAll` feeds several projectors from one consumer. */
 export interface RabbitEventSource extends BusEventSource {
@@ -111,13 +95,7 @@ export const rabbitEventSource = (options: RabbitEventSourceOptions): RabbitEven
   runAll: (projectors) => runOverRabbit(options, projectors),
 });
 
-const nextAfter = (checkpoint: string | undefined): bigint => {
-  if (checkpoint === undefined) return 0n;
-  if (!/^\d{1,19}$/.test(checkpoint)) throw new Error(`not a RabbitMQ stream offset checkpoint: ${JSON.stringify(checkpoint)}`);
-  return BigInt(checkpoint) + 1n;
-};
-
-const lowest = (next: readonly bigint[]): bigint => next.reduce((a, b) => (b < a ? b : a));
+const nextAfter = (checkpoint: string | undefined): bigint => nextOffsetAfter(checkpoint, 'RabbitMQ stream offset');
 
 interface Delivery {
   readonly offset: bigint;
@@ -242,7 +220,7 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
 
   /** Applies one batch to every projector; says what the loop does next. */
   const handle = async (session: Session, next: bigint[], batch: readonly Delivery[]): Promise<Outcome> => {
-    const from = lowest(next);
+    const from = lowestOffset(next);
     const decoded: { offset: bigint; event: RecordedEvent }[] = [];
     let poison: { offset: bigint; reason: string } | undefined;
     for (const { offset, message } of batch) {
@@ -302,7 +280,7 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
       // the session ended meanwhile; the loop notices
     }
     if (reconsume) return 'reconsume';
-    if (poison !== undefined && poison.offset >= lowest(next)) {
+    if (poison !== undefined && poison.offset >= lowestOffset(next)) {
       poisonedAt = poison.offset.toString();
       for (const name of names) metrics?.stopped.set({ projector: name, stream }, 1);
       report(new PoisonMessageError(stream, undefined, poisonedAt, poison.reason), runName, poison.offset);
@@ -324,7 +302,7 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
           pending = undefined;
         } else {
           next = await loadNext();
-          session = await open(lowest(next));
+          session = await open(lowestOffset(next));
         }
       } catch (error) {
         report(error, runName);
@@ -344,7 +322,7 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
       await closeAmqp(session.connection);
       if (outcome === 'poisoned' || signal.aborted) return;
       if (outcome === 'reconsume') {
-        logger.info({ from: lowest(next).toString() }, "a checkpoint moved behind the consumer: consuming again from the projectors' checkpoints");
+        logger.info({ from: lowestOffset(next).toString() }, "a checkpoint moved behind the consumer: consuming again from the projectors' checkpoints");
         continue;
       }
       report(ended ?? new Error('the RabbitMQ session ended'), runName);
@@ -355,9 +333,9 @@ const runOverRabbit = async (options: RabbitEventSourceOptions, projectors: read
 
   // The first connection is made here, so that a wrong URL or stream fails the start.
   const firstNext = await loadNext();
-  const firstSession = await open(lowest(firstNext));
+  const firstSession = await open(lowestOffset(firstNext));
   const running = consume({ session: firstSession, next: firstNext }).catch((err: unknown) => logger.fatal({ err }, 'the RabbitMQ consumer loop failed'));
-  logger.info({ from: lowest(firstNext).toString(), prefetch }, 'consuming');
+  logger.info({ from: lowestOffset(firstNext).toString(), prefetch }, 'consuming');
 
   return {
     stop: async () => {

@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { isRight } from 'fp-ts/lib/Either.js';
 import type { RunningPublisher } from '../../commands/index.js';
 import { LiveChange, auctionCacheKey, auctionChannel, decodeLiveAuctionHash } from '../../contracts/index.js';
@@ -26,23 +25,11 @@ import type { BusNames, BusUnderTest } from '../support/bus.js';
 import { uniqueName } from '../support/kafka.js';
 import { dumpReadModels, misledBidders, settledHead } from '../support/read-model-dump.js';
 import { serviceUrl } from '../support/services.js';
+import { rebuildScript, spawnProjector } from '../support/spawn-projector.js';
 import type { TestSystem } from '../support/system.js';
 import { eventually, freshDatabase, startTestSystem } from '../support/system.js';
 import type { TestClient } from '../support/ws-client.js';
 import { connect, versions } from '../support/ws-client.js';
-
-const projectorScript = fileURLToPath(new URL('../support/projector-process.js', import.meta.url));
-const rebuildScript = fileURLToPath(new URL('../../scripts/rebuild.js', import.meta.url));
-
-/** The projector role in a child process (test/support/projector-process.ts), once it runs. */
-const spawnProjector = async (env: NodeJS.ProcessEnv, children: Set<ChildProcess>): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, [projectorScript], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  assert.equal(chunk.toString().trim(), 'running');
-  return child;
-};
 
 /** Auction streams whose auction_view row is behind the stream's last version (or missing). */
 const streamsBehind = async (sql: SqlExecutor): Promise<number> => {

@@ -12,7 +12,8 @@ import { createLogger } from '../../infra/index.js';
 import type { RunningProjection } from '../../projections/index.js';
 import { CheckpointMovedError, PoisonMessageError } from '../../projections/index.js';
 import type { BusNames, BusUnderTest, SourceExtras } from '../support/bus.js';
-import { recordedEvents, uniqueName } from '../support/kafka.js';
+import { auctionStreams, recordedEvents, uniqueName } from '../support/kafka.js';
+import { RunningProjections } from '../support/running-projections.js';
 import { MemoryProjector } from '../support/memory-projector.js';
 import { eventually } from '../support/system.js';
 
@@ -53,13 +54,13 @@ class FencedProjector extends MemoryProjector {
 export const busSourceContract = (bus: BusUnderTest): void => {
   describe(`bus event source contract (${bus.name})`, function () {
     this.timeout(60_000);
-    const running: RunningProjection[] = [];
+    const running = new RunningProjections();
 
     before(function () {
       bus.connect(this, `bus event source contract on ${bus.name}`);
     });
     afterEach(async () => {
-      await Promise.all(running.splice(0).map((r) => r.stop()));
+      await running.stopAll();
     });
     after(() => bus.cleanup());
 
@@ -69,28 +70,21 @@ export const busSourceContract = (bus: BusUnderTest): void => {
       return names;
     };
     const run = async (projector: MemoryProjector, names: BusNames, extras: SourceExtras = {}): Promise<RunningProjection> => {
-      const r = await bus.source(names, logger, { retryDelayMs: { initial: 20, max: 200 }, ...extras }).run(projector);
-      running.push(r);
-      return r;
+      return running.track(await bus.source(names, logger, { retryDelayMs: { initial: 20, max: 200 }, ...extras }).run(projector));
     };
-    const stop = async (r: RunningProjection) => {
-      running.splice(running.indexOf(r), 1);
-      await r.stop();
-    };
-    const streamsOf = (label: string, n: number) => Array.from({ length: n }, (_, i) => `auction-${label}-${i}-${uniqueName('s')}`);
     const checkpointOf = (projector: MemoryProjector, names: BusNames): string | undefined =>
       [...projector.checkpoints].find(([source]) => source.startsWith(bus.sourcePrefix(names)))?.[1];
 
     it('applies each event once, each auction in order, and checkpoints the last offset; resumes from its own checkpoint', async () => {
       const names = await fresh('order');
-      const all = recordedEvents(streamsOf('order', 6), 8);
+      const all = recordedEvents(auctionStreams('order', 6), 8);
       const firstHalf = all.slice(0, 24);
       await bus.produce(names, firstHalf.map((event) => ({ event })));
       const projector = new MemoryProjector('order');
       const r = await run(projector, names);
       await eventually(async () => (projector.applied >= firstHalf.length ? true : undefined), 'the first half applied', 30_000);
       assert.equal(checkpointOf(projector, names), String(firstHalf.length - 1), 'the checkpoint is the last offset (offsets count from 0)');
-      await stop(r);
+      await running.stop(r);
 
       await bus.produce(names, all.slice(24).map((event) => ({ event })));
       await run(projector, names);
@@ -104,12 +98,12 @@ export const busSourceContract = (bus: BusUnderTest): void => {
 
     it('redelivers what follows a checkpoint behind the read model, and the copies change nothing', async () => {
       const names = await fresh('redeliver');
-      const events = recordedEvents(streamsOf('redeliver', 4), 5);
+      const events = recordedEvents(auctionStreams('redeliver', 4), 5);
       await bus.produce(names, events.map((event) => ({ event })));
       const projector = new MemoryProjector('redeliver');
       const r = await run(projector, names);
       await eventually(async () => (projector.applied >= events.length ? true : undefined), 'every event applied', 30_000);
-      await stop(r);
+      await running.stop(r);
       // A crash after the read model's commit and before the next batch's: the checkpoint at offset 2.
       const [source] = [...projector.checkpoints.keys()];
       projector.checkpoints.set(source!, '2');
@@ -125,20 +119,20 @@ export const busSourceContract = (bus: BusUnderTest): void => {
 
     it('feeds several projectors from one consumer, each from its own checkpoint, one retrying while the other goes on', async () => {
       const names = await fresh('shared');
-      const all = recordedEvents(streamsOf('shared', 4), 6);
+      const all = recordedEvents(auctionStreams('shared', 4), 6);
       const firstHalf = all.slice(0, 12);
       await bus.produce(names, firstHalf.map((event) => ({ event })));
       const b = new MemoryProjector('b');
       const alone = await run(b, names);
       await eventually(async () => (b.applied >= firstHalf.length ? true : undefined), 'B applied the first half');
-      await stop(alone);
+      await running.stop(alone);
       await bus.produce(names, all.slice(12).map((event) => ({ event })));
 
       const a = new MemoryProjector('a');
       a.failures = 3;
       const errors: unknown[] = [];
       const shared = await bus.source(names, logger, { retryDelayMs: { initial: 20, max: 200 }, onError: (error) => errors.push(error) }).runAll([a, b]);
-      running.push(shared);
+      running.track(shared);
       await eventually(async () => (a.applied >= all.length && b.applied >= all.length ? true : undefined), 'both applied everything', 30_000);
       for (const projector of [a, b]) {
         assert.deepEqual(projector.gaps, [], projector.name);
@@ -153,7 +147,7 @@ export const busSourceContract = (bus: BusUnderTest): void => {
 
     it('after CheckpointMovedError reloads the checkpoint: consumes again from it when moved back (a rebuild), skips what it covers when moved ahead', async () => {
       const names = await fresh('moved');
-      const streams = streamsOf('moved', 3);
+      const streams = auctionStreams('moved', 3);
       const all = recordedEvents(streams, 9);
       const [first, second, third] = [all.slice(0, 9), all.slice(9, 18), all.slice(18)];
       await bus.produce(names, first.map((event) => ({ event })));
@@ -203,7 +197,7 @@ export const busSourceContract = (bus: BusUnderTest): void => {
       const [source] = [...projector.checkpoints.keys()];
       assert.equal(projector.checkpoints.get(source!), '0');
       await bus.produce(names, [{ event: events[2]! }]);
-      await stop(r);
+      await running.stop(r);
       assert.equal(projector.streams.get(stream)?.length, 1, 'nothing after the poison message was applied');
 
       // An operator's decision: move the projector's checkpoint past the bad message.

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { EventLog } from '../../domain/index.js';
 import type { SqlExecutor } from '../../infra/index.js';
 import { openEventLog } from '../../commands/index.js';
@@ -14,20 +13,8 @@ import { LOG_SOURCE, READ_MODEL_PROJECTION, readModelMigrations } from '../../pr
 import { AuctionWriter, runTraffic } from '../support/auction-traffic.js';
 import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../support/read-model-dump.js';
 import { serviceUrl } from '../support/services.js';
+import { rebuildScript, spawnProjector } from '../support/spawn-projector.js';
 import { eventually, freshDatabase } from '../support/system.js';
-
-const projectorScript = fileURLToPath(new URL('../support/projector-process.js', import.meta.url));
-const rebuildScript = fileURLToPath(new URL('../../scripts/rebuild.js', import.meta.url));
-
-/** The projector role in a child process (test/support/projector-process.ts), once it runs. */
-const spawnProjector = async (env: NodeJS.ProcessEnv, children: Set<ChildProcess>): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, [projectorScript], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  assert.equal(chunk.toString().trim(), 'running');
-  return child;
-};
 
 describe('projector killed and restarted mid-stream (PostgreSQL)', function () {
   this.timeout(120_000);

@@ -11,6 +11,9 @@ import { decodeKafkaValue, toKafkaMessage } from '../../contracts/index.js';
 
 export const uniqueName = (label: string): string => `gs-test-${label}-${randomUUID().slice(0, 8)}`;
 
+/** `n` auction stream ids of their own, named after `label`. */
+export const auctionStreams = (label: string, n: number): string[] => Array.from({ length: n }, (_, i) => `auction-${label}-${i}-${uniqueName('s')}`);
+
 /** A client for test plumbing (collectors, admin), quiet unless something is really wrong. */
 export const testKafka = (brokers: string): Kafka =>
   new Kafka({ clientId: 'gavelstream-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });

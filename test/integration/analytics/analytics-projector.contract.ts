@@ -4,8 +4,8 @@
 // the projector must produce exactly those rows.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { MinorUnits, RecordedEvent, UnstampedCommand } from '../../../domain/index.js';
-import { START, fromMillis, streamIdOf } from '../../../domain/index.js';
+import type { MinorUnits, UnstampedCommand } from '../../../domain/index.js';
+import { fromMillis, streamIdOf } from '../../../domain/index.js';
 import type { SqlExecutor } from '../../../infra/index.js';
 import { isoMs, migrate } from '../../../infra/index.js';
 import {
@@ -15,37 +15,12 @@ import {
 import type { AnalyticsRebuildOptions } from '../../../projections/index.js';
 import type { AuctionWriter } from '../../support/auction-traffic.js';
 import { runTraffic } from '../../support/auction-traffic.js';
-import { checkpointOf, settledHead } from '../../support/read-model-dump.js';
+import { applyInBatches, chunks, readAllEvents } from '../../support/log-batches.js';
+import { checkpointOf } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { freshScratchEachTest } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
 import { RecordingParking, insertRawEvent, unreadableBid } from '../../support/unreadable-event.js';
-
-/** Every event after `after`, once every stored event is visible to the log's reads. */
-const readAllEvents = async (db: Scratch, after = START): Promise<RecordedEvent[]> => {
-  await settledHead(db.sql, db.log);
-  const out: RecordedEvent[] = [];
-  let position = after;
-  for (;;) {
-    const page = await db.log.readAll({ after: position, limit: 1_000 });
-    const last = page[page.length - 1];
-    if (last === undefined) return out;
-    out.push(...page);
-    position = last.position;
-  }
-};
-
-const chunks = <T>(list: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-};
-
-/** Applies `events` in batches of `size`, each with its last position as the checkpoint. */
-const applyInBatches = async (projector: AnalyticsProjector, events: readonly RecordedEvent[], size: number, source = LOG_SOURCE) => {
-  await projector.loadCheckpoint(source);
-  for (const batch of chunks(events, size)) await projector.apply(batch, source, batch[batch.length - 1]!.position);
-};
 
 const money = (n: number) => n as MinorUnits;
 /** 2030-01-01T00:mm:ss.000Z: the scripted market's times (the test clock starts at 2030-01-01T00:00:00Z). */

@@ -9,7 +9,8 @@ import type { KafkaSourceErrorContext, RunningProjection } from '../../../projec
 import { PoisonMessageError, kafkaEventSource } from '../../../projections/index.js';
 import { serviceUrl } from '../../support/services.js';
 import { eventually } from '../../support/system.js';
-import { deleteTopics, produce, recordedEvents, testKafka, uniqueName } from '../../support/kafka.js';
+import { auctionStreams, deleteTopics, produce, recordedEvents, testKafka, uniqueName } from '../../support/kafka.js';
+import { RunningProjections } from '../../support/running-projections.js';
 import { MemoryProjector } from '../../support/memory-projector.js';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -19,7 +20,7 @@ describe('Kafka event source (Kafka)', function () {
   let kafka: Kafka;
   let admin: Kafka;
   const topics: string[] = [];
-  const running: RunningProjection[] = [];
+  const running = new RunningProjections();
 
   before(function () {
     const brokers = serviceUrl(this, 'KAFKA_BROKERS', 'Kafka event source');
@@ -28,7 +29,7 @@ describe('Kafka event source (Kafka)', function () {
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await running.stopAll();
   });
 
   after(async () => {
@@ -48,17 +49,8 @@ describe('Kafka event source (Kafka)', function () {
     where: { topic: string; groupIdPrefix: string },
     extra: { onError?: (error: unknown, context: KafkaSourceErrorContext) => void; registry?: Registry } = {},
   ): Promise<RunningProjection> => {
-    const r = await kafkaEventSource({ kafka, logger, ...where, retryDelayMs: { initial: 20, max: 200 }, ...extra }).run(projector);
-    running.push(r);
-    return r;
+    return running.track(await kafkaEventSource({ kafka, logger, ...where, retryDelayMs: { initial: 20, max: 200 }, ...extra }).run(projector));
   };
-
-  const stop = async (r: RunningProjection) => {
-    running.splice(running.indexOf(r), 1);
-    await r.stop();
-  };
-
-  const streamsOf = (label: string, n: number) => Array.from({ length: n }, (_, i) => `auction-${label}-${i}-${uniqueName('s')}`);
 
   const groupOffsets = async (groupId: string, topic: string): Promise<Record<number, string>> => {
     const a = admin.admin();
@@ -83,7 +75,7 @@ describe('Kafka event source (Kafka)', function () {
 
   it('applies each event once, each auction in order, checkpoints the last offset and commits the group offsets', async () => {
     const where = await fresh('order', 3);
-    const events = recordedEvents(streamsOf('order', 10), 6);
+    const events = recordedEvents(auctionStreams('order', 10), 6);
     await produce(admin, where.topic, events.map((event) => ({ event })));
     const projector = new MemoryProjector('order');
     const registry = new Registry();
@@ -108,20 +100,20 @@ describe('Kafka event source (Kafka)', function () {
 
   it('feeds several projectors from one consumer, each from its own checkpoint, one retrying while the other goes on', async () => {
     const where = await fresh('shared', 2);
-    const all = recordedEvents(streamsOf('shared', 8), 6);
+    const all = recordedEvents(auctionStreams('shared', 8), 6);
     const firstHalf = all.slice(0, 24);
     // B has applied the first half on its own before; A has applied nothing.
     await produce(admin, where.topic, firstHalf.map((event) => ({ event })));
     const b = new MemoryProjector('b');
     const alone = await run(b, where);
     await eventually(async () => (b.applied >= firstHalf.length ? true : undefined), 'B applied the first half');
-    await stop(alone);
+    await running.stop(alone);
     await produce(admin, where.topic, all.slice(24).map((event) => ({ event })));
 
     const a = new MemoryProjector('a');
     a.failures = 3;
     const shared = await kafkaEventSource({ kafka, logger, ...where, retryDelayMs: { initial: 20, max: 200 }, commitIntervalMs: 100 }).runAll([a, b]);
-    running.push(shared);
+    running.track(shared);
     await eventually(async () => (a.applied >= all.length && b.applied >= all.length ? true : undefined), 'both applied everything', 30_000);
     for (const projector of [a, b]) {
       assert.deepEqual(projector.gaps, [], projector.name);
@@ -145,7 +137,7 @@ describe('Kafka event source (Kafka)', function () {
 
   it("resumes from the projector's checkpoint after a restart, whatever the group's committed offsets say", async () => {
     const where = await fresh('resume', 2);
-    const streams = streamsOf('resume', 6);
+    const streams = auctionStreams('resume', 6);
     const all = recordedEvents(streams, 8);
     const firstHalf = all.slice(0, 24);
     const secondHalf = all.slice(24);
@@ -153,7 +145,7 @@ describe('Kafka event source (Kafka)', function () {
     const projector = new MemoryProjector('resume');
     let r = await run(projector, where);
     await eventually(async () => (projector.applied >= firstHalf.length ? true : undefined), 'the first half applied');
-    await stop(r);
+    await running.stop(r);
 
     // While stopped: more events, and the group's offsets moved back to the beginning (as by
     // `kafka-consumer-groups --reset-offsets --to-earliest`). Applied events are not handed over again.
@@ -166,7 +158,7 @@ describe('Kafka event source (Kafka)', function () {
     await eventually(async () => (projector.applied >= all.length ? true : undefined), 'the second half applied');
     assert.deepEqual(projector.gaps, []);
     assert.equal(projector.delivered, all.length, 'nothing before the checkpoint was handed to apply again');
-    await stop(r);
+    await running.stop(r);
 
     // The projector's checkpoint behind what it reflects (a crash after its commit, before the
     // next batch's): the events are redelivered and change nothing.
@@ -182,7 +174,7 @@ describe('Kafka event source (Kafka)', function () {
     assert.equal(projector.ignored, redelivered, 'every redelivered event was already reflected');
     assert.deepEqual(projector.eventIds(), before, 'redelivery changed nothing');
     assert.deepEqual(projector.gaps, []);
-    await stop(r);
+    await running.stop(r);
 
     // A rebuilt read model (no checkpoint) behind the group's committed offsets, which are at the
     // end: the source seeks back to the beginning and the new read model gets everything.
@@ -195,7 +187,7 @@ describe('Kafka event source (Kafka)', function () {
 
   it('retries a failing apply without advancing, then goes on', async () => {
     const where = await fresh('retry', 1);
-    const events = recordedEvents(streamsOf('retry', 3), 5);
+    const events = recordedEvents(auctionStreams('retry', 3), 5);
     await produce(admin, where.topic, events.map((event) => ({ event })));
     const projector = new MemoryProjector('retry');
     projector.failures = 4;
@@ -236,7 +228,7 @@ describe('Kafka event source (Kafka)', function () {
     await produce(admin, where.topic, [{ event: events1[2]!, partition: 1 }]);
     await eventually(async () => ((projector.streams.get(s1)?.length ?? 0) >= 3 ? true : undefined), 'partition 1 goes on');
     assert.equal(projector.streams.get(s0)?.length, 1, 'nothing after the poison message was applied');
-    await stop(r);
+    await running.stop(r);
 
     // An operator's decision: move the projector's checkpoint past the bad message.
     projector.checkpoints.set(`kafka:${where.topic}:0`, '1');

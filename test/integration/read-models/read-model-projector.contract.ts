@@ -1,7 +1,6 @@
 // The read-model projector against a real database: PGlite always, PostgreSQL with DATABASE_URL.
 // Events come from the real command handler through the real event log.
 import assert from 'node:assert/strict';
-import type { RecordedEvent } from '../../../domain/index.js';
 import type { Projector } from '../../../projections/index.js';
 import { START } from '../../../domain/index.js';
 import { pseudonymiser } from '../../../infra/index.js';
@@ -10,6 +9,7 @@ import {
   readModelTableNames,
 } from '../../../projections/index.js';
 import { AuctionWriter, runTraffic } from '../../support/auction-traffic.js';
+import { applyInBatches, chunks, readAllEvents } from '../../support/log-batches.js';
 import { checkpointOf, dumpReadModels, misledBidders, settledHead } from '../../support/read-model-dump.js';
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { freshScratchEachTest } from '../../support/scratch-database.js';
@@ -17,32 +17,6 @@ import { eventually } from '../../support/system.js';
 import { RecordingParking, insertRawEvent, unreadableBid } from '../../support/unreadable-event.js';
 
 export const pseudonym = pseudonymiser('read-model-test-secret-0123456789abcdef');
-
-/** Every event after `after`, once every stored event is visible to the log's reads. */
-export const readAllEvents = async (db: Scratch, after = START): Promise<RecordedEvent[]> => {
-  await settledHead(db.sql, db.log);
-  const out: RecordedEvent[] = [];
-  let position = after;
-  for (;;) {
-    const page = await db.log.readAll({ after: position, limit: 1_000 });
-    const last = page[page.length - 1];
-    if (last === undefined) return out;
-    out.push(...page);
-    position = last.position;
-  }
-};
-
-const chunks = <T>(list: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-};
-
-/** Applies `events` in batches of `size`, each with its last position as the checkpoint. */
-export const applyInBatches = async (projector: ReadModelProjector, events: readonly RecordedEvent[], size: number, source = LOG_SOURCE) => {
-  await projector.loadCheckpoint(source);
-  for (const batch of chunks(events, size)) await projector.apply(batch, source, batch[batch.length - 1]!.position);
-};
 
 export const readModelProjectorContract = (server: () => ScratchServer) => {
   let db: Scratch;

@@ -14,7 +14,8 @@ import { checkpointOf, dumpReadModelSchema, dumpReadModels, misledBidders, settl
 import type { Scratch, ScratchServer } from '../../support/scratch-database.js';
 import { freshScratchEachTest } from '../../support/scratch-database.js';
 import { eventually } from '../../support/system.js';
-import { applyInBatches, pseudonym, readAllEvents } from './read-model-projector.contract.js';
+import { applyInBatches, readAllEvents } from '../../support/log-batches.js';
+import { pseudonym } from './read-model-projector.contract.js';
 import { insertRawEvent } from '../../support/unreadable-event.js';
 
 export const rebuildContract = (server: () => ScratchServer) => {
