@@ -65,6 +65,16 @@ const printed = async (started: Started, pattern: RegExp, what: string): Promise
   }
 };
 
+/**
+ * Resolves once a rebuild printed that it builds the read models (after its first page); fails at
+ * once if it ended first, rather than waiting for the suite's timeout.
+ */
+const building = (rebuild: Started): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    rebuild.child.stderr!.on('data', (d: Buffer) => /rebuild: read models: building/.test(d.toString()) && resolve());
+    void rebuild.exited.then((run) => reject(new Error(`the rebuild ended (${run.code ?? run.signal}) before it said it was building: ${run.stderr}`)));
+  });
+
 describe('operator tools on a live embedded data folder', function () {
   this.timeout(600_000); // each child opens PGlite (seconds each on a busy machine)
   const children = new Set<ChildProcess>();
@@ -183,7 +193,7 @@ describe('operator tools on a live embedded data folder', function () {
 
     // killed while building (after its first page), so its fresh tables stay behind
     const killed = start(join(scripts, 'rebuild.js'), ['--batch-size', '1'], dataDir, children);
-    await new Promise<void>((resolve) => killed.child.stderr!.on('data', (d: Buffer) => d.toString().includes('rebuild: building') && resolve()));
+    await building(killed);
     killed.child.kill('SIGKILL');
     await killed.exited;
 
@@ -210,7 +220,7 @@ describe('operator tools on a live embedded data folder', function () {
     // a real tool: a rebuild interrupted while it builds (unless it was done first) ends by the
     // signal once it has closed the folder
     const rebuild = start(join(scripts, 'rebuild.js'), ['--batch-size', '1'], dataDir, children);
-    await new Promise<void>((resolve) => rebuild.child.stderr!.on('data', (d: Buffer) => d.toString().includes('rebuild: building') && resolve()));
+    await building(rebuild);
     rebuild.child.kill('SIGINT');
     const interrupted = await rebuild.exited;
     if (interrupted.code !== 0) {
