@@ -29,7 +29,7 @@ interface Figures {
   readonly points: number;
 }
 
-onEverySystem('analytics over HTTP', (backend: () => Backend, variant: () => VariantOptions) => {
+onEverySystem('analytics over HTTP', (backend: () => Backend, variant: () => VariantOptions, onServices: boolean) => {
   let sys: TestSystem;
   const tokens: Record<string, string> = {};
 
@@ -90,11 +90,10 @@ onEverySystem('analytics over HTTP', (backend: () => Backend, variant: () => Var
     });
   });
 
-  describe('ROLES=analytics in a process of its own', () => {
+  // PGlite in memory belongs to one process: two processes need PostgreSQL (registered only there).
+  if (onServices) describe('ROLES=analytics in a process of its own', () => {
     let analytics: RunningSystem | undefined;
     before(async function () {
-      // PGlite in memory belongs to one process: two processes need PostgreSQL.
-      if (backend().databaseUrl === undefined) this.skip();
       sys = await start(WITHOUT_ANALYTICS);
       await signIn();
       const v = variant();

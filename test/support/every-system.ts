@@ -15,14 +15,15 @@ export type VariantOptions = Pick<SystemOptions, 'kafka'> & { env?: Record<strin
 
 /**
  * Runs `suite` on every system; it starts its system with `startTestSystem(backend(), { ...variant(), ... })`
- * (merging `variant().env` into its own env, if it sets one).
+ * (merging `variant().env` into its own env, if it sets one). `onServices` is false on the embedded
+ * system: a test that needs PostgreSQL is registered only where it runs, so nothing skips.
  */
 export const onEverySystem = (
   title: string,
-  suite: (backend: () => Backend, variant: () => VariantOptions) => void,
+  suite: (backend: () => Backend, variant: () => VariantOptions, onServices: boolean) => void,
   options: { readonly rabbitmq?: boolean } = {},
 ): void => {
-  embeddedAndServices(title, (backend) => suite(backend, () => ({})));
+  embeddedAndServices(title, (backend, onServices) => suite(backend, () => ({}), onServices));
   describe(`${title}: PostgreSQL, Redis and Kafka`, function () {
     this.timeout(90_000);
     const topic = uniqueName('topic');
@@ -36,7 +37,7 @@ export const onEverySystem = (
     after(async () => {
       if (brokers !== undefined) await deleteTopics(testKafka(brokers), [topic]).catch(() => undefined);
     });
-    suite(() => backend, () => ({ env: { KAFKA_BROKERS: brokers! }, kafka: { topic, groupIdPrefix: `${uniqueName('group')}.` } }));
+    suite(() => backend, () => ({ env: { KAFKA_BROKERS: brokers! }, kafka: { topic, groupIdPrefix: `${uniqueName('group')}.` } }), true);
   });
   if (options.rabbitmq !== true) return;
   describe(`${title}: PostgreSQL, Redis and RabbitMQ`, function () {
@@ -51,6 +52,6 @@ export const onEverySystem = (
       env = bus.env(bus.fresh('stream')); // RABBITMQ_URL and RABBITMQ_STREAM: every process of the suite reads the same stream
     });
     after(() => bus.cleanup());
-    suite(() => backend, () => ({ env }));
+    suite(() => backend, () => ({ env }), true);
   });
 };

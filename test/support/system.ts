@@ -117,14 +117,14 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, what: s
  * Runs `suite` twice: embedded (`<title>: embedded`), and on PostgreSQL and Redis
  * (`<title>: PostgreSQL and Redis`) when DATABASE_URL and REDIS_URL are set, else skipped in one line.
  */
-export const embeddedAndServices = (title: string, suite: (backend: () => Backend) => void): void => {
-  describe(`${title}: embedded`, () => suite(() => embedded));
+export const embeddedAndServices = (title: string, suite: (backend: () => Backend, onServices: boolean) => void): void => {
+  describe(`${title}: embedded`, () => suite(() => embedded, false));
   describe(`${title}: PostgreSQL and Redis`, function () {
     let backend: Backend;
     before(function () {
       const what = `${title} on PostgreSQL and Redis`;
       backend = { name: 'services', databaseUrl: serviceUrl(this, 'DATABASE_URL', what), redisUrl: serviceUrl(this, 'REDIS_URL', what) };
     });
-    suite(() => backend);
+    suite(() => backend, true);
   });
 };
